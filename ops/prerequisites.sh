@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the service and its tests need from Debian's packages, when it is missing:
+# PostgreSQL 15, a real SMTP server for tests (aiosmtpd) and Chromium for browser tests.
+# Usage: ops/prerequisites.sh [service|test]
+set -euo pipefail
+what=${1:-service}
+missing=()
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+if [ "$what" = test ]; then
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+as_root=()
+[ "$(id -u)" = 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq >&2
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

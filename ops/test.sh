@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test against real parts: a throwaway PostgreSQL cluster, a real SMTP server (started by the
+# tests), Debian's Chromium. Installs what is missing first. Ends with the line "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~EventStore).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/ops/prerequisites.sh" test || { echo "prerequisites could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+
+run=$root/.local/test-run
+rm -rf "$run"; mkdir -p "$run/tmp" "$run/results"
+export TMPDIR=$run/tmp
+export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+pgdir=""
+if [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
+  # Outside the repository when it sits under a home folder the postgres user cannot traverse.
+  pgdir=$(mktemp -d /tmp/takedown-test-pg.XXXXXX)
+  TAKEDOWN_TEST_POSTGRES=$("$root/ops/postgres.sh" start "$pgdir" --test | tail -1) || { echo "0 passed, 1 failed"; exit 1; }
+  export TAKEDOWN_TEST_POSTGRES
+fi
+cleanup() { [ -n "$pgdir" ] && { "$root/ops/postgres.sh" stop "$pgdir"; rm -rf "$pgdir"; }; }
+trap cleanup EXIT
+
+dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
+build=$?
+status=$build
+if [ $build -eq 0 ]; then
+  dotnet test Takedown.sln -c Release --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$run/results" "$@"
+  status=$?
+fi
+
+passed=0; failed=0
+for trx in "$run"/results/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+done
+if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi   # a build or runner failure is a failure
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ] && [ $status -eq 0 ]

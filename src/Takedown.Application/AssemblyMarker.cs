@@ -1,0 +1,2 @@
+namespace Takedown.Application;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Takedown.EventStore;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Takedown.Letters;
+internal static class AssemblyMarker;

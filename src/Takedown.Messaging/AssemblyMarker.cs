@@ -1,0 +1,2 @@
+namespace Takedown.Messaging;
+internal static class AssemblyMarker;

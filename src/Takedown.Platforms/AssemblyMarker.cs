@@ -1,0 +1,2 @@
+namespace Takedown.Platforms;
+internal static class AssemblyMarker;

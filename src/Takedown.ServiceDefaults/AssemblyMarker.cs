@@ -1,0 +1,2 @@
+namespace Takedown.ServiceDefaults;
+internal static class AssemblyMarker;
