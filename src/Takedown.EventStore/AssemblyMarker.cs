@@ -1,2 +1,0 @@
-namespace Takedown.EventStore;
-internal static class AssemblyMarker;
