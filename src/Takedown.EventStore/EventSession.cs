@@ -1,14 +1,308 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Takedown.EventStore;
 
-/// <summary>Placeholder: the unit of work over the event store (appends + participants, one transaction).</summary>
-public sealed class EventSession
+/// <summary>
+/// A unit of work: appends to any number of streams, inline projections and enlisted participants (the outbox)
+/// are written in one transaction when <see cref="SaveChangesAsync"/> runs. Nothing is written before that.
+/// </summary>
+public sealed class EventSession : IAsyncDisposable
 {
+    private readonly EventStore _store;
+    private readonly NpgsqlConnection? _connection;
+    private readonly NpgsqlTransaction? _transaction;
+    private readonly List<PendingAppend> _pending = [];
     private readonly List<ISessionParticipant> _participants = [];
+
+    internal EventSession(EventStore store, NpgsqlConnection? connection, NpgsqlTransaction? transaction, EventMetadata metadata)
+    {
+        _store = store;
+        _connection = connection;
+        _transaction = transaction;
+        Metadata = metadata;
+        Events = new EventOperations(this);
+    }
+
+    /// <summary>Appending and loading streams.</summary>
+    public EventOperations Events { get; }
+
+    /// <summary>Stored with every event this session appends.</summary>
+    public EventMetadata Metadata { get; set; }
+
+    /// <summary>The events written by the last <see cref="SaveChangesAsync"/>, with their positions.</summary>
+    public IReadOnlyList<StoredEvent> Saved { get; private set; } = [];
 
     /// <summary>Adds a writer that commits or rolls back together with this session's events.</summary>
     public void Enlist(ISessionParticipant participant) => _participants.Add(participant);
 
-    /// <summary>Writes the events, then every participant, in one transaction.</summary>
-    public Task SaveChangesAsync(CancellationToken cancellationToken = default) =>
-        _participants.Count == 0 ? Task.CompletedTask : throw new NotSupportedException("placeholder");
+    /// <summary>
+    /// Writes every pending append (checking expected versions), the inline projections and the participants in
+    /// one transaction, and commits it unless the session runs inside a caller's transaction.
+    /// </summary>
+    /// <exception cref="StreamVersionConflictException">A stream was changed since it was loaded; nothing was written.</exception>
+    public async Task SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        if (_pending.Count == 0 && _participants.Count == 0)
+        {
+            return;
+        }
+        var ownsTransaction = _connection is null;
+        var connection = _connection ?? await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = _transaction ?? await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var saved = await AppendAsync(connection, transaction, cancellationToken);
+                var context = new ProjectionContext(connection, transaction, _store);
+                foreach (var projection in _store.Options.Projections)
+                {
+                    if (projection.Lifecycle == ProjectionLifecycle.Inline && saved.Count > 0)
+                    {
+                        await projection.ApplyAsync(context, saved, cancellationToken);
+                    }
+                }
+                foreach (var participant in _participants)
+                {
+                    await participant.BeforeCommitAsync(connection, transaction, cancellationToken);
+                }
+                if (ownsTransaction)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                Saved = saved;
+                _pending.Clear();
+                _participants.Clear();
+            }
+            finally
+            {
+                if (ownsTransaction)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (ownsTransaction)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    internal EventStore Store => _store;
+
+    internal NpgsqlConnection? Connection => _connection;
+
+    internal NpgsqlTransaction? Transaction => _transaction;
+
+    internal void Add(Guid streamId, long? expectedVersion, IEnumerable<object> events)
+    {
+        var list = events.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        foreach (var e in list)
+        {
+            _ = _store.Options.Types.NameOf(e.GetType());
+        }
+        var existing = _pending.Find(p => p.StreamId == streamId);
+        if (existing is not null)
+        {
+            existing.Events.AddRange(list);
+            return;
+        }
+        _pending.Add(new PendingAppend(streamId, expectedVersion, list));
+    }
+
+    private async Task<List<StoredEvent>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var saved = new List<StoredEvent>();
+        if (_pending.Count == 0)
+        {
+            return saved;
+        }
+        var schema = _store.Schema;
+        var now = _store.Time.GetUtcNow();
+        var metadata = JsonSerializer.Serialize(Metadata, _store.Options.Json);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        // The stream locks come first, before this transaction writes anything and so before it is given a
+        // transaction id: whoever appends to a stream after us then always has a larger tx_id, which keeps each
+        // stream's versions in order for the projection daemon (it reads in (tx_id, seq) order).
+        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(k) FROM unnest(@keys) AS k");
+        lockCommand.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = _pending.Select(p => LockKey(p.StreamId)).Distinct().Order().ToArray(),
+        });
+        batch.BatchCommands.Add(lockCommand);
+
+        var prepared = new List<(PendingAppend Append, Guid[] Ids, string[] Types)>();
+        foreach (var append in _pending)
+        {
+            var ids = append.Events.Select(_ => Guid.CreateVersion7(now)).ToArray();
+            var types = append.Events.Select(e => _store.Options.Types.NameOf(e.GetType())).ToArray();
+            var streamCte = append.ExpectedVersion switch
+            {
+                null => $"""
+                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at)
+                    VALUES (@id, @stype, @n, @now, @now)
+                    ON CONFLICT (id) DO UPDATE SET version = {schema}.streams.version + @n, updated_at = @now
+                    RETURNING version - @n AS base
+                    """,
+                0 => $"""
+                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at)
+                    VALUES (@id, @stype, @n, @now, @now)
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING 0::bigint AS base
+                    """,
+                _ => $"""
+                    UPDATE {schema}.streams SET version = @expected + @n, updated_at = @now
+                    WHERE id = @id AND version = @expected
+                    RETURNING @expected AS base
+                    """,
+            };
+            var command = new NpgsqlBatchCommand($"""
+                WITH s AS ({streamCte})
+                INSERT INTO {schema}.events (id, stream_id, version, type, data, metadata, timestamp)
+                SELECT e.id, @id, s.base + e.ord, e.type, e.data, @metadata, @now
+                FROM s, unnest(@ids, @types, @datas) WITH ORDINALITY AS e(id, type, data, ord)
+                RETURNING seq, id, version
+                """);
+            command.Parameters.AddWithValue("id", append.StreamId);
+            command.Parameters.AddWithValue("stype", types[0]);
+            command.Parameters.AddWithValue("n", (long)append.Events.Count);
+            command.Parameters.AddWithValue("now", now);
+            command.Parameters.AddWithValue("expected", append.ExpectedVersion ?? 0L);
+            command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Jsonb) { Value = metadata });
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+            command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
+            command.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+            {
+                Value = append.Events.Select(_store.Serialize).ToArray(),
+            });
+            batch.BatchCommands.Add(command);
+            prepared.Add((append, ids, types));
+        }
+
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            foreach (var (append, ids, types) in prepared)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                var positions = new Dictionary<Guid, (long Seq, long Version)>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    positions[reader.GetGuid(1)] = (reader.GetInt64(0), reader.GetInt64(2));
+                }
+                if (positions.Count != append.Events.Count)
+                {
+                    throw new StreamVersionConflictException(append.StreamId, append.ExpectedVersion ?? -1);
+                }
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    var (seq, version) = positions[ids[i]];
+                    saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], Metadata, now));
+                }
+            }
+        }
+        return saved;
+    }
+
+    private static long LockKey(Guid streamId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        streamId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
+    }
+
+    internal sealed record PendingAppend(Guid StreamId, long? ExpectedVersion, List<object> Events);
+}
+
+/// <summary>Appending to and loading streams within a session (Marten's <c>session.Events</c>).</summary>
+public sealed class EventOperations
+{
+    private readonly EventSession _session;
+
+    internal EventOperations(EventSession session) => _session = session;
+
+    /// <summary>Starts a new stream; saving fails with a conflict when the stream already exists.</summary>
+    public void StartStream(Guid streamId, params object[] events) => _session.Add(streamId, 0, events);
+
+    /// <summary>Appends when the stream is at <paramref name="expectedVersion"/> (0: does not exist yet), else saving fails with a conflict.</summary>
+    public void Append(Guid streamId, long expectedVersion, params object[] events) => _session.Add(streamId, expectedVersion, events);
+
+    /// <summary>Appends whatever the stream's version (creating it if needed).</summary>
+    public void Append(Guid streamId, params object[] events) => _session.Add(streamId, null, events);
+
+    /// <summary>
+    /// Loads a stream's state for a decision; events appended to the returned stream are saved with the version
+    /// it was loaded at as the expected version (Marten's <c>FetchForWriting</c>).
+    /// </summary>
+    public async Task<EventStream<T>> FetchForWritingAsync<T>(
+        Guid streamId, T initial, Func<T, object, T> evolve, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evolve);
+        var events = await FetchStreamAsync(streamId, cancellationToken: cancellationToken);
+        var state = events.Aggregate(initial, (s, e) => evolve(s, e.Data));
+        return new EventStream<T>(this, streamId, state, events.Count == 0 ? 0 : events[^1].Version, events);
+    }
+
+    /// <summary>A stream's events, read in the session's transaction when it has one.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(
+        Guid streamId, long? version = null, DateTimeOffset? timestamp = null, CancellationToken cancellationToken = default)
+    {
+        if (_session.Connection is { } connection)
+        {
+            return await _session.Store.FetchStreamAsync(connection, _session.Transaction, streamId, version, timestamp, cancellationToken);
+        }
+        return await _session.Store.FetchStreamAsync(streamId, version, timestamp, cancellationToken);
+    }
+}
+
+/// <summary>A stream loaded for writing: its state, the version it was loaded at, and what to append.</summary>
+public sealed class EventStream<T>
+{
+    private readonly EventOperations _operations;
+    private readonly List<object> _appended = [];
+
+    internal EventStream(EventOperations operations, Guid id, T aggregate, long startingVersion, IReadOnlyList<StoredEvent> events)
+    {
+        _operations = operations;
+        Id = id;
+        Aggregate = aggregate;
+        StartingVersion = startingVersion;
+        Events = events;
+    }
+
+    public Guid Id { get; }
+
+    public T Aggregate { get; }
+
+    public long StartingVersion { get; }
+
+    /// <summary>The events the stream held when it was loaded.</summary>
+    public IReadOnlyList<StoredEvent> Events { get; }
+
+    public long CurrentVersion => StartingVersion + _appended.Count;
+
+    public void AppendOne(object @event) => AppendMany([@event]);
+
+    public void AppendMany(IEnumerable<object> events)
+    {
+        var list = events.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        // The expected version is the one the decision was made on, however many appends follow.
+        _operations.Append(Id, StartingVersion + _appended.Count, [.. list]);
+        _appended.AddRange(list);
+    }
 }
