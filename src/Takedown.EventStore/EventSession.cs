@@ -49,17 +49,25 @@ public sealed class EventSession : IAsyncDisposable
             return;
         }
         var ownsTransaction = _connection is null;
+        var inline = _store.Options.Projections.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).ToList();
         var connection = _connection ?? await _store.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (ownsTransaction && inline.Count == 0 && _participants.Count == 0)
+            {
+                // Nothing else to write: the appends run as one implicit transaction, in one round trip.
+                Saved = await AppendAsync(connection, null, cancellationToken);
+                _pending.Clear();
+                return;
+            }
             var transaction = _transaction ?? await connection.BeginTransactionAsync(cancellationToken);
             try
             {
                 var saved = await AppendAsync(connection, transaction, cancellationToken);
                 var context = new ProjectionContext(connection, transaction, _store);
-                foreach (var projection in _store.Options.Projections)
+                foreach (var projection in inline)
                 {
-                    if (projection.Lifecycle == ProjectionLifecycle.Inline && saved.Count > 0)
+                    if (saved.Count > 0)
                     {
                         await projection.ApplyAsync(context, saved, cancellationToken);
                     }
@@ -121,7 +129,7 @@ public sealed class EventSession : IAsyncDisposable
         _pending.Add(new PendingAppend(streamId, expectedVersion, list));
     }
 
-    private async Task<List<StoredEvent>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<List<StoredEvent>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var saved = new List<StoredEvent>();
         if (_pending.Count == 0)
@@ -168,12 +176,18 @@ public sealed class EventSession : IAsyncDisposable
                     RETURNING @expected AS base
                     """,
             };
+            // When the stream is not at the expected version, s is empty, nothing is inserted and append_conflict
+            // raises: the whole transaction fails, so nothing is ever half written.
             var command = new NpgsqlBatchCommand($"""
-                WITH s AS ({streamCte})
-                INSERT INTO {schema}.events (id, stream_id, version, type, data, metadata, timestamp)
-                SELECT e.id, @id, s.base + e.ord, e.type, e.data, @metadata, @now
-                FROM s, unnest(@ids, @types, @datas) WITH ORDINALITY AS e(id, type, data, ord)
-                RETURNING seq, id, version
+                WITH s AS ({streamCte}),
+                ins AS (
+                    INSERT INTO {schema}.events (id, stream_id, version, type, data, metadata, timestamp)
+                    SELECT e.id, @id, s.base + e.ord, e.type, e.data, @metadata, @now
+                    FROM s, unnest(@ids, @types, @datas) WITH ORDINALITY AS e(id, type, data, ord)
+                    RETURNING seq, id, version)
+                SELECT seq, id, version FROM ins
+                UNION ALL
+                SELECT NULL, NULL, {schema}.append_conflict(@id, @expected) WHERE (SELECT count(*) FROM ins) <> @n
                 """);
             command.Parameters.AddWithValue("id", append.StreamId);
             command.Parameters.AddWithValue("stype", types[0]);
@@ -191,26 +205,35 @@ public sealed class EventSession : IAsyncDisposable
             prepared.Add((append, ids, types));
         }
 
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        try
         {
-            foreach (var (append, ids, types) in prepared)
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                await reader.NextResultAsync(cancellationToken);
-                var positions = new Dictionary<Guid, (long Seq, long Version)>();
-                while (await reader.ReadAsync(cancellationToken))
+                foreach (var (append, ids, types) in prepared)
                 {
-                    positions[reader.GetGuid(1)] = (reader.GetInt64(0), reader.GetInt64(2));
-                }
-                if (positions.Count != append.Events.Count)
-                {
-                    throw new StreamVersionConflictException(append.StreamId, append.ExpectedVersion ?? -1);
-                }
-                for (var i = 0; i < ids.Length; i++)
-                {
-                    var (seq, version) = positions[ids[i]];
-                    saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], Metadata, now));
+                    await reader.NextResultAsync(cancellationToken);
+                    var positions = new Dictionary<Guid, (long Seq, long Version)>();
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        positions[reader.GetGuid(1)] = (reader.GetInt64(0), reader.GetInt64(2));
+                    }
+                    if (positions.Count != append.Events.Count)
+                    {
+                        throw new StreamVersionConflictException(append.StreamId, append.ExpectedVersion ?? -1);
+                    }
+                    for (var i = 0; i < ids.Length; i++)
+                    {
+                        var (seq, version) = positions[ids[i]];
+                        saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], Metadata, now));
+                    }
                 }
             }
+        }
+        catch (PostgresException e) when (e.SqlState == EventStoreSchema.ConflictSqlState)
+        {
+            var streamId = Guid.Parse(e.MessageText.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            var expected = _pending.Find(p => p.StreamId == streamId)?.ExpectedVersion ?? -1;
+            throw new StreamVersionConflictException(streamId, expected);
         }
         return saved;
     }

@@ -38,6 +38,9 @@ public sealed class EventStoreOptions
         return this;
     }
 
+    /// <summary>The serializer settings the store uses, for tools that write rows to compare with ours.</summary>
+    public static JsonSerializerOptions CreateJsonForBenchmarks() => CreateJson();
+
     internal static JsonSerializerOptions CreateJson()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);

@@ -5,6 +5,9 @@ internal static class EventStoreSchema
 {
     public const string Component = "event-store";
 
+    /// <summary>The SQLSTATE append_conflict raises: the stream was not at the expected version.</summary>
+    public const string ConflictSqlState = "TK409";
+
     public static readonly IReadOnlyList<string> Steps =
     [
         """
@@ -44,6 +47,11 @@ internal static class EventStoreSchema
             version bigint NOT NULL,
             updated_at timestamptz NOT NULL,
             PRIMARY KEY (type, id));
+
+        CREATE FUNCTION {schema}.append_conflict(stream uuid, expected bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'stream % is not at version %', stream, expected USING ERRCODE = 'TK409';
+        END $$;
         """,
     ];
 }

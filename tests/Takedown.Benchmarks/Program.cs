@@ -1,1 +1,61 @@
-Console.WriteLine("benchmarks: see docs/benchmarks.md");
+using System.Diagnostics;
+using System.Globalization;
+using Takedown.Benchmarks.EventStore;
+using Takedown.Testing;
+
+// Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
+// the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|all]
+var which = args.FirstOrDefault() ?? "all";
+var connectionString = Environment.GetEnvironmentVariable("TAKEDOWN_BENCH_POSTGRES");
+string? clusterDir = null;
+if (string.IsNullOrEmpty(connectionString))
+{
+    clusterDir = Path.Combine("/tmp", $"takedown-bench-pg-{Environment.ProcessId}");
+    connectionString = Run("bash", Path.Combine(Repository.Root, "ops", "postgres.sh"), "start", clusterDir).Trim().Split('\n')[^1];
+}
+try
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# Benchmarks ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores)"));
+    if (which is "eventstore" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_eventstore");
+        Console.WriteLine("## Event store");
+        Console.WriteLine(await EventStoreBenchmark.RunAsync(db));
+    }
+}
+finally
+{
+    if (clusterDir is not null)
+    {
+        Run("bash", Path.Combine(Repository.Root, "ops", "postgres.sh"), "stop", clusterDir);
+    }
+}
+
+static async Task<string> CreateDatabase(string admin, string name)
+{
+    await using var connection = new Npgsql.NpgsqlConnection(admin);
+    await connection.OpenAsync();
+    await using (var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection))
+    {
+        await drop.ExecuteNonQueryAsync();
+    }
+    await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection))
+    {
+        await create.ExecuteNonQueryAsync();
+    }
+    return new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+}
+
+static string Run(string file, params string[] args)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true };
+    foreach (var a in args)
+    {
+        psi.ArgumentList.Add(a);
+    }
+    using var p = Process.Start(psi)!;
+    var output = p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed");
+}

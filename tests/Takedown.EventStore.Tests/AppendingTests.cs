@@ -60,6 +60,30 @@ public sealed class AppendingTests(EventStoreFixture fixture) : IClassFixture<Ev
     }
 
     [Fact]
+    public async Task Without_inline_projections_a_conflicting_append_also_writes_nothing()
+    {
+        var options = new EventStoreOptions();
+        options.Event<ThingOpened>("thing-opened").Event<ThingCounted>("thing-counted");
+        var bare = new EventStore(fixture.DataSource, options, fixture.Time);
+        var id = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await using (var first = bare.LightweightSession())
+        {
+            first.Events.StartStream(id, new ThingOpened(id, "bare", fixture.Time.GetUtcNow()));
+            await first.SaveChangesAsync();
+        }
+
+        await using var session = bare.LightweightSession();
+        session.Events.StartStream(other, new ThingOpened(other, "other", fixture.Time.GetUtcNow()));
+        session.Events.Append(id, 0, new ThingCounted(id, 1, fixture.Time.GetUtcNow()));
+        var conflict = await Should.ThrowAsync<StreamVersionConflictException>(() => session.SaveChangesAsync());
+
+        conflict.StreamId.ShouldBe(id);
+        (await bare.FetchStreamAsync(other)).ShouldBeEmpty();
+        (await bare.FetchStreamAsync(id)).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Many_events_in_one_call_get_consecutive_versions()
     {
         var id = Guid.NewGuid();
