@@ -1,0 +1,200 @@
+using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+
+namespace Takedown.Domain.ApComplaints;
+
+public enum ApComplaintStatus
+{
+    None,
+    Prepared,
+    Reviewed,
+    Lodged,
+    Decided,
+}
+
+public enum ApDecisionOutcome
+{
+    /// <summary>The AP found for the victim (e.g. ordered erasure, GDPR Art. 58(2)(g)).</summary>
+    Upheld,
+
+    /// <summary>The AP mediated and the controller complied.</summary>
+    Settled,
+
+    /// <summary>The AP found no infringement.</summary>
+    Rejected,
+
+    /// <summary>The AP decided not to handle the complaint further.</summary>
+    NotHandled,
+}
+
+// Events
+public sealed record ApComplaintPrepared(Guid ComplaintId, Guid ErasureRequestId, Guid CaseId, IReadOnlyList<string> Evidence, string Text, DateTimeOffset PreparedAt);
+public sealed record ApComplaintReviewed(Guid ComplaintId, string Reviewer, string Text, DateTimeOffset ReviewedAt);
+public sealed record ApComplaintLodged(Guid ComplaintId, string ApReference, DateTimeOffset LodgedAt);
+public sealed record ApDecisionReceived(Guid ComplaintId, ApDecisionOutcome Outcome, string Summary, DateTimeOffset ReceivedAt);
+
+// Commands
+/// <summary><see cref="Request"/> is the erasure request's current state; <see cref="Evidence"/> its history (see <see cref="ApComplaint.EvidenceFrom"/>).</summary>
+public sealed record PrepareApComplaint(Guid ComplaintId, ErasureRequest Request, IReadOnlyList<string> Evidence, string Text, DateTimeOffset Now);
+/// <summary>An operator approves the complaint, optionally with an edited text.</summary>
+public sealed record ReviewApComplaint(Guid ComplaintId, string Reviewer, string? EditedText, DateTimeOffset Now);
+/// <summary><see cref="Mode"/> is the case's escalation mode: under operator review the complaint must be reviewed first.</summary>
+public sealed record LodgeApComplaint(Guid ComplaintId, string ApReference, EscalationMode Mode, DateTimeOffset Now);
+public sealed record RecordApDecision(Guid ComplaintId, ApDecisionOutcome Outcome, string Summary, DateTimeOffset Now);
+
+/// <summary>A complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) about one erasure request.</summary>
+public sealed record ApComplaint(
+    Guid Id,
+    Guid ErasureRequestId,
+    Guid CaseId,
+    ApComplaintStatus Status,
+    IReadOnlyList<string> Evidence,
+    string Text,
+    string? Reviewer,
+    string? ApReference,
+    DateTimeOffset? LodgedAt,
+    ApDecisionOutcome? Decision)
+{
+    public static readonly ApComplaint Initial = new(Guid.Empty, Guid.Empty, Guid.Empty, ApComplaintStatus.None, [], "", null, null, null, null);
+
+    /// <summary>GDPR Art. 78(2): the AP's three months to report progress, or null before lodging.</summary>
+    public Deadline? ProgressDeadline(DeadlineEngine engine) =>
+        LodgedAt is { } lodged ? engine.ApProgress(engine.LocalDate(lodged, DeadlineEngine.VictimCountry)) : null;
+
+    public static ApComplaint Evolve(ApComplaint state, object @event) => @event switch
+    {
+        ApComplaintPrepared e => state with { Id = e.ComplaintId, ErasureRequestId = e.ErasureRequestId, CaseId = e.CaseId, Status = ApComplaintStatus.Prepared, Evidence = e.Evidence, Text = e.Text },
+        ApComplaintReviewed e => state with { Status = ApComplaintStatus.Reviewed, Reviewer = e.Reviewer, Text = e.Text },
+        ApComplaintLodged e => state with { Status = ApComplaintStatus.Lodged, ApReference = e.ApReference, LodgedAt = e.LodgedAt },
+        ApDecisionReceived e => state with { Status = ApComplaintStatus.Decided, Decision = e.Outcome },
+        _ => state,
+    };
+
+    public static object[] Decide(object command, ApComplaint state)
+    {
+        if (command is not PrepareApComplaint && state.Status == ApComplaintStatus.None)
+        {
+            throw new DomainRuleViolated("There is no AP complaint yet; prepare it first.");
+        }
+
+        return command switch
+        {
+            PrepareApComplaint c => Prepare(c, state),
+            ReviewApComplaint c => Review(c, state),
+            LodgeApComplaint c => Lodge(c, state),
+            RecordApDecision c => RecordDecision(c, state),
+            _ => throw new DomainRuleViolated($"An AP complaint does not handle {command.GetType().Name}."),
+        };
+    }
+
+    /// <summary>The erasure request's history as dated lines for the AP (in Dutch: the AP works in Dutch).</summary>
+    public static IReadOnlyList<string> EvidenceFrom(IEnumerable<object> erasureRequestEvents, DeadlineEngine engine)
+    {
+        var lines = new List<string>();
+        var state = ErasureRequest.Initial;
+        foreach (var @event in erasureRequestEvents)
+        {
+            state = ErasureRequest.Evolve(state, @event);
+            string? line = @event switch
+            {
+                ErasureRequestDrafted e => $"{Day(e.DraftedAt)}: verzoek tot verwijdering (AVG art. 17) opgesteld aan {e.ControllerName} ({e.ControllerEmail}), over: {string.Join("; ", e.PersonalData)}.",
+                ErasureRequestApproved e => $"{Day(e.ApprovedAt)}: verzoek goedgekeurd door de betrokkene.",
+                ErasureRequestSent e => $"{Day(e.SentAt)}: verzoek verzonden; ontvangen op {DateText.Nl(e.ReceivedOn)}.",
+                ErasureRequestAcknowledged e => $"{Day(e.AcknowledgedAt)}: ontvangst bevestigd door de verwerkingsverantwoordelijke.",
+                ExtensionClaimed e => $"{Day(e.ClaimedAt)}: verlenging met twee maanden gemeld (AVG art. 12 lid 3), reden: {e.Reason}",
+                IdentityCheckRequested e => $"{Day(e.RequestedAt)}: verwerkingsverantwoordelijke vroeg om identiteitscontrole: {e.What}",
+                IdentityCheckAnswered e => $"{Day(e.AnsweredAt)}: identiteitscontrole beantwoord door de betrokkene.",
+                ErasureRequestAnswered e => $"{Day(e.AnsweredAt)}: antwoord van de verwerkingsverantwoordelijke: {OutcomeNl(e.Outcome)}. Redenen: {(string.IsNullOrWhiteSpace(e.Reasons) ? "geen gegeven (AVG art. 12 lid 4)" : e.Reasons)}",
+                DeadlineMissed e => $"{Day(e.MissedAt)}: de termijn verstreek op {DateText.Nl(e.DueDate)} zonder antwoord.",
+                _ => null,
+            };
+            if (line is not null)
+            {
+                lines.Add(line);
+            }
+        }
+
+        if (state.AnswerDeadline(engine) is { } deadline)
+        {
+            lines.Add($"Termijn: {deadline.Explanation.Nl}");
+        }
+
+        return lines;
+
+        static string Day(DateTimeOffset at) => DateText.Nl(DateOnly.FromDateTime(at.UtcDateTime));
+    }
+
+    private static string OutcomeNl(ErasureOutcome outcome) => outcome switch
+    {
+        ErasureOutcome.Complied => "verzoek ingewilligd",
+        ErasureOutcome.PartlyComplied => "verzoek gedeeltelijk ingewilligd",
+        _ => "verzoek geweigerd",
+    };
+
+    private static object[] Prepare(PrepareApComplaint c, ApComplaint state)
+    {
+        if (state.Status != ApComplaintStatus.None)
+        {
+            return state.Id == c.ComplaintId && state.ErasureRequestId == c.Request.Id
+                ? []
+                : throw new DomainRuleViolated("This AP complaint has already been prepared.");
+        }
+
+        var request = c.Request;
+        var missed = request.Status == ErasureRequestStatus.DeadlineMissed;
+        var refused = request.Outcome is ErasureOutcome.Refused or ErasureOutcome.PartlyComplied;
+        var escalatedHere = request.Status == ErasureRequestStatus.Escalated && request.ApComplaintId == c.ComplaintId;
+        if (!(missed || refused || escalatedHere))
+        {
+            throw new DomainRuleViolated("An AP complaint needs an erasure request whose deadline was missed or that was refused or partly complied with.");
+        }
+
+        if (c.Evidence.Count == 0)
+        {
+            throw new DomainRuleViolated("An AP complaint needs the history of the request as evidence.");
+        }
+
+        return string.IsNullOrWhiteSpace(c.Text)
+            ? throw new DomainRuleViolated("An AP complaint needs its text.")
+            : [new ApComplaintPrepared(c.ComplaintId, request.Id, request.CaseId, c.Evidence, c.Text, c.Now)];
+    }
+
+    private static object[] Review(ReviewApComplaint c, ApComplaint state)
+    {
+        var text = string.IsNullOrWhiteSpace(c.EditedText) ? state.Text : c.EditedText;
+        return state.Status switch
+        {
+            ApComplaintStatus.Reviewed when text == state.Text => [],
+            ApComplaintStatus.Prepared or ApComplaintStatus.Reviewed when string.IsNullOrWhiteSpace(c.Reviewer)
+                => throw new DomainRuleViolated("A review needs the operator who approves the complaint."),
+            ApComplaintStatus.Prepared or ApComplaintStatus.Reviewed => [new ApComplaintReviewed(state.Id, c.Reviewer, text, c.Now)],
+            _ => throw new DomainRuleViolated("The complaint has already been lodged with the AP; its text can no longer change."),
+        };
+    }
+
+    private static object[] Lodge(LodgeApComplaint c, ApComplaint state)
+    {
+        if (state.ApReference is { } reference)
+        {
+            return reference == c.ApReference ? [] : throw new DomainRuleViolated("The complaint has already been lodged with the AP.");
+        }
+
+        if (state.Status == ApComplaintStatus.Prepared && c.Mode == EscalationMode.OperatorReview)
+        {
+            throw new DomainRuleViolated("This case asks for an operator's review before a complaint goes to the AP.");
+        }
+
+        return string.IsNullOrWhiteSpace(c.ApReference)
+            ? throw new DomainRuleViolated("Lodging needs the AP's reference number.")
+            : [new ApComplaintLodged(state.Id, c.ApReference, c.Now)];
+    }
+
+    private static object[] RecordDecision(RecordApDecision c, ApComplaint state) => state.Status switch
+    {
+        ApComplaintStatus.Decided when state.Decision == c.Outcome => [],
+        ApComplaintStatus.Decided => throw new DomainRuleViolated($"The AP already decided ({state.Decision})."),
+        ApComplaintStatus.Lodged => [new ApDecisionReceived(state.Id, c.Outcome, c.Summary, c.Now)],
+        _ => throw new DomainRuleViolated("The complaint has not been lodged with the AP yet."),
+    };
+}

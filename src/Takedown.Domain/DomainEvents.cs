@@ -1,0 +1,54 @@
+using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Cases;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
+
+namespace Takedown.Domain;
+
+/// <summary>
+/// Every domain event under the stable name it is stored as. Names never change once events are stored;
+/// the CLR type name may.
+/// </summary>
+public static class DomainEvents
+{
+    public static IReadOnlyDictionary<string, Type> All { get; } = new Dictionary<string, Type>
+    {
+        ["case-opened"] = typeof(CaseOpened),
+        ["escalation-mode-changed"] = typeof(EscalationModeChanged),
+        ["case-closed"] = typeof(CaseClosed),
+        ["case-deleted-by-victim"] = typeof(CaseDeletedByVictim),
+
+        ["erasure-request-drafted"] = typeof(ErasureRequestDrafted),
+        ["erasure-request-approved"] = typeof(ErasureRequestApproved),
+        ["erasure-request-sent"] = typeof(ErasureRequestSent),
+        ["erasure-request-acknowledged"] = typeof(ErasureRequestAcknowledged),
+        ["extension-claimed"] = typeof(ExtensionClaimed),
+        ["identity-check-requested"] = typeof(IdentityCheckRequested),
+        ["identity-check-answered"] = typeof(IdentityCheckAnswered),
+        ["erasure-request-answered"] = typeof(ErasureRequestAnswered),
+        ["deadline-missed"] = typeof(DeadlineMissed),
+        ["erasure-request-escalated"] = typeof(ErasureRequestEscalated),
+        ["erasure-request-withdrawn"] = typeof(ErasureRequestWithdrawn),
+        ["erasure-request-closed"] = typeof(ErasureRequestClosed),
+
+        ["platform-report-drafted"] = typeof(PlatformReportDrafted),
+        ["platform-report-filed"] = typeof(PlatformReportFiled),
+        ["platform-report-acknowledged"] = typeof(PlatformReportAcknowledged),
+        ["platform-report-status-changed"] = typeof(PlatformReportStatusChanged),
+        ["content-removed"] = typeof(ContentRemoved),
+        ["content-restricted"] = typeof(ContentRestricted),
+        ["content-removal-refused"] = typeof(ContentRemovalRefused),
+        ["response-target-missed"] = typeof(ResponseTargetMissed),
+        ["internal-complaint-lodged"] = typeof(InternalComplaintLodged),
+        ["platform-report-closed"] = typeof(PlatformReportClosed),
+
+        ["ap-complaint-prepared"] = typeof(ApComplaintPrepared),
+        ["ap-complaint-reviewed"] = typeof(ApComplaintReviewed),
+        ["ap-complaint-lodged"] = typeof(ApComplaintLodged),
+        ["ap-decision-received"] = typeof(ApDecisionReceived),
+    };
+
+    public static string NameOf(Type eventType) =>
+        All.FirstOrDefault(kv => kv.Value == eventType).Key
+        ?? throw new ArgumentException($"{eventType.Name} is not a registered domain event.", nameof(eventType));
+}

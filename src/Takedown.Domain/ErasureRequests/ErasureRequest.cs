@@ -1,0 +1,360 @@
+using Takedown.Domain.Deadlines;
+
+namespace Takedown.Domain.ErasureRequests;
+
+public enum ErasureRequestStatus
+{
+    None,
+    Drafted,
+    Approved,
+    Sent,
+    Answered,
+    DeadlineMissed,
+    Escalated,
+    Withdrawn,
+    Closed,
+}
+
+public enum ErasureOutcome
+{
+    Complied,
+    PartlyComplied,
+    Refused,
+}
+
+// Events
+public sealed record ErasureRequestDrafted(
+    Guid RequestId,
+    Guid CaseId,
+    string ControllerName,
+    string ControllerEmail,
+    string ControllerCountry,
+    IReadOnlyList<string> PersonalData,
+    IReadOnlyList<string> Urls,
+    DateTimeOffset DraftedAt);
+public sealed record ErasureRequestApproved(Guid RequestId, DateTimeOffset ApprovedAt);
+/// <summary><see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.</summary>
+public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt);
+public sealed record ErasureRequestAcknowledged(Guid RequestId, DateTimeOffset AcknowledgedAt);
+public sealed record ExtensionClaimed(Guid RequestId, string Reason, DateTimeOffset ClaimedAt);
+/// <summary>The controller asks to verify identity (GDPR Art. 12(6)); the clock stops from <see cref="PausedOn"/>.</summary>
+public sealed record IdentityCheckRequested(Guid RequestId, string What, DateOnly PausedOn, DateTimeOffset RequestedAt);
+public sealed record IdentityCheckAnswered(Guid RequestId, DateOnly ResumedOn, DateTimeOffset AnsweredAt);
+public sealed record ErasureRequestAnswered(Guid RequestId, ErasureOutcome Outcome, string Reasons, DateTimeOffset AnsweredAt);
+public sealed record DeadlineMissed(Guid RequestId, DateOnly DueDate, DateTimeOffset MissedAt);
+public sealed record ErasureRequestEscalated(Guid RequestId, Guid ApComplaintId, DateTimeOffset EscalatedAt);
+public sealed record ErasureRequestWithdrawn(Guid RequestId, string Reason, DateTimeOffset WithdrawnAt);
+public sealed record ErasureRequestClosed(Guid RequestId, DateTimeOffset ClosedAt);
+
+// Commands
+public sealed record DraftErasureRequest(
+    Guid RequestId,
+    Guid CaseId,
+    string ControllerName,
+    string ControllerEmail,
+    string ControllerCountry,
+    IReadOnlyList<string> PersonalData,
+    IReadOnlyList<string> Urls,
+    DateTimeOffset Now);
+public sealed record ApproveErasureRequest(Guid RequestId, DateTimeOffset Now);
+public sealed record SendErasureRequest(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset Now);
+public sealed record AcknowledgeErasureRequest(Guid RequestId, DateTimeOffset Now);
+public sealed record ClaimExtension(Guid RequestId, string Reason, DateTimeOffset Now);
+public sealed record RequestIdentityCheck(Guid RequestId, string What, DateTimeOffset Now);
+public sealed record AnswerIdentityCheck(Guid RequestId, DateTimeOffset Now);
+public sealed record RecordErasureAnswer(Guid RequestId, ErasureOutcome Outcome, string Reasons, DateTimeOffset Now);
+public sealed record MarkDeadlineMissed(Guid RequestId, DateTimeOffset Now);
+public sealed record EscalateErasureRequest(Guid RequestId, Guid ApComplaintId, DateTimeOffset Now);
+public sealed record WithdrawErasureRequest(Guid RequestId, string Reason, DateTimeOffset Now);
+public sealed record CloseErasureRequest(Guid RequestId, DateTimeOffset Now);
+
+/// <summary>A GDPR Art. 17 erasure request (verzoek tot verwijdering) to one data controller.</summary>
+public sealed record ErasureRequest(
+    Guid Id,
+    Guid CaseId,
+    ErasureRequestStatus Status,
+    string ControllerCountry,
+    DateTimeOffset? ApprovedAt,
+    DateOnly? ReceivedOn,
+    bool Acknowledged,
+    bool Extended,
+    string? ExtensionReason,
+    IReadOnlyList<ClockPause> Pauses,
+    ErasureOutcome? Outcome,
+    Guid? ApComplaintId)
+{
+    public static readonly ErasureRequest Initial = new(Guid.Empty, Guid.Empty, ErasureRequestStatus.None, "NL", null, null, false, false, null, [], null, null);
+
+    public bool IsPaused => Pauses.Count > 0 && Pauses[^1].Until is null;
+
+    /// <summary>The controller's answer deadline (GDPR Art. 12(3)), or null before the request was sent.</summary>
+    public Deadline? AnswerDeadline(DeadlineEngine engine, DateOnly? today = null) =>
+        ReceivedOn is { } received ? engine.GdprAnswer(received, Extended, Pauses, ControllerCountry, today) : null;
+
+    /// <summary>The end of the first month, within which an extension must be claimed, or null before sending.</summary>
+    public Deadline? ExtensionWindow(DeadlineEngine engine, DateOnly? today = null) =>
+        ReceivedOn is { } received ? engine.GdprExtensionWindow(received, Pauses, ControllerCountry, today) : null;
+
+    public static ErasureRequest Evolve(ErasureRequest state, object @event) => @event switch
+    {
+        ErasureRequestDrafted e => state with { Id = e.RequestId, CaseId = e.CaseId, Status = ErasureRequestStatus.Drafted, ControllerCountry = e.ControllerCountry },
+        ErasureRequestApproved e => state with { Status = ErasureRequestStatus.Approved, ApprovedAt = e.ApprovedAt },
+        ErasureRequestSent e => state with { Status = ErasureRequestStatus.Sent, ReceivedOn = e.ReceivedOn },
+        ErasureRequestAcknowledged => state with { Acknowledged = true },
+        ExtensionClaimed e => state with { Extended = true, ExtensionReason = e.Reason },
+        IdentityCheckRequested e => state with { Pauses = [.. state.Pauses, new ClockPause(e.PausedOn, null)] },
+        IdentityCheckAnswered e when state.IsPaused => state with { Pauses = [.. state.Pauses.Take(state.Pauses.Count - 1), state.Pauses[^1] with { Until = e.ResumedOn }] },
+        ErasureRequestAnswered e => state with
+        {
+            Outcome = e.Outcome,
+            Status = state.Status is ErasureRequestStatus.Sent or ErasureRequestStatus.DeadlineMissed ? ErasureRequestStatus.Answered : state.Status,
+        },
+        DeadlineMissed => state with { Status = ErasureRequestStatus.DeadlineMissed },
+        ErasureRequestEscalated e => state with { Status = ErasureRequestStatus.Escalated, ApComplaintId = e.ApComplaintId },
+        ErasureRequestWithdrawn => state with { Status = ErasureRequestStatus.Withdrawn },
+        ErasureRequestClosed => state with { Status = ErasureRequestStatus.Closed },
+        _ => state,
+    };
+
+    public static object[] Decide(object command, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (command is not DraftErasureRequest && state.Status == ErasureRequestStatus.None)
+        {
+            throw new DomainRuleViolated("There is no erasure request yet; draft it first.");
+        }
+
+        return command switch
+        {
+            DraftErasureRequest c => Draft(c, state, engine),
+            ApproveErasureRequest c => Approve(c, state),
+            SendErasureRequest c => Send(c, state, engine),
+            AcknowledgeErasureRequest c => Acknowledge(c, state),
+            ClaimExtension c => ClaimExtension(c, state, engine),
+            RequestIdentityCheck c => RequestIdentityCheck(c, state, engine),
+            AnswerIdentityCheck c => AnswerIdentityCheck(c, state, engine),
+            RecordErasureAnswer c => Answer(c, state),
+            MarkDeadlineMissed c => MarkMissed(c, state, engine),
+            EscalateErasureRequest c => Escalate(c, state),
+            WithdrawErasureRequest c => Withdraw(c, state),
+            CloseErasureRequest c => Close(c, state),
+            _ => throw new DomainRuleViolated($"An erasure request does not handle {command.GetType().Name}."),
+        };
+    }
+
+    private static object[] Draft(DraftErasureRequest c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.Status != ErasureRequestStatus.None)
+        {
+            return state.Id == c.RequestId && state.CaseId == c.CaseId
+                ? []
+                : throw new DomainRuleViolated("This erasure request has already been drafted.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.ControllerName))
+        {
+            throw new DomainRuleViolated("An erasure request needs the name of the data controller.");
+        }
+
+        if (!c.ControllerEmail.Contains('@', StringComparison.Ordinal))
+        {
+            throw new DomainRuleViolated("An erasure request needs the controller's e-mail address.");
+        }
+
+        if (!engine.Calendars.Supports(c.ControllerCountry))
+        {
+            throw new DomainRuleViolated($"We cannot compute deadlines for controllers in '{c.ControllerCountry}' yet; supported: {string.Join(", ", engine.Calendars.Countries)}.");
+        }
+
+        if (c.PersonalData.Count == 0 || c.PersonalData.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new DomainRuleViolated("An erasure request must say which personal data is to be erased (GDPR Art. 17(1)).");
+        }
+
+        return [new ErasureRequestDrafted(c.RequestId, c.CaseId, c.ControllerName, c.ControllerEmail, c.ControllerCountry.ToUpperInvariant(), c.PersonalData, c.Urls, c.Now)];
+    }
+
+    private static object[] Approve(ApproveErasureRequest c, ErasureRequest state)
+    {
+        if (state.ApprovedAt is not null)
+        {
+            return [];
+        }
+
+        return state.Status == ErasureRequestStatus.Drafted
+            ? [new ErasureRequestApproved(state.Id, c.Now)]
+            : throw new DomainRuleViolated($"The request is {Describe(state.Status)}; it can no longer be approved.");
+    }
+
+    private static object[] Send(SendErasureRequest c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.ReceivedOn is { } received)
+        {
+            return received == c.ReceivedOn
+                ? []
+                : throw new DomainRuleViolated($"The request was already sent and received on {received:yyyy-MM-dd}; it cannot be sent a second time.");
+        }
+
+        if (state.Status == ErasureRequestStatus.Drafted)
+        {
+            throw new DomainRuleViolated("The victim must approve the request before it is sent.");
+        }
+
+        if (state.Status != ErasureRequestStatus.Approved)
+        {
+            throw new DomainRuleViolated($"The request is {Describe(state.Status)}; it cannot be sent.");
+        }
+
+        if (c.ReceivedOn < engine.LocalDate(c.Now, state.ControllerCountry))
+        {
+            throw new DomainRuleViolated("The date of receipt cannot be before the day the request is sent.");
+        }
+
+        return [new ErasureRequestSent(state.Id, c.ReceivedOn, c.Now)];
+    }
+
+    private static object[] Acknowledge(AcknowledgeErasureRequest c, ErasureRequest state)
+    {
+        if (state.Acknowledged)
+        {
+            return [];
+        }
+
+        EnsureAwaitingAnswer(state, "an acknowledgement");
+        return [new ErasureRequestAcknowledged(state.Id, c.Now)];
+    }
+
+    private static object[] ClaimExtension(ClaimExtension c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.Extended)
+        {
+            return state.ExtensionReason == c.Reason
+                ? []
+                : throw new DomainRuleViolated("The controller already claimed the extension; GDPR Art. 12(3) allows only one, of two months.");
+        }
+
+        EnsureAwaitingAnswer(state, "an extension");
+        if (string.IsNullOrWhiteSpace(c.Reason))
+        {
+            throw new DomainRuleViolated("An extension needs the controller's reasons for the delay (GDPR Art. 12(3)).");
+        }
+
+        // GDPR Art. 12(3): the controller must inform the data subject of the extension within one month of receipt.
+        var window = state.ExtensionWindow(engine, engine.LocalDate(c.Now, state.ControllerCountry))!;
+        return window.IsExpiredAt(c.Now)
+            ? throw new DomainRuleViolated($"An extension must be claimed within the first month; that month ended on {window.DueDate:yyyy-MM-dd}.")
+            : [new ExtensionClaimed(state.Id, c.Reason, c.Now)];
+    }
+
+    private static object[] RequestIdentityCheck(RequestIdentityCheck c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.IsPaused)
+        {
+            return [];
+        }
+
+        EnsureAwaitingAnswer(state, "an identity check");
+        var today = engine.LocalDate(c.Now, state.ControllerCountry);
+        var deadline = state.AnswerDeadline(engine, today)!;
+        return deadline.IsExpiredAt(c.Now)
+            ? throw new DomainRuleViolated($"The answer was due on {deadline.DueDate:yyyy-MM-dd}; an identity check asked for after that does not stop the clock.")
+            : [new IdentityCheckRequested(state.Id, c.What, today, c.Now)];
+    }
+
+    private static object[] AnswerIdentityCheck(AnswerIdentityCheck c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (!state.IsPaused)
+        {
+            return state.Pauses.Count > 0
+                ? []
+                : throw new DomainRuleViolated("The controller has not asked for an identity check.");
+        }
+
+        return [new IdentityCheckAnswered(state.Id, engine.LocalDate(c.Now, state.ControllerCountry), c.Now)];
+    }
+
+    private static object[] Answer(RecordErasureAnswer c, ErasureRequest state)
+    {
+        if (state.Outcome is { } outcome)
+        {
+            return outcome == c.Outcome
+                ? []
+                : throw new DomainRuleViolated($"The controller already answered ({outcome}); record a new request for a new answer.");
+        }
+
+        // A late answer still counts: it may come after the deadline was missed or the AP complaint was made.
+        return state.Status is ErasureRequestStatus.Sent or ErasureRequestStatus.DeadlineMissed or ErasureRequestStatus.Escalated
+            ? [new ErasureRequestAnswered(state.Id, c.Outcome, c.Reasons, c.Now)]
+            : throw new DomainRuleViolated($"The request is {Describe(state.Status)}; it cannot be answered.");
+    }
+
+    private static object[] MarkMissed(MarkDeadlineMissed c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.Status == ErasureRequestStatus.DeadlineMissed)
+        {
+            return [];
+        }
+
+        EnsureAwaitingAnswer(state, "marking the deadline missed");
+        if (state.IsPaused)
+        {
+            throw new DomainRuleViolated("The clock is stopped while the controller waits for the identity check answer.");
+        }
+
+        var deadline = state.AnswerDeadline(engine)!;
+        return deadline.IsExpiredAt(c.Now)
+            ? [new DeadlineMissed(state.Id, deadline.DueDate, c.Now)]
+            : throw new DomainRuleViolated($"The deadline has not passed yet: the answer is due by the end of {deadline.DueDate:yyyy-MM-dd}.");
+    }
+
+    private static object[] Escalate(EscalateErasureRequest c, ErasureRequest state)
+    {
+        if (state.ApComplaintId is { } complaint)
+        {
+            return complaint == c.ApComplaintId
+                ? []
+                : throw new DomainRuleViolated("The request has already been escalated to the AP.");
+        }
+
+        var missed = state.Status == ErasureRequestStatus.DeadlineMissed;
+        var refused = state.Status == ErasureRequestStatus.Answered && state.Outcome is ErasureOutcome.Refused or ErasureOutcome.PartlyComplied;
+        return missed || refused
+            ? [new ErasureRequestEscalated(state.Id, c.ApComplaintId, c.Now)]
+            : throw new DomainRuleViolated("Only a request whose deadline was missed, or that was refused or partly complied with, can be escalated to the AP (GDPR Art. 77).");
+    }
+
+    private static object[] Withdraw(WithdrawErasureRequest c, ErasureRequest state) => state.Status switch
+    {
+        ErasureRequestStatus.Withdrawn => [],
+        ErasureRequestStatus.Closed => throw new DomainRuleViolated("The request is closed; it cannot be withdrawn."),
+        _ => [new ErasureRequestWithdrawn(state.Id, c.Reason, c.Now)],
+    };
+
+    private static object[] Close(CloseErasureRequest c, ErasureRequest state) => state.Status switch
+    {
+        ErasureRequestStatus.Closed => [],
+        ErasureRequestStatus.Answered or ErasureRequestStatus.DeadlineMissed or ErasureRequestStatus.Escalated or ErasureRequestStatus.Withdrawn
+            => [new ErasureRequestClosed(state.Id, c.Now)],
+        _ => throw new DomainRuleViolated($"The request is {Describe(state.Status)}; withdraw it or wait for the controller's answer before closing it."),
+    };
+
+    private static void EnsureAwaitingAnswer(ErasureRequest state, string action)
+    {
+        if (state.Status != ErasureRequestStatus.Sent)
+        {
+            throw new DomainRuleViolated($"The request is {Describe(state.Status)}; {action} is not possible now.");
+        }
+    }
+
+    private static string Describe(ErasureRequestStatus status) => status switch
+    {
+        ErasureRequestStatus.Drafted => "still a draft",
+        ErasureRequestStatus.Approved => "approved but not sent",
+        ErasureRequestStatus.Sent => "sent and awaiting the answer",
+        ErasureRequestStatus.Answered => "answered",
+        ErasureRequestStatus.DeadlineMissed => "past its deadline",
+        ErasureRequestStatus.Escalated => "escalated to the AP",
+        ErasureRequestStatus.Withdrawn => "withdrawn",
+        ErasureRequestStatus.Closed => "closed",
+        _ => "not drafted",
+    };
+}

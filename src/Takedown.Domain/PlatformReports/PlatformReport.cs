@@ -1,0 +1,325 @@
+using Takedown.Domain.Deadlines;
+
+namespace Takedown.Domain.PlatformReports;
+
+public enum ReportCategory
+{
+    /// <summary>Sr art. 285d.</summary>
+    Doxing,
+
+    /// <summary>Belaging, Sr art. 285b.</summary>
+    Stalking,
+
+    /// <summary>Sr art. 139h.</summary>
+    IntimateImages,
+
+    /// <summary>Bedreiging, Sr art. 285.</summary>
+    Threats,
+}
+
+public enum PlatformReportStatus
+{
+    None,
+    Drafted,
+    Filed,
+    Removed,
+    Restricted,
+    Refused,
+    InternalComplaint,
+    Closed,
+}
+
+/// <summary>The elements a DSA Art. 16(2) notice must contain to count as a notice at all.</summary>
+public enum NoticeElement
+{
+    /// <summary>Art. 16(2)(a): why the notifier considers the content illegal.</summary>
+    Explanation,
+
+    /// <summary>Art. 16(2)(b): the exact electronic location, such as the exact URLs.</summary>
+    ExactUrls,
+
+    /// <summary>Art. 16(2)(c): the notifier's name and e-mail address.</summary>
+    NotifierNameAndEmail,
+
+    /// <summary>Art. 16(2)(d): the statement of good faith.</summary>
+    GoodFaithStatement,
+}
+
+// Events
+public sealed record PlatformReportDrafted(
+    Guid ReportId,
+    Guid CaseId,
+    string Platform,
+    IReadOnlyList<string> Urls,
+    ReportCategory Category,
+    string Explanation,
+    string NotifierName,
+    string NotifierEmail,
+    bool GoodFaithStatement,
+    DateTimeOffset DraftedAt);
+public sealed record PlatformReportFiled(Guid ReportId, string TicketId, DateTimeOffset FiledAt);
+public sealed record PlatformReportAcknowledged(Guid ReportId, DateTimeOffset AcknowledgedAt);
+public sealed record PlatformReportStatusChanged(Guid ReportId, string Status, DateTimeOffset ChangedAt);
+public sealed record ContentRemoved(Guid ReportId, DateTimeOffset RemovedAt);
+public sealed record ContentRestricted(Guid ReportId, string Restriction, string StatementOfReasons, DateTimeOffset RestrictedAt);
+/// <summary>The platform refuses to act; <see cref="StatementOfReasons"/> is its DSA Art. 17 statement.</summary>
+public sealed record ContentRemovalRefused(Guid ReportId, string StatementOfReasons, DateTimeOffset RefusedAt);
+public sealed record ResponseTargetMissed(Guid ReportId, DateTimeOffset DueAt, DateTimeOffset MissedAt);
+public sealed record InternalComplaintLodged(Guid ReportId, string Grounds, DateTimeOffset LodgedAt);
+public sealed record PlatformReportClosed(Guid ReportId, DateTimeOffset ClosedAt);
+
+// Commands
+public sealed record DraftPlatformReport(
+    Guid ReportId,
+    Guid CaseId,
+    string Platform,
+    IReadOnlyList<string> Urls,
+    ReportCategory Category,
+    string Explanation,
+    string NotifierName,
+    string NotifierEmail,
+    bool GoodFaithStatement,
+    DateTimeOffset Now);
+public sealed record FilePlatformReport(Guid ReportId, string TicketId, DateTimeOffset Now);
+public sealed record AcknowledgePlatformReport(Guid ReportId, DateTimeOffset Now);
+public sealed record RecordPlatformStatus(Guid ReportId, string Status, DateTimeOffset Now);
+public sealed record RecordContentRemoved(Guid ReportId, DateTimeOffset Now);
+public sealed record RecordContentRestricted(Guid ReportId, string Restriction, string StatementOfReasons, DateTimeOffset Now);
+public sealed record RecordContentRemovalRefused(Guid ReportId, string StatementOfReasons, DateTimeOffset Now);
+public sealed record MarkResponseTargetMissed(Guid ReportId, DateTimeOffset Now);
+public sealed record LodgeInternalComplaint(Guid ReportId, string Grounds, DateTimeOffset Now);
+public sealed record ClosePlatformReport(Guid ReportId, DateTimeOffset Now);
+
+/// <summary>A DSA Art. 16 notice to one hosting platform about exact URLs.</summary>
+public sealed record PlatformReport(
+    Guid Id,
+    Guid CaseId,
+    PlatformReportStatus Status,
+    string Platform,
+    ReportCategory Category,
+    IReadOnlyList<string> Urls,
+    string Explanation,
+    string NotifierName,
+    string NotifierEmail,
+    bool GoodFaithStatement,
+    string? TicketId,
+    DateTimeOffset? FiledAt,
+    bool Acknowledged,
+    string? PlatformStatus,
+    DateTimeOffset? FirstDecisionAt,
+    DateTimeOffset? RefusedAt,
+    bool TargetMissed,
+    DateTimeOffset? ComplaintLodgedAt)
+{
+    public static readonly PlatformReport Initial = new(
+        Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, false, null, null, null, false, null);
+
+    public IReadOnlyList<NoticeElement> MissingNoticeElements() =>
+        MissingElements(Urls, Explanation, NotifierName, NotifierEmail, GoodFaithStatement);
+
+    /// <summary>How long the platform took for its first decision, or null while it has not decided.</summary>
+    public TimeSpan? ResponseTime => FiledAt is { } filed && FirstDecisionAt is { } decided ? decided - filed : null;
+
+    /// <summary>Our per-platform response target, or null before filing.</summary>
+    public Deadline? ResponseDeadline(DeadlineEngine engine) =>
+        FiledAt is { } filed ? engine.PlatformResponse(Platform, Category, filed) : null;
+
+    /// <summary>The DSA Art. 20 internal-complaint window after a refusal, or null when there is no refusal.</summary>
+    public Deadline? InternalComplaintWindow(DeadlineEngine engine) =>
+        RefusedAt is { } refused ? engine.DsaInternalComplaintWindow(engine.LocalDate(refused, DeadlineEngine.VictimCountry)) : null;
+
+    /// <summary>DSA Art. 16(2): the elements missing from a notice; empty when it is complete.</summary>
+    public static IReadOnlyList<NoticeElement> MissingElements(IReadOnlyList<string> urls, string explanation, string notifierName, string notifierEmail, bool goodFaithStatement)
+    {
+        var missing = new List<NoticeElement>();
+        if (string.IsNullOrWhiteSpace(explanation))
+        {
+            missing.Add(NoticeElement.Explanation);
+        }
+
+        if (urls.Count == 0 || !urls.All(IsExactUrl))
+        {
+            missing.Add(NoticeElement.ExactUrls);
+        }
+
+        if (string.IsNullOrWhiteSpace(notifierName) || !notifierEmail.Contains('@', StringComparison.Ordinal))
+        {
+            missing.Add(NoticeElement.NotifierNameAndEmail);
+        }
+
+        if (!goodFaithStatement)
+        {
+            missing.Add(NoticeElement.GoodFaithStatement);
+        }
+
+        return missing;
+    }
+
+    private static bool IsExactUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
+
+    public static PlatformReport Evolve(PlatformReport state, object @event) => @event switch
+    {
+        PlatformReportDrafted e => state with
+        {
+            Id = e.ReportId, CaseId = e.CaseId, Status = PlatformReportStatus.Drafted, Platform = e.Platform, Category = e.Category, Urls = e.Urls,
+            Explanation = e.Explanation, NotifierName = e.NotifierName, NotifierEmail = e.NotifierEmail, GoodFaithStatement = e.GoodFaithStatement,
+        },
+        PlatformReportFiled e => state with { Status = PlatformReportStatus.Filed, TicketId = e.TicketId, FiledAt = e.FiledAt },
+        PlatformReportAcknowledged => state with { Acknowledged = true },
+        PlatformReportStatusChanged e => state with { PlatformStatus = e.Status },
+        ContentRemoved e => state with { Status = PlatformReportStatus.Removed, FirstDecisionAt = state.FirstDecisionAt ?? e.RemovedAt },
+        ContentRestricted e => state with { Status = PlatformReportStatus.Restricted, FirstDecisionAt = state.FirstDecisionAt ?? e.RestrictedAt },
+        ContentRemovalRefused e => state with { Status = PlatformReportStatus.Refused, FirstDecisionAt = state.FirstDecisionAt ?? e.RefusedAt, RefusedAt = e.RefusedAt },
+        ResponseTargetMissed => state with { TargetMissed = true },
+        InternalComplaintLodged e => state with { Status = PlatformReportStatus.InternalComplaint, ComplaintLodgedAt = e.LodgedAt },
+        PlatformReportClosed => state with { Status = PlatformReportStatus.Closed },
+        _ => state,
+    };
+
+    public static object[] Decide(object command, PlatformReport state, DeadlineEngine engine)
+    {
+        if (command is not DraftPlatformReport && state.Status == PlatformReportStatus.None)
+        {
+            throw new DomainRuleViolated("There is no platform report yet; draft it first.");
+        }
+
+        if (command is not (DraftPlatformReport or ClosePlatformReport) && state.Status == PlatformReportStatus.Closed)
+        {
+            throw new DomainRuleViolated("The platform report is closed.");
+        }
+
+        return command switch
+        {
+            DraftPlatformReport c => Draft(c, state),
+            FilePlatformReport c => File(c, state),
+            AcknowledgePlatformReport c => state.Acknowledged ? [] : [new PlatformReportAcknowledged(state.Id, c.Now)],
+            RecordPlatformStatus c => RecordStatus(c, state),
+            RecordContentRemoved c => Removed(c, state),
+            RecordContentRestricted c => Restricted(c, state),
+            RecordContentRemovalRefused c => Refused(c, state),
+            MarkResponseTargetMissed c => MarkTargetMissed(c, state, engine),
+            LodgeInternalComplaint c => Complain(c, state, engine),
+            ClosePlatformReport c => state.Status == PlatformReportStatus.Closed ? [] : [new PlatformReportClosed(state.Id, c.Now)],
+            _ => throw new DomainRuleViolated($"A platform report does not handle {command.GetType().Name}."),
+        };
+    }
+
+    private static object[] Draft(DraftPlatformReport c, PlatformReport state)
+    {
+        if (state.Status != PlatformReportStatus.None)
+        {
+            return state.Id == c.ReportId && state.CaseId == c.CaseId
+                ? []
+                : throw new DomainRuleViolated("This platform report has already been drafted.");
+        }
+
+        return string.IsNullOrWhiteSpace(c.Platform)
+            ? throw new DomainRuleViolated("A platform report needs the platform it goes to.")
+            : [new PlatformReportDrafted(c.ReportId, c.CaseId, c.Platform, c.Urls, c.Category, c.Explanation, c.NotifierName, c.NotifierEmail, c.GoodFaithStatement, c.Now)];
+    }
+
+    private static object[] File(FilePlatformReport c, PlatformReport state)
+    {
+        if (state.TicketId is { } ticket)
+        {
+            return ticket == c.TicketId ? [] : throw new DomainRuleViolated("The report was already filed; it cannot be filed a second time.");
+        }
+
+        var missing = state.MissingNoticeElements();
+        if (missing.Count > 0)
+        {
+            throw new DomainRuleViolated($"The notice lacks what DSA Art. 16(2) requires: {string.Join(", ", missing)}.");
+        }
+
+        return string.IsNullOrWhiteSpace(c.TicketId)
+            ? throw new DomainRuleViolated("Filing needs the platform's ticket id.")
+            : [new PlatformReportFiled(state.Id, c.TicketId, c.Now)];
+    }
+
+    private static object[] RecordStatus(RecordPlatformStatus c, PlatformReport state)
+    {
+        EnsureFiled(state, "a status update");
+        return state.PlatformStatus == c.Status ? [] : [new PlatformReportStatusChanged(state.Id, c.Status, c.Now)];
+    }
+
+    private static object[] Removed(RecordContentRemoved c, PlatformReport state) => state.Status switch
+    {
+        PlatformReportStatus.Removed => [],
+        PlatformReportStatus.Filed or PlatformReportStatus.Restricted or PlatformReportStatus.InternalComplaint => [new ContentRemoved(state.Id, c.Now)],
+        PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a removal now follows an internal complaint (DSA Art. 20), so lodge that first."),
+        _ => throw new DomainRuleViolated("The report has not been filed yet."),
+    };
+
+    private static object[] Restricted(RecordContentRestricted c, PlatformReport state) => state.Status switch
+    {
+        PlatformReportStatus.Restricted => [],
+        PlatformReportStatus.Filed or PlatformReportStatus.InternalComplaint => [new ContentRestricted(state.Id, c.Restriction, c.StatementOfReasons, c.Now)],
+        PlatformReportStatus.Removed => throw new DomainRuleViolated("The content has already been removed."),
+        PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a new decision follows an internal complaint (DSA Art. 20), so lodge that first."),
+        _ => throw new DomainRuleViolated("The report has not been filed yet."),
+    };
+
+    private static object[] Refused(RecordContentRemovalRefused c, PlatformReport state) => state.Status switch
+    {
+        PlatformReportStatus.Refused => [],
+        PlatformReportStatus.Filed or PlatformReportStatus.InternalComplaint => [new ContentRemovalRefused(state.Id, c.StatementOfReasons, c.Now)],
+        PlatformReportStatus.Removed => throw new DomainRuleViolated("The content has already been removed."),
+        PlatformReportStatus.Restricted => throw new DomainRuleViolated("The platform already decided to restrict the content."),
+        _ => throw new DomainRuleViolated("The report has not been filed yet."),
+    };
+
+    private static object[] MarkTargetMissed(MarkResponseTargetMissed c, PlatformReport state, DeadlineEngine engine)
+    {
+        if (state.TargetMissed)
+        {
+            return [];
+        }
+
+        if (state.Status != PlatformReportStatus.Filed)
+        {
+            throw new DomainRuleViolated("Only a filed report still awaiting the platform's decision can miss its response target.");
+        }
+
+        var target = state.ResponseDeadline(engine)!;
+        return target.IsExpiredAt(c.Now)
+            ? [new ResponseTargetMissed(state.Id, target.DueAt, c.Now)]
+            : throw new DomainRuleViolated($"The response target has not passed yet (due {target.DueAt:yyyy-MM-dd HH:mm zzz}).");
+    }
+
+    private static object[] Complain(LodgeInternalComplaint c, PlatformReport state, DeadlineEngine engine)
+    {
+        if (state.Status == PlatformReportStatus.InternalComplaint)
+        {
+            return [];
+        }
+
+        if (state.Status != PlatformReportStatus.Refused)
+        {
+            throw new DomainRuleViolated("An internal complaint (DSA Art. 20) can only be lodged after the platform refused to act.");
+        }
+
+        if (state.ComplaintLodgedAt is not null)
+        {
+            throw new DomainRuleViolated("An internal complaint was already lodged and refused; the next step is out-of-court dispute settlement (DSA Art. 21) or the court.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Grounds))
+        {
+            throw new DomainRuleViolated("An internal complaint needs the grounds on which the decision is contested.");
+        }
+
+        var window = state.InternalComplaintWindow(engine)!;
+        return window.IsExpiredAt(c.Now)
+            ? throw new DomainRuleViolated($"The window for an internal complaint (DSA Art. 20, at least six months) ended on {window.DueDate:yyyy-MM-dd}.")
+            : [new InternalComplaintLodged(state.Id, c.Grounds, c.Now)];
+    }
+
+    private static void EnsureFiled(PlatformReport state, string what)
+    {
+        if (state.TicketId is null)
+        {
+            throw new DomainRuleViolated($"The report has not been filed yet, so {what} is not possible.");
+        }
+    }
+}
