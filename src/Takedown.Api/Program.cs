@@ -1,6 +1,30 @@
+using Takedown.Api.Cases;
+using Takedown.Api.ErasureRequests;
+using Takedown.Api.Infrastructure;
+using Takedown.Api.Integrations;
+using Takedown.Api.PlatformReports;
+using Takedown.Application;
+using Takedown.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+builder.Services.AddHealthChecks().AddPostgresReadiness();
+builder.Services.AddTakedownApi(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.MapOpenApi();
+app.MapDefaultEndpoints();
+var api = app.MapApi();
+api.MapCases();
+api.MapErasureRequests();
+api.MapPlatformReports();
 app.Run();
 
+/// <summary>The API host; public for the functional tests.</summary>
 public partial class Program;

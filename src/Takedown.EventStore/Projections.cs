@@ -18,6 +18,10 @@ public enum ProjectionLifecycle
 public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, EventStore Store)
 {
     public string Schema => Store.Options.Schema;
+
+    /// <summary>A whole stream, read in the projection's transaction (so it includes the events being applied).</summary>
+    public Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(Guid streamId, CancellationToken cancellationToken = default) =>
+        Store.FetchStreamAsync(Connection, Transaction, streamId, null, null, cancellationToken);
 }
 
 /// <summary>A read model kept from the events. Applying the same event twice must be harmless.</summary>

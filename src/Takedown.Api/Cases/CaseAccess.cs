@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using Npgsql;
+using Takedown.Api.Integrations;
+using Takedown.EventStore;
+
+namespace Takedown.Api.Cases;
+
+/// <summary>
+/// Whether the current principal may see a case: only its owner (the victim, or the integration that opened it on
+/// the victim's behalf). Anything else, including a case that does not exist, is the same 404: guessing ids tells
+/// nothing.
+/// </summary>
+public sealed class CaseAccess(NpgsqlDataSource dataSource, EventStoreOptions options)
+{
+    public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Guid caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT owner FROM {options.Schema}.case_overview WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        return await command.ExecuteScalarAsync(cancellationToken) is string owner && owner == user.Actor();
+    }
+
+    /// <summary>The case a request belongs to, from the read model (null: no such request).</summary>
+    public async Task<Guid?> CaseOfRequestAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT case_id FROM {options.Schema}.request_overview WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    public async Task<bool> CanSeeRequestAsync(ClaimsPrincipal user, Guid requestId, CancellationToken cancellationToken) =>
+        await CaseOfRequestAsync(requestId, cancellationToken) is { } caseId && await CanSeeAsync(user, caseId, cancellationToken);
+
+    public static IResult NotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "There is no such case or request for you.");
+}

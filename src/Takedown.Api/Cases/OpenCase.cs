@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using Takedown.Api.Infrastructure;
+using Takedown.Api.Integrations;
+using Takedown.Domain.Cases;
+using Takedown.EventStore;
+
+namespace Takedown.Api.Cases;
+
+/// <summary>Opens a victim's case: the first event of a new case stream.</summary>
+public static class OpenCaseEndpoint
+{
+    /// <param name="Language">The victim's language for letters and notices: "nl" (default) or "en".</param>
+    /// <param name="EscalationMode">What happens when a controller misses its deadline: OperatorReview (default) or Automatic.</param>
+    public sealed record OpenCaseRequest(string? Language, EscalationMode? EscalationMode);
+
+    public sealed record CaseOpenedResponse(Guid Id, string Reference);
+
+    public static void MapOpenCase(this ApiGroups api) => api.Map(group => group
+        .MapPost("/cases", OpenCase)
+        .RequireAuthorization(Scopes.CasesWrite)
+        .WithName("OpenCase")
+        .WithSummary("Open a case on a victim's behalf")
+        .Produces<CaseOpenedResponse>(StatusCodes.Status201Created));
+
+    public static async Task<IResult> OpenCase(
+        OpenCaseRequest request, HttpContext http, EventStore.EventStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(store);
+        new Input()
+            .Require(request.Language is null or "nl" or "en", "language", "Use \"nl\" or \"en\".")
+            .Require(request.EscalationMode is null || Enum.IsDefined(request.EscalationMode.Value), "escalationMode", "Use OperatorReview or Automatic.")
+            .ThrowIfAny();
+        var id = Guid.CreateVersion7(time.GetUtcNow());
+        var reference = NewReference();
+        var events = Case.Decide(
+            new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, time.GetUtcNow()),
+            Case.Initial);
+        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+        session.Events.StartStream(id, events);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/cases/{id}", new CaseOpenedResponse(id, reference));
+    }
+
+    /// <summary>A short reference a victim can read out on the phone: no personal data, not guessable.</summary>
+    private static string NewReference()
+    {
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        return "TD-" + string.Create(8, alphabet, (span, letters) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = letters[RandomNumberGenerator.GetInt32(letters.Length)];
+            }
+        });
+    }
+}

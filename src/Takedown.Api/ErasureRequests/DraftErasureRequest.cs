@@ -1,0 +1,62 @@
+using Takedown.Api.Cases;
+using Takedown.Api.Infrastructure;
+using Takedown.Api.Integrations;
+using Takedown.Application;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
+
+namespace Takedown.Api.ErasureRequests;
+
+/// <summary>Drafts a GDPR Art. 17 erasure request to one data controller on a case.</summary>
+public static class DraftErasureRequestEndpoint
+{
+    /// <param name="ControllerName">The organisation that holds the data (the data controller).</param>
+    /// <param name="ControllerEmail">Where the request is sent (the controller's privacy or DPO address).</param>
+    /// <param name="ControllerCountry">Member state whose public holidays count for the deadline: "NL" or "IE".</param>
+    /// <param name="PersonalData">What was posted, in words ("home address", "phone number", "photos").</param>
+    /// <param name="Urls">The exact addresses where it appears (http or https).</param>
+    public sealed record DraftErasureRequestRequest(
+        string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls);
+
+    public sealed record RequestCreated(Guid Id);
+
+    public static void MapDraftErasureRequest(this ApiGroups api) => api.Map(group => group
+        .MapPost("/cases/{caseId:guid}/erasure-requests", Draft)
+        .RequireAuthorization(Scopes.CasesWrite)
+        .WithName("DraftErasureRequest")
+        .WithSummary("Draft a GDPR Art. 17 erasure request to a data controller")
+        .Produces<RequestCreated>(StatusCodes.Status201Created)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict));
+
+    public static async Task<IResult> Draft(
+        Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
+        DeadlineEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(store);
+        if (!await access.CanSeeAsync(http.User, caseId, cancellationToken))
+        {
+            return CaseAccess.NotFound();
+        }
+        new Input()
+            .Text(request.ControllerName, "controllerName")
+            .Email(request.ControllerEmail, "controllerEmail")
+            .Require(request.ControllerCountry is not null && engine.Calendars.Supports(request.ControllerCountry), "controllerCountry",
+                $"Use one of: {string.Join(", ", engine.Calendars.Countries)}.")
+            .TextList(request.PersonalData, "personalData")
+            .WebUrls(request.Urls, "urls")
+            .ThrowIfAny();
+        var id = Guid.CreateVersion7(time.GetUtcNow());
+        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+        await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+            new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
+                request.PersonalData!, request.Urls!, time.GetUtcNow()),
+            state, engine), cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/erasure-requests/{id}", new RequestCreated(id));
+    }
+}

@@ -1,0 +1,72 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Json;
+using Takedown.Api.Integrations;
+
+namespace Takedown.Api.Infrastructure;
+
+/// <summary>The API's services and route groups.</summary>
+public static class ApiSetup
+{
+    public const string IntegrationRateLimit = "integration";
+
+    public static IServiceCollection AddTakedownApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Takedown API";
+            document.Info.Description =
+                "Open takedown cases on a victim's behalf, add GDPR erasure requests and DSA platform reports, and follow " +
+                "their deadlines. Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 7807 problem details.";
+            return Task.CompletedTask;
+        }));
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddIntegrationAuthentication(configuration);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(IntegrationRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = configuration.GetValue("RateLimits:Integration:Burst", 100),
+                    TokensPerPeriod = configuration.GetValue("RateLimits:Integration:PerSecond", 50),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The integration API, served under <c>/api/v1</c> and, for the current version, <c>/api</c>.
+    /// A breaking change goes to <c>/api/v2</c>; <c>/api</c> keeps pointing at v1 until clients moved.
+    /// </summary>
+    public static ApiGroups MapApi(this WebApplication app) => new(
+        [
+            Group(app, "/api/v1"),
+            Group(app, "/api").ExcludeFromDescription(),
+        ]);
+
+    private static RouteGroupBuilder Group(WebApplication app, string prefix) =>
+        app.MapGroup(prefix)
+            .RequireAuthorization()
+            .RequireRateLimiting(IntegrationRateLimit)
+            .AddEndpointFilter<ProblemOnBadInputFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+}
+
+/// <summary>The same endpoints mapped under every API prefix.</summary>
+public sealed class ApiGroups(IReadOnlyList<RouteGroupBuilder> groups)
+{
+    public void Map(Action<RouteGroupBuilder> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        foreach (var group in groups)
+        {
+            map(group);
+        }
+    }
+}

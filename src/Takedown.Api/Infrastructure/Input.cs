@@ -1,0 +1,71 @@
+using System.Net.Mail;
+
+namespace Takedown.Api.Infrastructure;
+
+/// <summary>Collects validation errors per field; <see cref="ThrowIfAny"/> ends the request with a 400.</summary>
+public sealed class Input
+{
+    public const int MaxShortText = 200;
+    public const int MaxLongText = 5000;
+    public const int MaxListItems = 50;
+
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public Input Require(bool ok, string field, string message)
+    {
+        if (!ok)
+        {
+            if (!_errors.TryGetValue(field, out var list))
+            {
+                _errors[field] = list = [];
+            }
+            list.Add(message);
+        }
+        return this;
+    }
+
+    public Input Text(string? value, string field, int max = MaxShortText, bool required = true) =>
+        Require(!required || !string.IsNullOrWhiteSpace(value), field, "Required.")
+            .Require(value is null || value.Length <= max, field, $"At most {max} characters.");
+
+    public Input Email(string? value, string field) =>
+        Text(value, field, 254).Require(value is null || IsEmail(value), field, "Not an e-mail address.");
+
+    /// <summary>Only http and https addresses can be reported: a takedown concerns content on the web.</summary>
+    public Input WebUrls(IReadOnlyList<string>? urls, string field, bool required = true)
+    {
+        Require(!required || urls is { Count: > 0 }, field, "At least one address is required.");
+        Require(urls is null || urls.Count <= MaxListItems, field, $"At most {MaxListItems} addresses.");
+        foreach (var url in urls ?? [])
+        {
+            Require(IsWebUrl(url), field, "Each address must be a complete http:// or https:// URL of at most 2000 characters.");
+        }
+        return this;
+    }
+
+    public Input TextList(IReadOnlyList<string>? items, string field, bool required = true)
+    {
+        Require(!required || items is { Count: > 0 }, field, "At least one item is required.");
+        Require(items is null || items.Count <= MaxListItems, field, $"At most {MaxListItems} items.");
+        Require(items is null || items.All(i => !string.IsNullOrWhiteSpace(i) && i.Length <= MaxShortText), field,
+            $"Each item must be non-empty and at most {MaxShortText} characters.");
+        return this;
+    }
+
+    public void ThrowIfAny()
+    {
+        if (_errors.Count > 0)
+        {
+            throw new InputRejectedException(_errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray()));
+        }
+    }
+
+    public static bool IsWebUrl(string? value) =>
+        value is { Length: <= 2000 }
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.IsNullOrEmpty(uri.Host);
+
+    public static bool IsEmail(string value) =>
+        MailAddress.TryCreate(value, out var address) && address.Address == value.Trim() && value.Contains('.', StringComparison.Ordinal);
+}

@@ -1,2 +1,0 @@
-namespace Takedown.Application;
-internal static class AssemblyMarker;

@@ -1,0 +1,53 @@
+namespace Takedown.Application.ReadModels;
+
+/// <summary>
+/// Relational read models for lists and dashboards (an operator's 300 open cases must never scan streams).
+/// They hold no victim personal data: counterparties are companies and platforms; details are read from the stream.
+/// </summary>
+internal static class ReadModelSchema
+{
+    public const string Component = "read-models";
+
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        """
+        CREATE TABLE {schema}.case_overview (
+            id uuid PRIMARY KEY,
+            reference text NOT NULL UNIQUE,
+            owner text NOT NULL,
+            language text NOT NULL,
+            status text NOT NULL,
+            escalation_mode text NOT NULL,
+            opened_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            version bigint NOT NULL);
+        CREATE INDEX case_overview_owner ON {schema}.case_overview (owner);
+        CREATE INDEX case_overview_opened ON {schema}.case_overview (opened_at);
+
+        CREATE TABLE {schema}.request_overview (
+            id uuid PRIMARY KEY,
+            case_id uuid NOT NULL,
+            kind text NOT NULL,
+            status text NOT NULL,
+            is_open boolean NOT NULL,
+            counterparty text NOT NULL,
+            category text,
+            opened_at timestamptz NOT NULL,
+            sent_at timestamptz,
+            answered_at timestamptz,
+            outcome text,
+            deadline_kind text,
+            due_date date,
+            due_at timestamptz,
+            explanation_nl text,
+            explanation_en text,
+            needs_operator boolean NOT NULL DEFAULT false,
+            answered_in_time boolean,
+            updated_at timestamptz NOT NULL,
+            version bigint NOT NULL);
+        CREATE INDEX request_overview_case ON {schema}.request_overview (case_id);
+        CREATE INDEX request_overview_due ON {schema}.request_overview (due_at) WHERE is_open;
+        CREATE INDEX request_overview_operator ON {schema}.request_overview (updated_at) WHERE needs_operator;
+        """,
+    ];
+}

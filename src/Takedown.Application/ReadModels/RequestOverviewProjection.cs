@@ -1,0 +1,157 @@
+using Npgsql;
+using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
+using Takedown.EventStore;
+
+namespace Takedown.Application.ReadModels;
+
+/// <summary>The kinds of request a case holds, as stored in the read models.</summary>
+public static class RequestKinds
+{
+    public const string Erasure = "erasure";
+    public const string Platform = "platform";
+    public const string ApComplaint = "ap-complaint";
+
+    public static string? Of(object @event) => @event.GetType().Namespace switch
+    {
+        var ns when ns == typeof(ErasureRequest).Namespace => Erasure,
+        var ns when ns == typeof(PlatformReport).Namespace => Platform,
+        var ns when ns == typeof(ApComplaint).Namespace => ApComplaint,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// One row per request with its status and current deadline (computed by the deadline engine), for the victim's
+/// timeline, the operators' due/overdue lists and the statistics. Inline: the row is current when the append commits.
+/// </summary>
+public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjection
+{
+    public string Name => "request-overview";
+
+    public ProjectionLifecycle Lifecycle => ProjectionLifecycle.Inline;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(events);
+        var streams = events
+            .Select(e => (e.StreamId, Kind: RequestKinds.Of(e.Data)))
+            .Where(s => s.Kind is not null)
+            .Distinct();
+        foreach (var (streamId, kind) in streams)
+        {
+            var stream = await context.FetchStreamAsync(streamId, cancellationToken);
+            if (stream.Count == 0)
+            {
+                continue;
+            }
+            var row = kind switch
+            {
+                RequestKinds.Erasure => Erasure(stream),
+                RequestKinds.Platform => Platform(stream),
+                _ => Complaint(stream),
+            };
+            await UpsertAsync(context, row, cancellationToken);
+        }
+    }
+
+    public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await using var command = new NpgsqlCommand($"TRUNCATE {context.Schema}.request_overview", context.Connection, context.Transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private Row Erasure(IReadOnlyList<StoredEvent> stream)
+    {
+        var state = stream.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));
+        var drafted = stream.Select(e => e.Data).OfType<ErasureRequestDrafted>().First();
+        var sentAt = stream.Select(e => e.Data).OfType<ErasureRequestSent>().LastOrDefault()?.SentAt;
+        var answered = stream.Select(e => e.Data).OfType<ErasureRequestAnswered>().LastOrDefault();
+        var deadline = state.AnswerDeadline(engine);
+        var open = state.Status is ErasureRequestStatus.Drafted or ErasureRequestStatus.Approved or ErasureRequestStatus.Sent
+            or ErasureRequestStatus.DeadlineMissed;
+        return new Row(
+            state.Id, state.CaseId, RequestKinds.Erasure, state.Status.ToString(), open, drafted.ControllerName, null,
+            stream[0].Timestamp, sentAt, answered?.AnsweredAt, state.Outcome?.ToString(),
+            state.Status is ErasureRequestStatus.Sent or ErasureRequestStatus.DeadlineMissed ? deadline : null,
+            NeedsOperator: state.Status == ErasureRequestStatus.DeadlineMissed,
+            AnsweredInTime: answered is not null && deadline is not null ? answered.AnsweredAt <= deadline.DueAt : null,
+            stream[^1].Timestamp, stream[^1].Version);
+    }
+
+    private Row Platform(IReadOnlyList<StoredEvent> stream)
+    {
+        var state = stream.Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        var deadline = state.Status == PlatformReportStatus.Filed ? state.ResponseDeadline(engine)
+            : state.Status == PlatformReportStatus.Refused ? state.InternalComplaintWindow(engine)
+            : null;
+        var open = state.Status is PlatformReportStatus.Drafted or PlatformReportStatus.Filed or PlatformReportStatus.Refused
+            or PlatformReportStatus.InternalComplaint;
+        return new Row(
+            state.Id, state.CaseId, RequestKinds.Platform, state.Status.ToString(), open, state.Platform, state.Category.ToString(),
+            stream[0].Timestamp, state.FiledAt, state.FirstDecisionAt,
+            state.Status is PlatformReportStatus.Removed or PlatformReportStatus.Restricted or PlatformReportStatus.Refused ? state.Status.ToString() : null,
+            deadline,
+            NeedsOperator: state.TargetMissed && state.Status == PlatformReportStatus.Filed,
+            AnsweredInTime: state.ResponseTime is { } && state.ResponseDeadline(engine) is { } due ? state.FirstDecisionAt <= due.DueAt : null,
+            stream[^1].Timestamp, stream[^1].Version);
+    }
+
+    private Row Complaint(IReadOnlyList<StoredEvent> stream)
+    {
+        var state = stream.Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
+        return new Row(
+            state.Id, state.CaseId, RequestKinds.ApComplaint, state.Status.ToString(), state.Status != ApComplaintStatus.Decided,
+            "Autoriteit Persoonsgegevens", null, stream[0].Timestamp, state.LodgedAt, null, state.Decision?.ToString(),
+            state.ProgressDeadline(engine),
+            NeedsOperator: state.Status is ApComplaintStatus.Prepared or ApComplaintStatus.Reviewed,
+            AnsweredInTime: null, stream[^1].Timestamp, stream[^1].Version);
+    }
+
+    private static async Task UpsertAsync(ProjectionContext context, Row row, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {context.Schema}.request_overview (id, case_id, kind, status, is_open, counterparty, category, opened_at,
+                sent_at, answered_at, outcome, deadline_kind, due_date, due_at, explanation_nl, explanation_en, needs_operator,
+                answered_in_time, updated_at, version)
+            VALUES (@id, @case, @kind, @status, @open, @counterparty, @category, @opened, @sent, @answered, @outcome,
+                @dkind, @ddate, @dat, @nl, @en, @operator, @intime, @updated, @version)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, sent_at = excluded.sent_at,
+                answered_at = excluded.answered_at, outcome = excluded.outcome, deadline_kind = excluded.deadline_kind,
+                due_date = excluded.due_date, due_at = excluded.due_at, explanation_nl = excluded.explanation_nl,
+                explanation_en = excluded.explanation_en, needs_operator = excluded.needs_operator,
+                answered_in_time = excluded.answered_in_time, updated_at = excluded.updated_at, version = excluded.version
+            WHERE {context.Schema}.request_overview.version < excluded.version
+            """, context.Connection, context.Transaction);
+        command.Parameters.AddWithValue("id", row.Id);
+        command.Parameters.AddWithValue("case", row.CaseId);
+        command.Parameters.AddWithValue("kind", row.Kind);
+        command.Parameters.AddWithValue("status", row.Status);
+        command.Parameters.AddWithValue("open", row.IsOpen);
+        command.Parameters.AddWithValue("counterparty", row.Counterparty);
+        command.Parameters.AddWithValue("category", (object?)row.Category ?? DBNull.Value);
+        command.Parameters.AddWithValue("opened", row.OpenedAt);
+        command.Parameters.AddWithValue("sent", (object?)row.SentAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("answered", (object?)row.AnsweredAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("outcome", (object?)row.Outcome ?? DBNull.Value);
+        command.Parameters.AddWithValue("dkind", (object?)row.Deadline?.Kind ?? DBNull.Value);
+        command.Parameters.AddWithValue("ddate", (object?)row.Deadline?.DueDate ?? DBNull.Value);
+        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("nl", (object?)row.Deadline?.Explanation.Nl ?? DBNull.Value);
+        command.Parameters.AddWithValue("en", (object?)row.Deadline?.Explanation.En ?? DBNull.Value);
+        command.Parameters.AddWithValue("operator", row.NeedsOperator);
+        command.Parameters.AddWithValue("intime", (object?)row.AnsweredInTime ?? DBNull.Value);
+        command.Parameters.AddWithValue("updated", row.UpdatedAt);
+        command.Parameters.AddWithValue("version", row.Version);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed record Row(
+        Guid Id, Guid CaseId, string Kind, string Status, bool IsOpen, string Counterparty, string? Category,
+        DateTimeOffset OpenedAt, DateTimeOffset? SentAt, DateTimeOffset? AnsweredAt, string? Outcome, Deadline? Deadline,
+        bool NeedsOperator, bool? AnsweredInTime, DateTimeOffset UpdatedAt, long Version);
+}

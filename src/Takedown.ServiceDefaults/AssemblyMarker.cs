@@ -1,2 +1,0 @@
-namespace Takedown.ServiceDefaults;
-internal static class AssemblyMarker;
