@@ -55,7 +55,7 @@ public sealed partial class HttpPlatformReportApi(
             ct).ConfigureAwait(false);
         var filed = await ReadAsync<NoticeAnswer>(receipt, ct).ConfigureAwait(false);
         LogFiled(logger, platform.Name, filed.TicketId, (int)receipt.StatusCode);
-        return new FiledNotice(filed.TicketId, ParseState(filed.Status), filed.StatementOfReasons, filed.ReceivedAt ?? filed.UpdatedAt ?? default);
+        return new FiledNotice(filed.TicketId, Webhooks.NoticeStatusWebhook.ParseState(filed.Status), filed.StatementOfReasons, filed.ReceivedAt ?? filed.UpdatedAt ?? default);
     }
 
     public async Task<NoticeStatus> GetStatusAsync(string ticketId, CancellationToken ct)
@@ -66,7 +66,7 @@ public sealed partial class HttpPlatformReportApi(
             "read status",
             ct).ConfigureAwait(false);
         var answer = await ReadAsync<NoticeAnswer>(response, ct).ConfigureAwait(false);
-        return new NoticeStatus(answer.TicketId, ParseState(answer.Status), answer.StatementOfReasons, answer.UpdatedAt ?? answer.ReceivedAt ?? default);
+        return new NoticeStatus(answer.TicketId, Webhooks.NoticeStatusWebhook.ParseState(answer.Status), answer.StatementOfReasons, answer.UpdatedAt ?? answer.ReceivedAt ?? default);
     }
 
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string operation, CancellationToken ct)
@@ -153,15 +153,6 @@ public sealed partial class HttpPlatformReportApi(
             }
         }
     }
-
-    private static NoticeState ParseState(string? status) => status?.ToUpperInvariant() switch
-    {
-        "RECEIVED" => NoticeState.Received,
-        "UNDER_REVIEW" => NoticeState.UnderReview,
-        "CONTENT_REMOVED" => NoticeState.ContentRemoved,
-        "REFUSED" => NoticeState.Refused,
-        _ => NoticeState.Unknown,
-    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Platform {Platform}: {Operation} answered {Status}")]
     private static partial void LogAttempt(ILogger logger, string platform, string operation, int status);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Reports;
@@ -30,9 +29,11 @@ public sealed class ReportApiTests(SandboxFixture sandbox) : IClassFixture<Sandb
         filed.State.ShouldBe(NoticeState.Received);
         var webhook = await WaitForWebhookAsync();
         webhook.Verification.ShouldBe(WebhookVerification.Valid);
-        using var body = JsonDocument.Parse(webhook.Body);
-        body.RootElement.GetProperty("data").GetProperty("ticketId").GetString().ShouldBe(filed.TicketId);
-        body.RootElement.GetProperty("data").GetProperty("status").GetString().ShouldBe("content_removed");
+        NoticeStatusWebhook.TryParse(System.Text.Encoding.UTF8.GetBytes(webhook.Body), out var update).ShouldBeTrue();
+        update!.Type.ShouldBe(NoticeStatusWebhook.StatusChangedType);
+        update.TicketId.ShouldBe(filed.TicketId);
+        update.Reference.ShouldBe("TD-2026-0001");
+        update.State.ShouldBe(NoticeState.ContentRemoved);
         var status = await Api(services).GetStatusAsync(filed.TicketId, default);
         status.State.ShouldBe(NoticeState.ContentRemoved);
         var filing = (await sandbox.FilingsAsync()).ShouldHaveSingleItem();

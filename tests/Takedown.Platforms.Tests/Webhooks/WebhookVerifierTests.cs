@@ -191,3 +191,28 @@ public sealed class WebhookVerifierTests
         secret.Export().ShouldBe(_secret);
     }
 }
+
+public sealed class NoticeStatusWebhookTests
+{
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("{\"type\":\"notice.status_changed\"}")]
+    [InlineData("{\"type\":\"notice.status_changed\",\"data\":{\"ticketId\":1,\"status\":\"refused\"}}")]
+    public void Given_unusable_body_When_parsed_Then_false(string body)
+    {
+        NoticeStatusWebhook.TryParse(System.Text.Encoding.UTF8.GetBytes(body), out var update).ShouldBeFalse();
+        update.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Given_refusal_When_parsed_Then_state_and_reasons()
+    {
+        var body = "{\"type\":\"notice.status_changed\",\"data\":{\"ticketId\":\"T-9\",\"status\":\"refused\",\"statementOfReasons\":\"No.\",\"updatedAt\":\"2026-01-02T03:04:05+00:00\"}}";
+
+        NoticeStatusWebhook.TryParse(System.Text.Encoding.UTF8.GetBytes(body), out var update).ShouldBeTrue();
+
+        update.ShouldBe(new NoticeStatusWebhook("notice.status_changed", "T-9", null, Takedown.Platforms.Notices.NoticeState.Refused, "No.",
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+    }
+}
