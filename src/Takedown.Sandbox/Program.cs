@@ -1,6 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
-app.Run();
+using Takedown.Sandbox;
+
+SandboxApp.Build(args).Run();
 
 public partial class Program;

@@ -1,2 +1,0 @@
-namespace Takedown.Platforms;
-internal static class AssemblyMarker;

@@ -1,0 +1,120 @@
+namespace Takedown.Platforms.Notices;
+
+/// <summary>The notifier's contact details, DSA Art. 16(2)(c).</summary>
+public sealed record NotifierContact(string Name, string Email);
+
+/// <summary>
+/// A notice of illegal content under DSA Art. 16, as it goes to a platform. It carries the four elements
+/// Art. 16(2) requires, the category and our reference, and nothing more: platforms may publish notices
+/// (for instance in the Lumen database), so no other personal data of the victim travels with it.
+/// </summary>
+/// <param name="Reference">Our reference for the report, so the platform can quote it back; not personal data.</param>
+/// <param name="Urls">The exact electronic locations of the content, Art. 16(2)(b).</param>
+/// <param name="Explanation">Why the notifier holds the content to be illegal, Art. 16(2)(a).</param>
+/// <param name="Category">The platform's category the notice is filed under.</param>
+/// <param name="Notifier">Name and e-mail address of the notifier, Art. 16(2)(c).</param>
+/// <param name="GoodFaithStatement">The statement of good faith, Art. 16(2)(d).</param>
+public sealed record DsaNotice(
+    string Reference,
+    IReadOnlyList<string> Urls,
+    string Explanation,
+    string Category,
+    NotifierContact Notifier,
+    string GoodFaithStatement)
+{
+    /// <summary>The wording of Art. 16(2)(d) the notifier confirms.</summary>
+    public const string StandardGoodFaithStatement =
+        "I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete.";
+}
+
+/// <summary>One element DSA Art. 16(2) requires of a notice.</summary>
+public enum NoticeElement
+{
+    /// <summary>Art. 16(2)(a): a sufficiently substantiated explanation of why the content is illegal.</summary>
+    Explanation,
+
+    /// <summary>Art. 16(2)(b): the exact URL or URLs (http or https) of the content.</summary>
+    ExactUrls,
+
+    /// <summary>Art. 16(2)(c): the notifier's name.</summary>
+    NotifierName,
+
+    /// <summary>Art. 16(2)(c): the notifier's e-mail address.</summary>
+    NotifierEmail,
+
+    /// <summary>Art. 16(2)(d): the statement of good faith.</summary>
+    GoodFaithStatement,
+}
+
+/// <summary>The check made before any notice is filed.</summary>
+public static class DsaNoticeCheck
+{
+    /// <summary>
+    /// What the victim is told before a notice is filed: platforms may pass notices on for publication.
+    /// </summary>
+    public const string PublicationWarning =
+        "Platforms may publish notices they receive, for example in the Lumen database (lumendatabase.org). " +
+        "The notice therefore contains only what the law requires: the web addresses, the explanation, " +
+        "the notifier's name and e-mail address and the statement of good faith.";
+
+    /// <summary>The elements DSA Art. 16(2) requires that the notice lacks; empty when it is complete.</summary>
+    public static IReadOnlyList<NoticeElement> Missing(DsaNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var missing = new List<NoticeElement>();
+        if (string.IsNullOrWhiteSpace(notice.Explanation))
+        {
+            missing.Add(NoticeElement.Explanation);
+        }
+        if (notice.Urls is null || notice.Urls.Count == 0 || !notice.Urls.All(IsExactWebAddress))
+        {
+            missing.Add(NoticeElement.ExactUrls);
+        }
+        if (string.IsNullOrWhiteSpace(notice.Notifier?.Name))
+        {
+            missing.Add(NoticeElement.NotifierName);
+        }
+        if (!IsEmailAddress(notice.Notifier?.Email))
+        {
+            missing.Add(NoticeElement.NotifierEmail);
+        }
+        if (string.IsNullOrWhiteSpace(notice.GoodFaithStatement))
+        {
+            missing.Add(NoticeElement.GoodFaithStatement);
+        }
+        return missing;
+    }
+
+    /// <summary>Throws <see cref="IncompleteNoticeException"/> unless the notice is complete.</summary>
+    public static void EnsureComplete(DsaNotice notice)
+    {
+        var missing = Missing(notice);
+        if (missing.Count > 0)
+        {
+            throw new IncompleteNoticeException(missing);
+        }
+    }
+
+    private static bool IsExactWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host);
+
+    private static bool IsEmailAddress(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return false;
+        }
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace)
+            && System.Net.Mail.MailAddress.TryCreate(email, out _);
+    }
+}
+
+/// <summary>A notice lacks elements DSA Art. 16(2) requires; nothing was sent.</summary>
+public sealed class IncompleteNoticeException(IReadOnlyList<NoticeElement> missing)
+    : Exception("The notice lacks what DSA Art. 16(2) requires: " + string.Join(", ", missing) + ".")
+{
+    public IReadOnlyList<NoticeElement> Missing { get; } = missing;
+}

@@ -1,0 +1,55 @@
+using Takedown.Platforms.Notices;
+using Takedown.Platforms.Tests.Reports;
+
+namespace Takedown.Platforms.Tests.Notices;
+
+public sealed class DsaNoticeCheckTests
+{
+    [Fact]
+    public void Given_complete_notice_When_checked_Then_nothing_missing()
+    {
+        DsaNoticeCheck.Missing(Reports.Notices.Complete()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_empty_notice_When_checked_Then_every_element_missing()
+    {
+        var notice = new DsaNotice("TD-1", [], " ", "privacy", new NotifierContact("", ""), "");
+
+        DsaNoticeCheck.Missing(notice).ShouldBe(
+            [NoticeElement.Explanation, NoticeElement.ExactUrls, NoticeElement.NotifierName, NoticeElement.NotifierEmail, NoticeElement.GoodFaithStatement]);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.org/file")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("example.org/page")]
+    [InlineData("file:///etc/passwd")]
+    public void Given_url_that_is_not_an_exact_web_address_When_checked_Then_urls_missing(string url)
+    {
+        var notice = Reports.Notices.Complete() with { Urls = ["https://example.org/ok", url] };
+
+        DsaNoticeCheck.Missing(notice).ShouldBe([NoticeElement.ExactUrls]);
+    }
+
+    [Theory]
+    [InlineData("no-at-sign")]
+    [InlineData("two@@example.nl")]
+    [InlineData("space @example.nl")]
+    [InlineData("trailing@")]
+    public void Given_malformed_email_When_checked_Then_email_missing(string email)
+    {
+        var notice = Reports.Notices.Complete() with { Notifier = new NotifierContact("A. Jansen", email) };
+
+        DsaNoticeCheck.Missing(notice).ShouldBe([NoticeElement.NotifierEmail]);
+    }
+
+    [Fact]
+    public void Given_incomplete_notice_When_ensured_Then_exception_names_the_missing_elements()
+    {
+        var error = Should.Throw<IncompleteNoticeException>(() => DsaNoticeCheck.EnsureComplete(Reports.Notices.Complete() with { Explanation = "" }));
+
+        error.Missing.ShouldBe([NoticeElement.Explanation]);
+        error.Message.ShouldContain("Explanation");
+    }
+}
