@@ -39,6 +39,11 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
 
     public bool IsOpen => Status == CaseStatus.Open;
 
+    /// <summary>
+    /// Requests are streams of their own, so a handler that opens one on a case checks the case with this first.
+    /// </summary>
+    public void EnsureAcceptsNewRequests() => EnsureOpen(this, "open a new request on it");
+
     public static Case Evolve(Case state, object @event) => @event switch
     {
         CaseOpened e => state with { Id = e.CaseId, Status = CaseStatus.Open, Reference = e.Reference, Language = e.Language, EscalationMode = e.EscalationMode },

@@ -161,8 +161,9 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
                     : new($"{DateText.Nl(day)} ({holiday.Name.Nl})", $"{DateText.En(day)} ({holiday.Name.En})"));
             }
 
+            var skippedNl = string.Join(", ", skipped.Select(s => s.Nl));
             parts.Add(new(
-                $"{string.Join(", ", skipped.Select(s => s.Nl))} {(skipped.Count == 1 ? "is geen werkdag" : "zijn geen werkdagen")} in {calendar.CountryCode}, dus de termijn loopt af aan het eind van de volgende werkdag, {DateText.Nl(due)} (Verordening 1182/71 art. 3 lid 4).",
+                $"{char.ToUpperInvariant(skippedNl[0])}{skippedNl[1..]} {(skipped.Count == 1 ? "is geen werkdag" : "zijn geen werkdagen")} in {calendar.CountryCode}, dus de termijn loopt af aan het eind van de volgende werkdag, {DateText.Nl(due)} (Verordening 1182/71 art. 3 lid 4).",
                 $"{string.Join(", ", skipped.Select(s => s.En))} {(skipped.Count == 1 ? "is not a working day" : "are not working days")} in {calendar.CountryCode}, so the deadline moves to the end of the next working day, {DateText.En(due)} (Regulation 1182/71 Art. 3(4))."));
         }
 

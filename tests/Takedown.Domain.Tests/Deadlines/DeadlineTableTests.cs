@@ -80,7 +80,7 @@ public class DeadlineTableTests
             "One month after receipt on Friday 27 March 2026 (GDPR Art. 12(3); Regulation 1182/71): Monday 27 April 2026. "
             + "Monday 27 April 2026 (King's Day) is not a working day in NL, so the deadline moves to the end of the next working day, Tuesday 28 April 2026 (Regulation 1182/71 Art. 3(4)). "
             + "The controller's answer is due by 24:00 on Tuesday 28 April 2026 (Europe/Amsterdam).");
-        deadline.Explanation.Nl.ShouldContain("maandag 27 april 2026 (Koningsdag) is geen werkdag in NL");
+        deadline.Explanation.Nl.ShouldContain(". Maandag 27 april 2026 (Koningsdag) is geen werkdag in NL");
         deadline.Explanation.Nl.ShouldContain("dinsdag 28 april 2026");
     }
 
