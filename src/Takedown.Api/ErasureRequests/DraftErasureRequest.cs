@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application;
+using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.EventStore;
@@ -51,6 +52,8 @@ public static class DraftErasureRequestEndpoint
             .WebUrls(request.Urls, "urls")
             .ThrowIfAny();
         var id = Guid.CreateVersion7(time.GetUtcNow());
+        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
+        @case.EnsureAcceptsNewRequests();
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,

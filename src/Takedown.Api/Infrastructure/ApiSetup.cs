@@ -22,6 +22,7 @@ public static class ApiSetup
         }));
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddIntegrationAuthentication(configuration);
+        services.AddSingleton<Cases.CaseAccess>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -45,8 +46,22 @@ public static class ApiSetup
     public static ApiGroups MapApi(this WebApplication app) => new(
         [
             Group(app, "/api/v1"),
-            Group(app, "/api").ExcludeFromDescription(),
+            Alias(Group(app, "/api")),
         ]);
+
+    /// <summary>The unversioned alias serves the same endpoints without their names (names are unique) and outside the OpenAPI document.</summary>
+    private static RouteGroupBuilder Alias(RouteGroupBuilder group)
+    {
+        group.ExcludeFromDescription();
+        ((IEndpointConventionBuilder)group).Finally(endpoint =>
+        {
+            foreach (var name in endpoint.Metadata.Where(m => m is IEndpointNameMetadata or IRouteNameMetadata).ToList())
+            {
+                endpoint.Metadata.Remove(name);
+            }
+        });
+        return group;
+    }
 
     private static RouteGroupBuilder Group(WebApplication app, string prefix) =>
         app.MapGroup(prefix)

@@ -40,7 +40,7 @@ public sealed class IntegrationKeyHandler(
     IOptionsMonitor<Dictionary<string, IntegrationPartner>> partners)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "IntegrationKey";
+    public const string SchemeName = "IntegrationKey";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -63,8 +63,8 @@ public sealed class IntegrationKeyHandler(
                         new Claim(TakedownClaims.Actor, "integration:" + name),
                         .. partner.Scopes.Select(s => new Claim(TakedownClaims.Scope, s)),
                     ],
-                    Scheme);
-                return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme)));
+                    SchemeName);
+                return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
             }
         }
         return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
@@ -97,8 +97,8 @@ public static class IntegrationAuthenticationSetup
     public static IServiceCollection AddIntegrationAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<Dictionary<string, IntegrationPartner>>(configuration.GetSection("Integrations:Partners"));
-        services.AddAuthentication(IntegrationKeyHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, IntegrationKeyHandler>(IntegrationKeyHandler.Scheme, null);
+        services.AddAuthentication(IntegrationKeyHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, IntegrationKeyHandler>(IntegrationKeyHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.CasesRead, p => p.RequireClaim(TakedownClaims.Scope, Scopes.CasesRead))
             .AddPolicy(Scopes.CasesWrite, p => p.RequireClaim(TakedownClaims.Scope, Scopes.CasesWrite))
