@@ -176,7 +176,7 @@ public static class LetterComposer
             .Paragraph(w.T("Het gaat in elk geval om het volgende gedrag:", "This concerns at least the following conduct:"))
             .Bullets(m.Conduct)
             .Paragraph(w.T(
-                "Wij sommeren u hiermee daarmee onmiddellijk en blijvend op te houden.",
+                "Wij sommeren u hierbij onmiddellijk en blijvend met dit gedrag op te houden.",
                 "We hereby demand that you stop this immediately and permanently."));
         if (m.PublishedUrls.Count > 0)
         {
