@@ -70,7 +70,9 @@ public sealed partial class MimeEntity
                 {
                     break;
                 }
-                parts.Add(Parse(section.TrimStart('\n')));
+                // The line break before a boundary belongs to the boundary, not to the part.
+                var part = section.TrimStart('\n');
+                parts.Add(Parse(part.EndsWith('\n') ? part[..^1] : part));
             }
             return new MimeEntity(headers, [], parts);
         }

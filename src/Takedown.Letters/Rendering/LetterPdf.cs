@@ -1,3 +1,4 @@
+using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
@@ -9,6 +10,11 @@ namespace Takedown.Letters.Rendering;
 /// Renders a composed letter's plain text to an A4 PDF for print and registered post. Each page's footer carries
 /// the start of the letter's SHA-256, so a printed copy can be matched to the recorded evidence.
 /// </summary>
+/// <remarks>
+/// PdfSharp 6.5 refuses to create documents until the process has chosen its licence: the AGPL
+/// (<see cref="PdfSharpLicense.SetAgplLicense"/>) or a commercial key (<see cref="PdfSharpLicense.LoadLicense"/>).
+/// That choice binds the whole service, so this library never makes it; the host does at start-up.
+/// </remarks>
 public static class LetterPdf
 {
     public const string FontFamily = "DejaVu Sans";
@@ -16,14 +22,16 @@ public static class LetterPdf
     private const double Margin = 56; // 2 cm
     private const double FontSize = 10.5;
     private const double FooterSize = 8;
-    private static readonly Lock Gate = new();
+
+    // Runs once per process, before any font use, as PdfSharp requires of its global font resolver.
+    static LetterPdf() => GlobalFontSettings.FontResolver ??= EmbeddedFontResolver.Instance;
 
     public static byte[] Render(ComposedLetter letter)
     {
         ArgumentNullException.ThrowIfNull(letter);
         EnsureFontResolver();
 
-        using var document = new PdfDocument();
+        using var document = NewDocument();
         document.Info.Title = letter.Subject;
         document.Info.Creator = "Takedown";
         var regular = new XFont(FontFamily, FontSize, XFontStyleEx.Regular);
@@ -98,13 +106,24 @@ public static class LetterPdf
         return output.ToArray();
     }
 
+    private static PdfDocument NewDocument()
+    {
+        try
+        {
+            return new PdfDocument();
+        }
+        catch (PdfSharp.License.PdfSharpLicenseException e)
+        {
+            throw new InvalidOperationException(
+                "No valid PdfSharp licence is loaded. The host must call PdfSharpLicense.SetAgplLicense() or PdfSharpLicense.LoadLicense(key) at start-up; see docs/letters.md.", e);
+        }
+    }
+
     /// <summary>Registers <see cref="EmbeddedFontResolver"/> unless the host already set a resolver.</summary>
+    /// <remarks>Hosts that render other PDFs may call this at start-up, before any other font use.</remarks>
     public static void EnsureFontResolver()
     {
-        lock (Gate)
-        {
-            GlobalFontSettings.FontResolver ??= EmbeddedFontResolver.Instance;
-        }
+        // The static constructor has done the work by the time this runs.
     }
 
     private static IEnumerable<string> Wrap(XGraphics graphics, string line, XFont font, double width)

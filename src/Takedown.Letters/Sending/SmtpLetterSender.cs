@@ -73,6 +73,7 @@ public sealed class SmtpLetterSender(SmtpLetterOptions options, TimeProvider tim
         {
             var attachment = new Attachment(new MemoryStream(pdf, writable: false), letter.PdfFileName, MediaTypeNames.Application.Pdf);
             attachment.ContentDisposition!.Inline = false;
+            attachment.ContentDisposition.FileName = letter.PdfFileName;
             message.Attachments.Add(attachment);
         }
         return message;
