@@ -291,7 +291,7 @@ public static class LetterComposer
 
     private static void Deadline(LetterDocument doc, Words w, DeadlineText deadline) =>
         doc.Paragraph(w.T(
-                $"U moet zonder onredelijke vertraging en in ieder geval binnen een maand na ontvangst van dit verzoek laten weten wat u met het verzoek hebt gedaan (artikel 12, derde lid, AVG). Wij verwachten uw antwoord uiterlijk op {w.Date(deadline.DueDate)}. {deadline.ExplanationNl}",
+                $"U moet onverwijld en in ieder geval binnen een maand na ontvangst van dit verzoek laten weten wat u met het verzoek hebt gedaan (artikel 12, derde lid, AVG). Wij verwachten uw antwoord uiterlijk op {w.Date(deadline.DueDate)}. {deadline.ExplanationNl}",
                 $"You must tell us what action you have taken on this request without undue delay and in any event within one month of receiving it (Article 12(3) GDPR). We expect your answer no later than {w.Date(deadline.DueDate)}. {deadline.ExplanationEn}"))
             .Paragraph(w.T(
                 "Die termijn kan alleen met twee maanden worden verlengd als dat nodig is gezien de complexiteit en het aantal verzoeken, en alleen als u ons dat binnen een maand na ontvangst van het verzoek laat weten, met de redenen voor de vertraging. Gaat u niet op het verzoek in, dan moet u ons binnen een maand na ontvangst laten weten waarom niet, en dat betrokkene een klacht kan indienen bij de Autoriteit Persoonsgegevens en beroep kan instellen bij de rechter (artikel 12, vierde lid, AVG). Het verzoek is kosteloos (artikel 12, vijfde lid, AVG).",
