@@ -1,2 +1,0 @@
-namespace Takedown.Letters;
-internal static class AssemblyMarker;

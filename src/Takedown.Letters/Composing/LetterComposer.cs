@@ -1,0 +1,404 @@
+namespace Takedown.Letters.Composing;
+
+/// <summary>
+/// Turns a letter model into its final text in the recipient's language. Pure and deterministic: the same model
+/// gives byte-identical text and the same hash, so the text the victim approved is the text that is sent.
+/// The legal wording is reviewed against the sources in docs/sources (see docs/letters.md).
+/// </summary>
+public static class LetterComposer
+{
+    public static ComposedLetter Compose(LetterModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Validate(model);
+        var language = model.Recipient.Language;
+        var (subject, document) = model switch
+        {
+            ErasureLetterModel m => Erasure(m, new Words(language)),
+            DeadlineReminderModel m => Reminder(m, new Words(language)),
+            ApComplaintDossierModel m => ApComplaint(m, new Words(language)),
+            CeaseAndDesistModel m => CeaseAndDesist(m, new Words(language)),
+            VictimNoticeSentModel m => NoticeSent(m, new Words(language)),
+            VictimNoticeAnsweredModel m => NoticeAnswered(m, new Words(language)),
+            VictimNoticeDeadlineMissedModel m => NoticeDeadlineMissed(m, new Words(language)),
+            _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
+        };
+        var plain = document.ToPlainText();
+        var html = document.ToHtml(language, subject);
+        return new ComposedLetter(model.Kind, language, subject, plain, html,
+            ComposedLetter.ComputeSha256(model.Kind, language, subject, plain, html));
+    }
+
+    private static (string, LetterDocument) Erasure(ErasureLetterModel m, Words w)
+    {
+        var subject = w.T(
+            $"Verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
+            $"Request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Namens {m.DataSubjectName} (hierna: betrokkene) verzoeken wij u op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG) de hieronder genoemde persoonsgegevens van betrokkene te wissen. Betrokkene heeft ons gemachtigd dit verzoek namens haar of hem in te dienen; de machtiging sturen wij u op verzoek toe.",
+                $"On behalf of {m.DataSubjectName} (the data subject) we request that you erase the personal data of the data subject listed below, under Article 17 of the General Data Protection Regulation (GDPR). The data subject has authorised us to make this request on their behalf; we will send you the authorisation on request."))
+            .Heading(w.T("Welke gegevens", "The data concerned"))
+            .Paragraph(w.T("Het gaat om precies de volgende persoonsgegevens:", "The request concerns exactly the following personal data:"))
+            .Bullets(m.DataItems)
+            .Paragraph(w.T("Deze gegevens zijn gepubliceerd op de volgende adressen (URL's):", "This data is published at the following addresses (URLs):"))
+            .Bullets(m.Urls)
+            .Heading(w.T("Rechtsgrond", "Legal basis"))
+            .Paragraph(w.T(
+                "Betrokkene maakt op grond van artikel 21, eerste lid, AVG bezwaar tegen deze verwerking en trekt een eventueel eerder gegeven toestemming in. U moet de gegevens daarom zonder onredelijke vertraging wissen: de gegevens worden onrechtmatig verwerkt (artikel 17, eerste lid, onder d, AVG), er zijn geen prevalerende dwingende gerechtvaardigde gronden voor de verwerking (onder c) en voor zover de verwerking op toestemming berustte, is die ingetrokken (onder b).",
+                "Under Article 21(1) GDPR the data subject objects to this processing and withdraws any consent given before. You must therefore erase the data without undue delay: the data is being processed unlawfully (Article 17(1)(d) GDPR), there are no overriding legitimate grounds for the processing (point (c)), and in so far as the processing was based on consent, that consent is withdrawn (point (b))."))
+            .Paragraph(w.T(
+                "Betrokkene wordt lastiggevallen. Het verspreiden van identificerende persoonsgegevens van een ander met het oogmerk die ander vrees aan te jagen of ernstige overlast te bezorgen, is strafbaar (doxing, artikel 285d Wetboek van Strafrecht).",
+                "The data subject is being harassed. Spreading another person's identifying personal data with the intent to intimidate that person or cause them serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code)."))
+            .Paragraph(w.T(
+                "Hebt u de gegevens openbaar gemaakt, dan verzoeken wij u ook redelijke maatregelen te nemen om andere verwerkingsverantwoordelijken die de gegevens verwerken te laten weten dat betrokkene heeft verzocht om wissing van alle koppelingen naar en kopieën of reproducties van die gegevens (artikel 17, tweede lid, AVG), en iedere ontvanger aan wie u de gegevens hebt verstrekt van de wissing in kennis te stellen (artikel 19 AVG).",
+                "Where you have made the data public, we also ask you to take reasonable steps to inform other controllers which are processing the data that the data subject has requested the erasure of any links to, or copies or replications of, that data (Article 17(2) GDPR), and to notify every recipient to whom you disclosed the data of the erasure (Article 19 GDPR)."))
+            .Paragraph(w.T(
+                "Biedt u een hostingdienst aan, dan geldt deze brief ook als melding van illegale inhoud in de zin van artikel 16 van de digitaledienstenverordening (DSA). Wij verklaren te goeder trouw dat de informatie en beweringen in deze melding juist en volledig zijn.",
+                "If you provide a hosting service, this letter is also a notice of illegal content under Article 16 of the Digital Services Act (DSA). We confirm our bona fide belief that the information and allegations in this notice are accurate and complete."))
+            .Heading(w.T("Termijn", "Deadline"));
+        Deadline(doc, w, m.Deadline);
+        doc.Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
+            .Paragraph(w.T(
+                $"Wij vragen u schriftelijk te bevestigen dat de gegevens zijn gewist, met vermelding van ons kenmerk {m.CaseReference}. Stuur uw antwoord per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij dit verzoek.",
+                $"Please confirm in writing that the data has been erased, quoting our reference {m.CaseReference}. Send your answer by e-mail to {m.Sender.ReplyAddress}; that address belongs to this request."));
+        Minimisation(doc, w);
+        return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
+    }
+
+    private static (string, LetterDocument) Reminder(DeadlineReminderModel m, Words w)
+    {
+        var subject = m.DeadlinePassed
+            ? w.T($"Termijn verstreken: verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
+                $"Deadline passed: request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}")
+            : w.T($"Herinnering: verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
+                $"Reminder: request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}");
+        var due = w.Date(m.Deadline.DueDate);
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Op {w.Date(m.RequestSentOn)} hebben wij u namens {m.DataSubjectName} (hierna: betrokkene) verzocht de hieronder genoemde persoonsgegevens te wissen op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG). U hebt dat verzoek op {w.Date(m.RequestReceivedOn)} ontvangen.",
+                $"On {w.Date(m.RequestSentOn)} we asked you, on behalf of {m.DataSubjectName} (the data subject), to erase the personal data listed below under Article 17 of the General Data Protection Regulation (GDPR). You received that request on {w.Date(m.RequestReceivedOn)}."))
+            .Heading(w.T("Welke gegevens", "The data concerned"))
+            .Bullets(m.DataItems)
+            .Paragraph(w.T("Gepubliceerd op:", "Published at:"))
+            .Bullets(m.Urls)
+            .Heading(w.T("Termijn", "Deadline"));
+        if (m.DeadlinePassed)
+        {
+            doc.Paragraph(w.T(
+                    $"De termijn voor uw antwoord is op {due} verstreken. {m.Deadline.ExplanationNl}",
+                    $"The deadline for your answer passed on {due}. {m.Deadline.ExplanationEn}"))
+                .Paragraph(w.T(
+                    "Wij hebben geen antwoord en geen tijdige kennisgeving van verlenging van u ontvangen. Daarmee handelt u in strijd met artikel 12, derde en vierde lid, AVG.",
+                    "We have received neither an answer nor a timely notice of extension from you. You are therefore in breach of Article 12(3) and (4) GDPR."))
+                .Paragraph(w.T(
+                    "Wij verzoeken u de gegevens alsnog onverwijld te wissen. Ontvangen wij geen antwoord, dan dienen wij namens betrokkene een klacht in bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Daarnaast kan betrokkene zich tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
+                    "We ask you to erase the data without further delay. If we receive no answer, we will lodge a complaint on behalf of the data subject with the Autoriteit Persoonsgegevens, the Dutch supervisory authority (Article 77 GDPR). The data subject may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
+        }
+        else
+        {
+            doc.Paragraph(w.T(
+                    $"Uw antwoord moet ons uiterlijk op {due} bereiken. {m.Deadline.ExplanationNl}",
+                    $"Your answer must reach us no later than {due}. {m.Deadline.ExplanationEn}"))
+                .Paragraph(w.T(
+                    "Wij hebben nog geen antwoord van u ontvangen. Wij herinneren u eraan dat u binnen deze termijn moet laten weten wat u met het verzoek hebt gedaan (artikel 12, derde lid, AVG), of waarom u er niet op ingaat (artikel 12, vierde lid, AVG).",
+                    "We have not yet received an answer from you. We remind you that within this deadline you must tell us what action you have taken on the request (Article 12(3) GDPR), or why you are not taking action (Article 12(4) GDPR)."));
+        }
+        doc.Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
+            .Paragraph(w.T(
+                $"Wij vragen u schriftelijk te bevestigen dat de gegevens zijn gewist, met vermelding van ons kenmerk {m.CaseReference}, per e-mail aan {m.Sender.ReplyAddress}.",
+                $"Please confirm in writing that the data has been erased, quoting our reference {m.CaseReference}, by e-mail to {m.Sender.ReplyAddress}."));
+        Minimisation(doc, w);
+        return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
+    }
+
+    private static (string, LetterDocument) ApComplaint(ApComplaintDossierModel m, Words w)
+    {
+        var subject = w.T(
+            $"Klacht op grond van artikel 77 AVG over {m.ControllerName} - kenmerk {m.CaseReference}",
+            $"Complaint under Article 77 GDPR about {m.ControllerName} - reference {m.CaseReference}");
+        var byOperator = m.AuthorisationText is not null;
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(byOperator
+                ? w.T(
+                    $"Hierbij dient {m.Sender.Name} namens {m.DataSubjectName} (hierna: betrokkene) en op grond van de hieronder opgenomen machtiging een klacht in op grond van artikel 77 van de Algemene verordening gegevensbescherming (AVG) over de verwerking van persoonsgegevens van betrokkene door {m.ControllerName} (hierna: de verwerkingsverantwoordelijke).",
+                    $"{m.Sender.Name} hereby lodges, on behalf of {m.DataSubjectName} (the data subject) and under the authorisation included below, a complaint under Article 77 of the General Data Protection Regulation (GDPR) about the processing of the data subject's personal data by {m.ControllerName} (the controller).")
+                : w.T(
+                    $"Hierbij dient {m.DataSubjectName} (hierna: betrokkene) een klacht in op grond van artikel 77 van de Algemene verordening gegevensbescherming (AVG) over de verwerking van haar of zijn persoonsgegevens door {m.ControllerName} (hierna: de verwerkingsverantwoordelijke). {m.Sender.Name} heeft dit dossier voor betrokkene opgesteld.",
+                    $"{m.DataSubjectName} (the data subject) hereby lodges a complaint under Article 77 of the General Data Protection Regulation (GDPR) about the processing of their personal data by {m.ControllerName} (the controller). {m.Sender.Name} prepared this dossier for the data subject."))
+            .Heading(w.T("Verwerkingsverantwoordelijke", "Controller"))
+            .Lines([m.ControllerName, .. m.ControllerAddress])
+            .Heading(w.T("Klacht", "Complaint"))
+            .Verbatim(m.ComplaintText)
+            .Heading(w.T("Persoonsgegevens en vindplaatsen", "Personal data and where it is published"))
+            .Bullets(m.DataItems)
+            .Bullets(m.Urls)
+            .Heading(w.T("Termijn", "Deadline"))
+            .Paragraph(w.T(
+                $"De verwerkingsverantwoordelijke heeft het verzoek om wissing (artikel 17 AVG) op {w.Date(m.RequestReceivedOn)} ontvangen. Het antwoord moest uiterlijk op {w.Date(m.Deadline.DueDate)} worden gegeven (artikel 12, derde lid, AVG). {m.Deadline.ExplanationNl}",
+                $"The controller received the request for erasure (Article 17 GDPR) on {w.Date(m.RequestReceivedOn)}. The answer was due no later than {w.Date(m.Deadline.DueDate)} (Article 12(3) GDPR). {m.Deadline.ExplanationEn}"))
+            .Heading(w.T("Verloop van het verzoek", "History of the request"))
+            .Bullets(m.History.Select(h => h.Proof is null
+                ? $"{w.Date(h.On)}: {h.Description}"
+                : $"{w.Date(h.On)}: {h.Description} ({w.T("bewijs", "proof")}: {h.Proof})"));
+        if (m.AuthorisationText is { } authorisation)
+        {
+            doc.Heading(w.T("Machtiging", "Authorisation"))
+                .Paragraph(w.T(
+                    $"{m.Sender.Name} dient deze klacht in namens betrokkene. De door betrokkene ondertekende machtiging luidt:",
+                    $"{m.Sender.Name} lodges this complaint on behalf of the data subject. The authorisation signed by the data subject reads:"))
+                .Verbatim(authorisation);
+        }
+        doc.Heading(w.T("Verzoek", "Request"))
+            .Paragraph(w.T(
+                $"Wij verzoeken de Autoriteit Persoonsgegevens deze klacht te behandelen en ons schriftelijk te bevestigen dat zij is ontvangen, met vermelding van ons kenmerk {m.CaseReference}. Correspondentie over deze klacht graag aan {m.Sender.ReplyAddress}.",
+                $"We ask the Autoriteit Persoonsgegevens to handle this complaint and to confirm its receipt in writing, quoting our reference {m.CaseReference}. Please send correspondence about this complaint to {m.Sender.ReplyAddress}."))
+            .Heading(w.T("Persoonsgegevens in dit dossier", "Personal data in this dossier"))
+            .Paragraph(w.T(
+                "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. De contactgegevens van betrokkene zijn weggelaten omdat betrokkene wordt lastiggevallen; u kunt betrokkene via ons bereiken. Wij bewaren een volledige kopie van dit dossier.",
+                "This dossier contains only the personal data needed to assess the complaint. The data subject's contact details are left out because the data subject is being harassed; you can reach the data subject through us. We keep a full copy of this dossier."));
+        return (subject, Closing(doc, w, m.Sender, byOperator ? m.DataSubjectName : null, formal: false));
+    }
+
+    private static (string, LetterDocument) CeaseAndDesist(CeaseAndDesistModel m, Words w)
+    {
+        var subject = w.T(
+            $"Sommatie: staak elk contact met {m.VictimName} - kenmerk {m.CaseReference}",
+            $"Cease and desist: stop all contact with {m.VictimName} - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: true)
+            .Paragraph(w.T($"Geachte {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
+            .Paragraph(w.T(
+                $"Wij schrijven u namens {m.VictimName}. {m.VictimName} wil geen enkel contact meer met u. Dat geldt voor elke vorm van contact: bellen, berichten, e-mail, sociale media, post, bezoek, opwachten en contact via anderen.",
+                $"We are writing to you on behalf of {m.VictimName}. {m.VictimName} wants no contact with you whatsoever. This covers every form of contact: calls, messages, e-mail, social media, post, visits, waiting for them and contact through other people."))
+            .Paragraph(w.T("Het gaat in elk geval om het volgende gedrag:", "This concerns at least the following conduct:"))
+            .Bullets(m.Conduct)
+            .Paragraph(w.T(
+                "Wij sommeren u hierbij onmiddellijk en blijvend met dit gedrag op te houden.",
+                "We hereby demand that you stop this immediately and permanently."));
+        if (m.PublishedUrls.Count > 0)
+        {
+            var deadline = m.RemovalDeadline!;
+            doc.Heading(w.T("Gepubliceerde gegevens", "Published data"))
+                .Paragraph(w.T(
+                    $"U hebt persoonsgegevens van {m.VictimName} gepubliceerd op de volgende adressen:",
+                    $"You have published personal data of {m.VictimName} at the following addresses:"))
+                .Bullets(m.PublishedUrls)
+                .Paragraph(w.T(
+                    $"Wij sommeren u deze gegevens uiterlijk op {w.Date(deadline.DueDate)} te verwijderen en niet opnieuw te publiceren. {deadline.ExplanationNl}",
+                    $"We demand that you remove this data no later than {w.Date(deadline.DueDate)} and do not publish it again. {deadline.ExplanationEn}"));
+        }
+        doc.Heading(w.T("Rechtsgrond", "Legal basis"))
+            .Paragraph(w.T(
+                "Wie wederrechtelijk stelselmatig opzettelijk inbreuk maakt op de persoonlijke levenssfeer van een ander met het oogmerk die ander te dwingen iets te doen, niet te doen of te dulden dan wel vrees aan te jagen, maakt zich schuldig aan belaging (stalking), waarop een gevangenisstraf van ten hoogste drie jaren staat (artikel 285b Wetboek van Strafrecht). Het verspreiden van identificerende persoonsgegevens van een ander met het oogmerk die ander vrees aan te jagen of ernstige overlast te bezorgen, is strafbaar op grond van artikel 285d Wetboek van Strafrecht.",
+                "Under Dutch law, anyone who unlawfully, systematically and intentionally violates another person's private life with the intent to force that person to do, not do or tolerate something, or to make them afraid, is guilty of stalking, punishable by up to three years' imprisonment (Article 285b of the Dutch Criminal Code). Spreading another person's identifying personal data with the intent to intimidate that person or cause them serious nuisance is a criminal offence under Article 285d of the Dutch Criminal Code."))
+            .Paragraph(w.T(
+                "Uw gedrag is bovendien onrechtmatig (artikel 6:162 Burgerlijk Wetboek). De rechter kan u een contact- en straatverbod opleggen, op straffe van een dwangsom.",
+                "Your conduct is also unlawful under Dutch civil law (Article 6:162 of the Dutch Civil Code). A court can order you to stay away and make no contact, subject to a penalty payment for every breach."))
+            .Paragraph(w.T(
+                $"Deze brief wordt aangetekend verzonden en bewaard als bewijs dat u duidelijk is gemaakt dat elk contact ongewenst is. Houdt u niet op, dan kan {m.VictimName} aangifte doen bij de politie en de rechter om maatregelen vragen.",
+                $"This letter is sent by registered post and kept as evidence that you have been told clearly that any contact is unwanted. If you do not stop, {m.VictimName} can report you to the police and ask a court for measures."))
+            .Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
+            .Paragraph(w.T(
+                $"Wij vragen u schriftelijk te bevestigen dat u aan deze sommatie voldoet, met vermelding van kenmerk {m.CaseReference}, uitsluitend aan {m.Sender.Name} via {m.Sender.ReplyAddress}. Neem over deze brief geen contact op met {m.VictimName}. Op voorstellen of verzoeken om een gesprek wordt niet ingegaan.",
+                $"Please confirm in writing that you comply with this demand, quoting reference {m.CaseReference}, only to {m.Sender.Name} at {m.Sender.ReplyAddress}. Do not contact {m.VictimName} about this letter. Proposals or requests for a conversation will not be taken up."))
+            .Heading(w.T("Persoonsgegevens in deze brief", "Personal data in this letter"))
+            .Paragraph(w.T(
+                $"Deze brief bevat bewust geen andere gegevens van {m.VictimName} dan de naam: niet meer dan nodig is om duidelijk te maken om wie het gaat.",
+                $"On purpose, this letter contains no data about {m.VictimName} other than the name: no more than is needed to make clear who this is about."));
+        return (subject, Closing(doc, w, m.Sender, m.VictimName, formal: true));
+    }
+
+    private static (string, LetterDocument) NoticeSent(VictimNoticeSentModel m, Words w)
+    {
+        var subject = w.T(
+            $"Uw verzoek aan {m.ControllerName} is verstuurd - kenmerk {m.CaseReference}",
+            $"Your request to {m.ControllerName} has been sent - reference {m.CaseReference}");
+        var doc = new LetterDocument()
+            .Paragraph(w.T($"Beste {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
+            .Paragraph(w.T(
+                $"Op {w.Date(m.SentOn)} hebben wij namens u het verzoek om gegevenswissing (artikel 17 AVG) naar {m.ControllerName} gestuurd. Het bewijs van verzending (tijdstip, Message-ID en een SHA-256-vingerafdruk van de tekst) bewaren wij in uw dossier.",
+                $"On {w.Date(m.SentOn)} we sent the request for erasure (Article 17 GDPR) to {m.ControllerName} on your behalf. We keep the proof of sending (time, Message-ID and a SHA-256 fingerprint of the text) in your file."))
+            .Paragraph(w.T(
+                $"{m.ControllerName} moet uiterlijk op {w.Date(m.Deadline.DueDate)} antwoorden. {m.Deadline.ExplanationNl}",
+                $"{m.ControllerName} must answer no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn}"))
+            .Paragraph(w.T(
+                "Wij bewaken de termijn voor u. Het antwoord komt bij ons binnen, niet in uw eigen mailbox; wij laten het u weten zodra er antwoord is of als de termijn verstrijkt.",
+                "We watch the deadline for you. The answer comes to us, not to your own mailbox; we will let you know as soon as there is an answer or if the deadline passes."));
+        NoticePrivacy(doc, w, m.CaseReference);
+        return (subject, Closing(doc, w, m.Sender, null, formal: false));
+    }
+
+    private static (string, LetterDocument) NoticeAnswered(VictimNoticeAnsweredModel m, Words w)
+    {
+        var subject = w.T(
+            $"{m.ControllerName} heeft geantwoord - kenmerk {m.CaseReference}",
+            $"{m.ControllerName} has answered - reference {m.CaseReference}");
+        var doc = new LetterDocument()
+            .Paragraph(w.T($"Beste {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
+            .Paragraph(w.T(
+                $"{m.ControllerName} heeft op {w.Date(m.AnsweredOn)} geantwoord op uw verzoek om gegevenswissing (artikel 17 AVG).",
+                $"{m.ControllerName} answered your request for erasure (Article 17 GDPR) on {w.Date(m.AnsweredOn)}."))
+            .Paragraph(w.T($"Onze samenvatting van het antwoord: {m.AnswerSummaryNl}", $"Our summary of the answer: {m.AnswerSummaryEn}"))
+            .Paragraph(w.T(
+                $"Een medewerker heeft het antwoord beoordeeld; het volledige antwoord staat in uw dossier. Staan de gegevens nog online, of klopt er iets niet, laat het ons dan weten via {m.Sender.ReplyAddress}.",
+                $"A member of our staff has reviewed the answer; the full answer is in your file. If the data is still online, or something is not right, please tell us at {m.Sender.ReplyAddress}."));
+        NoticePrivacy(doc, w, m.CaseReference);
+        return (subject, Closing(doc, w, m.Sender, null, formal: false));
+    }
+
+    private static (string, LetterDocument) NoticeDeadlineMissed(VictimNoticeDeadlineMissedModel m, Words w)
+    {
+        var subject = w.T(
+            $"{m.ControllerName} heeft niet op tijd geantwoord - kenmerk {m.CaseReference}",
+            $"{m.ControllerName} did not answer in time - reference {m.CaseReference}");
+        var doc = new LetterDocument()
+            .Paragraph(w.T($"Beste {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
+            .Paragraph(w.T(
+                $"{m.ControllerName} had uiterlijk op {w.Date(m.Deadline.DueDate)} moeten antwoorden op uw verzoek om gegevenswissing. {m.Deadline.ExplanationNl} Wij hebben geen antwoord ontvangen.",
+                $"{m.ControllerName} had to answer your request for erasure no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn} We have received no answer."))
+            .Paragraph(w.T(
+                $"Wat er nu gebeurt: wij sturen {m.ControllerName} een herinnering en stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Voordat er namens u iets wordt verstuurd, krijgt u de tekst ter goedkeuring.",
+                $"What happens next: we send {m.ControllerName} a reminder and prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). Before anything is sent on your behalf, you receive the text for approval."))
+            .Paragraph(w.T(
+                "U kunt zich ook tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
+                "You may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
+        NoticePrivacy(doc, w, m.CaseReference);
+        return (subject, Closing(doc, w, m.Sender, null, formal: false));
+    }
+
+    private static LetterDocument Header(LetterModel m, Words w, string subject, bool registeredPost)
+    {
+        var doc = new LetterDocument();
+        if (registeredPost)
+        {
+            doc.Lines(w.T("AANGETEKEND", "BY REGISTERED POST"));
+        }
+        var sender = new List<string> { m.Sender.Name, m.Sender.ReplyAddress };
+        if (m.Sender.Website is { } website)
+        {
+            sender.Add(website);
+        }
+        return doc.Lines(sender)
+            .Lines([m.Recipient.Name, .. m.Recipient.PostalAddress])
+            .Lines(
+                $"{w.T("Datum", "Date")}: {w.Date(m.LetterDate)}",
+                $"{w.T("Ons kenmerk", "Our reference")}: {m.CaseReference}",
+                $"{w.T("Betreft", "Subject")}: {subject}");
+    }
+
+    private static void Deadline(LetterDocument doc, Words w, DeadlineText deadline) =>
+        doc.Paragraph(w.T(
+                $"U moet onverwijld en in ieder geval binnen een maand na ontvangst van dit verzoek laten weten wat u met het verzoek hebt gedaan (artikel 12, derde lid, AVG). Wij verwachten uw antwoord uiterlijk op {w.Date(deadline.DueDate)}. {deadline.ExplanationNl}",
+                $"You must tell us what action you have taken on this request without undue delay and in any event within one month of receiving it (Article 12(3) GDPR). We expect your answer no later than {w.Date(deadline.DueDate)}. {deadline.ExplanationEn}"))
+            .Paragraph(w.T(
+                "Die termijn kan alleen met twee maanden worden verlengd als dat nodig is gezien de complexiteit en het aantal verzoeken, en alleen als u ons dat binnen een maand na ontvangst van het verzoek laat weten, met de redenen voor de vertraging. Gaat u niet op het verzoek in, dan moet u ons binnen een maand na ontvangst laten weten waarom niet, en dat betrokkene een klacht kan indienen bij de Autoriteit Persoonsgegevens en beroep kan instellen bij de rechter (artikel 12, vierde lid, AVG). Het verzoek is kosteloos (artikel 12, vijfde lid, AVG).",
+                "That period may be extended by two further months only where necessary, taking into account the complexity and number of requests, and only if you inform us of the extension, with the reasons for the delay, within one month of receiving the request. If you do not take action on the request, you must tell us why within one month of receiving it, and that the data subject may lodge a complaint with the Dutch supervisory authority (Autoriteit Persoonsgegevens) and seek a judicial remedy (Article 12(4) GDPR). The request is free of charge (Article 12(5) GDPR)."));
+
+    private static void Minimisation(LetterDocument doc, Words w) =>
+        doc.Heading(w.T("Waarom deze brief weinig persoonsgegevens bevat", "Why this letter contains little personal data"))
+            .Paragraph(w.T(
+                "Wij sturen deze brief vanuit ons eigen adres, namens betrokkene. Hij bevat niet meer persoonsgegevens van betrokkene dan nodig is om de gegevens te vinden en te wissen: betrokkene wordt lastiggevallen, en elk extra gegeven dat wij zouden meesturen, zoals een woonadres of telefoonnummer, vergroot het risico. Neem daarom geen contact op met betrokkene zelf, maar uitsluitend met ons. Hebt u gerede twijfel over de identiteit van betrokkene, dan kunt u ons om aanvullende informatie vragen (artikel 12, zesde lid, AVG).",
+                "We send this letter from our own address, on behalf of the data subject. It contains no more of the data subject's personal data than is needed to find and erase the data: the data subject is being harassed, and every additional detail we would send, such as a home address or phone number, adds to the risk. Please do not contact the data subject directly, only us. If you have reasonable doubts about the identity of the data subject, you may ask us for additional information (Article 12(6) GDPR)."));
+
+    private static void NoticePrivacy(LetterDocument doc, Words w, string caseReference) =>
+        doc.Paragraph(w.T(
+            $"Voor uw veiligheid staan de gegevens en links waar het om gaat niet in deze e-mail: wie in uw mailbox meekijkt, ziet ze dan niet. U vindt ze in uw dossier onder kenmerk {caseReference}.",
+            $"For your safety this e-mail does not contain the data and links concerned, so that anyone looking into your mailbox cannot see them. You will find them in your file under reference {caseReference}."));
+
+    private static LetterDocument Closing(LetterDocument doc, Words w, LetterSender sender, string? onBehalfOf, bool formal)
+    {
+        doc.Paragraph(formal ? w.T("Hoogachtend,", "Yours sincerely,") : w.T("Met vriendelijke groet,", "Kind regards,"));
+        return onBehalfOf is null
+            ? doc.Lines(sender.Name)
+            : doc.Lines(sender.Name, w.T($"namens {onBehalfOf}", $"on behalf of {onBehalfOf}"));
+    }
+
+    private static void Validate(LetterModel model)
+    {
+        _ = LetterDates.Format(model.LetterDate, model.Recipient.Language);
+        Require(model.Sender.Name, "sender name");
+        Require(model.Sender.ReplyAddress, "reply address");
+        Require(model.Recipient.Name, "recipient name");
+        Require(model.CaseReference, "case reference");
+        switch (model)
+        {
+            case ErasureLetterModel m:
+                Require(m.DataSubjectName, "data subject name");
+                RequireItems(m.DataItems, "data items");
+                RequireItems(m.Urls, "URLs");
+                break;
+            case DeadlineReminderModel m:
+                Require(m.DataSubjectName, "data subject name");
+                RequireItems(m.DataItems, "data items");
+                RequireItems(m.Urls, "URLs");
+                break;
+            case ApComplaintDossierModel m:
+                Require(m.DataSubjectName, "data subject name");
+                Require(m.ControllerName, "controller name");
+                Require(m.ComplaintText, "complaint text");
+                RequireItems(m.DataItems, "data items");
+                RequireItems(m.Urls, "URLs");
+                if (m.History.Count == 0)
+                {
+                    throw new ArgumentException("The AP dossier needs the request's history.", nameof(model));
+                }
+                if (m.AuthorisationText is not null)
+                {
+                    Require(m.AuthorisationText, "authorisation text");
+                }
+                break;
+            case CeaseAndDesistModel m:
+                Require(m.VictimName, "victim name");
+                RequireItems(m.Conduct, "conduct");
+                if (m.Recipient.PostalAddress.Count == 0)
+                {
+                    throw new ArgumentException("A cease-and-desist letter goes by registered post: the postal address is required.", nameof(model));
+                }
+                if (m.PublishedUrls.Count > 0 && m.RemovalDeadline is null)
+                {
+                    throw new ArgumentException("Published URLs need a removal deadline.", nameof(model));
+                }
+                break;
+            case VictimNoticeSentModel m:
+                Require(m.ControllerName, "controller name");
+                break;
+            case VictimNoticeAnsweredModel m:
+                Require(m.ControllerName, "controller name");
+                Require(m.AnswerSummaryNl, "Dutch answer summary");
+                Require(m.AnswerSummaryEn, "English answer summary");
+                break;
+            case VictimNoticeDeadlineMissedModel m:
+                Require(m.ControllerName, "controller name");
+                break;
+        }
+    }
+
+    private static void Require(string value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"The letter needs a {what}.");
+        }
+    }
+
+    private static void RequireItems(IReadOnlyList<string> items, string what)
+    {
+        if (items.Count == 0 || items.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"The letter needs its {what}, none of them empty.");
+        }
+    }
+
+    /// <summary>Picks the text in the recipient's language.</summary>
+    private readonly struct Words(string language)
+    {
+        private readonly bool dutch = language == "nl";
+
+        public string T(string nl, string en) => dutch ? nl : en;
+
+        public string Date(DateOnly date) => LetterDates.Format(date, language);
+    }
+}

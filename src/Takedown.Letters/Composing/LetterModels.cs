@@ -1,0 +1,170 @@
+namespace Takedown.Letters.Composing;
+
+/// <summary>The letters the service writes. Each kind has its own input model.</summary>
+public enum LetterKind
+{
+    ErasureRequest,
+    DeadlineReminder,
+    ApComplaintDossier,
+    CeaseAndDesist,
+    VictimNoticeSent,
+    VictimNoticeAnswered,
+    VictimNoticeDeadlineMissed,
+}
+
+/// <summary>
+/// The answer deadline as the deadline engine computed it. The explanation says how (for example "one month after
+/// receipt on 3 March 2026, GDPR Art. 12(3)") in both languages; the composer does not compute deadlines itself.
+/// </summary>
+public sealed record DeadlineText(DateOnly DueDate, string ExplanationNl, string ExplanationEn);
+
+/// <summary>
+/// Who the letter is for. <c>Language</c> is "nl" or "en", chosen per recipient.
+/// <c>PostalAddress</c> lines are printed in the address block (needed for registered post).
+/// </summary>
+public sealed record LetterRecipient(string Name, string? Email, IReadOnlyList<string> PostalAddress, string Language);
+
+/// <summary>
+/// The service that sends the letter on the victim's behalf. <c>ReplyAddress</c> is the per-request
+/// inbound address, so an answer reaches the service (never the victim's own mailbox).
+/// </summary>
+public sealed record LetterSender(string Name, string ReplyAddress, string? Website = null);
+
+/// <summary>One entry of a request's history, as listed in the AP complaint dossier.</summary>
+/// <remarks>On: The day it happened.</remarks>
+/// <remarks>Description: What happened ("Erasure request sent by e-mail").</remarks>
+/// <remarks>Proof: Evidence, such as the Message-ID, SHA-256 of the text and the SMTP server's reply.</remarks>
+public sealed record HistoryLine(DateOnly On, string Description, string? Proof = null);
+
+/// <summary>Fields every letter model has.</summary>
+public abstract record LetterModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate)
+{
+    public abstract LetterKind Kind { get; }
+}
+
+/// <summary>GDPR Art. 17 erasure request to a controller.</summary>
+/// <remarks>DataSubjectName: The victim's name as it appears in the published data: needed to find it.</remarks>
+/// <remarks>DataItems: Exactly the personal data concerned ("home address", "mobile phone number").</remarks>
+/// <remarks>Urls: Exactly the locations where the data is published.</remarks>
+public sealed record ErasureLetterModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string DataSubjectName,
+    IReadOnlyList<string> DataItems,
+    IReadOnlyList<string> Urls,
+    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.ErasureRequest;
+}
+
+/// <summary>
+/// Reminder to a controller. Before <see cref="DeadlineText.DueDate"/> it reminds; after it, it states the
+/// deadline has passed and that a complaint to the AP follows.
+/// </summary>
+public sealed record DeadlineReminderModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string DataSubjectName,
+    IReadOnlyList<string> DataItems,
+    IReadOnlyList<string> Urls,
+    DateOnly RequestSentOn,
+    DateOnly RequestReceivedOn,
+    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.DeadlineReminder;
+
+    public bool DeadlinePassed => LetterDate > Deadline.DueDate;
+}
+
+/// <summary>
+/// Complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) with the request's full history. When an operator
+/// lodges it on the victim's behalf, <c>AuthorisationText</c> holds the signed authorisation (machtiging).
+/// </summary>
+public sealed record ApComplaintDossierModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string DataSubjectName,
+    string ControllerName,
+    IReadOnlyList<string> ControllerAddress,
+    IReadOnlyList<string> DataItems,
+    IReadOnlyList<string> Urls,
+    DateOnly RequestReceivedOn,
+    DeadlineText Deadline,
+    string ComplaintText,
+    IReadOnlyList<HistoryLine> History,
+    string? AuthorisationText) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.ApComplaintDossier;
+}
+
+/// <summary>
+/// Cease-and-desist letter to the harasser, meant for registered post: a dated, provable "stop" is the first step
+/// before a police report for stalking (Sr 285b), see docs/letters.md.
+/// </summary>
+/// <remarks>VictimName: On whose behalf the letter is written; no other data of the victim goes in.</remarks>
+/// <remarks>Conduct: The conduct that must stop, as described by the victim.</remarks>
+/// <remarks>PublishedUrls: Where the harasser published the victim's data, if anywhere (may be empty).</remarks>
+/// <remarks>RemovalDeadline: When published data must be removed; required when there are URLs.</remarks>
+public sealed record CeaseAndDesistModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string VictimName,
+    IReadOnlyList<string> Conduct,
+    IReadOnlyList<string> PublishedUrls,
+    DeadlineText? RemovalDeadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.CeaseAndDesist;
+}
+
+/// <summary>Tells the victim that the erasure request went out and when the answer is due.</summary>
+public sealed record VictimNoticeSentModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string ControllerName,
+    DateOnly SentOn,
+    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.VictimNoticeSent;
+}
+
+/// <summary>Tells the victim the controller answered, with the operator-confirmed meaning of the answer.</summary>
+/// <remarks>AnswerSummaryNl: Short operator summary of the answer in Dutch.</remarks>
+/// <remarks>AnswerSummaryEn: The same in English.</remarks>
+public sealed record VictimNoticeAnsweredModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string ControllerName,
+    DateOnly AnsweredOn,
+    string AnswerSummaryNl,
+    string AnswerSummaryEn) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.VictimNoticeAnswered;
+}
+
+/// <summary>Tells the victim the controller missed the deadline and what happens next.</summary>
+public sealed record VictimNoticeDeadlineMissedModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string ControllerName,
+    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.VictimNoticeDeadlineMissed;
+}

@@ -1,0 +1,230 @@
+using Takedown.Letters.Composing;
+
+namespace Takedown.Letters.Tests;
+
+public class LetterComposerTests
+{
+    public static TheoryData<string, int> EveryKindInBothLanguages()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var language in new[] { "nl", "en" })
+        {
+            for (var i = 0; i < Samples.AllKinds(language).Count(); i++)
+            {
+                data.Add(language, i);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryKindInBothLanguages))]
+    public void Every_letter_is_complete_deterministic_and_has_no_unfilled_placeholders(string language, int index)
+    {
+        var model = Samples.AllKinds(language).ElementAt(index);
+
+        var letter = LetterComposer.Compose(model);
+        var again = LetterComposer.Compose(model);
+
+        letter.ShouldBe(again);
+        letter.Kind.ShouldBe(model.Kind);
+        letter.Language.ShouldBe(language);
+        letter.ContentSha256.ShouldMatch("^[0-9a-f]{64}$");
+        letter.HashMatches().ShouldBeTrue();
+        foreach (var text in new[] { letter.Subject, letter.PlainText, letter.Html })
+        {
+            text.ShouldNotContain("{");
+            text.ShouldNotContain("}");
+            text.ShouldNotContain("  ");
+        }
+        letter.Subject.ShouldContain(model.CaseReference);
+        letter.PlainText.ShouldContain(model.CaseReference);
+        letter.PlainText.ShouldContain(model.Sender.Name);
+        letter.Html.ShouldStartWith("<!DOCTYPE html>");
+        letter.Html.ShouldContain($"<html lang=\"{language}\">");
+    }
+
+    [Theory]
+    [InlineData("nl", "Datum: 3 maart 2026", "uiterlijk op 3 april 2026", "artikel 17", "artikel 12, derde lid, AVG", "Wij vragen u schriftelijk te bevestigen", "Namens Anna de Vries", "niet meer persoonsgegevens van betrokkene dan nodig")]
+    [InlineData("en", "Date: 3 March 2026", "no later than 3 April 2026", "Article 17", "Article 12(3) GDPR", "Please confirm in writing", "On behalf of Anna de Vries", "no more of the data subject's personal data than is needed")]
+    public void Erasure_request_cites_its_basis_lists_exactly_the_data_and_asks_for_written_confirmation(string language, params string[] required)
+    {
+        var model = Samples.Erasure(language);
+
+        var letter = LetterComposer.Compose(model);
+
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+        letter.PlainText.ShouldContain(language == "nl" ? Samples.Deadline.ExplanationNl : Samples.Deadline.ExplanationEn);
+        foreach (var item in model.DataItems.Concat(model.Urls))
+        {
+            letter.PlainText.ShouldContain("- " + item + "\n");
+            letter.Html.ShouldContain("<li>" + item + "</li>");
+        }
+        letter.PlainText.ShouldContain(Samples.ReplyAddress);
+        letter.PlainText.ShouldContain(language == "nl" ? "artikel 16 van de digitaledienstenverordening" : "Article 16 of the Digital Services Act");
+        letter.PlainText.ShouldContain("285d");
+        letter.PlainText.ShouldContain(language == "nl" ? "artikel 17, tweede lid" : "Article 17(2)");
+    }
+
+    [Fact]
+    public void Dutch_letters_write_dates_the_Dutch_way_and_English_letters_the_English_way()
+    {
+        var dutch = LetterComposer.Compose(Samples.Erasure("nl")).PlainText;
+        var english = LetterComposer.Compose(Samples.Erasure("en")).PlainText;
+
+        dutch.ShouldContain("3 maart 2026");
+        dutch.ShouldNotContain("March");
+        dutch.ShouldNotContain("2026-03-03");
+        dutch.ShouldNotContain("03-03-2026");
+        english.ShouldContain("3 March 2026");
+        english.ShouldNotContain("maart");
+        LetterDates.Format(new DateOnly(2026, 12, 31), "nl").ShouldBe("31 december 2026");
+        LetterDates.Format(new DateOnly(2026, 5, 1), "en").ShouldBe("1 May 2026");
+    }
+
+    [Theory]
+    [InlineData("nl", "Herinnering:", "Termijn verstreken:", "artikel 77 AVG")]
+    [InlineData("en", "Reminder:", "Deadline passed:", "Article 77 GDPR")]
+    public void Reminder_before_the_deadline_reminds_and_after_it_announces_the_complaint(string language, string before, string after, string complaint)
+    {
+        var early = LetterComposer.Compose(Samples.Reminder(language, new DateOnly(2026, 3, 27)));
+        var late = LetterComposer.Compose(Samples.Reminder(language, new DateOnly(2026, 4, 6)));
+
+        early.Subject.ShouldStartWith(before);
+        early.PlainText.ShouldNotContain(complaint);
+        late.Subject.ShouldStartWith(after);
+        late.PlainText.ShouldContain(complaint);
+        foreach (var text in new[] { early.PlainText, late.PlainText })
+        {
+            text.ShouldContain(language == "nl" ? "3 april 2026" : "3 April 2026");
+            foreach (var item in Samples.DataItems.Concat(Samples.Urls))
+            {
+                text.ShouldContain(item);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("nl", "Machtiging", "Verloop van het verzoek", "artikel 77")]
+    [InlineData("en", "Authorisation", "History of the request", "Article 77")]
+    public void AP_dossier_holds_the_complaint_the_full_history_and_the_authorisation_when_an_operator_lodges_it(string language, string authorisationHeading, string historyHeading, string article)
+    {
+        var model = Samples.ApComplaint(language);
+
+        var letter = LetterComposer.Compose(model);
+        var byVictim = LetterComposer.Compose(Samples.ApComplaint(language, byOperator: false));
+
+        letter.PlainText.ShouldContain(article);
+        letter.PlainText.ShouldContain(historyHeading);
+        letter.PlainText.ShouldContain("De gegevens staan nog steeds online.");
+        foreach (var line in model.History)
+        {
+            letter.PlainText.ShouldContain(line.Description);
+            if (line.Proof is not null)
+            {
+                letter.PlainText.ShouldContain(line.Proof);
+            }
+        }
+        letter.PlainText.ShouldContain(authorisationHeading + "\n");
+        letter.PlainText.ShouldContain("machtig Takedown om namens mij");
+        letter.Html.ShouldContain("Ondertekend op 1 april 2026.");
+        byVictim.PlainText.ShouldNotContain(authorisationHeading + "\n");
+        byVictim.PlainText.ShouldNotContain("machtig Takedown");
+    }
+
+    [Theory]
+    [InlineData("nl", "AANGETEKEND", "artikel 285b", "artikel 285d", "6:162", "uitsluitend aan Takedown")]
+    [InlineData("en", "BY REGISTERED POST", "Article 285b", "Article 285d", "6:162", "only to Takedown")]
+    public void Cease_and_desist_is_for_registered_post_and_names_the_conduct_and_the_offences(string language, params string[] required)
+    {
+        var model = Samples.CeaseAndDesist(language);
+
+        var letter = LetterComposer.Compose(model);
+
+        letter.PlainText.ShouldStartWith(required[0] + "\n");
+        foreach (var phrase in required.Concat(model.Conduct).Concat(model.PublishedUrls))
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+        letter.PlainText.ShouldContain("Dorpsweg 5");
+        letter.PlainText.ShouldContain(language == "nl" ? "uiterlijk op 3 april 2026" : "no later than 3 April 2026");
+    }
+
+    [Fact]
+    public void Cease_and_desist_without_a_postal_address_is_refused()
+    {
+        var model = Samples.CeaseAndDesist("nl") with { Recipient = new("Jan Jansen", null, [], "nl") };
+
+        Should.Throw<ArgumentException>(() => LetterComposer.Compose(model)).Message.ShouldContain("registered post");
+    }
+
+    [Theory]
+    [InlineData("nl")]
+    [InlineData("en")]
+    public void Victim_notices_name_the_controller_and_leave_out_the_data_and_links(string language)
+    {
+        var sent = LetterComposer.Compose(Samples.NoticeSent(language));
+        var answered = LetterComposer.Compose(Samples.NoticeAnswered(language));
+        var missed = LetterComposer.Compose(Samples.NoticeDeadlineMissed(language));
+
+        sent.PlainText.ShouldContain(language == "nl" ? "uiterlijk op 3 april 2026" : "no later than 3 April 2026");
+        answered.PlainText.ShouldContain(language == "nl" ? "De gegevens zijn verwijderd." : "The data has been erased.");
+        missed.PlainText.ShouldContain(language == "nl" ? "artikel 77 AVG" : "Article 77 GDPR");
+        foreach (var letter in new[] { sent, answered, missed })
+        {
+            letter.Subject.ShouldContain("Voorbeeld Forum B.V.");
+            letter.PlainText.ShouldNotContain("https://forum.example");
+            letter.PlainText.ShouldContain(language == "nl" ? "Beste Anna," : "Dear Anna,");
+        }
+    }
+
+    [Fact]
+    public void Html_escapes_every_input()
+    {
+        const string hostile = "<script>alert('x')</script> & \"Co\"";
+        var model = Samples.Erasure("en") with
+        {
+            DataSubjectName = hostile,
+            CaseReference = "<b>ref</b>",
+            Urls = ["https://forum.example/?a=1&b=<img src=x onerror=alert(1)>"],
+        };
+
+        var letter = LetterComposer.Compose(model);
+
+        letter.Html.ShouldNotContain("<script>");
+        letter.Html.ShouldNotContain("<b>ref");
+        letter.Html.ShouldNotContain("<img");
+        letter.Html.ShouldContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Co&quot;");
+        letter.Html.ShouldContain("a=1&amp;b=&lt;img src=x onerror=alert(1)&gt;");
+        letter.PlainText.ShouldContain(hostile);
+    }
+
+    [Fact]
+    public void A_changed_word_changes_the_hash()
+    {
+        var original = LetterComposer.Compose(Samples.Erasure("nl"));
+        var changed = LetterComposer.Compose(Samples.Erasure("nl") with { Urls = [.. Samples.Urls, "https://other.example/"] });
+
+        changed.ContentSha256.ShouldNotBe(original.ContentSha256);
+        (original with { PlainText = original.PlainText.Replace("wissen", "bewaren", StringComparison.Ordinal) }).HashMatches().ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("de")]
+    [InlineData("")]
+    public void Unknown_language_is_refused(string language)
+    {
+        var model = Samples.Erasure("nl") with { Recipient = Samples.Controller(language) };
+
+        Should.Throw<ArgumentException>(() => LetterComposer.Compose(model));
+    }
+
+    [Fact]
+    public void Erasure_request_without_URLs_is_refused()
+    {
+        Should.Throw<ArgumentException>(() => LetterComposer.Compose(Samples.Erasure("nl") with { Urls = [] }));
+    }
+}
