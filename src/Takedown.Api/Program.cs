@@ -12,9 +12,18 @@ builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: fal
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
 
+builder.Services.AddRazorPages();
+
 var app = builder.Build();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+{
+    app.UseHsts();
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -24,6 +33,7 @@ var api = app.MapApi();
 api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
+app.MapRazorPages();
 app.Run();
 
 /// <summary>The API host; public for the functional tests.</summary>

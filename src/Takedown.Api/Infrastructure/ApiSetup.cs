@@ -65,7 +65,7 @@ public static class ApiSetup
 
     private static RouteGroupBuilder Group(WebApplication app, string prefix) =>
         app.MapGroup(prefix)
-            .RequireAuthorization()
+            .RequireAuthorization(IntegrationAuthenticationSetup.IntegrationPolicy)
             .RequireRateLimiting(IntegrationRateLimit)
             .AddEndpointFilter<ProblemOnBadInputFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -94,15 +94,19 @@ public sealed class IntegrationKeyHandler(
 
 public static class IntegrationAuthenticationSetup
 {
+    /// <summary>Any integration with a valid key (the API's route groups require it; endpoints add a scope).</summary>
+    public const string IntegrationPolicy = "integration";
+
     public static IServiceCollection AddIntegrationAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<Dictionary<string, IntegrationPartner>>(configuration.GetSection("Integrations:Partners"));
-        services.AddAuthentication(IntegrationKeyHandler.SchemeName)
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, IntegrationKeyHandler>(IntegrationKeyHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Scopes.CasesRead, p => p.RequireClaim(TakedownClaims.Scope, Scopes.CasesRead))
-            .AddPolicy(Scopes.CasesWrite, p => p.RequireClaim(TakedownClaims.Scope, Scopes.CasesWrite))
-            .AddPolicy(Scopes.WebhooksManage, p => p.RequireClaim(TakedownClaims.Scope, Scopes.WebhooksManage));
+            .AddPolicy(IntegrationPolicy, p => p.AddAuthenticationSchemes(IntegrationKeyHandler.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(Scopes.CasesRead, p => p.AddAuthenticationSchemes(IntegrationKeyHandler.SchemeName).RequireClaim(TakedownClaims.Scope, Scopes.CasesRead))
+            .AddPolicy(Scopes.CasesWrite, p => p.AddAuthenticationSchemes(IntegrationKeyHandler.SchemeName).RequireClaim(TakedownClaims.Scope, Scopes.CasesWrite))
+            .AddPolicy(Scopes.WebhooksManage, p => p.AddAuthenticationSchemes(IntegrationKeyHandler.SchemeName).RequireClaim(TakedownClaims.Scope, Scopes.WebhooksManage));
         return services;
     }
 
