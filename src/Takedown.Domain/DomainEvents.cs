@@ -1,6 +1,7 @@
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 
 namespace Takedown.Domain;
@@ -17,6 +18,7 @@ public static class DomainEvents
         ["escalation-mode-changed"] = typeof(EscalationModeChanged),
         ["case-closed"] = typeof(CaseClosed),
         ["case-deleted-by-victim"] = typeof(CaseDeletedByVictim),
+        ["victim-details-recorded"] = typeof(VictimDetailsRecorded),
 
         ["erasure-request-drafted"] = typeof(ErasureRequestDrafted),
         ["erasure-request-approved"] = typeof(ErasureRequestApproved),
@@ -46,6 +48,11 @@ public static class DomainEvents
         ["ap-complaint-reviewed"] = typeof(ApComplaintReviewed),
         ["ap-complaint-lodged"] = typeof(ApComplaintLodged),
         ["ap-decision-received"] = typeof(ApDecisionReceived),
+
+        ["letter-prepared"] = typeof(LetterPrepared),
+        ["letter-approved"] = typeof(LetterApproved),
+        ["letter-sent"] = typeof(LetterSent),
+        ["letter-send-failed"] = typeof(LetterSendFailed),
     };
 
     public static string NameOf(Type eventType) =>

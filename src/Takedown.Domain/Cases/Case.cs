@@ -22,16 +22,22 @@ public sealed record CaseOpened(Guid CaseId, string Reference, string Language, 
 public sealed record EscalationModeChanged(Guid CaseId, EscalationMode EscalationMode, DateTimeOffset ChangedAt);
 public sealed record CaseClosed(Guid CaseId, DateTimeOffset ClosedAt);
 public sealed record CaseDeletedByVictim(Guid CaseId, DateTimeOffset DeletedAt);
+/// <summary>
+/// Who the victim is, as far as letters need it: the name a controller needs to find the data, and the address our
+/// notices go to. Kept on the case, never in a request's read model.
+/// </summary>
+public sealed record VictimDetailsRecorded(Guid CaseId, string Name, string Email, DateTimeOffset RecordedAt);
 
 // Commands
 public sealed record OpenCase(Guid CaseId, string Reference, string Language, EscalationMode EscalationMode, DateTimeOffset Now);
 public sealed record ChangeEscalationMode(Guid CaseId, EscalationMode EscalationMode, DateTimeOffset Now);
 public sealed record CloseCase(Guid CaseId, DateTimeOffset Now);
 public sealed record DeleteCase(Guid CaseId, DateTimeOffset Now);
+public sealed record RecordVictimDetails(Guid CaseId, string Name, string Email, DateTimeOffset Now);
 
 /// <summary>A victim's case. Its requests are streams of their own that carry the case id.</summary>
 [SuppressMessage("Naming", "CA1716", Justification = "'Case' is the product's word (zaak); consumers are C#.")]
-public sealed record Case(Guid Id, CaseStatus Status, string Reference, string Language, EscalationMode EscalationMode)
+public sealed record Case(Guid Id, CaseStatus Status, string Reference, string Language, EscalationMode EscalationMode, string? VictimName = null, string? VictimEmail = null)
 {
     public static readonly Case Initial = new(Guid.Empty, CaseStatus.None, "", "nl", EscalationMode.OperatorReview);
 
@@ -49,7 +55,8 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         CaseOpened e => state with { Id = e.CaseId, Status = CaseStatus.Open, Reference = e.Reference, Language = e.Language, EscalationMode = e.EscalationMode },
         EscalationModeChanged e => state with { EscalationMode = e.EscalationMode },
         CaseClosed => state with { Status = CaseStatus.Closed },
-        CaseDeletedByVictim => state with { Status = CaseStatus.Deleted },
+        CaseDeletedByVictim => state with { Status = CaseStatus.Deleted, VictimName = null, VictimEmail = null },
+        VictimDetailsRecorded e => state with { VictimName = e.Name, VictimEmail = e.Email },
         _ => state,
     };
 
@@ -59,6 +66,7 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         ChangeEscalationMode c => ChangeMode(c, state),
         CloseCase c => Close(c, state),
         DeleteCase c => Delete(c, state),
+        RecordVictimDetails c => RecordDetails(c, state),
         _ => throw new DomainRuleViolated($"A case does not handle {command.GetType().Name}."),
     };
 
@@ -108,6 +116,18 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         // The victim may always have the case erased, open or closed (GDPR Art. 17 applies to us too).
         _ => [new CaseDeletedByVictim(state.Id, c.Now)],
     };
+
+    private static object[] RecordDetails(RecordVictimDetails c, Case state)
+    {
+        EnsureOpen(state, "record the victim's details");
+        if (string.IsNullOrWhiteSpace(c.Name) || string.IsNullOrWhiteSpace(c.Email))
+        {
+            throw new DomainRuleViolated("The victim's name and e-mail address are both needed.");
+        }
+        return state.VictimName == c.Name && state.VictimEmail == c.Email
+            ? []
+            : [new VictimDetailsRecorded(state.Id, c.Name, c.Email, c.Now)];
+    }
 
     private static void EnsureOpen(Case state, string action)
     {
