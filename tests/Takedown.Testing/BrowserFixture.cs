@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Takedown.Testing;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (never a downloaded browser): one browser per test class, a fresh context
+/// (cookies, cache) per test. <c>CHROMIUM_PATH</c> overrides <c>/usr/bin/chromium</c>.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var path = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Chromium not found at {path}: run ops/prerequisites.sh test (apt-get install chromium).");
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = path,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+    }
+
+    /// <summary>A new context, like a fresh private window; the default viewport is a phone's.</summary>
+    public Task<IBrowserContext> NewContextAsync(string baseUrl, bool phone = true) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = baseUrl,
+        ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+        Locale = "nl-NL",
+    });
+
+    /// <summary>Saves a screenshot under docs/screenshots/ (kept in the repository as the pages' current look).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var folder = Path.Combine(Repository.Root, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+}
