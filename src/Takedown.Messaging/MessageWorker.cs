@@ -135,28 +135,48 @@ public sealed class MessageWorker : BackgroundService
 
     private async Task HandleAllAsync(List<ClaimedMessage> claimed, string owner, CancellationToken stoppingToken)
     {
-        for (var i = 0; i < claimed.Count; i++)
+        // One connection for the batch, one transaction per message: a failing message rolls back only itself.
+        NpgsqlConnection? connection = null;
+        try
         {
-            if (stoppingToken.IsCancellationRequested)
+            for (var i = 0; i < claimed.Count; i++)
             {
-                await ReleaseAsync(claimed.Skip(i), owner).ConfigureAwait(false);
-                return;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await ReleaseAsync(claimed.Skip(i), owner).ConfigureAwait(false);
+                    return;
+                }
+                try
+                {
+                    if (connection is not { State: System.Data.ConnectionState.Open })
+                    {
+                        if (connection is not null)
+                        {
+                            await connection.DisposeAsync().ConfigureAwait(false);
+                        }
+                        connection = await _runtime.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                    await HandleAsync(claimed[i], owner, connection, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // Shutting down: the handler's transaction was rolled back; give its message and the rest back
+                    // now rather than leaving them until the lease runs out.
+                    await ReleaseAsync(claimed.Skip(i), owner).ConfigureAwait(false);
+                    return;
+                }
             }
-            try
+        }
+        finally
+        {
+            if (connection is not null)
             {
-                await HandleAsync(claimed[i], owner, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Shutting down: the handler's transaction was rolled back; give its message and the rest back now
-                // rather than leaving them until the lease runs out.
-                await ReleaseAsync(claimed.Skip(i), owner).ConfigureAwait(false);
-                return;
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private async Task HandleAsync(ClaimedMessage message, string owner, CancellationToken stoppingToken)
+    private async Task HandleAsync(ClaimedMessage message, string owner, NpgsqlConnection connection, CancellationToken stoppingToken)
     {
         var handler = _runtime.Handlers.Find(message.Type);
         if (handler is null)
@@ -172,45 +192,48 @@ public sealed class MessageWorker : BackgroundService
             return;
         }
 
+        object body;
+        try
+        {
+            body = _runtime.Deserialize(message.Body, handler.MessageType);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            // A body that cannot be read now will not be readable on the next try either.
+            await DeadLetterAsync(message, owner, Describe(e), e.GetType().Name).ConfigureAwait(false);
+            return;
+        }
+
         using var activity = ActivitySource.StartActivity(
             $"handle {message.Type}", ActivityKind.Consumer, message.Headers.GetValueOrDefault(MessageHeaders.TraceParent));
         activity?.SetTag("messaging.message.id", message.Id);
         activity?.SetTag("messaging.message.type", message.Type);
         try
         {
-            var body = _runtime.Deserialize(message.Body, handler.MessageType);
-            var connection = await _runtime.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            var transaction = await connection.BeginTransactionAsync(stoppingToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                var transaction = await connection.BeginTransactionAsync(stoppingToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                if (await MarkProcessedAsync(connection, transaction, message.Id, stoppingToken).ConfigureAwait(false))
                 {
-                    if (await MarkProcessedAsync(connection, transaction, message.Id, stoppingToken).ConfigureAwait(false))
+                    var outbox = new MessageOutbox(_runtime, message.Id, message.Headers.GetValueOrDefault(MessageHeaders.CorrelationId));
+                    var context = new MessageContext(message.Id, message.Type, message.Attempts, message.ScheduledAt, message.Headers, connection, transaction, outbox);
+                    var scope = _scopes.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
                     {
-                        var outbox = new MessageOutbox(_runtime, message.Id, message.Headers.GetValueOrDefault(MessageHeaders.CorrelationId));
-                        var context = new MessageContext(message.Id, message.Type, message.Attempts, message.ScheduledAt, message.Headers, connection, transaction, outbox);
-                        var scope = _scopes.CreateAsyncScope();
-                        await using (scope.ConfigureAwait(false))
-                        {
-                            await handler.InvokeAsync(body, context, scope.ServiceProvider, stoppingToken).ConfigureAwait(false);
-                        }
-                        await outbox.SaveAsync(connection, transaction, stoppingToken).ConfigureAwait(false);
+                        await handler.InvokeAsync(body, context, scope.ServiceProvider, stoppingToken).ConfigureAwait(false);
                     }
-                    else
-                    {
-                        MessagingLog.Duplicate(_logger, message.Id, message.Type);
-                    }
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                    await outbox.SaveAsync(connection, transaction, stoppingToken).ConfigureAwait(false);
                 }
+                else
+                {
+                    MessagingLog.Duplicate(_logger, message.Id, message.Type);
+                }
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             throw;
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
-        {
-            await DeadLetterAsync(message, owner, Describe(e), e.GetType().Name).ConfigureAwait(false);
         }
         catch (PermanentFailureException e)
         {

@@ -19,15 +19,20 @@ internal sealed class MessagingSql(string schema)
 
     // Due = scheduled_at passed and no live lease. The range condition on scheduled_at uses messages_due, so the
     // cost depends on the messages due (plus the few in flight), never on those still in the future.
+    public string FindDue =>
+        $"""
+        SELECT id FROM {Schema}.messages
+         WHERE scheduled_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY scheduled_at
+         LIMIT @limit
+         FOR UPDATE SKIP LOCKED
+        """;
+
     public string Claim =>
         $"""
         UPDATE {Schema}.messages m
            SET lease_owner = @owner, lease_until = @until, attempts = m.attempts + 1
-          FROM (SELECT id FROM {Schema}.messages
-                 WHERE scheduled_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-                 ORDER BY scheduled_at
-                 LIMIT @limit
-                 FOR UPDATE SKIP LOCKED) due
+          FROM ({FindDue}) due
          WHERE m.id = due.id
         RETURNING m.id, m.message_type, m.body::text, m.headers::text, m.scheduled_at, m.attempts
         """;
