@@ -12,4 +12,10 @@ public interface IMessageOutbox
 
     /// <summary>Delivers <paramref name="message"/> at <paramref name="at"/> (or at once if that has passed); returns its message id.</summary>
     Guid Schedule(object message, DateTimeOffset at);
+
+    /// <summary>
+    /// Withdraws a message not yet handled (a deadline check made moot by an answer) when the transaction commits.
+    /// A message already being handled is not stopped, so handlers still check the state they act on.
+    /// </summary>
+    void Cancel(Guid messageId);
 }

@@ -56,4 +56,7 @@ public sealed class MessageContext : IMessageOutbox
 
     /// <inheritdoc />
     public Guid Schedule(object message, DateTimeOffset at) => Outbox.Schedule(message, at);
+
+    /// <inheritdoc />
+    public void Cancel(Guid messageId) => Outbox.Cancel(messageId);
 }

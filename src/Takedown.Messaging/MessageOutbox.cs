@@ -17,6 +17,7 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
     private readonly Guid? _causationId;
     private readonly string? _correlationId;
     private readonly List<PendingMessage> _pending = [];
+    private readonly List<Guid> _cancelled = [];
 
     internal MessageOutbox(MessagingRuntime runtime, Guid? causationId = null, string? correlationId = null)
     {
@@ -57,18 +58,39 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
         return id;
     }
 
+    /// <inheritdoc />
+    public void Cancel(Guid messageId)
+    {
+        if (_pending.RemoveAll(p => p.Id == messageId) == 0)
+        {
+            _cancelled.Add(messageId);
+        }
+    }
+
     /// <summary>
-    /// Writes the pending messages in <paramref name="transaction"/> and wakes the workers when it commits
+    /// Writes the pending messages (and cancellations) in <paramref name="transaction"/> and wakes the workers when it commits
     /// (PostgreSQL delivers NOTIFY only on commit). Clears the pending list.
     /// </summary>
     public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && _cancelled.Count == 0)
         {
             return;
         }
         var now = _runtime.Time.GetUtcNow();
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (_cancelled.Count > 0)
+        {
+            var cancel = new NpgsqlBatchCommand(_runtime.Sql.Cancel);
+            cancel.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. _cancelled]));
+            batch.BatchCommands.Add(cancel);
+        }
+        if (_pending.Count == 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _cancelled.Clear();
+            return;
+        }
         var insert = new NpgsqlBatchCommand(_runtime.Sql.Insert);
         insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", _pending.Select(p => p.Id).ToArray()));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("types", _pending.Select(p => p.Type).ToArray()));
@@ -80,6 +102,7 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_runtime.Sql.Notify));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         _pending.Clear();
+        _cancelled.Clear();
     }
 
     Task ISessionParticipant.BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>

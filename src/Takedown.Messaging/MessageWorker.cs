@@ -48,6 +48,7 @@ public sealed class MessageWorker : BackgroundService
         MessagingLog.WorkerStarted(_logger, _name, loops);
         var tasks = Enumerable.Range(1, loops).Select(i => RunLoopAsync($"{_name}/{i}", stoppingToken)).ToList();
         tasks.Add(ListenAsync(stoppingToken));
+        tasks.Add(ForgetProcessedAsync(stoppingToken));
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
@@ -344,6 +345,34 @@ public sealed class MessageWorker : BackgroundService
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    private async Task ForgetProcessedAsync(CancellationToken stoppingToken)
+    {
+        var options = _runtime.Options;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.ProcessedCleanupInterval, _runtime.Time, stoppingToken).ConfigureAwait(false);
+                int deleted;
+                do
+                {
+                    await using var command = _runtime.DataSource.CreateCommand(_runtime.Sql.ForgetProcessed);
+                    command.Parameters.AddWithValue("cutoff", _runtime.Time.GetUtcNow() - options.ProcessedRetention);
+                    deleted = await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                }
+                while (deleted == 10000);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                MessagingLog.LoopFailed(_logger, e);
             }
         }
     }

@@ -26,6 +26,15 @@ public sealed partial class MessagingOptions
     /// <summary>The longest a worker waits before looking again when no notification arrives.</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a handled message's id is remembered to drop duplicate deliveries. Must exceed any redelivery
+    /// window (leases, replays); after it the id may be handled again.
+    /// </summary>
+    public TimeSpan ProcessedRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often a worker forgets processed ids older than <see cref="ProcessedRetention"/>.</summary>
+    public TimeSpan ProcessedCleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Messages claimed in one go by one loop of a worker.</summary>
     public int BatchSize { get; set; } = 20;
 
@@ -90,6 +99,8 @@ public sealed partial class MessagingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(WorkerConcurrency, 1, nameof(WorkerConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(LeaseDuration));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollingInterval, TimeSpan.Zero, nameof(PollingInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ProcessedCleanupInterval, TimeSpan.Zero, nameof(ProcessedCleanupInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ProcessedRetention, LeaseDuration * 2, nameof(ProcessedRetention));
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,40}$")]

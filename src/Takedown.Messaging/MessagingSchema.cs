@@ -37,6 +37,7 @@ public sealed class MessagingSchema
             message_id uuid PRIMARY KEY,
             handled_at timestamptz NOT NULL
         );
+        CREATE INDEX processed_messages_handled_at ON {s}.processed_messages (handled_at);
         CREATE TABLE {s}.dead_letters (
             id uuid PRIMARY KEY,
             message_type text NOT NULL,

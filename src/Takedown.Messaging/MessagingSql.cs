@@ -45,6 +45,15 @@ internal sealed class MessagingSql(string schema)
 
     public string Delete => $"DELETE FROM {Schema}.messages WHERE id = @id";
 
+    public string Cancel => $"DELETE FROM {Schema}.messages WHERE id = ANY(@ids)";
+
+    // In chunks, so a large backlog never holds one long transaction.
+    public string ForgetProcessed =>
+        $"""
+        DELETE FROM {Schema}.processed_messages
+         WHERE message_id IN (SELECT message_id FROM {Schema}.processed_messages WHERE handled_at < @cutoff LIMIT 10000)
+        """;
+
     public string Retry =>
         $"""
         UPDATE {Schema}.messages

@@ -98,6 +98,25 @@ public sealed class OutboxTests(PostgresDatabase database) : IClassFixture<Postg
         (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages WHERE message_type = 'test-unnamed'")).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Given_a_scheduled_message_When_cancelled_in_a_later_transaction_Then_it_is_gone_and_one_cancelled_before_saving_is_never_written()
+    {
+        var schema = Db.NewSchema();
+        await using var messaging = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: false);
+        var keep = await messaging.SendAsync(outbox => outbox.Schedule(new RecordEffect(1), DateTimeOffset.UtcNow.AddDays(30)));
+        var check = await messaging.SendAsync(outbox => outbox.Schedule(new RecordEffect(2), DateTimeOffset.UtcNow.AddDays(30)));
+
+        await messaging.SendAsync(outbox =>
+        {
+            outbox.Cancel(check);
+            outbox.Cancel(outbox.Publish(new RecordEffect(3)));
+            return 0;
+        });
+
+        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages")).ShouldBe(1);
+        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages WHERE id = '{keep}'")).ShouldBe(1);
+    }
+
     private async Task<Listener> ListenAsync(string schema)
     {
         var connection = new NpgsqlConnection(database.ConnectionString);

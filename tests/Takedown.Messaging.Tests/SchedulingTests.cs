@@ -65,5 +65,25 @@ public sealed class SchedulingTests(PostgresDatabase database) : IClassFixture<P
         await Db.EventuallyAsync(() => Task.FromResult(messaging.Probe.Failures == 2), "the retry runs once the clock passes it");
     }
 
+    [Fact]
+    public async Task Given_handled_messages_When_the_retention_has_passed_on_the_clock_Then_their_ids_are_forgotten()
+    {
+        var schema = Db.NewSchema();
+        var clock = new ManualClock(Start);
+        await using var messaging = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: true, time: clock,
+            configure: o => { o.ProcessedRetention = TimeSpan.FromDays(30); o.ProcessedCleanupInterval = TimeSpan.FromMilliseconds(100); });
+        await messaging.PublishAsync(new RecordEffect(1));
+        await Db.EventuallyAsync(async () => await EffectsAsync(schema) == 1, "handled");
+        clock.Advance(TimeSpan.FromDays(29));
+        await messaging.PublishAsync(new RecordEffect(2));
+        await Db.EventuallyAsync(async () => await EffectsAsync(schema) == 2, "handled");
+        await Task.Delay(500);
+        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.processed_messages")).ShouldBe(2);
+
+        clock.Advance(TimeSpan.FromDays(2));
+
+        await Db.EventuallyAsync(async () => await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.processed_messages") == 1, "the older id is forgotten");
+    }
+
     private Task<long> EffectsAsync(string schema) => Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.effects");
 }
