@@ -92,6 +92,8 @@ internal sealed class HandlerRegistry
 /// <summary>One message type's handler method and how to call it.</summary>
 internal sealed class MessageHandler(Type messageType, string name, MethodInfo method, RetryPolicy policy)
 {
+    private readonly Type[] _parameters = [.. method.GetParameters().Select(p => p.ParameterType)];
+
     public Type MessageType { get; } = messageType;
 
     public string Name { get; } = name;
@@ -100,19 +102,27 @@ internal sealed class MessageHandler(Type messageType, string name, MethodInfo m
 
     public RetryPolicy Policy { get; } = policy;
 
+    /// <summary>The service types this handler's method asks DI for (the rest the worker supplies).</summary>
+    public IEnumerable<Type> Services => _parameters.Skip(1).Where(t => !IsSupplied(t));
+
+    private static bool IsSupplied(Type type) =>
+        type == typeof(MessageContext) || type == typeof(IMessageOutbox) || type == typeof(CancellationToken)
+        || type == typeof(NpgsqlConnection) || type == typeof(NpgsqlTransaction);
+
+    private static object SuppliedArgument(Type type, MessageContext context, CancellationToken cancellationToken) =>
+        type == typeof(CancellationToken) ? cancellationToken
+        : type == typeof(NpgsqlConnection) ? context.Connection
+        : type == typeof(NpgsqlTransaction) ? context.Transaction
+        : context;
+
     public async Task InvokeAsync(object message, MessageContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var parameters = Method.GetParameters();
-        var arguments = new object?[parameters.Length];
+        var arguments = new object?[_parameters.Length];
         arguments[0] = message;
-        for (var i = 1; i < parameters.Length; i++)
+        for (var i = 1; i < _parameters.Length; i++)
         {
-            var type = parameters[i].ParameterType;
-            arguments[i] = type == typeof(MessageContext) || type == typeof(IMessageOutbox) ? context
-                : type == typeof(CancellationToken) ? cancellationToken
-                : type == typeof(NpgsqlConnection) ? context.Connection
-                : type == typeof(NpgsqlTransaction) ? context.Transaction
-                : services.GetRequiredService(type);
+            var type = _parameters[i];
+            arguments[i] = IsSupplied(type) ? SuppliedArgument(type, context, cancellationToken) : services.GetRequiredService(type);
         }
         var target = Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, Method.DeclaringType!);
         var result = Method.Invoke(target, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);

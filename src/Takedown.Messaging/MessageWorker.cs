@@ -28,8 +28,16 @@ public sealed class MessageWorker : BackgroundService
     private readonly string _name;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal MessageWorker(MessagingRuntime runtime, MessagingSchema schema, IServiceScopeFactory scopes, ILogger<MessageWorker> logger)
+    internal MessageWorker(MessagingRuntime runtime, MessagingSchema schema, IServiceScopeFactory scopes, ILogger<MessageWorker> logger, IServiceProviderIsService? isService)
     {
+        // Fail at start-up, not on the first message weeks later (a deadline check) when a dependency is missing.
+        var missing = isService is null ? [] : runtime.Handlers.Handlers
+            .SelectMany(h => h.Services.Where(s => !isService.IsService(s)).Select(s => $"{h.Method.DeclaringType!.Name}.{h.Method.Name} needs {s.FullName}"))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException("Message handlers need services that are not registered: " + string.Join("; ", missing));
+        }
         _runtime = runtime;
         _schema = schema;
         _scopes = scopes;

@@ -35,7 +35,8 @@ public static class MessagingServiceCollectionExtensions
             sp.GetRequiredService<MessagingRuntime>(),
             sp.GetRequiredService<MessagingSchema>(),
             sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetService<ILogger<MessageWorker>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageWorker>.Instance));
+            sp.GetService<ILogger<MessageWorker>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageWorker>.Instance,
+            sp.GetService<IServiceProviderIsService>()));
         services.AddHostedService(sp => sp.GetRequiredService<MessageWorker>());
         return services;
     }

@@ -89,7 +89,7 @@ public static class RejectedHandler
 
 public static class StartChainHandler
 {
-    public static void Handle(StartChain message, MessageContext context) => context.Publish(new RecordEffect(message.N + 1));
+    public static void Handle(StartChain message, IMessageOutbox outbox) => outbox.Publish(new RecordEffect(message.N + 1));
 }
 
 public static class Effects
