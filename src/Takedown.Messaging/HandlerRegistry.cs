@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,7 +16,8 @@ internal sealed class HandlerRegistry
 {
     private readonly Dictionary<Type, MessageHandler> _byType = [];
     private readonly Dictionary<string, MessageHandler> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, string> _names = [];
+    // Read on every publish from many threads; names of attribute-only types are added on first use.
+    private readonly ConcurrentDictionary<Type, string> _names = [];
     private readonly Dictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
 
     public HandlerRegistry(MessagingOptions options)
@@ -54,29 +56,21 @@ internal sealed class HandlerRegistry
         var attribute = messageType.GetCustomAttribute<MessageTypeAttribute>()
             ?? throw new InvalidOperationException(
                 $"{messageType.FullName} has no stable message name: add [MessageType(\"…\")] or register it with options.Message<T>(name).");
-        lock (_names)
-        {
-            AddName(messageType, attribute.Name);
-        }
+        AddName(messageType, attribute.Name);
         return attribute.Name;
-    }
-
-    public Type? TypeOf(string name)
-    {
-        lock (_names)
-        {
-            return _typesByName.GetValueOrDefault(name);
-        }
     }
 
     private void AddName(Type type, string name)
     {
-        if (_typesByName.TryGetValue(name, out var other) && other != type)
+        lock (_typesByName)
         {
-            throw new InvalidOperationException($"Message name '{name}' is used by both {other.FullName} and {type.FullName}.");
+            if (_typesByName.TryGetValue(name, out var other) && other != type)
+            {
+                throw new InvalidOperationException($"Message name '{name}' is used by both {other.FullName} and {type.FullName}.");
+            }
+            _typesByName[name] = type;
+            _names[type] = name;
         }
-        _names[type] = name;
-        _typesByName[name] = type;
     }
 
     private static IEnumerable<MethodInfo> FindHandlerMethods(Assembly assembly) =>

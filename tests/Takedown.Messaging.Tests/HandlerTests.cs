@@ -29,6 +29,16 @@ public sealed class HandlerTests
     }
 
     [Fact]
+    public void Given_two_types_under_one_stored_name_When_registered_Then_refused()
+    {
+        var options = new MessagingOptions { ConnectionString = "Host=unused" }
+            .Message<Unnamed>("test-record-effect")
+            .Discover(typeof(HandlerTests).Assembly);
+
+        Should.Throw<InvalidOperationException>(() => new HandlerRegistry(options)).Message.ShouldContain("test-record-effect");
+    }
+
+    [Fact]
     public void Given_a_handler_needing_an_unregistered_service_When_the_worker_is_built_Then_it_refuses_to_start()
     {
         var services = new ServiceCollection()
