@@ -51,7 +51,20 @@ public sealed class MessageWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _schema.EnsureAsync(stoppingToken).ConfigureAwait(false);
+        // The database may come up after the worker (compose, restarts): wait for it rather than stop the host.
+        while (true)
+        {
+            try
+            {
+                await _schema.EnsureAsync(stoppingToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                MessagingLog.LoopFailed(_logger, e);
+                await Task.Delay(_runtime.Options.PollingInterval * 5, _runtime.Time, stoppingToken).ConfigureAwait(false);
+            }
+        }
         var loops = _runtime.Options.WorkerConcurrency;
         MessagingLog.WorkerStarted(_logger, _name, loops);
         var tasks = Enumerable.Range(1, loops).Select(i => RunLoopAsync($"{_name}/{i}", stoppingToken)).ToList();
@@ -79,6 +92,12 @@ public sealed class MessageWorker : BackgroundService
                     continue;
                 }
                 wait = await NextWaitAsync(stoppingToken).ConfigureAwait(false);
+                if (claimed.Count == 0 && wait == TimeSpan.Zero)
+                {
+                    // Due but nothing claimable: the rows are locked by another transaction (a claim, a cancel in
+                    // an open transaction). Back off briefly instead of spinning until it commits.
+                    wait = TimeSpan.FromMilliseconds(50);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
