@@ -103,8 +103,10 @@ public sealed class MessageWorker : BackgroundService
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // The loop must outlive any failure (a database restart, a bug in one path): a worker that stops
+                // leaves deadlines unchecked. Back off and claim again.
                 MessagingLog.LoopFailed(_logger, e);
                 wait = options.PollingInterval;
             }
