@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Api.Operator;
 using Takedown.Api.PlatformReports;
 using Takedown.Application;
 using Takedown.ServiceDefaults;
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
+builder.Services.AddOperatorArea(builder.Configuration, args);
 
 builder.Services.AddRazorPages();
 
