@@ -8,11 +8,11 @@ using Takedown.Application;
 using Takedown.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOperatorArea(builder.Configuration, args);
 builder.AddServiceDefaults();
 builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
-builder.Services.AddOperatorArea(builder.Configuration, args);
 
 builder.Services.AddRazorPages();
 

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Takedown.Domain.Operators;
 
@@ -60,13 +59,6 @@ public static class OperatorSetup
                 .RequireClaim(OperatorAccounts.RoleClaim, nameof(OperatorRole.Operator), nameof(OperatorRole.Supervisor)))
             .AddPolicy(SupervisorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
                 .RequireClaim(OperatorAccounts.RoleClaim, nameof(OperatorRole.Supervisor)));
-
-        services.Configure<RazorPagesOptions>(options =>
-        {
-            options.Conventions.AuthorizeFolder("/Operator", OperatorPolicy);
-            options.Conventions.AllowAnonymousToPage("/Operator/SignIn");
-            options.Conventions.AllowAnonymousToPage("/Operator/Denied");
-        });
 
         services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInRateLimit, context =>
             // Guessing passwords costs time per address: a handful of attempts a minute is plenty for a person.

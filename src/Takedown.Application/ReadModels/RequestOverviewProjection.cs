@@ -140,7 +140,8 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
         command.Parameters.AddWithValue("outcome", (object?)row.Outcome ?? DBNull.Value);
         command.Parameters.AddWithValue("dkind", (object?)row.Deadline?.Kind ?? DBNull.Value);
         command.Parameters.AddWithValue("ddate", (object?)row.Deadline?.DueDate ?? DBNull.Value);
-        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt ?? DBNull.Value);
+        // The engine gives the Dutch local end of the day; PostgreSQL (through Npgsql) stores timestamptz from UTC only.
+        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt.ToUniversalTime() ?? DBNull.Value);
         command.Parameters.AddWithValue("nl", (object?)row.Deadline?.Explanation.Nl ?? DBNull.Value);
         command.Parameters.AddWithValue("en", (object?)row.Deadline?.Explanation.En ?? DBNull.Value);
         command.Parameters.AddWithValue("operator", row.NeedsOperator);

@@ -5,7 +5,7 @@ using Takedown.Api.Operator;
 namespace Takedown.Api.Pages.Operator;
 
 /// <summary>One case: its requests from the read model and the full history of its streams (types, times, actors; no event data).</summary>
-public sealed class CaseModel(OperatorQueries queries) : PageModel
+public sealed class CaseModel(OperatorQueries queries) : OperatorPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }

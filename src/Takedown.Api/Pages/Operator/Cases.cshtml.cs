@@ -4,7 +4,7 @@ using Takedown.Api.Operator;
 
 namespace Takedown.Api.Pages.Operator;
 
-public sealed class CasesModel(OperatorQueries queries) : PageModel
+public sealed class CasesModel(OperatorQueries queries) : OperatorPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }

@@ -4,7 +4,7 @@ using Takedown.Api.Operator;
 
 namespace Takedown.Api.Pages.Operator;
 
-public sealed class DeadlinesModel(OperatorQueries queries) : PageModel
+public sealed class DeadlinesModel(OperatorQueries queries) : OperatorPageModel
 {
     [BindProperty(SupportsGet = true)]
     public DueWindow Due { get; set; } = DueWindow.Overdue;

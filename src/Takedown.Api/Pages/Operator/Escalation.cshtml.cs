@@ -8,7 +8,7 @@ using Takedown.EventStore;
 namespace Takedown.Api.Pages.Operator;
 
 /// <summary>An AP complaint waiting for review: operators approve or edit its text; supervisors record it as lodged.</summary>
-public sealed class EscalationModel(OperatorQueries queries, OperatorCommands commands) : PageModel
+public sealed class EscalationModel(OperatorQueries queries, OperatorCommands commands) : OperatorPageModel
 {
     public const int MaxText = 20_000;
 

@@ -3,7 +3,7 @@ using Takedown.Api.Operator;
 
 namespace Takedown.Api.Pages.Operator;
 
-public sealed class IndexModel(OperatorQueries queries) : PageModel
+public sealed class IndexModel(OperatorQueries queries) : OperatorPageModel
 {
     public const int ShortList = 25;
 

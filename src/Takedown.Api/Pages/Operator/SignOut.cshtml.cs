@@ -5,7 +5,7 @@ using Takedown.Api.Operator;
 
 namespace Takedown.Api.Pages.Operator;
 
-public sealed class SignOutModel : PageModel
+public sealed class SignOutModel : OperatorPageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Operator/Index");
 

@@ -8,7 +8,7 @@ namespace Takedown.Api.Pages.Operator;
 /// Statistics drawn as SVG on the server: the CSP forbids inline script and style, and presentation attributes on
 /// SVG elements are neither.
 /// </summary>
-public sealed class StatisticsModel(OperatorQueries queries) : PageModel
+public sealed class StatisticsModel(OperatorQueries queries) : OperatorPageModel
 {
     public const int Days30 = 30;
     public const int LabelWidth = 260;
