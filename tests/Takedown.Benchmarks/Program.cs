@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Takedown.Benchmarks.Dashboard;
 using Takedown.Benchmarks.EventStore;
 using Takedown.Testing;
 
@@ -22,6 +23,12 @@ try
         var db = await CreateDatabase(connectionString, "bench_eventstore");
         Console.WriteLine("## Event store");
         Console.WriteLine(await EventStoreBenchmark.RunAsync(db));
+    }
+    if (which is "dashboard" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_dashboard");
+        Console.WriteLine("## Dashboard");
+        Console.WriteLine(await DashboardBenchmark.RunAsync(db));
     }
 }
 finally

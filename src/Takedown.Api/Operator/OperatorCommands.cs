@@ -64,7 +64,7 @@ public sealed class OperatorCommands(EventStore.EventStore store, TimeProvider t
             return false;
         }
         // Appended to the same stream as the decision, at the version it was decided on: both or neither are stored.
-        session.Events.Append(subject, new OperatorActionRecorded(user.OperatorId(), action, subject.ToString(), now));
+        session.Events.Append(subject, new OperatorActionRecorded(subject, user.OperatorId(), action, now));
         await session.SaveChangesAsync(cancellationToken);
         return true;
     }

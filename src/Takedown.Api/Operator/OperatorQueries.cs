@@ -242,12 +242,17 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
             FROM {S}.request_overview WHERE kind = '{RequestKinds.Platform}'
             GROUP BY 1 ORDER BY 2 DESC, 1
             """));
-        // A closed case's last change is its closing (nothing follows CaseClosed), so updated_at is when it stopped being open.
+        // Open cases per day in one pass: +1 on the day a case opened, -1 on the day it closed (a closed case's last
+        // change is its closing: nothing follows CaseClosed), summed up to each day. Earlier changes count on the first day.
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            SELECT d::date,
-                   (SELECT count(*) FROM {S}.case_overview c
-                    WHERE c.opened_at < (d + interval '1 day') AND (c.status = 'Open' OR c.updated_at >= (d + interval '1 day')))::int
-            FROM generate_series($1::date - ($2 - 1), $1::date, interval '1 day') AS d
+            WITH bounds AS (SELECT $1::date - ($2 - 1) AS first, $1::date AS last),
+            changes AS (
+                SELECT greatest(opened_at::date, b.first) AS day, 1 AS delta FROM {S}.case_overview, bounds b WHERE opened_at::date <= b.last
+                UNION ALL
+                SELECT greatest(updated_at::date, b.first), -1 FROM {S}.case_overview, bounds b WHERE status = 'Closed' AND updated_at::date <= b.last),
+            per_day AS (SELECT day, sum(delta) AS delta FROM changes GROUP BY day)
+            SELECT d::date, (sum(coalesce(p.delta, 0)) OVER (ORDER BY d))::int
+            FROM bounds b, generate_series(b.first, b.last, interval '1 day') AS d LEFT JOIN per_day p ON p.day = d::date
             ORDER BY d
             """) { Parameters = { new NpgsqlParameter { Value = today }, new NpgsqlParameter { Value = Math.Clamp(days, 1, 366) } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""

@@ -35,6 +35,7 @@ public static class OperatorSetup
         services.AddSingleton<OperatorAccounts>();
         services.AddSingleton<OperatorQueries>();
         services.AddSingleton<OperatorCommands>();
+        services.AddHostedService<OperatorSchema.Migration>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
         {

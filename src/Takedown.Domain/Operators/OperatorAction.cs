@@ -43,4 +43,5 @@ public static class OperatorActions
 /// The audit trail of the dashboard: appended beside the domain event an operator's action caused (in the subject's
 /// stream when it has one), so "who did what, when" never depends on logs.
 /// </summary>
-public sealed record OperatorActionRecorded(string OperatorId, string Action, string SubjectId, DateTimeOffset At);
+/// <see cref="SubjectId"/> is the stream (or, for a dead letter, the message) the action was about.
+public sealed record OperatorActionRecorded(Guid SubjectId, string OperatorId, string Action, DateTimeOffset At);

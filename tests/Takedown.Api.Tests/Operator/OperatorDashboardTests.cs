@@ -84,7 +84,7 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         ((ApComplaintReviewed)reviewed.Data).Reviewer.ShouldBe(OperatorHost.OperatorId);
         reviewed.Metadata.Actor.ShouldBe("operator:olga");
         var audit = stream.Single(e => e.Data is OperatorActionRecorded).As<OperatorActionRecorded>()!;
-        audit.ShouldBe(audit with { OperatorId = "olga", Action = OperatorActions.ReviewApComplaint, SubjectId = complaintId.ToString() });
+        audit.ShouldBe(audit with { OperatorId = "olga", Action = OperatorActions.ReviewApComplaint, SubjectId = complaintId });
         stream.ShouldNotContain(e => e.Data is ApComplaintLodged);
     }
 
