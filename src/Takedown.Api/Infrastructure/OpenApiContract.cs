@@ -21,7 +21,7 @@ public static class OpenApiContract
         ["OpenCase"] = new(
             "Opens a case for one victim. The integration that opens it is its owner: only it can read the case and add requests. " +
             "Keep the returned id; the reference is what the victim reads out on the phone.",
-            """{ "language": "nl", "escalationMode": "OperatorReview" }""",
+            """{ "victimName": "Sanne de Vries", "victimEmail": "sanne@example.org", "language": "nl", "escalationMode": "OperatorReview" }""",
             $$"""{ "id": "{{CaseId}}", "reference": "TD-7K3M9QXA" }"""),
         ["GetCase"] = new(
             "The case's state and each request's current deadline, computed by the deadline engine (Dutch public holidays, " +
@@ -47,9 +47,23 @@ public static class OpenApiContract
         ["GetErasureRequest"] = new(
             "An erasure request, its answer deadline (and the extension window while the controller may still claim one) and its timeline.",
             null, null),
-        ["ApproveErasureRequest"] = new(
-            "The victim approves the drafted request; it is then sent and its deadline starts when the controller received it.",
+        ["GetErasureLetter"] = new(
+            "The letter to the controller exactly as it will be sent: show it to the victim, then approve it with its SHA-256.",
+            null,
+            $$"""
+            { "letterId": "01936f0e-a1b2-7c3d-9e4f-5a6b7c8d9e0f", "status": "Prepared", "language": "nl",
+              "subject": "Verzoek tot verwijdering van persoonsgegevens (AVG art. 17)",
+              "plainText": "Geachte heer, mevrouw,\n\nHierbij verzoek ik u ...", "html": "<p>Geachte heer, mevrouw,</p>",
+              "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e", "preparedAt": "2026-01-05T09:15:00+00:00" }
+            """),
+        ["GetErasureLetterPdf"] = new(
+            "The same letter as a PDF, for print and registered post.",
             null, null),
+        ["ApproveErasureRequest"] = new(
+            "The victim approves the letter they were shown (its SHA-256 from GET …/letter); it is then sent and the deadline " +
+            "starts when the controller received it. A different hash is refused: the text changed since it was shown.",
+            """{ "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e" }""",
+            null),
         ["DraftPlatformReport"] = new(
             "Drafts a DSA Art. 16 notice to a hosting platform. The notice must name the exact URLs, explain why the content is " +
             "unlawful and carry the good-faith statement.",

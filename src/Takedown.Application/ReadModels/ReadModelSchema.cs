@@ -49,5 +49,40 @@ internal static class ReadModelSchema
         CREATE INDEX request_overview_due ON {schema}.request_overview (due_at) WHERE is_open;
         CREATE INDEX request_overview_operator ON {schema}.request_overview (updated_at) WHERE needs_operator;
         """,
+        """
+        CREATE TABLE {schema}.letter_overview (
+            id uuid PRIMARY KEY,
+            case_id uuid NOT NULL,
+            request_id uuid NOT NULL,
+            kind text NOT NULL,
+            status text NOT NULL,
+            subject text NOT NULL,
+            content_sha256 text NOT NULL,
+            needs_approval boolean NOT NULL,
+            prepared_at timestamptz NOT NULL,
+            approved_at timestamptz,
+            sent_at timestamptz,
+            message_id text,
+            failure text,
+            updated_at timestamptz NOT NULL);
+        CREATE INDEX letter_overview_request ON {schema}.letter_overview (request_id);
+        CREATE INDEX letter_overview_case ON {schema}.letter_overview (case_id);
+        CREATE INDEX letter_overview_failed ON {schema}.letter_overview (updated_at) WHERE status = 'Failed';
+        """,
+        """
+        -- Raw replies, kept as received (evidence); the request's stream refers to them by id and SHA-256.
+        CREATE TABLE {schema}.inbound_mail (
+            id uuid PRIMARY KEY,
+            request_id uuid,
+            raw bytea NOT NULL,
+            sha256 text NOT NULL,
+            proposed_meaning text NOT NULL,
+            confidence real NOT NULL,
+            received_at timestamptz NOT NULL,
+            confirmed_meaning text,
+            confirmed_at timestamptz);
+        CREATE INDEX inbound_mail_request ON {schema}.inbound_mail (request_id);
+        CREATE INDEX inbound_mail_unconfirmed ON {schema}.inbound_mail (received_at) WHERE confirmed_meaning IS NULL;
+        """,
     ];
 }

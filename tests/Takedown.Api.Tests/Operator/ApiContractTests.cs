@@ -48,7 +48,11 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         var called = new List<string>();
 
         // In the order a partner uses them: a case first, then its requests, then their state.
-        var order = new[] { "OpenCase", "GetCase", "DraftErasureRequest", "GetErasureRequest", "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport" };
+        var order = new[]
+        {
+            "OpenCase", "GetCase", "DraftErasureRequest", "GetErasureRequest", "GetErasureLetter", "GetErasureLetterPdf",
+            "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport",
+        };
         var operations = Operations(document).ToDictionary(o => o.Operation["operationId"]!.GetValue<string>());
         operations.Keys.ShouldBe(order, ignoreOrder: true);
         foreach (var operationId in order)
@@ -64,6 +68,10 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
                 {
                     body["platform"] = "Sandbox"; // the platform registry of the test host
                 }
+                if (operationId == "ApproveErasureRequest")
+                {
+                    body["contentSha256"] = ids["letterSha256"]; // the hash of the letter just read
+                }
                 request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
             }
 
@@ -73,6 +81,10 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
             var documented = operation["responses"]![status];
             documented.ShouldNotBeNull($"{operationId} answered {status}, which is not documented: {await response.Content.ReadAsStringAsync()}");
             ((int)response.StatusCode).ShouldBeLessThan(300, $"{operationId}: {await response.Content.ReadAsStringAsync()}");
+            if (documented["content"] is JsonObject contentTypes && contentTypes.Count > 0)
+            {
+                contentTypes.ContainsKey(response.Content.Headers.ContentType!.MediaType!).ShouldBeTrue($"{operationId} answered a documented content type");
+            }
             if (documented["content"]?["application/json"]?["schema"] is { } schema)
             {
                 var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -83,6 +95,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
                     case "OpenCase": ids["case"] = id!; break;
                     case "DraftErasureRequest": ids["erasure"] = id!; break;
                     case "DraftPlatformReport": ids["platform"] = id!; break;
+                    case "GetErasureLetter": ids["letterSha256"] = json["contentSha256"]!.GetValue<string>(); break;
                 }
             }
             called.Add(operationId);
