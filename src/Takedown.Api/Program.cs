@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Api.Operator;
 using Takedown.Api.PlatformReports;
 using Takedown.Api.Replies;
 using Takedown.Application;
@@ -9,6 +10,7 @@ using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOperatorArea(builder.Configuration, args);
 builder.AddServiceDefaults();
 var runWorker = builder.Configuration.GetValue<bool>("Worker:RunInProcess");
 builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: runWorker);

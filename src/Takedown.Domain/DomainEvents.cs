@@ -2,6 +2,7 @@ using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
+using Takedown.Domain.Operators;
 using Takedown.Domain.PlatformReports;
 
 namespace Takedown.Domain;
@@ -56,6 +57,8 @@ public static class DomainEvents
         ["letter-approved"] = typeof(LetterApproved),
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
+
+        ["operator-action-recorded"] = typeof(OperatorActionRecorded),
     };
 
     public static string NameOf(Type eventType) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Takedown.Benchmarks.Dashboard;
 using Takedown.Benchmarks.EventStore;
 using Takedown.Benchmarks.Messaging;
 using Takedown.Testing;
@@ -29,6 +30,12 @@ try
         var db = await CreateDatabase(connectionString, "bench_messaging");
         Console.WriteLine("## Messaging");
         Console.WriteLine(await MessagingBenchmark.RunAsync(db));
+    }
+    if (which is "dashboard" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_dashboard");
+        Console.WriteLine("## Dashboard");
+        Console.WriteLine(await DashboardBenchmark.RunAsync(db));
     }
 }
 finally
