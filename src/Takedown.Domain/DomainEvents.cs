@@ -1,6 +1,7 @@
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.EvidenceDiaries;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 
@@ -53,6 +54,8 @@ public static class DomainEvents
         ["letter-approved"] = typeof(LetterApproved),
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
+
+        ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),
     };
 
     public static string NameOf(Type eventType) =>
