@@ -13,6 +13,7 @@ builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
 
 builder.Services.AddRazorPages();
+builder.Services.AddPortal(builder.Configuration);
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -34,6 +35,7 @@ api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
 app.MapRazorPages();
+app.MapPortal();
 app.Run();
 
 /// <summary>The API host; public for the functional tests.</summary>
