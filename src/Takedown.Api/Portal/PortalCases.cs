@@ -89,7 +89,7 @@ public sealed class PortalCases(NpgsqlDataSource dataSource, EventStoreOptions o
             @case = decided.Aggregate(@case, Case.Evolve);
         }
         await using var session = store.LightweightSession(new EventMetadata(correlationId, null, Actor(victimId)));
-        session.Events.StartStream(caseId, caseEvents);
+        session.Events.StartStream(caseId, [.. caseEvents]);
         if (start.Erasure is { } erasure)
         {
             var id = Guid.CreateVersion7(now);
