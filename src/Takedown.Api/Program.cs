@@ -4,11 +4,19 @@ using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Api.PlatformReports;
 using Takedown.Application;
+using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+var runWorker = builder.Configuration.GetValue<bool>("Worker:RunInProcess");
+builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: runWorker);
+builder.Services.AddTakedownMessaging(builder.Configuration);
+if (runWorker)
+{
+    // One process for everything: tests, and small installations. Larger ones run Takedown.Worker beside the API.
+    builder.Services.AddTakedownWorker(builder.Configuration);
+}
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
 

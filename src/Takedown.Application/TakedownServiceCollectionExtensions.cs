@@ -29,7 +29,7 @@ public static class TakedownServiceCollectionExtensions
         {
             options.Schema = configuration["EventStore:Schema"] ?? "takedown";
             options.Types.RegisterAll(DomainEvents.All);
-            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine));
+            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
         return services;

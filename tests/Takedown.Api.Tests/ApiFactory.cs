@@ -16,15 +16,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The real SMTP server the in-process worker sends letters to.</summary>
+    public SmtpTestServer Smtp { get; } = new();
+
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresServer.CreateDatabaseAsync("api");
+        await Smtp.InitializeAsync();
         _ = Server;
     }
 
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        await Smtp.DisposeAsync();
         await PostgresServer.DropDatabaseAsync(ConnectionString);
     }
 
@@ -39,6 +44,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Takedown", ConnectionString);
+        builder.UseSetting("Worker:RunInProcess", "true");
+        builder.UseSetting("Mail:Host", Smtp.Host);
+        builder.UseSetting("Mail:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Mail:EnableStartTls", "false");
+        builder.UseSetting("Mail:FromAddress", "brieven@takedown.example");
+        builder.UseSetting("Letters:ReplyDomain", "takedown.example");
+        builder.UseSetting("Letters:ReplySecret", "test-reply-secret-0123456789abcdef");
+        builder.UseSetting("Letters:ApComplaintEmail", "klachten@ap.example");
         builder.UseSetting("Integrations:Partners:test:ApiKeySha256", Sha(PartnerKey));
         builder.UseSetting("Integrations:Partners:test:Scopes:0", "cases:read");
         builder.UseSetting("Integrations:Partners:test:Scopes:1", "cases:write");
@@ -47,6 +60,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Integrations:Partners:other:Scopes:1", "cases:write");
         builder.UseSetting("Integrations:Partners:reader:ApiKeySha256", Sha(ReadOnlyKey));
         builder.UseSetting("Integrations:Partners:reader:Scopes:0", "cases:read");
+    }
+
+    /// <summary>Opens a case for the partner and returns its id.</summary>
+    public static async Task<Guid> OpenCaseAsync(HttpClient partner, string language = "nl", string mode = "OperatorReview", string victimEmail = "anna@slachtoffer.example")
+    {
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(partner, "/api/v1/cases",
+            new { victimName = "Anna de Vries", victimEmail, language, escalationMode = mode });
+        response.EnsureSuccessStatusCode();
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content))
+            .GetProperty("id").GetGuid();
     }
 
     private static string Sha(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -13,7 +13,7 @@ public sealed class CasesTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Opened_case_is_returned_with_its_projected_state()
     {
-        var opened = await _partner.PostAsJsonAsync("/api/cases", new { language = "en" });
+        var opened = await _partner.PostAsJsonAsync("/api/cases", new { victimName = "Anna de Vries", victimEmail = "anna@slachtoffer.example", language = "en" });
 
         opened.StatusCode.ShouldBe(HttpStatusCode.Created);
         var body = await opened.Content.ReadFromJsonAsync<JsonElement>();
@@ -51,7 +51,7 @@ public sealed class CasesTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var before = await CountEvents();
 
-        var badLanguage = await _partner.PostAsJsonAsync("/api/cases", new { language = "fr" });
+        var badLanguage = await _partner.PostAsJsonAsync("/api/cases", new { victimName = "Anna", victimEmail = "anna@slachtoffer.example", language = "fr" });
         var badJson = await _partner.PostAsync("/api/cases", new StringContent("{\"language\": ", Encoding.UTF8, "application/json"));
         var wrongType = await _partner.PostAsync("/api/cases", new StringContent("{\"escalationMode\": 42}", Encoding.UTF8, "application/json"));
 
@@ -107,12 +107,7 @@ public sealed class CasesTests(ApiFactory factory) : IClassFixture<ApiFactory>
         (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    private async Task<Guid> OpenCase()
-    {
-        var response = await _partner.PostAsJsonAsync("/api/cases", new { });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> OpenCase() => ApiFactory.OpenCaseAsync(_partner);
 
     private async Task<long> CountEvents()
     {

@@ -9,31 +9,89 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
     private readonly HttpClient _partner = factory.ClientFor(ApiFactory.PartnerKey);
 
     [Fact]
-    public async Task Erasure_request_is_drafted_approved_and_listed_on_its_case()
+    public async Task Approved_erasure_request_is_sent_over_smtp_recorded_as_evidence_and_its_clock_starts()
     {
-        var caseId = await OpenCase();
-
+        var caseId = await ApiFactory.OpenCaseAsync(_partner, victimEmail: "sent-notice@slachtoffer.example");
         var drafted = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
         {
             controllerName = "Voorbeeld Mensenzoeker B.V.",
             controllerEmail = "privacy@mensenzoeker.example",
             controllerCountry = "NL",
-            personalData = new[] { "home address", "phone number" },
+            personalData = new[] { "woonadres", "telefoonnummer" },
             urls = new[] { "https://mensenzoeker.example/p/123" },
         });
         drafted.StatusCode.ShouldBe(HttpStatusCode.Created);
         var id = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await _partner.PostAsync($"/api/v1/erasure-requests/{id}/approve", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter");
+        letter.GetProperty("status").GetString().ShouldBe("Prepared");
+        letter.GetProperty("plainText").GetString()!.ShouldContain("https://mensenzoeker.example/p/123");
+        var sha = letter.GetProperty("contentSha256").GetString()!;
+        var pdf = await _partner.GetAsync($"/api/v1/erasure-requests/{id}/letter.pdf");
+        pdf.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        (await pdf.Content.ReadAsByteArrayAsync())[..4].ShouldBe("%PDF"u8.ToArray());
+        factory.Smtp.ReceivedFor("privacy@mensenzoeker.example").ShouldBeEmpty();
 
-        var request = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}");
-        request.GetProperty("status").GetString().ShouldBe("Approved");
-        request.GetProperty("controllerName").GetString().ShouldBe("Voorbeeld Mensenzoeker B.V.");
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = sha })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var request = await Eventually(async () =>
+        {
+            var r = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}");
+            return r.GetProperty("status").GetString() == "Sent" ? r : (JsonElement?)null;
+        });
+        var deadline = request.GetProperty("answerDeadline");
+        deadline.GetProperty("kind").GetString().ShouldBe("gdpr-answer");
+        deadline.GetProperty("explanationNl").GetString()!.ShouldNotBeNullOrWhiteSpace();
+        request.GetProperty("receivedOn").GetString().ShouldNotBeNull();
         request.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("event").GetString())
-            .ShouldBe(["erasure-request-drafted", "erasure-request-approved"]);
+            .ShouldBe(["erasure-request-drafted", "erasure-request-approved", "erasure-request-sent"]);
+
+        var received = factory.Smtp.ReceivedFor("privacy@mensenzoeker.example").ShouldHaveSingleItem();
+        var raw = System.Text.Encoding.UTF8.GetString(received.Raw);
+        var sent = await LetterSentEvent(letter.GetProperty("letterId").GetGuid());
+        sent.GetProperty("contentSha256").GetString().ShouldBe(sha);
+        raw.ShouldContain("Message-ID: " + sent.GetProperty("messageId").GetString());
+        raw.ShouldContain("application/pdf");
         var onCase = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
-        var summary = onCase.GetProperty("requests")[0];
-        summary.GetProperty("kind").GetString().ShouldBe("erasure");
-        summary.GetProperty("status").GetString().ShouldBe("Approved");
+        onCase.GetProperty("requests")[0].GetProperty("deadline").GetProperty("dueDate").GetString()
+            .ShouldBe(deadline.GetProperty("dueDate").GetString());
+        await Eventually(() => Task.FromResult(factory.Smtp.ReceivedFor("sent-notice@slachtoffer.example").Count == 1 ? (JsonElement?)default(JsonElement) : null));
+    }
+
+    [Fact]
+    public async Task Approving_a_text_other_than_the_one_shown_is_refused_and_nothing_is_sent()
+    {
+        var caseId = await OpenCase();
+        var id = await DraftErasure(caseId);
+
+        var response = await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = new string('0', 64) });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("not the one shown");
+        var request = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}");
+        request.GetProperty("status").GetString().ShouldBe("Drafted");
+    }
+
+    private async Task<JsonElement> LetterSentEvent(Guid letterId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT data::text FROM takedown.events WHERE stream_id = $1 AND type = 'letter-sent'", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = letterId });
+        return JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> Eventually(Func<Task<JsonElement?>> probe)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The expected state was not reached within 30 s.");
     }
 
     [Fact]
@@ -41,12 +99,13 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
     {
         var caseId = await OpenCase();
         var id = await DraftErasure(caseId);
-        (await _partner.PostAsync($"/api/v1/erasure-requests/{id}/approve", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await _partner.PostAsync($"/api/v1/erasure-requests/{id}/approve", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var sha = (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("contentSha256").GetString();
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = sha })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = sha })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
         var other = factory.ClientFor(ApiFactory.OtherPartnerKey);
         var foreignDraft = await other.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", ValidErasure());
-        var foreignApprove = await other.PostAsync($"/api/v1/erasure-requests/{id}/approve", null);
+        var foreignApprove = await other.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = sha });
         var foreignRead = await other.GetAsync($"/api/v1/erasure-requests/{id}");
 
         foreignDraft.StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -110,12 +169,7 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
         report.GetProperty("category").GetString().ShouldBe("Doxing");
     }
 
-    private async Task<Guid> OpenCase()
-    {
-        var response = await _partner.PostAsJsonAsync("/api/cases", new { });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> OpenCase() => ApiFactory.OpenCaseAsync(_partner);
 
     private async Task<Guid> DraftErasure(Guid caseId)
     {

@@ -26,7 +26,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         List<ManualTimer> due;
         lock (_gate)
         {
-            _now = now;
+            _now = now.ToUniversalTime();
             due = _timers.Where(t => t.DueAt <= now).ToList();
         }
         foreach (var timer in due)

@@ -9,9 +9,11 @@ namespace Takedown.Api.Cases;
 /// <summary>Opens a victim's case: the first event of a new case stream.</summary>
 public static class OpenCaseEndpoint
 {
+    /// <param name="VictimName">The victim's name as the controllers know it: erasure requests need it to find the data.</param>
+    /// <param name="VictimEmail">Where the victim's notices go (request sent, answered, deadline missed).</param>
     /// <param name="Language">The victim's language for letters and notices: "nl" (default) or "en".</param>
     /// <param name="EscalationMode">What happens when a controller misses its deadline: OperatorReview (default) or Automatic.</param>
-    public sealed record OpenCaseRequest(string? Language, EscalationMode? EscalationMode);
+    public sealed record OpenCaseRequest(string? VictimName, string? VictimEmail, string? Language, EscalationMode? EscalationMode);
 
     public sealed record CaseOpenedResponse(Guid Id, string Reference);
 
@@ -29,14 +31,20 @@ public static class OpenCaseEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
         new Input()
+            .Text(request.VictimName, "victimName")
+            .Email(request.VictimEmail, "victimEmail")
             .Require(request.Language is null or "nl" or "en", "language", "Use \"nl\" or \"en\".")
             .Require(request.EscalationMode is null || Enum.IsDefined(request.EscalationMode.Value), "escalationMode", "Use OperatorReview or Automatic.")
             .ThrowIfAny();
         var id = Guid.CreateVersion7(time.GetUtcNow());
         var reference = NewReference();
-        var events = Case.Decide(
-            new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, time.GetUtcNow()),
+        var now = time.GetUtcNow();
+        var opened = Case.Decide(
+            new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, now),
             Case.Initial);
+        var details = Case.Decide(
+            new RecordVictimDetails(id, request.VictimName!.Trim(), request.VictimEmail!.Trim(), now), opened.Aggregate(Case.Initial, Case.Evolve));
+        object[] events = [.. opened, .. details];
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Events.StartStream(id, events);
         await session.SaveChangesAsync(cancellationToken);

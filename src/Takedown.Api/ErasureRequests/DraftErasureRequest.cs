@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application;
+using Takedown.Application.Letters;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
@@ -20,20 +21,22 @@ public static class DraftErasureRequestEndpoint
     public sealed record DraftErasureRequestRequest(
         string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls);
 
-    public sealed record RequestCreated(Guid Id);
+    /// <param name="Id">The erasure request.</param>
+    /// <param name="LetterId">Its letter to the controller, waiting for the victim's approval.</param>
+    public sealed record ErasureRequestCreated(Guid Id, Guid LetterId);
 
     public static void MapDraftErasureRequest(this ApiGroups api) => api.Map(group => group
         .MapPost("/cases/{caseId:guid}/erasure-requests", Draft)
         .RequireAuthorization(Scopes.CasesWrite)
         .WithName("DraftErasureRequest")
         .WithSummary("Draft a GDPR Art. 17 erasure request to a data controller")
-        .Produces<RequestCreated>(StatusCodes.Status201Created)
+        .Produces<ErasureRequestCreated>(StatusCodes.Status201Created)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict));
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
-        DeadlineEngine engine, TimeProvider time, CancellationToken cancellationToken)
+        DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
@@ -54,12 +57,21 @@ public static class DraftErasureRequestEndpoint
         var id = Guid.CreateVersion7(time.GetUtcNow());
         var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
         @case.EnsureAcceptsNewRequests();
-        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+        // The request and its letter are written in one transaction: the letter is composed from the request as
+        // stored, so the draft is written first, inside the same transaction, and nothing is kept if either fails.
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
+        var session = store.OpenSession(connection, transaction, metadata);
         await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
                 request.PersonalData!, request.Urls!, time.GetUtcNow()),
             state, engine), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/erasure-requests/{id}", new RequestCreated(id));
+        var letterSession = store.OpenSession(connection, transaction, metadata);
+        var letterId = await letters.PrepareErasureLetterAsync(letterSession, id, cancellationToken);
+        await letterSession.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
     }
 }

@@ -2,6 +2,8 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application;
+using Takedown.Application.Messaging;
+using Takedown.Messaging;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
@@ -36,7 +38,7 @@ public static class DraftPlatformReportEndpoint
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
-        DeadlineEngine engine, TimeProvider time, CancellationToken cancellationToken)
+        DeadlineEngine engine, MessageOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
@@ -61,6 +63,10 @@ public static class DraftPlatformReportEndpoint
         @case.EnsureAcceptsNewRequests();
         var id = Guid.CreateVersion7(time.GetUtcNow());
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+        session.Enlist(outbox);
+        // Through the integration API, drafting is the instruction to file: the partner has told the victim that
+        // platforms may publish notices (e.g. in the Lumen database), as our API documentation requires.
+        outbox.Publish(new FileWithPlatform(id));
         await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new DraftPlatformReport(id, caseId, request.Platform!.Trim(), request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
                 request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),

@@ -49,5 +49,25 @@ internal static class ReadModelSchema
         CREATE INDEX request_overview_due ON {schema}.request_overview (due_at) WHERE is_open;
         CREATE INDEX request_overview_operator ON {schema}.request_overview (updated_at) WHERE needs_operator;
         """,
+        """
+        CREATE TABLE {schema}.letter_overview (
+            id uuid PRIMARY KEY,
+            case_id uuid NOT NULL,
+            request_id uuid NOT NULL,
+            kind text NOT NULL,
+            status text NOT NULL,
+            subject text NOT NULL,
+            content_sha256 text NOT NULL,
+            needs_approval boolean NOT NULL,
+            prepared_at timestamptz NOT NULL,
+            approved_at timestamptz,
+            sent_at timestamptz,
+            message_id text,
+            failure text,
+            updated_at timestamptz NOT NULL);
+        CREATE INDEX letter_overview_request ON {schema}.letter_overview (request_id);
+        CREATE INDEX letter_overview_case ON {schema}.letter_overview (case_id);
+        CREATE INDEX letter_overview_failed ON {schema}.letter_overview (updated_at) WHERE status = 'Failed';
+        """,
     ];
 }

@@ -134,18 +134,19 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
         command.Parameters.AddWithValue("open", row.IsOpen);
         command.Parameters.AddWithValue("counterparty", row.Counterparty);
         command.Parameters.AddWithValue("category", (object?)row.Category ?? DBNull.Value);
-        command.Parameters.AddWithValue("opened", row.OpenedAt);
-        command.Parameters.AddWithValue("sent", (object?)row.SentAt ?? DBNull.Value);
-        command.Parameters.AddWithValue("answered", (object?)row.AnsweredAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("opened", row.OpenedAt.ToUniversalTime());
+        command.Parameters.AddWithValue("sent", (object?)row.SentAt?.ToUniversalTime() ?? DBNull.Value);
+        command.Parameters.AddWithValue("answered", (object?)row.AnsweredAt?.ToUniversalTime() ?? DBNull.Value);
         command.Parameters.AddWithValue("outcome", (object?)row.Outcome ?? DBNull.Value);
         command.Parameters.AddWithValue("dkind", (object?)row.Deadline?.Kind ?? DBNull.Value);
         command.Parameters.AddWithValue("ddate", (object?)row.Deadline?.DueDate ?? DBNull.Value);
-        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt ?? DBNull.Value);
+        // PostgreSQL stores instants: the deadline's local end of day is written as UTC.
+        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt.ToUniversalTime() ?? DBNull.Value);
         command.Parameters.AddWithValue("nl", (object?)row.Deadline?.Explanation.Nl ?? DBNull.Value);
         command.Parameters.AddWithValue("en", (object?)row.Deadline?.Explanation.En ?? DBNull.Value);
         command.Parameters.AddWithValue("operator", row.NeedsOperator);
         command.Parameters.AddWithValue("intime", (object?)row.AnsweredInTime ?? DBNull.Value);
-        command.Parameters.AddWithValue("updated", row.UpdatedAt);
+        command.Parameters.AddWithValue("updated", row.UpdatedAt.ToUniversalTime());
         command.Parameters.AddWithValue("version", row.Version);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using Microsoft.Extensions.Options;
+using Takedown.Application.Messaging;
+using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
+using Takedown.EventStore;
+using Takedown.Letters.Sending;
+using Takedown.Messaging;
+using Case = Takedown.Domain.Cases.Case;
+
+namespace Takedown.Application.Letters;
+
+/// <summary>
+/// Sends a letter that may go, with a Message-ID derived from the letter id (a retry never makes a second, different
+/// letter), and records the proof of sending. An erasure request's letter starts its clock: the request is sent,
+/// received the same day, and its deadline check and warnings are scheduled. Transient SMTP failures are retried by the
+/// messaging engine; a permanent refusal is recorded for the operators.
+/// </summary>
+public static class SendLetterHandler
+{
+    public static async Task HandleAsync(
+        SendLetter message, MessageContext context, EventStore.EventStore store, SmtpLetterSender sender, LetterWorkflow workflow,
+        DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(settings);
+        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var events = await session.Events.FetchStreamAsync(message.LetterId, cancellationToken: cancellationToken);
+        var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
+        if (letter.Status == LetterStatus.Sent || !letter.MaySend)
+        {
+            return;
+        }
+        var prepared = events.Select(e => e.Data).OfType<LetterPrepared>().First();
+        var composed = LetterWorkflow.Composed(prepared);
+        var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
+            ? LetterWorkflow.RenderPdf(prepared)
+            : null;
+        SendReceipt receipt;
+        try
+        {
+            receipt = await sender.SendAsync(new OutgoingLetter(
+                letter.Id, prepared.RecipientEmail, prepared.RecipientName, workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
+                $"{letter.Kind}.pdf"), cancellationToken);
+        }
+        catch (LetterSendFailedException e) when (!e.IsTransient)
+        {
+            await session.DecideAsync(letter.Id, Letter.Initial, Letter.Evolve, state => Letter.Decide(
+                new RecordLetterFailure(letter.Id, e.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.ServerReply, time.GetUtcNow()), state),
+                cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+            TakedownMetrics.LettersFailed.Add(1, new KeyValuePair<string, object?>("kind", letter.Kind));
+            return;
+        }
+
+        await session.DecideAsync(letter.Id, Letter.Initial, Letter.Evolve,
+            state => Letter.Decide(new RecordLetterSent(letter.Id, receipt.MessageId, receipt.ServerReply, receipt.SentAt), state), cancellationToken);
+        TakedownMetrics.LettersSent.Add(1, new KeyValuePair<string, object?>("kind", letter.Kind));
+        switch (letter.Kind)
+        {
+            case nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest):
+                await StartTheClockAsync(session, context, letter.RequestId, receipt.SentAt, engine, settings.Value, time, cancellationToken);
+                break;
+            case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
+                await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
+                    new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow()), state),
+                    cancellationToken);
+                break;
+        }
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// GDPR Art. 12(3): the month runs from receipt. An e-mail is received when the controller's server accepts it,
+    /// so the date of receipt is the sending day in the controller's time zone.
+    /// </summary>
+    private static async Task StartTheClockAsync(
+        EventSession session, MessageContext context, Guid requestId, DateTimeOffset sentAt, DeadlineEngine engine, LetterSettings settings,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, request) = await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+            new SendErasureRequest(requestId, engine.LocalDate(sentAt, state.ControllerCountry), time.GetUtcNow()), state, engine), cancellationToken);
+        if (request.AnswerDeadline(engine) is not { } deadline)
+        {
+            return;
+        }
+        context.Schedule(new CheckErasureDeadline(requestId), deadline.DueAt);
+        foreach (var warning in engine.WarningPoints(deadline, settings.WarningDaysBefore).Where(w => w.At > time.GetUtcNow()))
+        {
+            context.Schedule(new ErasureDeadlineWarning(requestId, warning.DaysBefore), warning.At);
+        }
+        context.Publish(new NotifyVictim(requestId, VictimNoticeKind.Sent));
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PdfSharp;
+using Takedown.Application.Letters;
+using Takedown.Letters.Sending;
+using Takedown.Messaging;
+using Takedown.Platforms;
+
+namespace Takedown.Application.Messaging;
+
+/// <summary>The outbox (every host) and the worker with its handlers (worker hosts).</summary>
+public static class MessagingSetup
+{
+    /// <summary>The durable outbox and the letter workflow: what a host needs to publish messages with its events.</summary>
+    public static IServiceCollection AddTakedownMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMessaging(o =>
+        {
+            o.ConnectionString = configuration.GetConnectionString("Takedown")!;
+            o.Schema = configuration["EventStore:Schema"] ?? "takedown";
+            o.WorkerName = configuration["Worker:Name"];
+            o.Discover(typeof(MessagingSetup).Assembly);
+            // A deadline check must never be given up on: retry for a long time before an operator is asked.
+            o.Policy<CheckErasureDeadline>(retries: 20, firstDelay: TimeSpan.FromSeconds(10), maxDelay: TimeSpan.FromMinutes(30));
+            o.Policy<SendLetter>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));
+            o.Policy<FileWithPlatform>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));
+            if (configuration.GetValue<TimeSpan?>("Messaging:PollingInterval") is { } polling)
+            {
+                o.PollingInterval = polling;
+            }
+        });
+        services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters"));
+        services.TryAddSingleton<LetterWorkflow>();
+        LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
+        return services;
+    }
+
+    /// <summary>The message worker with every handler's dependencies: SMTP, platform clients.</summary>
+    public static IServiceCollection AddTakedownWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMessageWorker();
+        services.AddPlatformClients(configuration);
+        services.TryAddSingleton(sp =>
+        {
+            var mail = configuration.GetSection("Mail");
+            var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;
+            return new SmtpLetterSender(new SmtpLetterOptions
+            {
+                Host = mail["Host"],
+                Port = mail.GetValue("Port", 587),
+                EnableStartTls = mail.GetValue("EnableStartTls", true),
+                UserName = mail["UserName"],
+                Password = mail["Password"],
+                FromAddress = mail["FromAddress"] ?? $"letters@{settings.ReplyDomain}",
+                FromDisplayName = settings.SenderName,
+                MessageIdDomain = settings.ReplyDomain,
+                PickupDirectory = mail["PickupDirectory"],
+            }, sp.GetRequiredService<TimeProvider>());
+        });
+        return services;
+    }
+
+    private static int _licenceLoaded;
+
+    /// <summary>PdfSharp 6.5 renders nothing until a licence is chosen: a commercial key if configured, else the AGPL.</summary>
+    private static void LoadPdfLicence(string? key)
+    {
+        if (Interlocked.Exchange(ref _licenceLoaded, 1) == 1)
+        {
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            PdfSharpLicense.SetAgplLicense();
+        }
+        else
+        {
+            PdfSharpLicense.LoadLicense(key);
+        }
+    }
+}

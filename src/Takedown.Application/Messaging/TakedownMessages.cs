@@ -1,0 +1,38 @@
+using Takedown.Messaging;
+
+namespace Takedown.Application.Messaging;
+
+/// <summary>Send a prepared letter over SMTP once it may go (approved, or a notice that needs no approval).</summary>
+[MessageType("send-letter")]
+public sealed record SendLetter(Guid LetterId);
+
+/// <summary>At the erasure request's answer deadline: is it answered? If not, record the miss and escalate.</summary>
+[MessageType("check-erasure-deadline")]
+public sealed record CheckErasureDeadline(Guid RequestId);
+
+/// <summary>A warning point before an erasure request's deadline (e.g. 7 days and 1 day before).</summary>
+[MessageType("erasure-deadline-warning")]
+public sealed record ErasureDeadlineWarning(Guid RequestId, int DaysBefore);
+
+/// <summary>Tell the victim what happened on one of their requests, by e-mail (a notice needs no approval).</summary>
+[MessageType("notify-victim")]
+public sealed record NotifyVictim(Guid RequestId, VictimNoticeKind Kind);
+
+public enum VictimNoticeKind
+{
+    Sent,
+    Answered,
+    DeadlineMissed,
+}
+
+/// <summary>Lodge a prepared AP complaint by sending its dossier (cases set to automatic escalation).</summary>
+[MessageType("send-ap-complaint-dossier")]
+public sealed record SendApComplaintDossier(Guid ComplaintId);
+
+/// <summary>File a drafted platform report with its platform (DSA Art. 16 notice).</summary>
+[MessageType("file-platform-report")]
+public sealed record FileWithPlatform(Guid ReportId);
+
+/// <summary>At a platform report's response target: has the platform decided? If not, the operators must act.</summary>
+[MessageType("check-platform-response")]
+public sealed record CheckPlatformResponse(Guid ReportId);

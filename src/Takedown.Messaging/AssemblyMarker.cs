@@ -1,2 +1,0 @@
-namespace Takedown.Messaging;
-internal static class AssemblyMarker;

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Takedown.EventStore;
+
+namespace Takedown.Messaging;
+
+/// <summary>
+/// The transactional outbox: collects messages in memory and writes them inside the caller's transaction.
+/// Enlist it in an <see cref="EventSession"/> (it is an <see cref="ISessionParticipant"/>) so the messages commit
+/// with the events, or call <see cref="SaveAsync"/> with a connection and transaction of your own.
+/// </summary>
+public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
+{
+    private readonly MessagingRuntime _runtime;
+    private readonly Guid? _causationId;
+    private readonly string? _correlationId;
+    private readonly List<PendingMessage> _pending = [];
+    private readonly List<Guid> _cancelled = [];
+
+    internal MessageOutbox(MessagingRuntime runtime, Guid? causationId = null, string? correlationId = null)
+    {
+        _runtime = runtime;
+        _causationId = causationId;
+        _correlationId = correlationId;
+    }
+
+    /// <summary>Ids of the messages waiting for <see cref="SaveAsync"/>.</summary>
+    public IReadOnlyList<Guid> Pending => _pending.ConvertAll(p => p.Id);
+
+    /// <inheritdoc />
+    public Guid Publish(object message) => Schedule(message, _runtime.Time.GetUtcNow());
+
+    /// <inheritdoc />
+    public Guid Schedule(object message, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var id = Guid.CreateVersion7(_runtime.Time.GetUtcNow());
+        var headers = new Dictionary<string, string>
+        {
+            [MessageHeaders.CorrelationId] = _correlationId ?? id.ToString(),
+        };
+        if (_causationId is { } causation)
+        {
+            headers[MessageHeaders.CausationId] = causation.ToString();
+        }
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+        {
+            headers[MessageHeaders.TraceParent] = activity.Id!;
+        }
+        _pending.Add(new PendingMessage(
+            id,
+            _runtime.Handlers.NameOf(message.GetType()),
+            _runtime.Serialize(message),
+            JsonSerializer.Serialize(headers),
+            at.ToUniversalTime()));
+        return id;
+    }
+
+    /// <inheritdoc />
+    public void Cancel(Guid messageId)
+    {
+        if (_pending.RemoveAll(p => p.Id == messageId) == 0)
+        {
+            _cancelled.Add(messageId);
+        }
+    }
+
+    /// <summary>
+    /// Writes the pending messages (and cancellations) in <paramref name="transaction"/> and wakes the workers when it commits
+    /// (PostgreSQL delivers NOTIFY only on commit). Clears the pending list.
+    /// </summary>
+    public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        if (_pending.Count == 0 && _cancelled.Count == 0)
+        {
+            return;
+        }
+        var now = _runtime.Time.GetUtcNow();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (_cancelled.Count > 0)
+        {
+            var cancel = new NpgsqlBatchCommand(_runtime.Sql.Cancel);
+            cancel.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. _cancelled]));
+            batch.BatchCommands.Add(cancel);
+        }
+        if (_pending.Count == 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _cancelled.Clear();
+            return;
+        }
+        var insert = new NpgsqlBatchCommand(_runtime.Sql.Insert);
+        insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", _pending.Select(p => p.Id).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("types", _pending.Select(p => p.Type).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("bodies", _pending.Select(p => p.Body).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("headers", _pending.Select(p => p.Headers).ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("scheduled", _pending.Select(p => p.ScheduledAt).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("created", _pending.Select(_ => now).ToArray()));
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(_runtime.Sql.Notify));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _pending.Clear();
+        _cancelled.Clear();
+    }
+
+    Task ISessionParticipant.BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        SaveAsync(connection, transaction, cancellationToken);
+
+    private sealed record PendingMessage(Guid Id, string Type, string Body, string Headers, DateTimeOffset ScheduledAt);
+}

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Takedown.Application;
+using Takedown.Application.Letters;
+using Takedown.Application.Messaging;
+using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
+using Takedown.Messaging;
+using Takedown.Testing;
+using Case = Takedown.Domain.Cases.Case;
+
+namespace Takedown.Worker.Tests;
+
+/// <summary>
+/// The worker's services (event store, outbox, message worker, handlers) on a database of their own, a real SMTP
+/// server, and a clock the test moves: a month passes in a line.
+/// </summary>
+public sealed class WorkerHostFixture : IAsyncLifetime
+{
+    public const string ApEmail = "klachten@ap.example";
+
+    private IHost? _host;
+
+    public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public SmtpTestServer Smtp { get; } = new();
+
+    public string ConnectionString { get; private set; } = "";
+
+    public IServiceProvider Services => _host!.Services;
+
+    public EventStore.EventStore Store => Services.GetRequiredService<EventStore.EventStore>();
+
+    public DeadlineEngine Engine => Services.GetRequiredService<DeadlineEngine>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await PostgresServer.CreateDatabaseAsync("worker");
+        await Smtp.InitializeAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Takedown"] = ConnectionString,
+            ["Mail:Host"] = Smtp.Host,
+            ["Mail:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:EnableStartTls"] = "false",
+            ["Mail:FromAddress"] = "brieven@takedown.example",
+            ["Letters:ReplyDomain"] = "takedown.example",
+            ["Letters:ReplySecret"] = "worker-test-secret-0123456789",
+            ["Letters:ApComplaintEmail"] = ApEmail,
+            ["Messaging:PollingInterval"] = "00:00:00.200",
+        });
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+        builder.Services.AddTakedownMessaging(builder.Configuration);
+        builder.Services.AddTakedownWorker(builder.Configuration);
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        await Smtp.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(ConnectionString);
+    }
+
+    /// <summary>Opens a case, drafts an erasure request, has the victim approve its letter; returns the request id.</summary>
+    public async Task<Guid> ApprovedErasureRequestAsync(EscalationMode mode = EscalationMode.OperatorReview, string controllerEmail = "privacy@controller.example")
+    {
+        var now = Clock.GetUtcNow();
+        var caseId = Guid.CreateVersion7();
+        var requestId = Guid.CreateVersion7();
+        await using (var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test")))
+        {
+            var opened = Case.Decide(new OpenCase(caseId, "TD-" + caseId.ToString("N")[^10..], "nl", mode, now), Case.Initial);
+            var details = Case.Decide(new RecordVictimDetails(caseId, "Anna de Vries", $"victim-{caseId:N}@example.nl", now), opened.Aggregate(Case.Initial, Case.Evolve));
+            session.Events.StartStream(caseId, [.. opened, .. details]);
+            session.Events.StartStream(requestId, ErasureRequest.Decide(
+                new DraftErasureRequest(requestId, caseId, "Controller B.V.", controllerEmail, "NL", ["woonadres"], ["https://controller.example/p/1"], now),
+                ErasureRequest.Initial, Engine));
+            await session.SaveChangesAsync();
+        }
+        var workflow = Services.GetRequiredService<LetterWorkflow>();
+        Guid letterId;
+        await using (var session = Store.LightweightSession())
+        {
+            letterId = await workflow.PrepareErasureLetterAsync(session, requestId, default);
+            await session.SaveChangesAsync();
+        }
+        var sha = (await workflow.LoadAsync(letterId, default))!.ContentSha256;
+        using var scope = Services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
+        await using (var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test")))
+        {
+            session.Enlist(outbox);
+            await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, default);
+            await session.SaveChangesAsync();
+        }
+        return requestId;
+    }
+
+    public async Task<ErasureRequest> RequestAsync(Guid id) =>
+        (await Store.AggregateStreamAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve)).State;
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the request (the worker runs on its own).</summary>
+    public async Task<ErasureRequest> WaitForAsync(Guid id, Func<ErasureRequest, bool> condition, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            var state = await RequestAsync(id);
+            if (condition(state))
+            {
+                return state;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Waited 30 s for: {what}; the request is {(await RequestAsync(id)).Status}.");
+    }
+
+    /// <summary>Appends a decision on the request as an operator would after reading the controller's reply.</summary>
+    public async Task DecideAsync(Guid id, Func<ErasureRequest, object> command)
+    {
+        await using var session = Store.LightweightSession(new EventMetadata(null, null, "operator:test"));
+        await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(command(state), state, Engine));
+        await session.SaveChangesAsync();
+    }
+
+    public async Task<long> CountAsync(string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
