@@ -1,11 +1,14 @@
 using Npgsql;
 using Takedown.Api.Cases;
 using Takedown.Application;
+using Takedown.Application.Letters;
+using Takedown.Application.Messaging;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
 
@@ -30,7 +33,8 @@ public sealed record CaseListItem(Guid Id, string Reference, string Status, Date
 /// A victim's cases. Every read goes through <see cref="OwnsAsync"/>: a case that is not the victim's and a case that
 /// does not exist look the same (null, a 404), so guessing ids tells nothing.
 /// </summary>
-public sealed class PortalCases(NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, TimeProvider time)
+public sealed class PortalCases(
+    NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow letters, TimeProvider time)
 {
     public static string Actor(Guid victimId) => "victim:" + victimId.ToString("D");
 
@@ -68,12 +72,14 @@ public sealed class PortalCases(NpgsqlDataSource dataSource, EventStoreOptions o
     }
 
     /// <summary>
-    /// Opens the case with the victim as its owner, records the victim's name and address for the letters, and drafts
-    /// the chosen requests: all in one transaction, so a failure leaves no half-started takedown.
+    /// Opens the case with the victim as its owner, records the victim's name and address for the letters, drafts the
+    /// chosen requests, prepares the erasure letter for the victim's approval and has the platform report filed: all
+    /// in one transaction, so a failure leaves no half-started takedown.
     /// </summary>
-    public async Task<Guid> StartAsync(Guid victimId, TakedownStart start, string correlationId, CancellationToken cancellationToken)
+    public async Task<Guid> StartAsync(Guid victimId, TakedownStart start, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(outbox);
         var now = time.GetUtcNow();
         var caseId = Guid.CreateVersion7(now);
         var @case = Case.Initial;
@@ -88,11 +94,17 @@ public sealed class PortalCases(NpgsqlDataSource dataSource, EventStoreOptions o
             caseEvents.AddRange(decided);
             @case = decided.Aggregate(@case, Case.Evolve);
         }
-        await using var session = store.LightweightSession(new EventMetadata(correlationId, null, Actor(victimId)));
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var metadata = new EventMetadata(correlationId, null, Actor(victimId));
+        var session = store.OpenSession(connection, transaction, metadata);
+        session.Enlist(outbox);
         session.Events.StartStream(caseId, [.. caseEvents]);
+        Guid? erasureId = null;
         if (start.Erasure is { } erasure)
         {
             var id = Guid.CreateVersion7(now);
+            erasureId = id;
             await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
                 new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now),
                 state, engine), cancellationToken);
@@ -104,8 +116,18 @@ public sealed class PortalCases(NpgsqlDataSource dataSource, EventStoreOptions o
                 new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start), start.VictimName,
                     start.VictimEmail, true, now),
                 state, engine), cancellationToken);
+            outbox.Publish(new FileWithPlatform(id));
         }
         await session.SaveChangesAsync(cancellationToken);
+        if (erasureId is { } requestId)
+        {
+            // The letter is composed from the case and the request as stored, so it is prepared after they are written,
+            // inside the same transaction.
+            var letterSession = store.OpenSession(connection, transaction, metadata);
+            await letters.PrepareErasureLetterAsync(letterSession, requestId, cancellationToken);
+            await letterSession.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         return caseId;
     }
 

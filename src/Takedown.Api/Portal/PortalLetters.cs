@@ -1,61 +1,56 @@
-using Takedown.Application;
-using Takedown.Domain.Cases;
-using Takedown.Domain.Deadlines;
-using Takedown.Domain.ErasureRequests;
+using Npgsql;
+using Takedown.Api.ErasureRequests;
+using Takedown.Application.Letters;
+using Takedown.Domain;
+using Takedown.Domain.Letters;
 using Takedown.EventStore;
-using Takedown.Letters.Composing;
-using Takedown.Letters.Rendering;
-using Takedown.Letters.Replies;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
 
-/// <summary>An erasure letter as the victim sees it before approving: its text and the hash of exactly that text.</summary>
-public sealed record LetterPreview(Guid RequestId, string Status, ComposedLetter Letter);
+/// <summary>An erasure request's current letter as prepared (the exact text that will be sent) and where it stands.</summary>
+public sealed record LetterPreview(Guid RequestId, Guid LetterId, LetterStatus Status, LetterPrepared Letter);
 
 /// <summary>
-/// The erasure request's letter for the victim to read and approve. The letter is composed from the case and the
-/// request; approving names the hash of the text that was shown, and is refused when the text has changed since
-/// (the victim approves what they read, nothing else).
+/// The erasure request's letter for the victim to read and approve, through <see cref="LetterWorkflow"/>: approving
+/// names the SHA-256 of the text that was shown, and is refused when the letter's text is another one.
 /// </summary>
-public sealed class PortalLetters(EventStore.EventStore store, DeadlineEngine engine, TimeProvider time, IConfiguration configuration)
+public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource dataSource, EventStoreOptions options, LetterWorkflow letters)
 {
+    /// <summary>The request's current letter, or null when there is none on this case.</summary>
     public async Task<LetterPreview?> PreviewAsync(Guid caseId, Guid requestId, CancellationToken cancellationToken)
     {
-        var events = await store.FetchStreamAsync(requestId, cancellationToken: cancellationToken);
-        var drafted = events.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault();
-        if (drafted is null || drafted.CaseId != caseId)
+        if (await GetErasureLetterEndpoint.CurrentLetterIdAsync(dataSource, options.Schema, requestId, cancellationToken) is not { } letterId
+            || await letters.LoadAsync(letterId, cancellationToken) is not { } letter
+            || letter.CaseId != caseId)
         {
             return null;
         }
-        var request = events.Select(e => e.Data).Aggregate(ErasureRequest.Initial, ErasureRequest.Evolve);
-        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
-        var today = DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime);
-        // Until the letter goes out, the deadline is the one that would run if it were received today.
-        var deadline = request.AnswerDeadline(engine) ?? engine.GdprAnswer(today, false, [], drafted.ControllerCountry);
-        var model = new ErasureLetterModel(
-            new LetterSender(configuration["Portal:SenderName"] ?? "Takedown", ReplyTo(requestId)),
-            new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], @case.Language),
-            @case.Reference,
-            today,
-            @case.VictimName ?? "",
-            drafted.PersonalData,
-            drafted.Urls,
-            new DeadlineText(deadline.DueDate, deadline.Explanation.Nl, deadline.Explanation.En));
-        return new LetterPreview(requestId, request.Status.ToString(), LetterComposer.Compose(model));
+        var (state, _) = await store.AggregateStreamAsync(letterId, Letter.Initial, Letter.Evolve, cancellationToken: cancellationToken);
+        return new LetterPreview(requestId, letterId, state.Status, letter);
     }
 
-    /// <summary>Approves the request's letter if <paramref name="shownSha256"/> is the hash of its current text.</summary>
-    /// <returns>False when the text changed since it was shown (reload and read again).</returns>
-    public async Task<bool> ApproveAsync(Guid caseId, Guid requestId, string shownSha256, string actor, string correlationId, CancellationToken cancellationToken)
+    /// <summary>Approves the letter if <paramref name="shownSha256"/> is the hash of its text; the worker then sends it.</summary>
+    /// <returns>False when the text is not the one shown (reload and read again).</returns>
+    public async Task<bool> ApproveAsync(
+        LetterPreview preview, string shownSha256, string actor, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
     {
-        var preview = await PreviewAsync(caseId, requestId, cancellationToken);
-        if (preview is null || preview.Letter.ContentSha256 != shownSha256)
+        ArgumentNullException.ThrowIfNull(preview);
+        ArgumentNullException.ThrowIfNull(outbox);
+        if (preview.Letter.ContentSha256 != shownSha256)
         {
             return false;
         }
         await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
-        await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve,
-            state => ErasureRequest.Decide(new ApproveErasureRequest(requestId, time.GetUtcNow()), state, engine), cancellationToken);
+        session.Enlist(outbox);
+        try
+        {
+            await letters.ApproveAsync(session, outbox, preview.LetterId, actor, shownSha256, cancellationToken);
+        }
+        catch (DomainRuleViolated)
+        {
+            return false;
+        }
         await session.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -63,11 +58,6 @@ public sealed class PortalLetters(EventStore.EventStore store, DeadlineEngine en
     public static byte[] Pdf(LetterPreview preview)
     {
         ArgumentNullException.ThrowIfNull(preview);
-        return LetterPdf.Render(preview.Letter);
+        return LetterWorkflow.RenderPdf(preview.Letter);
     }
-
-    private string ReplyTo(Guid requestId) =>
-        configuration["Letters:ReplySecret"] is { Length: >= 16 } secret
-            ? ReplyAddress.For(requestId, secret, configuration["Letters:ReplyDomain"] ?? "replies.takedown.invalid")
-            : configuration["Mail:FromAddress"] ?? "noreply@takedown.invalid";
 }

@@ -1,18 +1,18 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Takedown.Api.Integrations;
-using Takedown.Application.Portal;
 using Takedown.EventStore;
 using Takedown.Api.Portal;
-using Takedown.Letters.Sending;
 
 // In the hosting namespace so Program.cs needs no extra using for its two portal lines.
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>The victim portal: cookie sign-in by e-mail link, its tables, the sign-in mail sender and the downloads.</summary>
+/// <summary>
+/// The victim portal: cookie sign-in by e-mail link, its tables and the downloads. Needs the host's messaging
+/// (<c>AddTakedownMessaging</c>): sign-in mails and letters go through the outbox.
+/// </summary>
 public static class PortalSetup
 {
     public const string Scheme = "Victim";
@@ -28,20 +28,14 @@ public static class PortalSetup
     public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        LoadPdfLicence(configuration);
         services.AddHttpContextAccessor();
         services.AddSingleton<PortalKeys>();
         services.AddSingleton<VictimAccounts>();
-        services.AddSingleton<SignInMailQueue>();
-        services.AddSingleton<SendSignInLinkHandler>();
         services.AddSingleton<PortalCases>();
         services.AddSingleton<PortalLetters>();
         services.AddSingleton<PortalDiary>();
         services.AddScoped<PortalText>();
-        services.TryAddSingleton(_ => configuration.GetSection("Mail").Get<SmtpLetterOptions>()
-            ?? new SmtpLetterOptions { FromAddress = "noreply@takedown.invalid", PickupDirectory = Path.Combine(Path.GetTempPath(), "takedown-mail") });
         services.AddHostedService<PortalMigration>();
-        services.AddHostedService<SignInMailSender>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
@@ -131,20 +125,6 @@ public static class PortalSetup
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
-        }
-    }
-
-    private static void LoadPdfLicence(IConfiguration configuration)
-    {
-        // PdfSharp needs the host to choose its licence (see docs/letters.md): a commercial key when configured,
-        // the AGPL otherwise.
-        if (configuration["PdfSharp:LicenseKey"] is { Length: > 0 } key)
-        {
-            PdfSharp.PdfSharpLicense.LoadLicense(key);
-        }
-        else
-        {
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
         }
     }
 

@@ -32,7 +32,7 @@ public static class RequestWords
             ("erasure", "Escalated") => t.T("Doorgezet naar de Autoriteit Persoonsgegevens (AP), de toezichthouder op de privacywet.", "Passed on to the Dutch Data Protection Authority (AP), which supervises the privacy law."),
             ("erasure", "Withdrawn") => t.T("Ingetrokken.", "Withdrawn."),
             ("erasure", "Closed") => t.T("Afgerond.", "Closed."),
-            ("platform", "Drafted") => t.T("Klaar om te melden bij het platform.", "Ready to be reported to the platform."),
+            ("platform", "Drafted") => t.T("We melden dit bij het platform.", "We are reporting this to the platform."),
             ("platform", "Filed") => t.T("Gemeld. We wachten op de beslissing van het platform.", "Reported. We are waiting for the platform's decision."),
             ("platform", "Removed") => t.T("Het platform heeft de inhoud verwijderd.", "The platform removed the content."),
             ("platform", "Restricted") => t.T("Het platform heeft de inhoud beperkt (bijvoorbeeld verborgen).", "The platform restricted the content (for example hid it)."),

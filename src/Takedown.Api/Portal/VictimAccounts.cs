@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using Takedown.EventStore;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
 
@@ -32,20 +33,31 @@ public sealed class VictimAccounts(NpgsqlDataSource dataSource, EventStoreOption
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Issues a new sign-in token for the victim; returns the token (to mail) and when it expires.</summary>
-    public async Task<(string Token, DateTimeOffset ExpiresAt)> IssueTokenAsync(Guid victimId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a new sign-in token for the victim and publishes the mail that carries it (<paramref name="mail"/> gets
+    /// the token and its expiry) in the same transaction: a token is never stored without its mail, nor the reverse.
+    /// </summary>
+    public async Task IssueTokenAsync(Guid victimId, MessageOutbox outbox, Func<string, DateTimeOffset, object> mail, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(mail);
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
         var expires = now + LinkLifetime;
-        await using var command = dataSource.CreateCommand(
-            $"INSERT INTO {Schema}.portal_sign_in_tokens (token_sha256, victim_id, expires_at, created_at) VALUES ($1, $2, $3, $4)");
-        command.Parameters.Add(new NpgsqlParameter { Value = Sha256(token) });
-        command.Parameters.Add(new NpgsqlParameter { Value = victimId });
-        command.Parameters.Add(new NpgsqlParameter { Value = expires });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return (token, expires);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(
+            $"INSERT INTO {Schema}.portal_sign_in_tokens (token_sha256, victim_id, expires_at, created_at) VALUES ($1, $2, $3, $4)", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = Sha256(token) });
+            command.Parameters.Add(new NpgsqlParameter { Value = victimId });
+            command.Parameters.Add(new NpgsqlParameter { Value = expires });
+            command.Parameters.Add(new NpgsqlParameter { Value = now });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        outbox.Publish(mail(token, expires));
+        await outbox.SaveAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Uses a token: the victim and their current security stamp, or null when unknown, expired or used.</summary>

@@ -2,30 +2,58 @@ using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Takedown.Letters.Sending;
 
 namespace Takedown.Application.Portal;
 
 /// <summary>
-/// Sends the sign-in link by SMTP with the same settings as the letters (<c>Mail:*</c>). Runs off the request path,
-/// so a slow or absent mail server never makes the sign-in page wait. Logs nothing: the address is personal data.
+/// Sends the sign-in link by SMTP with the same settings as the letters (<c>Mail:*</c>). Runs in the worker, off the
+/// request path, so a slow or absent mail server never makes the sign-in page wait; a failure is retried by the
+/// worker. Logs nothing: the address is personal data.
 /// </summary>
-public sealed class SendSignInLinkHandler(SmtpLetterOptions options)
+public static class SendSignInLinkHandler
 {
-    public async Task HandleAsync(SendSignInLink message, CancellationToken cancellationToken)
+    public static async Task HandleAsync(SendSignInLink message, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var mail = Compose(message);
-        using var client = CreateClient();
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(time);
+        if (message.ExpiresAt <= time.GetUtcNow())
+        {
+            // A link that no longer works is not worth a mail (the worker was down longer than the link lives).
+            return;
+        }
+        var options = Options(configuration);
+        using var mail = Compose(message, options);
+        using var client = CreateClient(options);
         await client.SendMailAsync(mail, cancellationToken).ConfigureAwait(false);
     }
 
+    public static SmtpLetterOptions Options(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var mail = configuration.GetSection("Mail");
+        return new SmtpLetterOptions
+        {
+            Host = mail["Host"],
+            Port = mail.GetValue("Port", 587),
+            EnableStartTls = mail.GetValue("EnableStartTls", true),
+            UserName = mail["UserName"],
+            Password = mail["Password"],
+            FromAddress = mail["FromAddress"] ?? $"noreply@{configuration["Letters:ReplyDomain"] ?? "takedown.invalid"}",
+            FromDisplayName = configuration["Letters:SenderName"] ?? "Takedown",
+            PickupDirectory = mail["PickupDirectory"],
+        };
+    }
+
     /// <summary>The message as it is sent: plain text only (no remote images, no tracking), in the victim's language.</summary>
-    public MailMessage Compose(SendSignInLink message)
+    public static MailMessage Compose(SendSignInLink message, SmtpLetterOptions options)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(options);
         var nl = message.Language != "en";
-        var minutes = 15;
+        const int minutes = 15;
         var text = nl
             ? $"""
                Hallo,
@@ -65,7 +93,7 @@ public sealed class SendSignInLinkHandler(SmtpLetterOptions options)
         return mail;
     }
 
-    private SmtpClient CreateClient()
+    private static SmtpClient CreateClient(SmtpLetterOptions options)
     {
         var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         if (options.PickupDirectory is { } pickup)

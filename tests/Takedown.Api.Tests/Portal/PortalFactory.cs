@@ -61,6 +61,10 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Mail:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mail:EnableStartTls", "false");
         builder.UseSetting("Mail:FromAddress", "portal@takedown.test");
+        builder.UseSetting("Worker:RunInProcess", "true");
+        builder.UseSetting("Messaging:PollingInterval", "00:00:00.200");
+        builder.UseSetting("Letters:ReplyDomain", "takedown.test");
+        builder.UseSetting("Letters:ReplySecret", "portal-test-reply-secret-0123456789");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         builder.ConfigureServices(services =>
         {

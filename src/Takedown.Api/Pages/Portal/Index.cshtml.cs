@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
 using Takedown.Application.Portal;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
 
@@ -11,7 +12,7 @@ namespace Takedown.Api.Pages.Portal;
 /// Asks for the e-mail address and mails a one-time link. The answer is the same page whether or not the address is
 /// known, so the form cannot be used to find out who has a case.
 /// </summary>
-public sealed class IndexModel(VictimAccounts accounts, SignInMailQueue mail, PortalText text, IConfiguration configuration, IHostEnvironment environment) : PageModel
+public sealed class IndexModel(VictimAccounts accounts, MessageOutbox outbox, PortalText text, IConfiguration configuration, IHostEnvironment environment) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -33,8 +34,10 @@ public sealed class IndexModel(VictimAccounts accounts, SignInMailQueue mail, Po
             return Page();
         }
         var victimId = await accounts.FindOrCreateAsync(email, cancellationToken);
-        var (token, expires) = await accounts.IssueTokenAsync(victimId, cancellationToken);
-        mail.Publish(new SendSignInLink(email, new Uri(BaseUrl(), "/inloggen/link?token=" + token), text.Language, expires));
+        var baseUrl = BaseUrl();
+        await accounts.IssueTokenAsync(victimId, outbox,
+            (token, expires) => new SendSignInLink(email, new Uri(baseUrl, "/inloggen/link?token=" + token).ToString(), text.Language, expires),
+            cancellationToken);
         return LocalRedirect("/inloggen/verstuurd");
     }
 

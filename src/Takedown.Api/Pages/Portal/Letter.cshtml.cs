@@ -1,16 +1,19 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Portal;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
 
 /// <summary>Read the erasure letter, download its PDF and approve it: only an approved letter is sent.</summary>
-public sealed class LetterModel(PortalCases cases, PortalLetters letters) : VictimPageModel
+public sealed class LetterModel(PortalCases cases, PortalLetters letters, MessageOutbox outbox) : VictimPageModel
 {
     public Guid CaseId { get; private set; }
 
     public LetterPreview Preview { get; private set; } = null!;
 
     public bool Changed { get; private set; }
+
+    public bool NeedsApproval => Preview.Status == Domain.Letters.LetterStatus.Prepared;
 
     public async Task<IActionResult> OnGetAsync(Guid caseId, Guid requestId, CancellationToken cancellationToken) =>
         await LoadAsync(caseId, requestId, cancellationToken) ? Page() : NotFound();
@@ -21,10 +24,9 @@ public sealed class LetterModel(PortalCases cases, PortalLetters letters) : Vict
         {
             return NotFound();
         }
-        if (Preview.Status == "Drafted"
-            && !await letters.ApproveAsync(caseId, requestId, shownSha256 ?? "", Actor, HttpContext.TraceIdentifier, cancellationToken))
+        if (NeedsApproval && !await letters.ApproveAsync(Preview, shownSha256 ?? "", Actor, HttpContext.TraceIdentifier, outbox, cancellationToken))
         {
-            // The text changed since it was shown (e.g. a new day's date): show the new text to approve again.
+            // The text is not the one shown (a new letter was prepared meanwhile): show the current text to approve again.
             Changed = true;
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();

@@ -3,11 +3,12 @@ using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
 
 /// <summary>Start a takedown: what was posted, where, by whom if known, and which tracks to take.</summary>
-public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine) : VictimPageModel
+public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, MessageOutbox outbox) : VictimPageModel
 {
     public static readonly IReadOnlyList<string> Kinds = ["address", "phone", "photos", "other"];
 
@@ -86,7 +87,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
             Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry) : null,
-            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, cancellationToken);
+            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, outbox, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
 
