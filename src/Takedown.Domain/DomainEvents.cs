@@ -33,6 +33,9 @@ public static class DomainEvents
         ["erasure-request-escalated"] = typeof(ErasureRequestEscalated),
         ["erasure-request-withdrawn"] = typeof(ErasureRequestWithdrawn),
         ["erasure-request-closed"] = typeof(ErasureRequestClosed),
+        ["reply-received"] = typeof(ReplyReceived),
+        ["reply-meaning-confirmed"] = typeof(ReplyMeaningConfirmed),
+        ["controller-address-bounced"] = typeof(ControllerAddressBounced),
 
         ["platform-report-drafted"] = typeof(PlatformReportDrafted),
         ["platform-report-filed"] = typeof(PlatformReportFiled),

@@ -9,6 +9,7 @@ public partial class DomainEventsTests
         _ when type == typeof(Guid) => Guid.Parse("0b5e55ed-0000-4000-8000-000000000001"),
         _ when type == typeof(string) => "text",
         _ when type == typeof(bool) => true,
+        _ when type == typeof(double) => 0.75,
         _ when type == typeof(DateTimeOffset) => new DateTimeOffset(2025, 3, 30, 3, 15, 0, TimeSpan.FromHours(2)),
         _ when type == typeof(DateOnly) => new DateOnly(2025, 2, 28),
         _ when type.IsEnum => Enum.GetValues(type).GetValue(Enum.GetValues(type).Length - 1)!,
