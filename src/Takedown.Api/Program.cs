@@ -24,6 +24,7 @@ builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
 
 builder.Services.AddRazorPages();
+builder.Services.AddPortal(builder.Configuration);
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -46,6 +47,7 @@ api.MapErasureRequests();
 api.MapPlatformReports();
 app.MapInboundMail();
 app.MapRazorPages();
+app.MapPortal();
 app.Run();
 
 /// <summary>The API host; public for the functional tests.</summary>

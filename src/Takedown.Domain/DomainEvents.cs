@@ -1,6 +1,7 @@
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.EvidenceDiaries;
 using Takedown.Domain.Letters;
 using Takedown.Domain.Operators;
 using Takedown.Domain.PlatformReports;
@@ -59,6 +60,7 @@ public static class DomainEvents
         ["letter-send-failed"] = typeof(LetterSendFailed),
 
         ["operator-action-recorded"] = typeof(OperatorActionRecorded),
+        ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),
     };
 
     public static string NameOf(Type eventType) =>
