@@ -62,7 +62,17 @@ export Webhooks__Incoming__sandbox__Secrets__0=$Sandbox__WebhookSecret
 export Webhooks__Incoming__sandbox__Platform=Sandbox
 mkdir -p "$Mail__PickupDirectory"
 
+export Portal__EmailKey=$(secret portal-email-key)
+export Portal__PublicBaseUrl="http://127.0.0.1:$api_port"
+
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+# A local supervisor account for the operator dashboard, its password made once and printed below.
+operator_password=$(secret operator-password)
+[ -s "$state/operator-hash" ] || printf '%s\n' "$operator_password" \
+  | dotnet src/Takedown.Api/bin/Release/net10.0/Takedown.Api.dll hash-password 2>/dev/null > "$state/operator-hash"
+export Operators__Accounts__local__PasswordHash=$(cat "$state/operator-hash")
+export Operators__Accounts__local__Role=Supervisor
 run() { local name=$1 port=$2; shift 2
   dotnet "src/$name/bin/Release/net10.0/$name.dll" --urls "http://127.0.0.1:$port" "$@" &
   pids+=($!); }
@@ -77,6 +87,8 @@ echo "  worker health     http://127.0.0.1:$worker_port/health/ready"
 echo "  sandbox platform  http://127.0.0.1:$sandbox_port"
 echo "  PostgreSQL        127.0.0.1:$pgport (data in $state/postgres)"
 echo "  letters (.eml)    $Mail__PickupDirectory"
+echo "  portal            http://127.0.0.1:$api_port/            (sign-in links arrive in the letters folder)"
+echo "  operators         http://127.0.0.1:$api_port/operator    (user: local, password: $operator_password)"
 echo "  API key (local)   $dev_api_key   (curl -H 'Authorization: Bearer $dev_api_key' http://127.0.0.1:$api_port/api/v1/...)"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -8,7 +8,7 @@ using Takedown.Testing;
 namespace Takedown.Api.Tests;
 
 /// <summary>The API host in-process on a database of its own, with two integration partners.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PartnerKey = "test-partner-key-0123456789";
     public const string OtherPartnerKey = "other-partner-key-0123456789";

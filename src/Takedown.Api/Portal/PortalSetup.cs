@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Npgsql;
@@ -25,9 +27,23 @@ public static class PortalSetup
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
     public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
 
+    /// <summary>The rate-limit policy on requesting a sign-in link.</summary>
+    public const string PortalSignInRateLimit = "portal-sign-in";
+
     public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.Configure<RateLimiterOptions>(options => options.AddPolicy(PortalSignInRateLimit, context =>
+            // Each request sends a mail: a few a minute per address is plenty for a person and keeps anyone from
+            // flooding a victim's inbox (or ours) with sign-in mails.
+            HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = configuration.GetValue("RateLimits:PortalSignIn:PerMinute", 5),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("get")));
         services.AddHttpContextAccessor();
         services.AddSingleton<PortalKeys>();
         services.AddSingleton<VictimAccounts>();

@@ -57,6 +57,7 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Takedown", ConnectionString);
         builder.UseSetting("Portal:EmailKey", "portal-test-email-key-0123456789abcdef");
+        builder.UseSetting("RateLimits:PortalSignIn:PerMinute", "1000");
         builder.UseSetting("Mail:Host", Smtp.Host);
         builder.UseSetting("Mail:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mail:EnableStartTls", "false");

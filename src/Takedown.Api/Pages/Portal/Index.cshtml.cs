@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
 using Takedown.Application.Portal;
@@ -12,6 +13,7 @@ namespace Takedown.Api.Pages.Portal;
 /// Asks for the e-mail address and mails a one-time link. The answer is the same page whether or not the address is
 /// known, so the form cannot be used to find out who has a case.
 /// </summary>
+[EnableRateLimiting(PortalSetup.PortalSignInRateLimit)]
 public sealed class IndexModel(VictimAccounts accounts, MessageOutbox outbox, PortalText text, IConfiguration configuration, IHostEnvironment environment) : PageModel
 {
     [BindProperty]
