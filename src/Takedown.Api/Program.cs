@@ -41,6 +41,7 @@ var api = app.MapApi();
 api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
+Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 app.MapRazorPages();
 app.Run();
 
