@@ -19,6 +19,8 @@ public static class ReceiveWebhookEndpoint
     public static void MapReceiveWebhook(this IEndpointRouteBuilder app) => app
         .MapPost("/webhooks/{integration}", Receive)
         .AllowAnonymous()
+        // For platforms, not integration partners: described in docs/webhooks.md, not in the partner API document.
+        .ExcludeFromDescription()
         .WithName("ReceiveWebhook")
         .WithSummary("Receive a signed status update (Standard Webhooks)")
         .Produces<Acknowledged>()

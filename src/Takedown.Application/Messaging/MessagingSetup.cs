@@ -34,6 +34,8 @@ public static class MessagingSetup
         });
         services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters"));
         services.TryAddSingleton<LetterWorkflow>();
+        services.TryAddSingleton<Replies.ReplyIntake>();
+        services.TryAddSingleton<Replies.ReplyConfirmation>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }
