@@ -45,6 +45,7 @@ var api = app.MapApi();
 api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
+Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 app.MapInboundMail();
 app.MapRazorPages();
 app.MapPortal();

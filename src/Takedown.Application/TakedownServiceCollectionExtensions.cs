@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Takedown.Application.ReadModels;
+using Takedown.Application.Webhooks;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
@@ -34,6 +35,7 @@ public static class TakedownServiceCollectionExtensions
             options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
+        services.AddTakedownWebhooks(configuration);
         return services;
     }
 

@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|messaging|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|messaging|dashboard|webhooks|all]
 var which = args.FirstOrDefault() ?? "all";
 var connectionString = Environment.GetEnvironmentVariable("TAKEDOWN_BENCH_POSTGRES");
 string? clusterDir = null;
@@ -36,6 +36,12 @@ try
         var db = await CreateDatabase(connectionString, "bench_dashboard");
         Console.WriteLine("## Dashboard");
         Console.WriteLine(await DashboardBenchmark.RunAsync(db));
+    }
+    if (which is "webhooks" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_webhooks");
+        Console.WriteLine("## Webhooks");
+        Console.WriteLine(await Takedown.Benchmarks.Webhooks.WebhookBenchmark.RunAsync(db));
     }
 }
 finally

@@ -1,0 +1,114 @@
+using Takedown.Application.PlatformReports;
+using Takedown.Application.Webhooks;
+using Takedown.Platforms.Webhooks;
+
+namespace Takedown.Api.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/{integration}</c>: status updates from platforms and partner services, signed as the Standard
+/// Webhooks specification has it. Every refusal is a problem details answer and stores nothing; a repeated
+/// <c>webhook-id</c> is acknowledged (2xx) without a second effect.
+/// </summary>
+public static class ReceiveWebhookEndpoint
+{
+    /// <summary>The largest body accepted: a status update is a few hundred bytes.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public sealed record Acknowledged(string Outcome);
+
+    public static void MapReceiveWebhook(this IEndpointRouteBuilder app) => app
+        .MapPost("/webhooks/{integration}", Receive)
+        .AllowAnonymous()
+        // For platforms, not integration partners: described in docs/webhooks.md, not in the partner API document.
+        .ExcludeFromDescription()
+        .WithName("ReceiveWebhook")
+        .WithSummary("Receive a signed status update (Standard Webhooks)")
+        .Produces<Acknowledged>()
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+    public static async Task<IResult> Receive(
+        string integration, HttpRequest request, IncomingWebhookIntegrations integrations, WebhookVerifier verifier,
+        PlatformStatusWebhooks statusWebhooks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(integrations);
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(statusWebhooks);
+        if (integrations.Find(integration) is not { } sender)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown integration", "No webhook integration has this name.");
+        }
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge();
+        }
+        var verification = verifier.Verify(request.Headers, body, sender.Secrets);
+        switch (verification)
+        {
+            case WebhookVerification.Valid:
+                break;
+            case WebhookVerification.MissingHeaders or WebhookVerification.BadTimestamp:
+                return Problem(StatusCodes.Status400BadRequest, "Not a signed webhook",
+                    "The webhook-id, webhook-timestamp (Unix seconds) and webhook-signature headers are required.");
+            case WebhookVerification.TooOld or WebhookVerification.TooNew:
+                return Problem(StatusCodes.Status401Unauthorized, "Timestamp outside tolerance",
+                    "The webhook-timestamp must lie within five minutes of our clock.");
+            default:
+                return Problem(StatusCodes.Status401Unauthorized, "Bad signature", "No signature matches a secret of this integration.");
+        }
+        var webhookId = request.Headers[WebhookHeaders.Id].ToString();
+        if (webhookId.Length > 200)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad webhook-id", "The webhook-id may be at most 200 characters.");
+        }
+        if (PlatformStatusUpdate.Parse(sender.Name, sender.Platform, webhookId, body) is not { } update)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Not a status update",
+                "The body must be JSON with a type and data.ticketId and data.status strings.");
+        }
+        var (outcome, _) = await statusWebhooks.ApplyAsync(update, cancellationToken);
+        return outcome == StatusWebhookOutcome.UnknownTicket
+            // Nothing stored: the platform's retry succeeds once our filing of this ticket has committed.
+            ? Problem(StatusCodes.Status409Conflict, "Unknown ticket", "No report filed with this platform carries this ticket id.")
+            : TypedResults.Ok(new Acknowledged(outcome.ToString().ToLowerInvariant()));
+    }
+
+    /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/> (chunked bodies have no Content-Length).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(request.ContentLength ?? 4096, MaxBodyBytes) + 1];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length > MaxBodyBytes)
+                {
+                    return null;
+                }
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
+            }
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                return buffer[..length];
+            }
+            length += read;
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A webhook body may be at most {MaxBodyBytes / 1024} KiB.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+}

@@ -1,0 +1,54 @@
+namespace Takedown.Application.Webhooks;
+
+/// <summary>
+/// The webhook tables: the platform ticket lookup, the inbox of applied incoming webhook ids, the outgoing
+/// subscriptions and their delivery log. None holds a victim's personal data.
+/// </summary>
+internal static class WebhookSchema
+{
+    public const string Component = "webhooks";
+
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        """
+        CREATE TABLE {schema}.platform_tickets (
+            platform text NOT NULL,
+            ticket_id text NOT NULL,
+            report_id uuid NOT NULL,
+            last_update_at timestamptz,
+            PRIMARY KEY (platform, ticket_id));
+
+        CREATE TABLE {schema}.webhook_inbox (
+            integration text NOT NULL,
+            webhook_id text NOT NULL,
+            received_at timestamptz NOT NULL,
+            report_id uuid,
+            outcome text NOT NULL,
+            PRIMARY KEY (integration, webhook_id));
+        CREATE INDEX webhook_inbox_received ON {schema}.webhook_inbox (received_at);
+
+        CREATE TABLE {schema}.webhook_subscriptions (
+            id uuid PRIMARY KEY,
+            owner text NOT NULL,
+            url text NOT NULL,
+            secret text NOT NULL,
+            event_types text[] NOT NULL,
+            created_at timestamptz NOT NULL,
+            disabled_at timestamptz,
+            consecutive_failures int NOT NULL DEFAULT 0);
+        CREATE INDEX webhook_subscriptions_owner ON {schema}.webhook_subscriptions (owner) WHERE disabled_at IS NULL;
+
+        CREATE TABLE {schema}.webhook_deliveries (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            subscription_id uuid NOT NULL REFERENCES {schema}.webhook_subscriptions (id) ON DELETE CASCADE,
+            webhook_id text NOT NULL,
+            event_type text NOT NULL,
+            attempt int NOT NULL,
+            attempted_at timestamptz NOT NULL,
+            status_code int,
+            outcome text NOT NULL,
+            error text);
+        CREATE INDEX webhook_deliveries_subscription ON {schema}.webhook_deliveries (subscription_id, id DESC);
+        """,
+    ];
+}

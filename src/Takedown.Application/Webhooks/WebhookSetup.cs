@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Takedown.Application.PlatformReports;
+using Takedown.EventStore;
+using Takedown.Platforms.Webhooks;
+
+namespace Takedown.Application.Webhooks;
+
+/// <summary>Webhooks in (platform status updates) and out (subscriptions, deliveries), for every host.</summary>
+public static class WebhookSetup
+{
+    /// <summary>
+    /// Adds the webhook tables, the ticket lookup and fan-out projections (inline, after the read models the event
+    /// store was configured with), the incoming integrations (<c>Webhooks:Incoming</c>), subscriptions and the
+    /// delivery client. Call after <c>AddEventStore</c>; <see cref="TakedownServiceCollectionExtensions.AddTakedownCore"/> does.
+    /// </summary>
+    public static IServiceCollection AddTakedownWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        // The fan-out projection needs the container (for a scoped outbox); the store's options are a plain instance,
+        // so the projections are added when the options are first resolved, before any session can append.
+        var descriptor = services.Last(d => d.ServiceType == typeof(EventStoreOptions));
+        var options = (EventStoreOptions)descriptor.ImplementationInstance!;
+        services.Remove(descriptor);
+        services.AddSingleton(sp =>
+        {
+            options.Projection(new PlatformTicketProjection())
+                .Projection(new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>()));
+            return options;
+        });
+        services.AddHostedService<WebhookMigration>();
+        services.TryAddSingleton(IncomingWebhookIntegrations.FromConfiguration(configuration));
+        services.TryAddSingleton<WebhookVerifier>();
+        services.TryAddSingleton<PlatformStatusWebhooks>();
+        services.TryAddSingleton<WebhookSubscriptions>();
+        services.TryAddSingleton(configuration.GetSection("Webhooks:Outgoing").Get<OutgoingWebhookOptions>() ?? new OutgoingWebhookOptions());
+        services.AddHttpClient(DeliverWebhookHandler.HttpClientName)
+            // A subscriber's redirect must not steer our signed request somewhere else.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        return services;
+    }
+
+    private sealed class WebhookMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            SchemaMigrator.MigrateAsync(dataSource, options.Schema, WebhookSchema.Component, WebhookSchema.Steps, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

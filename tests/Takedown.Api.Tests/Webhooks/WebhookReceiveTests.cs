@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Takedown.Api.Tests.Webhooks;
+
+/// <summary>
+/// <c>POST /webhooks/{integration}</c> against signatures made by Python's standard library (an implementation of the
+/// Standard Webhooks scheme that shares no code with ours): rotation, clock skew, replay, tampering and refusals.
+/// </summary>
+[Collection(WebhookCollection.Name)]
+public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetime
+{
+    private readonly HttpClient _partner = host.Client();
+    private readonly HttpClient _anonymous = host.Client(null);
+    private Guid _reportId;
+    private string _ticket = "";
+
+    public async Task InitializeAsync()
+    {
+        await host.ResetSandboxAsync();
+        (_, _reportId) = await WebhookHostFixture.DraftReportAsync(_partner);
+        var report = await WebhookHostFixture.ReportWhenAsync(_partner, _reportId, r => r.GetProperty("status").GetString() == "Filed");
+        _ticket = report.GetProperty("ticketId").GetString()!;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Given_python_signed_removal_When_posted_Then_content_removed_on_the_report()
+    {
+        var response = await PostAsync(Body("content_removed"), OldSecretOnly);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("applied");
+        var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
+        report.GetProperty("status").GetString().ShouldBe("Removed");
+        report.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
+    }
+
+    [Fact]
+    public async Task Given_rotation_When_signed_with_the_new_secret_or_both_Then_accepted_and_an_unknown_secret_is_refused()
+    {
+        (await PostAsync(Body("under_review"), [WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(Body("received"), [WebhookHostFixture.OldSecret, WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var stranger = PythonSigner.NewSecret();
+        var refused = await PostAsync(Body("content_removed"), [stranger]);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().ShouldBe("Bad signature");
+        var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
+        report.GetProperty("status").GetString().ShouldBe("Filed");
+        report.GetProperty("platformStatus").GetString().ShouldBe("received");
+    }
+
+    [Theory]
+    [InlineData(-301, HttpStatusCode.Unauthorized)]
+    [InlineData(301, HttpStatusCode.Unauthorized)]
+    [InlineData(-240, HttpStatusCode.OK)]
+    [InlineData(240, HttpStatusCode.OK)]
+    public async Task Given_clock_skew_When_posted_Then_only_timestamps_within_five_minutes_pass(int skewSeconds, HttpStatusCode expected)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + skewSeconds;
+
+        var response = await PostAsync(Body("under_review"), OldSecretOnly, timestamp: timestamp);
+
+        response.StatusCode.ShouldBe(expected);
+        (await InboxCountAsync()).ShouldBe(expected == HttpStatusCode.OK ? 1 : 0);
+    }
+
+    [Fact]
+    public async Task Given_a_seen_webhook_id_When_replayed_Then_acknowledged_without_a_second_effect()
+    {
+        var id = NewId();
+        var body = Body("under_review");
+        (await PostAsync(body, OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var eventsBefore = await EventCountAsync();
+
+        var replay = await PostAsync(body, OldSecretOnly, id);
+        var replayWithOtherStatus = await PostAsync(Body("content_removed"), OldSecretOnly, id);
+
+        replay.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("duplicate");
+        (await replayWithOtherStatus.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("duplicate");
+        (await EventCountAsync()).ShouldBe(eventsBefore);
+        (await InboxCountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Given_the_same_id_posted_concurrently_When_both_arrive_Then_applied_once()
+    {
+        var id = NewId();
+        var body = Body("content_removed");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = PythonSigner.Sign(id, timestamp, body, WebhookHostFixture.OldSecret);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SendAsync(body, id, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), signature)));
+
+        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        var outcomes = await Task.WhenAll(answers.Select(async a => (await a.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString()));
+        outcomes.Count(o => o == "applied").ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id AND type = 'content-removed'", ("id", _reportId))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Given_tampering_When_body_id_or_timestamp_changed_after_signing_Then_refused_and_nothing_stored()
+    {
+        var id = NewId();
+        var body = Body("content_removed");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = PythonSigner.Sign(id, timestamp, body, WebhookHostFixture.OldSecret);
+        var stamp = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tamperedBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("content_removed", "refused", StringComparison.Ordinal));
+
+        (await SendAsync(tamperedBody, id, stamp, signature)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await SendAsync(body, NewId(), stamp, signature)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await SendAsync(body, id, (timestamp - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), signature)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await SendAsync(body, id, stamp, "v1," + Convert.ToBase64String(new byte[32]))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        (await InboxCountAsync()).ShouldBe(0);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("status").GetString().ShouldBe("Filed");
+        // The untouched original still passes: the refusals above were about the tampering, not the signer.
+        (await SendAsync(body, id, stamp, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Given_bad_requests_When_posted_Then_clear_problem_statuses_and_nothing_stored()
+    {
+        var unknown = await _anonymous.PostAsync("/webhooks/nobody", Json(Body("content_removed")));
+        var tooLarge = await PostAsync(Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70_000) + "\"}"), OldSecretOnly);
+        var badJson = await PostAsync("{\"type\": \"notice.status_changed\", \"data\": "u8.ToArray(), OldSecretOnly);
+        var noTicket = await PostAsync("{\"type\":\"notice.status_changed\",\"data\":{\"status\":\"refused\"}}"u8.ToArray(), OldSecretOnly);
+        var unsigned = await _anonymous.PostAsync("/webhooks/sandbox", Json(Body("content_removed")));
+        var unknownTicket = await PostAsync(Body("content_removed", ticket: "SBX-999999"), OldSecretOnly);
+
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        badJson.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        noTicket.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unsigned.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unknownTicket.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        foreach (var response in new[] { unknown, tooLarge, badJson, noTicket, unsigned, unknownTicket })
+        {
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
+        (await InboxCountAsync()).ShouldBe(0);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("status").GetString().ShouldBe("Filed");
+    }
+
+    [Fact]
+    public async Task Given_updates_out_of_order_When_an_older_one_arrives_last_Then_it_changes_nothing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        (await PostAsync(Body("content_removed", updatedAt: now), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var older = await PostAsync(Body("under_review", updatedAt: now.AddMinutes(-1)), OldSecretOnly);
+        var contradicting = await PostAsync(Body("refused", updatedAt: now.AddMinutes(1), reasons: "Geen inbreuk."), OldSecretOnly);
+
+        (await older.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("stale");
+        (await contradicting.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("conflict");
+        var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
+        report.GetProperty("status").GetString().ShouldBe("Removed");
+        report.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
+    }
+
+    private static readonly string[] OldSecretOnly = [WebhookHostFixture.OldSecret];
+
+    private static string NewId() => "msg_" + Guid.NewGuid().ToString("N");
+
+    private byte[] Body(string status, string? ticket = null, DateTimeOffset? updatedAt = null, string? reasons = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "notice.status_changed",
+            timestamp = DateTimeOffset.UtcNow,
+            data = new { ticketId = ticket ?? _ticket, status, statementOfReasons = reasons, updatedAt = updatedAt ?? DateTimeOffset.UtcNow },
+        });
+
+    private Task<HttpResponseMessage> PostAsync(byte[] body, string[] secrets, string? id = null, long? timestamp = null)
+    {
+        id ??= NewId();
+        var stamp = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return SendAsync(body, id, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture), PythonSigner.Sign(id, stamp, body, secrets));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(byte[] body, string id, string timestamp, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sandbox") { Content = Json(body) };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp);
+        request.Headers.Add("webhook-signature", signature);
+        return await _anonymous.SendAsync(request);
+    }
+
+    private static ByteArrayContent Json(byte[] body) =>
+        new(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+
+    private Task<long> InboxCountAsync() =>
+        host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = @id", ("id", _reportId));
+
+    private Task<long> EventCountAsync() =>
+        host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id", ("id", _reportId));
+}

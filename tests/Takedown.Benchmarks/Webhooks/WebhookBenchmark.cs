@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Takedown.Application.PlatformReports;
+using Takedown.Domain;
+using Takedown.Domain.PlatformReports;
+using Takedown.EventStore;
+using Takedown.Platforms.Webhooks;
+using Takedown.Testing;
+
+namespace Takedown.Benchmarks.Webhooks;
+
+/// <summary>
+/// Verified webhook ingestion against a baseline in the same host that does one raw INSERT of the body. The API runs
+/// as its own process (Release build, Kestrel on 127.0.0.1); this process is the load generator: closed-loop clients
+/// at concurrency 16 and 256, each request signed (baseline requests too, so both sides cost the client the same).
+/// Every webhook is a real status update for one of 1,000 filed reports, so each one verifies, stores its id in the
+/// inbox, locks the ticket, loads the stream, decides and appends. "Lost" compares the 2xx answers with the rows.
+/// </summary>
+public static class WebhookBenchmark
+{
+    private const int Reports = 1000;
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(4);
+
+    public static async Task<string> RunAsync(string connectionString)
+    {
+        var secret = WebhookSecret.Generate();
+        Run("dotnet", "build", Path.Combine(Repository.Root, "src", "Takedown.Api"), "-c", "Release", "--nologo", "-v", "q");
+        var port = FreePort();
+        using var api = StartApi(connectionString, port, secret.Export());
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            await WaitReadyAsync(client);
+            var tickets = await SeedAsync(connectionString);
+            var output = new StringBuilder();
+            output.AppendLine(CultureInfo.InvariantCulture, $"API in its own process (Release, Production environment, worker off), PostgreSQL durable (fsync on, synchronous_commit on); {Environment.ProcessorCount} cores shared by both processes and the database; {Duration.TotalSeconds:0} s per run after a {Warmup.TotalSeconds:0} s warm-up.");
+            output.AppendLine();
+            output.AppendLine("| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | 2xx | rows | lost |");
+            output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            var results = new Dictionary<(string, int), Result>();
+            var sequence = 0L;
+            foreach (var clients in new[] { 16, 256 })
+            {
+                foreach (var (name, path) in new[] { ("baseline", "benchmarks/webhook-baseline"), ("webhook", "webhooks/bench") })
+                {
+                    await LoadAsync(client, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref sequence));
+                    var before = await RowsAsync(connectionString, name);
+                    var result = await LoadAsync(client, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref sequence));
+                    var rows = await RowsAsync(connectionString, name) - before;
+                    results[(name, clients)] = result;
+                    output.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {name} | {clients} | {result.PerSecond:0} | {result.P(50):0.0} | {result.P(90):0.0} | {result.P(99):0.0} | {result.Failed} | {result.Ok} | {rows} | {result.Ok - rows} |");
+                }
+            }
+            output.AppendLine();
+            foreach (var clients in new[] { 16, 256 })
+            {
+                var b = results[("baseline", clients)];
+                var w = results[("webhook", clients)];
+                output.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {clients} clients: webhook/baseline requests/s = {w.PerSecond / b.PerSecond:0.00} (target ≥ 0.70); p99 webhook/baseline = {w.P(99) / b.P(99):0.00} (target ≤ 2.0)");
+            }
+            var peak = Math.Max(results[("webhook", 16)].PerSecond, results[("webhook", 256)].PerSecond);
+            output.AppendLine(CultureInfo.InvariantCulture,
+                $"- webhook at 256 clients: {results[("webhook", 256)].PerSecond / peak:0.00} of its peak rate (target ≥ 0.90)");
+            return output.ToString();
+        }
+        finally
+        {
+            if (!api.HasExited)
+            {
+                api.Kill(entireProcessTree: true);
+                await api.WaitForExitAsync();
+            }
+        }
+    }
+
+    private sealed class Result(List<double> latencies, int failed, TimeSpan elapsed)
+    {
+        private readonly double[] _sorted = [.. latencies.Order()];
+
+        public int Ok => _sorted.Length;
+
+        public int Failed => failed;
+
+        public double PerSecond => (Ok + Failed) / elapsed.TotalSeconds;
+
+        public double P(int percentile) => _sorted.Length == 0 ? 0 : _sorted[Math.Min(_sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * _sorted.Length) - 1)];
+    }
+
+    private static async Task<Result> LoadAsync(
+        HttpClient client, string path, WebhookSecret secret, IReadOnlyList<string> tickets, int clients, TimeSpan duration, Func<long> next)
+    {
+        var latencies = new List<double>[clients];
+        var failed = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<double>(8192);
+            while (stopwatch.Elapsed < duration)
+            {
+                var n = next();
+                var body = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    type = "notice.status_changed",
+                    timestamp = DateTimeOffset.UtcNow,
+                    data = new
+                    {
+                        ticketId = tickets[(int)(n % tickets.Count)],
+                        status = n % 2 == 0 ? "under_review" : "received",
+                        updatedAt = DateTimeOffset.UtcNow,
+                    },
+                });
+                using var request = new HttpRequestMessage(HttpMethod.Post, path)
+                {
+                    Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+                };
+                foreach (var (name, value) in WebhookSigner.Headers([secret], "msg_" + n.ToString(CultureInfo.InvariantCulture) + "_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, body))
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.SendAsync(request);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        })));
+        var elapsed = stopwatch.Elapsed;
+        return new Result([.. latencies.SelectMany(l => l)], failed, elapsed);
+    }
+
+    private static async Task<long> RowsAsync(string connectionString, string name)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(name == "baseline"
+            ? "SELECT count(*) FROM takedown.bench_webhook_baseline"
+            : "SELECT count(*) FROM takedown.webhook_inbox WHERE integration = 'bench'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>1,000 drafted and filed reports; the ticket lookup is filled by the same inline projection the API uses.</summary>
+    private static async Task<IReadOnlyList<string>> SeedAsync(string connectionString)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var options = new EventStoreOptions();
+        options.Types.RegisterAll(DomainEvents.All);
+        options.Projection(new PlatformTicketProjection());
+        var store = new global::Takedown.EventStore.EventStore(dataSource, options, TimeProvider.System);
+        var tickets = new List<string>();
+        var now = DateTimeOffset.UtcNow;
+        for (var batch = 0; batch < Reports / 100; batch++)
+        {
+            var session = store.LightweightSession(new EventMetadata(null, null, "system"));
+            for (var i = 0; i < 100; i++)
+            {
+                var id = Guid.CreateVersion7();
+                var ticket = $"BENCH-{batch * 100 + i:D6}";
+                tickets.Add(ticket);
+                session.Events.StartStream(id,
+                    new PlatformReportDrafted(id, Guid.CreateVersion7(), "Bench", ["https://forum.example/t/1"], ReportCategory.Doxing,
+                        "Benchmark notice.", "Bench", "bench@example.org", true, now),
+                    new PlatformReportFiled(id, ticket, now));
+            }
+            await session.SaveChangesAsync();
+        }
+        return tickets;
+    }
+
+    private static Process StartApi(string connectionString, int port, string secret)
+    {
+        var dll = Path.Combine(Repository.Root, "src", "Takedown.Api", "bin", "Release", "net10.0", "Takedown.Api.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Takedown"] = connectionString;
+        start.Environment["Benchmarks__Enabled"] = "true";
+        start.Environment["Worker__RunInProcess"] = "false";
+        start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
+        start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Letters__ReplySecret"] = "bench-reply-secret-0123456789abcdef";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("[api] " + e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient client)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var response = await client.GetAsync("health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new InvalidOperationException("The API did not become ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed");
+        }
+    }
+}
