@@ -106,7 +106,7 @@ public static class PortalSetup
         {
             await http.SignOutAsync(Scheme);
             return Results.NoContent();
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
