@@ -45,6 +45,7 @@ api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
 app.MapInboundMail();
+app.MapOperatorApi();
 app.MapRazorPages();
 app.Run();
 
