@@ -111,18 +111,32 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
             requestId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
         }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
+        var dismissedOutsideRequest = false;
         if (requestId is { } request)
         {
-            await confirmation.ConfirmAsync(session, request, replyId, meaning, actor, details, cancellationToken);
-            session.Events.Append(request, new OperatorActionRecorded(request, operatorId, OperatorActions.ConfirmReplyMeaning, now));
+            try
+            {
+                await confirmation.ConfirmAsync(session, request, replyId, meaning, actor, details, cancellationToken);
+                session.Events.Append(request, new OperatorActionRecorded(request, operatorId, OperatorActions.ConfirmReplyMeaning, now));
+            }
+            catch (DomainRuleViolated) when (decision == ReplyDecision.Dismiss)
+            {
+                // The request never recorded this reply (its stream did not exist when the mail arrived): nothing was
+                // appended to it, and dismissing must still be possible.
+                dismissedOutsideRequest = true;
+            }
         }
         else if (decision == ReplyDecision.Dismiss)
         {
-            session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(replyId, operatorId, OperatorActions.ConfirmReplyMeaning, now));
+            dismissedOutsideRequest = true;
         }
         else
         {
             throw new DomainRuleViolated("This reply belongs to no request: it can only be dismissed.");
+        }
+        if (dismissedOutsideRequest)
+        {
+            session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(replyId, operatorId, OperatorActions.ConfirmReplyMeaning, now));
         }
         await session.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
