@@ -47,6 +47,7 @@ api.MapErasureRequests();
 api.MapPlatformReports();
 Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 app.MapInboundMail();
+app.MapOperatorApi();
 app.MapRazorPages();
 app.MapPortal();
 app.Run();

@@ -12,7 +12,8 @@ public enum DueWindow
     ThisWeek,
 }
 
-public sealed record DashboardCounts(int Overdue, int DueToday, int DueThisWeek, int EscalationsWaiting, int NeedOperator);
+public sealed record DashboardCounts(
+    int Overdue, int DueToday, int DueThisWeek, int EscalationsWaiting, int NeedOperator, int DeadLetters, int FailedLetters, int RepliesToConfirm);
 
 public sealed record DeadlineRow(
     Guid RequestId, Guid CaseId, string CaseReference, string Kind, string Status, string Counterparty, string DeadlineKind,
@@ -63,7 +64,12 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
                    count(*) FILTER (WHERE due_at >= $1 AND due_date <= $2),
                    count(*) FILTER (WHERE due_date > $2 AND due_date < $2 + 7),
                    (SELECT count(*) FROM {S}.request_overview WHERE needs_operator AND kind = '{RequestKinds.ApComplaint}'),
-                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator)
+                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator),
+                   -- The messaging tables live in the same schema (both take EventStore:Schema).
+                   (SELECT count(*) FROM {S}.dead_letters),
+                   (SELECT count(*) FROM {S}.letter_overview l WHERE l.status = 'Failed' AND NOT EXISTS (
+                       SELECT 1 FROM {S}.operator_failed_letter_handled h WHERE h.letter_id = l.id AND h.handled_at >= l.updated_at)),
+                   (SELECT count(*) FROM {S}.inbound_mail WHERE confirmed_meaning IS NULL)
             FROM {S}.request_overview WHERE is_open AND due_at IS NOT NULL AND due_date < $2 + 7
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
@@ -71,7 +77,8 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new DashboardCounts(
-            (int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4));
+            (int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4),
+            (int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7));
     }
 
     public async Task<IReadOnlyList<DeadlineRow>> DeadlinesAsync(DueWindow window, int limit, CancellationToken cancellationToken)

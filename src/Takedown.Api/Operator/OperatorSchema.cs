@@ -5,7 +5,8 @@ namespace Takedown.Api.Operator;
 
 /// <summary>
 /// Indexes the dashboard's lists and counts need on the shared read models: open deadlines by due time (with the
-/// due date, so the counts are index-only) and the requests waiting for an operator by kind.
+/// due date, so the counts are index-only) and the requests waiting for an operator by kind; and which failed letters
+/// an operator marked as handled.
 /// </summary>
 internal static class OperatorSchema
 {
@@ -16,6 +17,14 @@ internal static class OperatorSchema
         """
         CREATE INDEX IF NOT EXISTS request_overview_open_due ON {schema}.request_overview (due_at, due_date) WHERE is_open AND due_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS request_overview_operator_kind ON {schema}.request_overview (kind, opened_at) WHERE needs_operator;
+        """,
+        """
+        -- A failed letter an operator dealt with outside Takedown (a corrected address, a call): the audit event is
+        -- in the letter's stream; this row only takes the letter off the list until it fails again.
+        CREATE TABLE IF NOT EXISTS {schema}.operator_failed_letter_handled (
+            letter_id uuid PRIMARY KEY,
+            operator_id text NOT NULL,
+            handled_at timestamptz NOT NULL);
         """,
     ];
 

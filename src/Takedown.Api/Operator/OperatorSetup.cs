@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.RateLimiting;
 using Takedown.Domain.Operators;
@@ -35,6 +36,9 @@ public static class OperatorSetup
         services.AddSingleton<OperatorAccounts>();
         services.AddSingleton<OperatorQueries>();
         services.AddSingleton<OperatorCommands>();
+        services.AddSingleton<DeadLetterReplay>();
+        services.AddSingleton<FailedLetters>();
+        services.AddSingleton<ReplyReview>();
         services.AddHostedService<OperatorSchema.Migration>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
@@ -49,6 +53,9 @@ public static class OperatorSetup
             options.LoginPath = "/operator/sign-in";
             options.LogoutPath = "/operator/sign-out";
             options.AccessDeniedPath = "/operator/denied";
+            // Scripts calling /operator/api get a status, not a sign-in page.
+            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IHostEnvironment>((options, environment) =>
             options.Cookie.SecurePolicy = environment.IsDevelopment() || environment.IsEnvironment("Testing")
@@ -72,5 +79,18 @@ public static class OperatorSetup
                 })
                 : RateLimitPartition.GetNoLimiter("get")));
         return services;
+    }
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/operator/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
     }
 }

@@ -15,6 +15,7 @@ public static class OperatorActions
     public const string ReplayDeadLetter = "replay-dead-letter";
     public const string ConfirmReplyMeaning = "confirm-reply-meaning";
     public const string RetryFailedLetter = "retry-failed-letter";
+    public const string MarkFailedLetterHandled = "mark-failed-letter-handled";
 
     /// <summary>
     /// Lodging a complaint with the AP and replaying a message that failed are acts with consequences outside
@@ -23,7 +24,7 @@ public static class OperatorActions
     public static bool IsAllowed(OperatorRole role, string action) => action switch
     {
         LodgeApComplaint or ReplayDeadLetter => role == OperatorRole.Supervisor,
-        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter => true,
+        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled => true,
         _ => false,
     };
 

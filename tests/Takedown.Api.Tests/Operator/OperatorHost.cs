@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Takedown.Api.Operator;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Testing;
@@ -104,6 +106,85 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         session.Events.StartStream(caseId, new CaseOpened(caseId, reference, "nl", mode, DateTimeOffset.UtcNow.AddDays(-60)));
         await session.SaveChangesAsync();
         return (caseId, reference);
+    }
+
+    /// <summary>
+    /// A message that failed for good, stored as the messaging engine stores it. Its body carries <paramref name="marker"/>,
+    /// which no page may show.
+    /// </summary>
+    public async Task<Guid> DeadLetterAsync(string messageType, string error, string marker)
+    {
+        var id = Guid.NewGuid();
+        await ExecuteAsync("""
+            INSERT INTO takedown.dead_letters (id, message_type, body, headers, attempts, error, failed_at)
+            VALUES ($1, $2, jsonb_build_object('requestId', $1::text, 'note', $4::text), '{}'::jsonb, 11, $3, now())
+            """, id, messageType, error, marker);
+        return id;
+    }
+
+    /// <summary>
+    /// An erasure request received by the controller <paramref name="sentDaysAgo"/> days ago with a reply that arrived now,
+    /// stored raw in inbound_mail and recorded on the request, as the reply intake does.
+    /// </summary>
+    public async Task<(Guid CaseId, Guid RequestId, Guid ReplyId)> RequestWithReplyAsync(
+        string controller, int sentDaysAgo, string proposedMeaning, string subject, string body)
+    {
+        var (caseId, _) = await OpenCaseAsync(EscalationMode.OperatorReview);
+        var requestId = Guid.NewGuid();
+        var sentAt = DateTimeOffset.UtcNow.AddDays(-sentDaysAgo);
+        await AppendAsync(requestId,
+            new ErasureRequestDrafted(requestId, caseId, controller, "privacy@example.org", "NL", ["naam"], ["https://example.org/p/2"], sentAt),
+            new ErasureRequestApproved(requestId, sentAt),
+            new ErasureRequestSent(requestId, DateOnly.FromDateTime(sentAt.UtcDateTime), sentAt));
+        var replyId = Guid.CreateVersion7();
+        var raw = System.Text.Encoding.UTF8.GetBytes(
+            $"From: Privacy <privacy@example.org>\r\nTo: replies@takedown.example\r\nSubject: {subject}\r\n" +
+            $"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n{body.Replace("=", "=3D", StringComparison.Ordinal)}");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(raw));
+        var now = DateTimeOffset.UtcNow;
+        await ExecuteAsync("""
+            INSERT INTO takedown.inbound_mail (id, request_id, raw, sha256, proposed_meaning, confidence, received_at)
+            VALUES ($1, $2, $3, $4, $5, 0.8, $6)
+            """, replyId, requestId, raw, sha, proposedMeaning, now);
+        await AppendAsync(requestId, new ReplyReceived(requestId, replyId, sha, proposedMeaning, 0.8, now));
+        return (caseId, requestId, replyId);
+    }
+
+    /// <summary>A letter to a controller that the mail server refused for good.</summary>
+    public async Task<Guid> FailedLetterAsync(Guid caseId, Guid requestId)
+    {
+        var letterId = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        await AppendAsync(letterId,
+            new LetterPrepared(letterId, caseId, requestId, "ErasureRequest", "nl", "Privacy", "privacy@example.org", "Verzoek tot verwijdering",
+                "tekst", "<p>tekst</p>", new string('0', 64), true, now.AddMinutes(-5)),
+            new LetterApproved(letterId, "victim", now.AddMinutes(-4)),
+            new LetterSendFailed(letterId, "550", "5.1.1 user unknown", now));
+        return letterId;
+    }
+
+    public async Task<long> CountAsync(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task AppendAsync(Guid streamId, params object[] events)

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Takedown.Domain.Operators;
+using Takedown.EventStore;
+using Takedown.Messaging;
+
+namespace Takedown.Api.Operator;
+
+/// <summary>A dead letter as operators see it: never its body or headers, only what failed and how often.</summary>
+public sealed record DeadLetterRow(Guid Id, string MessageType, int Attempts, string Error, DateTimeOffset FailedAt);
+
+/// <summary>
+/// Messages that failed for good, listed for operators and put back in the queue by a supervisor. The replay is
+/// recorded as <see cref="OperatorActionRecorded"/> (subject: the message id) in the supervisor's own audit stream,
+/// since a message has no stream.
+/// </summary>
+public sealed class DeadLetterReplay(DeadLetters deadLetters, EventStore.EventStore store, TimeProvider time)
+{
+    public const int ListLimit = 200;
+
+    public async Task<IReadOnlyList<DeadLetterRow>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await deadLetters.ListAsync(ListLimit, cancellationToken))
+            .Select(d => new DeadLetterRow(d.Id, d.MessageType, d.Attempts, d.Error, d.FailedAt))];
+
+    /// <summary>
+    /// Puts the dead letter back in the queue; false when there is none with that id (replayed already).
+    /// </summary>
+    /// <exception cref="Domain.DomainRuleViolated">The user's role may not replay messages.</exception>
+    public async Task<bool> ReplayAsync(ClaimsPrincipal user, Guid id, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ReplayDeadLetter);
+        var operatorId = user.OperatorId();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
+        session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(id, operatorId, OperatorActions.ReplayDeadLetter, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        // DeadLetters moves the message in a transaction of its own. The audit event waits, uncommitted, until the
+        // move succeeded: a replay that found nothing records nothing, and only a failed commit right after a
+        // successful move could leave a replay unrecorded.
+        if (!await deadLetters.ReplayAsync(id, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}
+
+/// <summary>
+/// <c>/operator/api/dead-letters</c>: the dead-letter list and replay as JSON for scripts, with the operator cookie
+/// (SameSite=Strict, so another site cannot post with it) and the same role rule as the page.
+/// </summary>
+public static class DeadLetterEndpoints
+{
+    public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/operator/api/dead-letters")
+            .RequireAuthorization(OperatorSetup.OperatorPolicy)
+            .ExcludeFromDescription();
+        group.MapGet("", async (DeadLetterReplay replay, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await replay.ListAsync(cancellationToken)));
+        group.MapPost("{id:guid}/replay", Replay);
+        return app;
+    }
+
+    public static async Task<IResult> Replay(
+        Guid id, HttpContext http, DeadLetterReplay replay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(replay);
+        if (!OperatorActions.IsAllowed(http.User.OperatorRole(), OperatorActions.ReplayDeadLetter))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed",
+                detail: "Only a supervisor may replay a dead letter.");
+        }
+        return await replay.ReplayAsync(http.User, id, http.TraceIdentifier, cancellationToken)
+            ? TypedResults.Accepted((string?)null, new { id, replayed = true })
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: "There is no dead letter with this id; it may have been replayed already.");
+    }
+}

@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using Npgsql;
+using Takedown.Application.Replies;
+using Takedown.Domain;
+using Takedown.Domain.Operators;
+using Takedown.EventStore;
+using Takedown.Letters.Replies;
+
+namespace Takedown.Api.Operator;
+
+/// <summary>A reply waiting for confirmation, without its content (the list shows no personal data).</summary>
+public sealed record ReplyRow(
+    Guid Id, Guid? RequestId, Guid? CaseId, string? CaseReference, string? Counterparty, string ProposedMeaning, double Confidence,
+    DateTimeOffset ReceivedAt, string? ConfirmedMeaning);
+
+/// <summary>One reply with its decoded subject and text: personal data, shown only on the reply's own page.</summary>
+public sealed record ReplyDetail(ReplyRow Reply, string? Subject, string BodyText);
+
+/// <summary>What the operator decided a reply means; Dismiss confirms it as carrying no meaning for the deadline.</summary>
+public enum ReplyDecision
+{
+    Answered,
+    Extension,
+    IdentityCheck,
+    Bounce,
+    Dismiss,
+}
+
+/// <summary>
+/// Replies to confirm: the classifier only proposes; the operator's confirmation drives the request
+/// (<see cref="ReplyConfirmation"/>), with the audit event and the inbound_mail row updated in the same transaction.
+/// </summary>
+public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation confirmation, TimeProvider time)
+{
+    public const int ListLimit = 200;
+
+    /// <summary>Stored in inbound_mail.confirmed_meaning for a dismissed reply (the request's event says Unknown).</summary>
+    public const string Dismissed = "Dismissed";
+
+    private string S => store.Options.Schema;
+
+    /// <summary>Replies not confirmed yet, oldest first.</summary>
+    public async Task<IReadOnlyList<ReplyRow>> UnconfirmedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            {Select("NULL::bytea")} WHERE m.confirmed_meaning IS NULL ORDER BY m.received_at, m.id LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = ListLimit });
+        var rows = new List<ReplyRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadRow(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>The reply with its decoded subject and plain text (null: no such reply).</summary>
+    public async Task<ReplyDetail?> DetailAsync(Guid replyId, CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand($"{Select("m.raw")} WHERE m.id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = replyId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var mail = InboundMailReader.Read(reader.GetFieldValue<byte[]>(9));
+        return new ReplyDetail(ReadRow(reader), mail.Subject, mail.BodyText);
+    }
+
+    /// <summary>
+    /// Confirms what the reply means. A reply matched to a request drives it (an extension, an identity check, an
+    /// answer, a bounce) dated by the reply's arrival; a reply matched to nothing can only be dismissed. Returns false
+    /// when someone confirmed the reply already.
+    /// </summary>
+    /// <exception cref="DomainRuleViolated">The request refuses what the reply would mean (e.g. an extension after the first month).</exception>
+    public async Task<bool> ConfirmAsync(
+        ClaimsPrincipal user, Guid replyId, ReplyDecision decision, ReplyDetails details, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ConfirmReplyMeaning);
+        var operatorId = user.OperatorId();
+        var actor = "operator:" + operatorId;
+        var now = time.GetUtcNow();
+        var meaning = decision switch
+        {
+            ReplyDecision.Answered => ReplyMeaning.Answered,
+            ReplyDecision.Extension => ReplyMeaning.Extension,
+            ReplyDecision.IdentityCheck => ReplyMeaning.IdentityCheck,
+            ReplyDecision.Bounce => ReplyMeaning.Bounce,
+            _ => ReplyMeaning.Unknown,
+        };
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Guid? requestId;
+        // The update comes first and locks the row: of two operators confirming at once, the second finds it confirmed.
+        await using (var update = new NpgsqlCommand($"""
+            UPDATE {S}.inbound_mail SET confirmed_meaning = @meaning, confirmed_at = @now
+            WHERE id = @id AND confirmed_meaning IS NULL RETURNING request_id
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("id", replyId);
+            update.Parameters.AddWithValue("meaning", decision == ReplyDecision.Dismiss ? Dismissed : meaning.ToString());
+            update.Parameters.AddWithValue("now", now);
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return false;
+            }
+            requestId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
+        }
+        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
+        var dismissedOutsideRequest = false;
+        if (requestId is { } request)
+        {
+            try
+            {
+                await confirmation.ConfirmAsync(session, request, replyId, meaning, actor, details, cancellationToken);
+                session.Events.Append(request, new OperatorActionRecorded(request, operatorId, OperatorActions.ConfirmReplyMeaning, now));
+            }
+            catch (DomainRuleViolated) when (decision == ReplyDecision.Dismiss)
+            {
+                // The request never recorded this reply (its stream did not exist when the mail arrived): nothing was
+                // appended to it, and dismissing must still be possible.
+                dismissedOutsideRequest = true;
+            }
+        }
+        else if (decision == ReplyDecision.Dismiss)
+        {
+            dismissedOutsideRequest = true;
+        }
+        else
+        {
+            throw new DomainRuleViolated("This reply belongs to no request: it can only be dismissed.");
+        }
+        if (dismissedOutsideRequest)
+        {
+            session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(replyId, operatorId, OperatorActions.ConfirmReplyMeaning, now));
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private string Select(string raw) => $"""
+        SELECT m.id, m.request_id, r.case_id, c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning, {raw}
+        FROM {S}.inbound_mail m
+        LEFT JOIN {S}.request_overview r ON r.id = m.request_id
+        LEFT JOIN {S}.case_overview c ON c.id = r.case_id
+        """;
+
+    private static ReplyRow ReadRow(NpgsqlDataReader reader)
+    {
+        T? N<T>(int i) => reader.IsDBNull(i) ? default : reader.GetFieldValue<T>(i);
+        return new ReplyRow(reader.GetGuid(0), N<Guid?>(1), N<Guid?>(2), N<string>(3), N<string>(4), reader.GetString(5),
+            reader.GetFloat(6), reader.GetFieldValue<DateTimeOffset>(7), N<string>(8));
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Mvc;
+using Takedown.Api.Operator;
+
+namespace Takedown.Api.Pages.Operator;
+
+/// <summary>Dead letters: everyone sees them, a supervisor replays them.</summary>
+public sealed class DeadLettersModel(DeadLetterReplay replay) : OperatorPageModel
+{
+    public IReadOnlyList<DeadLetterRow> Letters { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Letters = await replay.ListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostReplayAsync(Guid id, CancellationToken cancellationToken)
+    {
+        // The button is only shown to supervisors; a form posted anyway is refused the same way.
+        if (!User.IsSupervisor())
+        {
+            var denied = Partial("_Denied");
+            denied.StatusCode = StatusCodes.Status403Forbidden;
+            return denied;
+        }
+        if (!await replay.ReplayAsync(User, id, HttpContext.TraceIdentifier, cancellationToken))
+        {
+            Error = "There is no dead letter with this id any more; someone may have replayed it already.";
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        Message = $"Message {id} is back in the queue.";
+        return RedirectToPage();
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Mvc;
+using Takedown.Api.Operator;
+using Takedown.Application.Replies;
+using Takedown.Domain;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
+
+namespace Takedown.Api.Pages.Operator;
+
+/// <summary>One reply, its subject and text, and the form that confirms its meaning.</summary>
+public sealed class ReplyModel(ReplyReview replies) : OperatorPageModel
+{
+    public const int MaxText = 4_000;
+
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    public ReplyDetail? Detail { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>The choices the form offers: a reply matched to no request can only be dismissed.</summary>
+    public IReadOnlyList<ReplyDecision> Choices => Detail?.Reply.RequestId is null ? [ReplyDecision.Dismiss] : Enum.GetValues<ReplyDecision>();
+
+    /// <summary>The classifier's proposal as the form's default choice.</summary>
+    public ReplyDecision Proposed =>
+        Enum.TryParse<ReplyDecision>(Detail?.Reply.ProposedMeaning, out var d) && Choices.Contains(d) ? d : ReplyDecision.Dismiss;
+
+    public static string Describe(ReplyDecision decision) => decision switch
+    {
+        ReplyDecision.Answered => "an answer: the controller complied, partly complied or refused",
+        ReplyDecision.Extension => "an extension of two months (counts only if it arrived within the first month, GDPR Art. 12(3))",
+        ReplyDecision.IdentityCheck => "a request to verify identity (stops the clock, GDPR Art. 12(6))",
+        ReplyDecision.Bounce => "a bounce: the controller's address does not work",
+        _ => "nothing for the deadline (an automatic reply, an acknowledgement): dismiss",
+    };
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Detail = await replies.DetailAsync(Id, cancellationToken);
+        return Detail is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(ReplyDecision? decision, ErasureOutcome? outcome, string? text, CancellationToken cancellationToken)
+    {
+        if (decision is null || !Enum.IsDefined(decision.Value))
+        {
+            return await FailAsync("Choose what the reply is.", cancellationToken, StatusCodes.Status400BadRequest);
+        }
+        if (text is { Length: > MaxText })
+        {
+            return await FailAsync($"The text may have at most {MaxText} characters.", cancellationToken, StatusCodes.Status400BadRequest);
+        }
+        if (outcome is { } o && !Enum.IsDefined(o))
+        {
+            return await FailAsync("Choose the outcome of the answer.", cancellationToken, StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            var details = new ReplyDetails(decision == ReplyDecision.Answered ? outcome ?? ErasureOutcome.Complied : null, text?.Trim());
+            if (!await replies.ConfirmAsync(User, Id, decision.Value, details, HttpContext.TraceIdentifier, cancellationToken))
+            {
+                return await replies.DetailAsync(Id, cancellationToken) is null
+                    ? NotFound()
+                    : await FailAsync("Someone confirmed this reply already.", cancellationToken);
+            }
+        }
+        catch (DomainRuleViolated e)
+        {
+            return await FailAsync(e.Message, cancellationToken);
+        }
+        catch (StreamVersionConflictException)
+        {
+            return await FailAsync("The request changed at the same moment. Check the reply and confirm again.", cancellationToken);
+        }
+        TempData[nameof(RepliesModel.Message)] = $"Confirmed as {decision}.";
+        return RedirectToPage("Replies");
+    }
+
+    private async Task<IActionResult> FailAsync(string error, CancellationToken cancellationToken, int status = StatusCodes.Status409Conflict)
+    {
+        Error = error;
+        Response.StatusCode = status;
+        Detail = await replies.DetailAsync(Id, cancellationToken);
+        return Detail is null ? NotFound() : Page();
+    }
+}
