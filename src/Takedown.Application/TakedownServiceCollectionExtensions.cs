@@ -29,9 +29,11 @@ public static class TakedownServiceCollectionExtensions
         {
             options.Schema = configuration["EventStore:Schema"] ?? "takedown";
             options.Types.RegisterAll(DomainEvents.All);
-            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection());
+            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
+                .Projection(new AnswerTimeProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
+        services.AddHostedService<OperationalGauges>();
         return services;
     }
 
