@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<TelemetryHost>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestSpans>();
         if (TelemetryHost.IsEnabled(builder.Configuration))
         {
             var configuration = builder.Configuration;
