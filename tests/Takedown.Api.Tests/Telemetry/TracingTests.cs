@@ -1,7 +1,14 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Takedown.Application;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
 
 namespace Takedown.Api.Tests.Telemetry;
 
@@ -15,31 +22,8 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
     [Fact]
     public async Task Approving_a_letter_gives_one_trace_from_the_api_request_through_the_outbox_to_the_workers_smtp_send()
     {
-        var controllerEmail = $"privacy-{Guid.NewGuid():N}{ControllerDomain}";
-        var partner = fixture.Partner();
-        var caseResponse = await partner.PostAsJsonAsync("/api/v1/cases",
-            new { victimName = VictimName, victimEmail = VictimEmail, language = "nl", escalationMode = "OperatorReview" });
-        caseResponse.EnsureSuccessStatusCode();
-        var caseId = (await caseResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var drafted = await partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
-        {
-            controllerName = "Tracing Zoeker B.V.",
-            controllerEmail,
-            controllerCountry = "NL",
-            personalData = new[] { "woonadres" },
-            urls = new[] { VictimUrl },
-        });
-        drafted.EnsureSuccessStatusCode();
-        var requestId = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var letter = await partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}/letter");
-        var letterId = letter.GetProperty("letterId").GetGuid().ToString();
+        var (_, send) = await ApproveAndSendAsync();
 
-        var approved = await partner.PostAsJsonAsync($"/api/v1/erasure-requests/{requestId}/approve",
-            new { contentSha256 = letter.GetProperty("contentSha256").GetString() });
-        approved.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-
-        var send = await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.Name == "smtp send" && s.Attributes.GetValueOrDefault("takedown.letter.id") == letterId));
-        fixture.Smtp.ReceivedFor(controllerEmail).ShouldHaveSingleItem();
         // The handler's own spans (its appends) end before its handle span does: wait for that one too.
         await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.SpanId == send.ParentSpanId));
         var trace = fixture.Receiver.Spans.Where(s => s.TraceId == send.TraceId).ToList();
@@ -89,8 +73,7 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
     [Fact]
     public async Task Metrics_a_dashboard_needs_are_exported_and_no_export_holds_the_victims_details()
     {
-        // Runs after or beside the tracing test; it needs a letter sent to see the letter counters.
-        await Approving_a_letter_gives_one_trace_from_the_api_request_through_the_outbox_to_the_workers_smtp_send();
+        await ApproveAndSendAsync();
 
         string[] expected =
         [
@@ -108,6 +91,131 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
             var needle = Encoding.UTF8.GetBytes(secret);
             bodies.Where(b => b.Body.AsSpan().IndexOf(needle) >= 0).Select(b => b.Signal).ShouldBeEmpty($"'{secret}' was exported");
         }
+    }
+
+    [Fact]
+    public async Task Gauges_read_open_requests_and_the_outbox_from_the_database()
+    {
+        var (requestId, _) = await ApproveAndSendAsync();
+        await Eventually(async () => await ScalarAsync($"SELECT status FROM takedown.request_overview WHERE id = '{requestId}'") as string == "Sent");
+        var gauges = fixture.Services.GetServices<IHostedService>().OfType<OperationalGauges>().Single();
+
+        var snapshot = await gauges.RefreshAsync(CancellationToken.None);
+
+        var sentOpen = snapshot.OpenRequests.Single(m => Tag(m.Tags, "kind") == "erasure" && Tag(m.Tags, "status") == "Sent").Value;
+        sentOpen.ShouldBe(Convert.ToInt64(await ScalarAsync("SELECT count(*) FROM takedown.request_overview WHERE is_open AND kind = 'erasure' AND status = 'Sent'"), System.Globalization.CultureInfo.InvariantCulture));
+        sentOpen.ShouldBeGreaterThanOrEqualTo(1);
+        // The deadline check and its warnings wait a month ahead; nothing is due for long while the worker runs.
+        var scheduled = snapshot.OutboxDepth.Single(m => Tag(m.Tags, "state") == "scheduled").Value;
+        scheduled.ShouldBe(Convert.ToInt64(await ScalarAsync("SELECT count(*) FROM takedown.messages WHERE scheduled_at > now()"), System.Globalization.CultureInfo.InvariantCulture));
+        scheduled.ShouldBeGreaterThanOrEqualTo(1);
+        snapshot.DeadLetters.ShouldHaveSingleItem().Value.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_controllers_answer_is_recorded_once_in_the_time_to_answer_histogram_by_kind_and_counterparty()
+    {
+        const string controller = "Antwoord Meetbaar B.V.";
+        var recorded = new System.Collections.Concurrent.ConcurrentQueue<(double Days, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Takedown" && instrument.Name == "takedown.time_to_answer")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            if (Tag(tags, "counterparty") == controller && Tag(tags, "kind") == "erasure")
+            {
+                recorded.Enqueue((value, Tag(tags, "outcome")));
+            }
+        });
+        listener.Start();
+        var (requestId, _) = await ApproveAndSendAsync(controller);
+        await Eventually(async () => await ScalarAsync($"SELECT status FROM takedown.request_overview WHERE id = '{requestId}'") as string == "Sent");
+        recorded.ShouldBeEmpty();
+
+        var store = fixture.Services.GetRequiredService<EventStore.EventStore>();
+        var engine = fixture.Services.GetRequiredService<DeadlineEngine>();
+        for (var i = 0; i < 2; i++)
+        {
+            // The second answer is the repeated command: no events, so nothing is recorded twice.
+            var session = store.LightweightSession(new EventMetadata(Actor: "operator:test"));
+            await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+                new RecordErasureAnswer(requestId, ErasureOutcome.Complied, "Verwijderd.", DateTimeOffset.UtcNow), state, engine));
+            await session.SaveChangesAsync();
+        }
+
+        var (days, outcome) = recorded.ShouldHaveSingleItem();
+        outcome.ShouldBe("Complied");
+        days.ShouldBeInRange(0, 1);
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+        return null;
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task Eventually(Func<Task<bool>> probe)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            if (await probe())
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The expected state was not reached within 30 s.");
+    }
+
+    /// <summary>Opens a case, drafts an erasure request, approves its letter; returns when the worker's SMTP send is exported.</summary>
+    private async Task<(Guid RequestId, ExportedSpan Send)> ApproveAndSendAsync(string controllerName = "Tracing Zoeker B.V.")
+    {
+        var controllerEmail = $"privacy-{Guid.NewGuid():N}{ControllerDomain}";
+        var partner = fixture.Partner();
+        var caseResponse = await partner.PostAsJsonAsync("/api/v1/cases",
+            new { victimName = VictimName, victimEmail = VictimEmail, language = "nl", escalationMode = "OperatorReview" });
+        caseResponse.EnsureSuccessStatusCode();
+        var caseId = (await caseResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var drafted = await partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName,
+            controllerEmail,
+            controllerCountry = "NL",
+            personalData = new[] { "woonadres" },
+            urls = new[] { VictimUrl },
+        });
+        drafted.EnsureSuccessStatusCode();
+        var requestId = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var letter = await partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}/letter");
+        var letterId = letter.GetProperty("letterId").GetGuid().ToString();
+
+        var approved = await partner.PostAsJsonAsync($"/api/v1/erasure-requests/{requestId}/approve",
+            new { contentSha256 = letter.GetProperty("contentSha256").GetString() });
+        approved.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var send = await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.Name == "smtp send" && s.Attributes.GetValueOrDefault("takedown.letter.id") == letterId));
+        fixture.Smtp.ReceivedFor(controllerEmail).ShouldHaveSingleItem();
+        return (requestId, send);
     }
 
     private static async Task<T> Eventually<T>(Func<T?> probe, Func<string>? explain = null) where T : class
