@@ -32,12 +32,34 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Local secrets, made once and kept in the git-ignored state folder (never in the repository).
+secret() { [ -s "$state/$1" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$state/$1"; cat "$state/$1"; }
+dev_api_key=$(secret dev-api-key)
+export Letters__ReplySecret=$(secret reply-secret)
+export Letters__ReplyDomain=takedown.localhost
+export Letters__ApComplaintEmail=klachten@ap.localhost
+export Mail__FromAddress=brieven@takedown.localhost
+export Integrations__Partners__local__ApiKeySha256=$(printf '%s' "$dev_api_key" | sha256sum | cut -d' ' -f1)
+export Integrations__Partners__local__Scopes__0=cases:read
+export Integrations__Partners__local__Scopes__1=cases:write
+export Integrations__Partners__local__Scopes__2=webhooks:manage
+export Platforms__Sandbox__Channel=Api
+export Platforms__Sandbox__Auth__Kind=ApiKey
+export Platforms__Sandbox__Categories__0=Doxing Platforms__Sandbox__Categories__1=Stalking Platforms__Sandbox__Categories__2=IntimateImages Platforms__Sandbox__Categories__3=Threats
+export Platforms__Sandbox__Auth__Header=X-Api-Key
+export Platforms__Sandbox__Auth__Key=sandbox-key
+export Platforms__Sandbox__ResponseTarget=2.00:00:00
+
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Takedown="${admin/Database=postgres/Database=takedown}"
 export Mail__PickupDirectory="$root/.local/mail"
 export Takedown__PublicBaseUrl="http://127.0.0.1:$api_port"
 export Platforms__Sandbox__BaseUrl="http://127.0.0.1:$sandbox_port"
-export Sandbox__CallbackUrl="http://127.0.0.1:$api_port/webhooks/sandbox"
+export Sandbox__WebhookUrl="http://127.0.0.1:$api_port/webhooks/sandbox"
+[ -s "$state/sandbox-webhook-secret" ] || echo "whsec_$(head -c 24 /dev/urandom | base64)" > "$state/sandbox-webhook-secret"
+export Sandbox__WebhookSecret=$(cat "$state/sandbox-webhook-secret")
+export Webhooks__Incoming__sandbox__Secrets__0=$Sandbox__WebhookSecret
+export Webhooks__Incoming__sandbox__Platform=Sandbox
 mkdir -p "$Mail__PickupDirectory"
 
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
@@ -55,5 +77,6 @@ echo "  worker health     http://127.0.0.1:$worker_port/health/ready"
 echo "  sandbox platform  http://127.0.0.1:$sandbox_port"
 echo "  PostgreSQL        127.0.0.1:$pgport (data in $state/postgres)"
 echo "  letters (.eml)    $Mail__PickupDirectory"
+echo "  API key (local)   $dev_api_key   (curl -H 'Authorization: Bearer $dev_api_key' http://127.0.0.1:$api_port/api/v1/...)"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -12,7 +12,7 @@ public static class ApiSetup
     public static IServiceCollection AddTakedownApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddExceptionHandler<DomainExceptionHandler>();
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddContract().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Takedown API";
             document.Info.Description =

@@ -15,10 +15,11 @@ internal sealed class LetterSettingsValidation(IHostEnvironment environment) : I
     public ValidateOptionsResult Validate(string? name, LetterSettings options)
     {
         var errors = new List<string>();
-        // Development (ops/run.sh) may run without one; everywhere else a weak secret lets anyone forge reply addresses.
-        if (!environment.IsDevelopment() && (options.ReplySecret?.Length ?? 0) < MinimumSecretLength)
+        // In production a weak secret lets anyone forge the reply address of another victim's request; development and
+        // test hosts may run without one.
+        if (environment.IsProduction() && (options.ReplySecret?.Length ?? 0) < MinimumSecretLength)
         {
-            errors.Add($"Letters:ReplySecret must be at least {MinimumSecretLength} characters (set Letters__ReplySecret from a secret store).");
+            errors.Add($"Letters:ReplySecret must be at least {MinimumSecretLength} characters in production (set Letters__ReplySecret from a secret store).");
         }
         if (string.IsNullOrWhiteSpace(options.ReplyDomain))
         {

@@ -36,6 +36,8 @@ public static class MessagingSetup
         services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LetterSettings>, LetterSettingsValidation>());
         services.TryAddSingleton<LetterWorkflow>();
+        services.TryAddSingleton<Replies.ReplyIntake>();
+        services.TryAddSingleton<Replies.ReplyConfirmation>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }
