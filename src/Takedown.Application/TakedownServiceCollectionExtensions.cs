@@ -32,10 +32,12 @@ public static class TakedownServiceCollectionExtensions
         {
             options.Schema = configuration["EventStore:Schema"] ?? "takedown";
             options.Types.RegisterAll(DomainEvents.All);
-            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection());
+            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
+                .Projection(new AnswerTimeProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownWebhooks(configuration);
+        services.AddHostedService<OperationalGauges>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -47,6 +48,14 @@ public sealed class EventSession : IAsyncDisposable
         if (_pending.Count == 0 && _participants.Count == 0)
         {
             return;
+        }
+        using var activity = Telemetry.Source.StartActivity("append events");
+        if (activity is not null)
+        {
+            // Stable event names and counts only: event data holds victims' personal data.
+            activity.SetTag("takedown.events.count", _pending.Sum(p => p.Events.Count));
+            activity.SetTag("takedown.events.streams", _pending.Select(p => p.StreamId).Distinct().Count());
+            activity.SetTag("takedown.events.types", string.Join(',', _pending.SelectMany(p => p.Events).Select(e => _store.Options.Types.NameOf(e.GetType())).Distinct()));
         }
         var ownsTransaction = _connection is null;
         var inline = _store.Options.Projections.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).ToList();
@@ -328,4 +337,10 @@ public sealed class EventStream<T>
         _operations.Append(Id, StartingVersion + _appended.Count, [.. list]);
         _appended.AddRange(list);
     }
+}
+
+/// <summary>The event store's spans, published under the application's source name.</summary>
+internal static class Telemetry
+{
+    public static readonly ActivitySource Source = new("Takedown");
 }

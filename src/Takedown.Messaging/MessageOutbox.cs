@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -45,13 +44,14 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
         {
             headers[MessageHeaders.CausationId] = causation.ToString();
         }
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+        var type = _runtime.Handlers.NameOf(message.GetType());
+        if (MessagingTelemetry.PublishTraceParent(type, id, at, _runtime.Time.GetUtcNow()) is { } traceParent)
         {
-            headers[MessageHeaders.TraceParent] = activity.Id!;
+            headers[MessageHeaders.TraceParent] = traceParent;
         }
         _pending.Add(new PendingMessage(
             id,
-            _runtime.Handlers.NameOf(message.GetType()),
+            type,
             _runtime.Serialize(message),
             JsonSerializer.Serialize(headers),
             at.ToUniversalTime()));

@@ -238,6 +238,7 @@ public sealed class MessageWorker : BackgroundService
             $"handle {message.Type}", ActivityKind.Consumer, message.Headers.GetValueOrDefault(MessageHeaders.TraceParent));
         activity?.SetTag("messaging.message.id", message.Id);
         activity?.SetTag("messaging.message.type", message.Type);
+        activity?.SetTag("messaging.delivery.attempt", message.Attempts);
         try
         {
             var transaction = await connection.BeginTransactionAsync(stoppingToken).ConfigureAwait(false);
@@ -260,6 +261,7 @@ public sealed class MessageWorker : BackgroundService
                 }
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
+            MessagingTelemetry.Handled.Add(1, MessagingTelemetry.TypeTag(message.Type));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -267,6 +269,7 @@ public sealed class MessageWorker : BackgroundService
         }
         catch (PermanentFailureException e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             await DeadLetterAsync(message, owner, Describe(e), e.GetType().Name).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A handler may throw anything; every failure must be counted, retried or dead-lettered.
@@ -310,6 +313,7 @@ public sealed class MessageWorker : BackgroundService
         command.Parameters.AddWithValue("next", retryAt);
         command.Parameters.AddWithValue("error", Describe(error));
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        MessagingTelemetry.Retried.Add(1, MessagingTelemetry.TypeTag(message.Type));
         MessagingLog.WillRetry(_logger, message.Id, message.Type, message.Attempts, retryAt, error.GetType().Name);
     }
 
@@ -321,6 +325,7 @@ public sealed class MessageWorker : BackgroundService
         command.Parameters.AddWithValue("error", error);
         command.Parameters.AddWithValue("now", _runtime.Time.GetUtcNow());
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        MessagingTelemetry.DeadLettered.Add(1, MessagingTelemetry.TypeTag(message.Type), new KeyValuePair<string, object?>("error_type", errorType));
         MessagingLog.DeadLettered(_logger, message.Id, message.Type, message.Attempts, errorType);
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Takedown.ServiceDefaults;
 
 namespace Takedown.Sandbox;
 
@@ -21,14 +22,14 @@ public static partial class SandboxApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
         builder.Services.Configure<SandboxOptions>(builder.Configuration.GetSection("Sandbox"));
         builder.Services.AddSingleton<SandboxState>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
         var app = builder.Build();
 
-        app.MapGet("/health/live", () => Results.Ok("live"));
-        app.MapGet("/health/ready", () => Results.Ok("ready"));
+        app.MapDefaultEndpoints();
         MapReportApi(app);
         MapToken(app);
         MapControl(app);

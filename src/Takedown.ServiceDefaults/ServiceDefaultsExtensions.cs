@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
 
 namespace Takedown.ServiceDefaults;
 
@@ -23,13 +24,25 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<TelemetryHost>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestSpans>();
         if (TelemetryHost.IsEnabled(builder.Configuration))
         {
+            var configuration = builder.Configuration;
+            var serviceName = TelemetryHost.ServiceName(configuration, builder.Environment);
             builder.Logging.AddOpenTelemetry(o =>
             {
+                // Scopes carry request paths and arbitrary state; the message templates are written to hold ids only.
                 o.IncludeScopes = false;
                 o.IncludeFormattedMessage = true;
-                o.AddOtlpExporter();
+                o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
+                o.AddOtlpExporter((exporter, processor) =>
+                {
+                    TelemetryHost.ConfigureExporter(exporter, configuration, "logs");
+                    if (TelemetryHost.Milliseconds(configuration, "OTEL_BLRP_SCHEDULE_DELAY") is { } delay)
+                    {
+                        processor.BatchExportProcessorOptions.ScheduledDelayMilliseconds = delay;
+                    }
+                });
             });
         }
         return builder;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PdfSharp;
 using Takedown.Application.Letters;
@@ -32,7 +33,8 @@ public static class MessagingSetup
                 o.PollingInterval = polling;
             }
         });
-        services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters"));
+        services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LetterSettings>, LetterSettingsValidation>());
         services.TryAddSingleton<LetterWorkflow>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
@@ -44,11 +46,19 @@ public static class MessagingSetup
     public static IServiceCollection AddTakedownWorker(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var mail = configuration.GetSection("Mail");
+        if (string.IsNullOrWhiteSpace(mail["PickupDirectory"]) && string.IsNullOrWhiteSpace(mail["Host"]))
+        {
+            throw new InvalidOperationException(
+                "Mail:Host is not set. Letters need an SMTP relay (Mail__Host, Mail__Port, Mail__UserName, Mail__Password) or, for development, Mail__PickupDirectory.");
+        }
+        // In-flight messages are given back (released) when the host stops; the host must wait long enough for that
+        // and for the telemetry flush. Orchestrators must allow at least as much (compose: stop_grace_period).
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = configuration.GetValue("Worker:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.AddMessageWorker();
         services.AddPlatformClients(configuration);
         services.TryAddSingleton(sp =>
         {
-            var mail = configuration.GetSection("Mail");
             var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;
             return new SmtpLetterSender(new SmtpLetterOptions
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
@@ -25,6 +26,11 @@ public sealed class SmtpLetterSender(SmtpLetterOptions options, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(letter);
         var messageId = MessageIdFor(letter.LetterId);
+        // The relay, the letter id and the outcome; never the recipient, the subject or the text.
+        using var activity = Telemetry.Source.StartActivity("smtp send", ActivityKind.Client);
+        activity?.SetTag("takedown.letter.id", letter.LetterId);
+        activity?.SetTag("server.address", options.PickupDirectory is null ? options.Host : "pickup-directory");
+        activity?.SetTag("takedown.letter.has_pdf", letter.Pdf is not null);
         using var message = BuildMessage(letter, messageId);
         using var client = CreateClient();
         try
@@ -33,10 +39,14 @@ public sealed class SmtpLetterSender(SmtpLetterOptions options, TimeProvider tim
         }
         catch (SmtpException e)
         {
-            throw Classify(e);
+            var failure = Classify(e);
+            activity?.SetStatus(ActivityStatusCode.Error, failure.IsTransient ? "transient" : "permanent");
+            activity?.SetTag("smtp.status_code", failure.StatusCode);
+            throw failure;
         }
         catch (IOException e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "transient");
             throw new LetterSendFailedException(true, null, e.Message, e);
         }
         var reply = options.PickupDirectory is null ? "250 accepted" : "written to pickup directory";
@@ -120,4 +130,10 @@ public sealed class SmtpLetterSender(SmtpLetterOptions options, TimeProvider tim
     }
 
     private static string Crlf(string text) => text.Replace("\n", "\r\n", StringComparison.Ordinal);
+}
+
+/// <summary>The letters library's spans, published under the application's source name.</summary>
+internal static class Telemetry
+{
+    public static readonly ActivitySource Source = new("Takedown");
 }
