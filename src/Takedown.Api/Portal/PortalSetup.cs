@@ -86,7 +86,6 @@ public static class PortalSetup
         {
             options.Cookie.Name = "td_af";
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.FormFieldName = "__af";
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(Scheme)

@@ -70,7 +70,7 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         await BrowserFixture.ScreenshotAsync(page, "operator-escalation-review");
 
         // A hand-made form post with a valid anti-forgery token is refused all the same.
-        var token = await page.GetAttributeAsync("input[name=__RequestVerificationToken]", "value");
+        var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
         var lodge = await page.APIRequest.PostAsync($"/operator/escalations/{complaintId}?handler=Lodge", new APIRequestContextOptions
         {
             Form = FormWith(page, ("apReference", "AP-2026-1"), ("__RequestVerificationToken", token!)),

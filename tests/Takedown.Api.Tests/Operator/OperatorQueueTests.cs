@@ -49,7 +49,7 @@ public sealed class OperatorQueueTests(OperatorHost host, BrowserFixture browser
         await page.GotoAsync("/operator/dead-letters");
         (await page.Locator($"tr[data-dead-letter='{id}']").CountAsync()).ShouldBe(1);
         (await page.Locator("[data-testid=replay]").CountAsync()).ShouldBe(0);
-        var token = await page.GetAttributeAsync("input[name=__RequestVerificationToken]", "value");
+        var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
         var form = page.APIRequest.CreateFormData();
         form.Set("__RequestVerificationToken", token!);
         var pagePost = await page.APIRequest.PostAsync($"/operator/dead-letters?handler=Replay&id={id}",

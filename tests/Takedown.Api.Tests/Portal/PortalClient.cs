@@ -23,7 +23,7 @@ public sealed partial class PortalClient(PortalFactory factory)
     public async Task<HttpResponseMessage> PostFormAsync(string pagePath, IEnumerable<KeyValuePair<string, string>> fields, string? action = null)
     {
         var html = await GetHtmlAsync(pagePath);
-        return await Http.PostAsync(action ?? pagePath, new FormUrlEncodedContent([.. fields, new("__af", Token(html))]));
+        return await Http.PostAsync(action ?? pagePath, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", Token(html))]));
     }
 
     /// <summary>Asks for a link, reads it from the SMTP server and uses it; returns the victim's e-mail.</summary>
@@ -54,6 +54,6 @@ public sealed partial class PortalClient(PortalFactory factory)
     public static string Query(Uri uri, string name) =>
         uri.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).Single(p => p[0] == name)[1];
 
-    [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiForgery();
 }
