@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Takedown.Application.Privacy;
 using Takedown.Application.ReadModels;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
@@ -29,9 +30,11 @@ public static class TakedownServiceCollectionExtensions
         {
             options.Schema = configuration["EventStore:Schema"] ?? "takedown";
             options.Types.RegisterAll(DomainEvents.All);
+            options.ProtectPersonalData(configuration);
             options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
+        services.AddTakedownPrivacy(configuration);
         return services;
     }
 

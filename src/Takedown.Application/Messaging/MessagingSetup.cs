@@ -44,6 +44,7 @@ public static class MessagingSetup
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddMessageWorker();
         services.AddPlatformClients(configuration);
+        services.AddHostedService<Privacy.RetentionSweep>();
         services.TryAddSingleton(sp =>
         {
             var mail = configuration.GetSection("Mail");
