@@ -3,6 +3,7 @@ using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Api.PlatformReports;
+using Takedown.Api.Privacy;
 using Takedown.Application;
 using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
@@ -41,6 +42,7 @@ var api = app.MapApi();
 api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
+api.MapPrivacy();
 app.MapRazorPages();
 app.Run();
 

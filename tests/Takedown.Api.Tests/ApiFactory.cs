@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests;
@@ -14,7 +15,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string OtherPartnerKey = "other-partner-key-0123456789";
     public const string ReadOnlyKey = "read-only-key-0123456789";
 
+    private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Every log entry of the host, to look for personal data in.</summary>
+    public Security.CapturedLogs Logs { get; } = new();
 
     /// <summary>The real SMTP server the in-process worker sends letters to.</summary>
     public SmtpTestServer Smtp { get; } = new();
@@ -43,6 +49,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.UseSetting("Privacy:MasterKey", _masterKey);
         builder.UseSetting("ConnectionStrings:Takedown", ConnectionString);
         builder.UseSetting("Worker:RunInProcess", "true");
         builder.UseSetting("Mail:Host", Smtp.Host);
