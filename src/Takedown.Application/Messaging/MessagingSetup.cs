@@ -31,9 +31,15 @@ public static class MessagingSetup
             {
                 o.PollingInterval = polling;
             }
+            if (configuration.GetValue<TimeSpan?>("Messaging:LeaseDuration") is { } lease)
+            {
+                o.LeaseDuration = lease;
+            }
         });
         services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters"));
         services.TryAddSingleton<LetterWorkflow>();
+        services.TryAddSingleton<LetterDeliveries>();
+        services.AddHostedService<LetterDeliveries.Migration>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }

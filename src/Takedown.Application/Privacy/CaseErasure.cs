@@ -48,6 +48,7 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
             DELETE FROM {schema}.request_overview WHERE case_id = @case;
             DELETE FROM {schema}.letter_overview WHERE case_id = @case;
             DELETE FROM {schema}.documents WHERE id IN (SELECT id FROM erased_streams);
+            DELETE FROM {schema}.letter_deliveries WHERE letter_id IN (SELECT id FROM erased_streams);
             DELETE FROM {schema}.messages m
                 WHERE EXISTS (SELECT 1 FROM jsonb_each_text(m.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
             DELETE FROM {schema}.dead_letters d
