@@ -32,15 +32,47 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Local secrets, made once and kept in the git-ignored state folder (never in the repository).
+secret() { [ -s "$state/$1" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$state/$1"; cat "$state/$1"; }
+dev_api_key=$(secret dev-api-key)
+export Letters__ReplySecret=$(secret reply-secret)
+export Letters__ReplyDomain=takedown.localhost
+export Letters__ApComplaintEmail=klachten@ap.localhost
+export Mail__FromAddress=brieven@takedown.localhost
+export Integrations__Partners__local__ApiKeySha256=$(printf '%s' "$dev_api_key" | sha256sum | cut -d' ' -f1)
+export Integrations__Partners__local__Scopes__0=cases:read
+export Integrations__Partners__local__Scopes__1=cases:write
+export Integrations__Partners__local__Scopes__2=webhooks:manage
+export Platforms__Sandbox__Channel=Api
+export Platforms__Sandbox__Auth__Kind=ApiKey
+export Platforms__Sandbox__Categories__0=Doxing Platforms__Sandbox__Categories__1=Stalking Platforms__Sandbox__Categories__2=IntimateImages Platforms__Sandbox__Categories__3=Threats
+export Platforms__Sandbox__Auth__Header=X-Api-Key
+export Platforms__Sandbox__Auth__Key=sandbox-key
+export Platforms__Sandbox__ResponseTarget=2.00:00:00
+
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Takedown="${admin/Database=postgres/Database=takedown}"
 export Mail__PickupDirectory="$root/.local/mail"
 export Takedown__PublicBaseUrl="http://127.0.0.1:$api_port"
 export Platforms__Sandbox__BaseUrl="http://127.0.0.1:$sandbox_port"
-export Sandbox__CallbackUrl="http://127.0.0.1:$api_port/webhooks/sandbox"
+export Sandbox__WebhookUrl="http://127.0.0.1:$api_port/webhooks/sandbox"
+[ -s "$state/sandbox-webhook-secret" ] || echo "whsec_$(head -c 24 /dev/urandom | base64)" > "$state/sandbox-webhook-secret"
+export Sandbox__WebhookSecret=$(cat "$state/sandbox-webhook-secret")
+export Webhooks__Incoming__sandbox__Secrets__0=$Sandbox__WebhookSecret
+export Webhooks__Incoming__sandbox__Platform=Sandbox
 mkdir -p "$Mail__PickupDirectory"
 
+export Portal__EmailKey=$(secret portal-email-key)
+export Portal__PublicBaseUrl="http://127.0.0.1:$api_port"
+
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+# A local supervisor account for the operator dashboard, its password made once and printed below.
+operator_password=$(secret operator-password)
+[ -s "$state/operator-hash" ] || printf '%s\n' "$operator_password" \
+  | dotnet src/Takedown.Api/bin/Release/net10.0/Takedown.Api.dll hash-password 2>/dev/null > "$state/operator-hash"
+export Operators__Accounts__local__PasswordHash=$(cat "$state/operator-hash")
+export Operators__Accounts__local__Role=Supervisor
 run() { local name=$1 port=$2; shift 2
   dotnet "src/$name/bin/Release/net10.0/$name.dll" --urls "http://127.0.0.1:$port" "$@" &
   pids+=($!); }
@@ -55,5 +87,8 @@ echo "  worker health     http://127.0.0.1:$worker_port/health/ready"
 echo "  sandbox platform  http://127.0.0.1:$sandbox_port"
 echo "  PostgreSQL        127.0.0.1:$pgport (data in $state/postgres)"
 echo "  letters (.eml)    $Mail__PickupDirectory"
+echo "  portal            http://127.0.0.1:$api_port/            (sign-in links arrive in the letters folder)"
+echo "  operators         http://127.0.0.1:$api_port/operator    (user: local, password: $operator_password)"
+echo "  API key (local)   $dev_api_key   (curl -H 'Authorization: Bearer $dev_api_key' http://127.0.0.1:$api_port/api/v1/...)"
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}"

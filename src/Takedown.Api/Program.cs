@@ -2,13 +2,16 @@ using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Api.Operator;
 using Takedown.Api.PlatformReports;
 using Takedown.Api.Privacy;
+using Takedown.Api.Replies;
 using Takedown.Application;
 using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOperatorArea(builder.Configuration, args);
 builder.AddServiceDefaults();
 var runWorker = builder.Configuration.GetValue<bool>("Worker:RunInProcess");
 builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: runWorker);
@@ -22,6 +25,7 @@ builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
 
 builder.Services.AddRazorPages();
+builder.Services.AddPortal(builder.Configuration);
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -43,7 +47,9 @@ api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
 api.MapPrivacy();
+app.MapInboundMail();
 app.MapRazorPages();
+app.MapPortal();
 app.Run();
 
 /// <summary>The API host; public for the functional tests.</summary>

@@ -6,6 +6,7 @@ using Takedown.Application.Privacy;
 using Takedown.Application.ReadModels;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 
 namespace Takedown.Application;
@@ -23,8 +24,9 @@ public static class TakedownServiceCollectionExtensions
             throw new InvalidOperationException(
                 "ConnectionStrings:Takedown is not set. Set it (e.g. ConnectionStrings__Takedown=Host=...;Database=takedown;...) or use ops/run.sh.");
         }
-        var engine = new DeadlineEngine(HolidayCalendars.Default(
-            configuration.GetSection("Deadlines:NetherlandsEquatedDays").Get<EquatedDay[]>()));
+        var engine = new DeadlineEngine(
+            HolidayCalendars.Default(configuration.GetSection("Deadlines:NetherlandsEquatedDays").Get<EquatedDay[]>()),
+            ResponseTargetsFrom(configuration.GetSection("Platforms")));
         services.AddSingleton(engine);
         services.AddEventStore(connectionString, options =>
         {
@@ -36,6 +38,25 @@ public static class TakedownServiceCollectionExtensions
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownPrivacy(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// A platform's configured response target applies to every category, but never loosens a category's own target
+    /// (48 hours for intimate images stays 48 hours on a platform promising 72).
+    /// </summary>
+    private static ResponseTargets ResponseTargetsFrom(IConfigurationSection platforms)
+    {
+        var byPlatform = new Dictionary<string, IReadOnlyDictionary<ReportCategory, TimeSpan>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var platform in platforms.GetChildren())
+        {
+            if (platform.GetValue<TimeSpan?>("ResponseTarget") is { } target && target > TimeSpan.Zero)
+            {
+                byPlatform[platform.Key] = Enum.GetValues<ReportCategory>().ToDictionary(
+                    c => c, c => TimeSpan.FromTicks(Math.Min(target.Ticks, ResponseTargets.Default.For(platform.Key, c).Ticks)));
+            }
+        }
+        return new ResponseTargets(
+            Enum.GetValues<ReportCategory>().ToDictionary(c => c, c => ResponseTargets.Default.For("", c)), byPlatform);
     }
 
     private sealed class ReadModelMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService

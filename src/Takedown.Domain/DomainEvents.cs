@@ -1,7 +1,9 @@
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.EvidenceDiaries;
 using Takedown.Domain.Letters;
+using Takedown.Domain.Operators;
 using Takedown.Domain.PlatformReports;
 
 namespace Takedown.Domain;
@@ -32,6 +34,9 @@ public static class DomainEvents
         ["erasure-request-escalated"] = typeof(ErasureRequestEscalated),
         ["erasure-request-withdrawn"] = typeof(ErasureRequestWithdrawn),
         ["erasure-request-closed"] = typeof(ErasureRequestClosed),
+        ["reply-received"] = typeof(ReplyReceived),
+        ["reply-meaning-confirmed"] = typeof(ReplyMeaningConfirmed),
+        ["controller-address-bounced"] = typeof(ControllerAddressBounced),
 
         ["platform-report-drafted"] = typeof(PlatformReportDrafted),
         ["platform-report-filed"] = typeof(PlatformReportFiled),
@@ -53,6 +58,9 @@ public static class DomainEvents
         ["letter-approved"] = typeof(LetterApproved),
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
+
+        ["operator-action-recorded"] = typeof(OperatorActionRecorded),
+        ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),
     };
 
     public static string NameOf(Type eventType) =>

@@ -9,11 +9,12 @@ using Takedown.Testing;
 namespace Takedown.Api.Tests;
 
 /// <summary>The API host in-process on a database of its own, with two integration partners.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PartnerKey = "test-partner-key-0123456789";
     public const string OtherPartnerKey = "other-partner-key-0123456789";
     public const string ReadOnlyKey = "read-only-key-0123456789";
+    public const string InboundSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -60,6 +61,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Letters:ReplyDomain", "takedown.example");
         builder.UseSetting("Letters:ReplySecret", "test-reply-secret-0123456789abcdef");
         builder.UseSetting("Letters:ApComplaintEmail", "klachten@ap.example");
+        builder.UseSetting("Mail:Inbound:Secrets:0", InboundSecret);
         builder.UseSetting("Integrations:Partners:test:ApiKeySha256", Sha(PartnerKey));
         builder.UseSetting("Integrations:Partners:test:Scopes:0", "cases:read");
         builder.UseSetting("Integrations:Partners:test:Scopes:1", "cases:write");

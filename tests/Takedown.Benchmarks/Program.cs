@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using Takedown.Benchmarks.Dashboard;
 using Takedown.Benchmarks.EventStore;
+using Takedown.Benchmarks.Messaging;
 using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|messaging|all]
 var which = args.FirstOrDefault() ?? "all";
 var connectionString = Environment.GetEnvironmentVariable("TAKEDOWN_BENCH_POSTGRES");
 string? clusterDir = null;
@@ -22,6 +24,18 @@ try
         var db = await CreateDatabase(connectionString, "bench_eventstore");
         Console.WriteLine("## Event store");
         Console.WriteLine(await EventStoreBenchmark.RunAsync(db));
+    }
+    if (which is "messaging" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_messaging");
+        Console.WriteLine("## Messaging");
+        Console.WriteLine(await MessagingBenchmark.RunAsync(db));
+    }
+    if (which is "dashboard" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_dashboard");
+        Console.WriteLine("## Dashboard");
+        Console.WriteLine(await DashboardBenchmark.RunAsync(db));
     }
 }
 finally

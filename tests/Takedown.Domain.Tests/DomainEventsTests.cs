@@ -6,7 +6,7 @@ namespace Takedown.Domain.Tests;
 public partial class DomainEventsTests
 {
     private static readonly string[] AggregateNamespaces =
-        ["Takedown.Domain.Cases", "Takedown.Domain.ErasureRequests", "Takedown.Domain.PlatformReports", "Takedown.Domain.ApComplaints", "Takedown.Domain.Letters"];
+        ["Takedown.Domain.Cases", "Takedown.Domain.ErasureRequests", "Takedown.Domain.PlatformReports", "Takedown.Domain.ApComplaints", "Takedown.Domain.Letters", "Takedown.Domain.Operators", "Takedown.Domain.EvidenceDiaries"];
 
     // An event is a sealed record in an aggregate folder that carries a non-nullable "...At" timestamp and no "Now".
     private static IEnumerable<Type> EventRecordsInAssembly() =>

@@ -32,6 +32,19 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, EventStoreOptions op
     public async Task<bool> CanSeeRequestAsync(ClaimsPrincipal user, Guid requestId, CancellationToken cancellationToken) =>
         await CaseOfRequestAsync(requestId, cancellationToken) is { } caseId && await CanSeeAsync(user, caseId, cancellationToken);
 
+    /// <summary>Whether the principal may add a request to the case: theirs, and still open (a closed case refuses with a reason).</summary>
+    public async Task<bool> CanAddRequestAsync(ClaimsPrincipal user, Guid caseId, EventStore.EventStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!await CanSeeAsync(user, caseId, cancellationToken))
+        {
+            return false;
+        }
+        var (state, _) = await store.AggregateStreamAsync(caseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve, cancellationToken: cancellationToken);
+        state.EnsureAcceptsNewRequests();
+        return true;
+    }
+
     public static IResult NotFound() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "There is no such case or request for you.");
 }

@@ -42,7 +42,7 @@ public static class DraftErasureRequestEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
-        if (!await access.CanSeeAsync(http.User, caseId, cancellationToken))
+        if (!await access.CanAddRequestAsync(http.User, caseId, store, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
@@ -55,8 +55,6 @@ public static class DraftErasureRequestEndpoint
             .WebUrls(request.Urls, "urls")
             .ThrowIfAny();
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
-        @case.EnsureAcceptsNewRequests();
         // The request and its letter are written in one transaction: the letter is composed from the request as
         // stored, so the draft is written first, inside the same transaction, and nothing is kept if either fails.
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);

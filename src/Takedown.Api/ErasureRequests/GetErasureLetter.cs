@@ -3,6 +3,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
+using Takedown.Domain.Letters;
 using Takedown.EventStore;
 
 namespace Takedown.Api.ErasureRequests;
@@ -32,23 +33,21 @@ public static class GetErasureLetterEndpoint
 
     public static async Task<IResult> Get(
         Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(access);
-        ArgumentNullException.ThrowIfNull(letters);
-        ArgumentNullException.ThrowIfNull(options);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken)
-            || await CurrentLetterAsync(dataSource, options.Schema, id, cancellationToken) is not { } current
-            || await letters.LoadAsync(current.Id, cancellationToken) is not { } letter)
-        {
-            return CaseAccess.NotFound();
-        }
-        return TypedResults.Ok(new LetterView(
-            letter.LetterId, current.Status, letter.Language, letter.Subject, letter.PlainText, letter.Html, letter.ContentSha256, letter.PreparedAt));
-    }
+        CancellationToken cancellationToken) =>
+        await LoadAsync(id, http, access, letters, dataSource, options, cancellationToken) is var (letter, status)
+            ? TypedResults.Ok(new LetterView(
+                letter.LetterId, status, letter.Language, letter.Subject, letter.PlainText, letter.Html, letter.ContentSha256, letter.PreparedAt))
+            : CaseAccess.NotFound();
 
     public static async Task<IResult> GetPdf(
+        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
+        CancellationToken cancellationToken) =>
+        await LoadAsync(id, http, access, letters, dataSource, options, cancellationToken) is var (letter, _)
+            ? TypedResults.File(LetterWorkflow.RenderPdf(letter), "application/pdf", "erasure-request.pdf")
+            : CaseAccess.NotFound();
+
+    /// <summary>The request's current letter, if the caller may see the request.</summary>
+    private static async Task<(LetterPrepared Letter, string Status)?> LoadAsync(
         Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
         CancellationToken cancellationToken)
     {
@@ -56,13 +55,11 @@ public static class GetErasureLetterEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(letters);
         ArgumentNullException.ThrowIfNull(options);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken)
-            || await CurrentLetterAsync(dataSource, options.Schema, id, cancellationToken) is not { } current
-            || await letters.LoadAsync(current.Id, cancellationToken) is not { } letter)
-        {
-            return CaseAccess.NotFound();
-        }
-        return TypedResults.File(LetterWorkflow.RenderPdf(letter), "application/pdf", "erasure-request.pdf");
+        return await access.CanSeeRequestAsync(http.User, id, cancellationToken)
+            && await CurrentLetterAsync(dataSource, options.Schema, id, cancellationToken) is { } current
+            && await letters.LoadAsync(current.Id, cancellationToken) is { } letter
+            ? (letter, current.Status)
+            : null;
     }
 
     public static async Task<Guid?> CurrentLetterIdAsync(NpgsqlDataSource dataSource, string schema, Guid requestId, CancellationToken cancellationToken) =>

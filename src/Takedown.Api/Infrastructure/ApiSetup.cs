@@ -20,7 +20,7 @@ public static class ApiSetup
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
         });
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddContract().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Takedown API";
             document.Info.Description =

@@ -44,7 +44,7 @@ public static class DraftPlatformReportEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
-        if (!await access.CanSeeAsync(http.User, caseId, cancellationToken))
+        if (!await access.CanAddRequestAsync(http.User, caseId, store, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
@@ -59,8 +59,6 @@ public static class DraftPlatformReportEndpoint
             .Require(request.GoodFaithStatement == true, "goodFaithStatement",
                 "The notifier must confirm that the notice is accurate and complete (DSA Art. 16(2)(d)).")
             .ThrowIfAny();
-        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
-        @case.EnsureAcceptsNewRequests();
         var id = Guid.CreateVersion7(time.GetUtcNow());
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Enlist(outbox);

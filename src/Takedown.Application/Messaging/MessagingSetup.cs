@@ -40,6 +40,8 @@ public static class MessagingSetup
         services.TryAddSingleton<LetterWorkflow>();
         services.TryAddSingleton<LetterDeliveries>();
         services.AddHostedService<LetterDeliveries.Migration>();
+        services.TryAddSingleton<Replies.ReplyIntake>();
+        services.TryAddSingleton<Replies.ReplyConfirmation>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }

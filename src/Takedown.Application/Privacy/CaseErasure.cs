@@ -46,9 +46,21 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
                 SELECT id FROM {schema}.streams WHERE subject_id = @case OR id = @case;
             DELETE FROM {schema}.case_overview WHERE id = @case;
             DELETE FROM {schema}.request_overview WHERE case_id = @case;
-            DELETE FROM {schema}.letter_overview WHERE case_id = @case;
             DELETE FROM {schema}.documents WHERE id IN (SELECT id FROM erased_streams);
-            DELETE FROM {schema}.letter_deliveries WHERE letter_id IN (SELECT id FROM erased_streams);
+            -- Every other table that keeps rows by case, request or letter (read models, raw replies, delivery
+            -- receipts, a portal's attachments, tables added later): found by its column, so none is forgotten.
+            DO $$
+            DECLARE t record;
+            BEGIN
+                FOR t IN
+                    SELECT c.table_name, c.column_name
+                    FROM information_schema.columns c JOIN information_schema.tables tb USING (table_schema, table_name)
+                    WHERE c.table_schema = '{schema}' AND tb.table_type = 'BASE TABLE' AND c.data_type = 'uuid'
+                      AND c.column_name IN ('case_id', 'request_id', 'letter_id', 'report_id', 'complaint_id', 'diary_id')
+                LOOP
+                    EXECUTE format('DELETE FROM %I.%I WHERE %I IN (SELECT id FROM erased_streams)', '{schema}', t.table_name, t.column_name);
+                END LOOP;
+            END $$;
             DELETE FROM {schema}.messages m
                 WHERE EXISTS (SELECT 1 FROM jsonb_each_text(m.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
             DELETE FROM {schema}.dead_letters d

@@ -69,5 +69,20 @@ internal static class ReadModelSchema
         CREATE INDEX letter_overview_case ON {schema}.letter_overview (case_id);
         CREATE INDEX letter_overview_failed ON {schema}.letter_overview (updated_at) WHERE status = 'Failed';
         """,
+        """
+        -- Raw replies, kept as received (evidence); the request's stream refers to them by id and SHA-256.
+        CREATE TABLE {schema}.inbound_mail (
+            id uuid PRIMARY KEY,
+            request_id uuid,
+            raw bytea NOT NULL,
+            sha256 text NOT NULL,
+            proposed_meaning text NOT NULL,
+            confidence real NOT NULL,
+            received_at timestamptz NOT NULL,
+            confirmed_meaning text,
+            confirmed_at timestamptz);
+        CREATE INDEX inbound_mail_request ON {schema}.inbound_mail (request_id);
+        CREATE INDEX inbound_mail_unconfirmed ON {schema}.inbound_mail (received_at) WHERE confirmed_meaning IS NULL;
+        """,
     ];
 }

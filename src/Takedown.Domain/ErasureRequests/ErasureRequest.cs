@@ -45,6 +45,15 @@ public sealed record DeadlineMissed(Guid RequestId, DateOnly DueDate, DateTimeOf
 public sealed record ErasureRequestEscalated(Guid RequestId, Guid ApComplaintId, DateTimeOffset EscalatedAt);
 public sealed record ErasureRequestWithdrawn(Guid RequestId, [PersonalData] string Reason, DateTimeOffset WithdrawnAt);
 public sealed record ErasureRequestClosed(Guid RequestId, DateTimeOffset ClosedAt);
+/// <summary>
+/// A message came back to the request's reply address. The raw message is kept beside the stream (by its SHA-256);
+/// the meaning is only proposed here, and counts once an operator confirms it.
+/// </summary>
+public sealed record ReplyReceived(Guid RequestId, Guid ReplyId, string RawSha256, string ProposedMeaning, double Confidence, DateTimeOffset ReceivedAt);
+/// <summary>An operator read the reply and confirmed what it means; the matching command follows with the reply's own date.</summary>
+public sealed record ReplyMeaningConfirmed(Guid RequestId, Guid ReplyId, string Meaning, string ConfirmedBy, DateTimeOffset ConfirmedAt);
+/// <summary>The controller's address bounced: the letter did not arrive, so no clock runs until it is sent to a working address.</summary>
+public sealed record ControllerAddressBounced(Guid RequestId, Guid ReplyId, DateTimeOffset BouncedAt);
 
 // Commands
 public sealed record DraftErasureRequest(
@@ -67,6 +76,9 @@ public sealed record MarkDeadlineMissed(Guid RequestId, DateTimeOffset Now);
 public sealed record EscalateErasureRequest(Guid RequestId, Guid ApComplaintId, DateTimeOffset Now);
 public sealed record WithdrawErasureRequest(Guid RequestId, string Reason, DateTimeOffset Now);
 public sealed record CloseErasureRequest(Guid RequestId, DateTimeOffset Now);
+public sealed record RecordReply(Guid RequestId, Guid ReplyId, string RawSha256, string ProposedMeaning, double Confidence, DateTimeOffset Now);
+public sealed record ConfirmReplyMeaning(Guid RequestId, Guid ReplyId, string Meaning, string ConfirmedBy, DateTimeOffset Now);
+public sealed record RecordBounce(Guid RequestId, Guid ReplyId, DateTimeOffset Now);
 
 /// <summary>A GDPR Art. 17 erasure request (verzoek tot verwijdering) to one data controller.</summary>
 public sealed record ErasureRequest(
@@ -81,7 +93,9 @@ public sealed record ErasureRequest(
     string? ExtensionReason,
     IReadOnlyList<ClockPause> Pauses,
     ErasureOutcome? Outcome,
-    Guid? ApComplaintId)
+    Guid? ApComplaintId,
+    IReadOnlyDictionary<Guid, DateTimeOffset>? Replies = null,
+    bool AddressBounced = false)
 {
     public static readonly ErasureRequest Initial = new(Guid.Empty, Guid.Empty, ErasureRequestStatus.None, "NL", null, null, false, false, null, [], null, null);
 
@@ -113,6 +127,8 @@ public sealed record ErasureRequest(
         ErasureRequestEscalated e => state with { Status = ErasureRequestStatus.Escalated, ApComplaintId = e.ApComplaintId },
         ErasureRequestWithdrawn => state with { Status = ErasureRequestStatus.Withdrawn },
         ErasureRequestClosed => state with { Status = ErasureRequestStatus.Closed },
+        ReplyReceived e => state with { Replies = new Dictionary<Guid, DateTimeOffset>(state.Replies ?? new Dictionary<Guid, DateTimeOffset>()) { [e.ReplyId] = e.ReceivedAt } },
+        ControllerAddressBounced => state with { AddressBounced = true },
         _ => state,
     };
 
@@ -137,6 +153,15 @@ public sealed record ErasureRequest(
             EscalateErasureRequest c => Escalate(c, state),
             WithdrawErasureRequest c => Withdraw(c, state),
             CloseErasureRequest c => Close(c, state),
+            RecordReply c => state.Replies?.ContainsKey(c.ReplyId) == true
+                ? []
+                : [new ReplyReceived(state.Id, c.ReplyId, c.RawSha256, c.ProposedMeaning, c.Confidence, c.Now)],
+            ConfirmReplyMeaning c => state.Replies?.ContainsKey(c.ReplyId) == true
+                ? [new ReplyMeaningConfirmed(state.Id, c.ReplyId, c.Meaning, c.ConfirmedBy, c.Now)]
+                : throw new DomainRuleViolated("There is no such reply on this request."),
+            RecordBounce c => state.AddressBounced
+                ? []
+                : [new ControllerAddressBounced(state.Id, c.ReplyId, c.Now)],
             _ => throw new DomainRuleViolated($"An erasure request does not handle {command.GetType().Name}."),
         };
     }

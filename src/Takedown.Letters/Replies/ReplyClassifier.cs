@@ -155,6 +155,6 @@ public static partial class ReplyClassifier
 
     private sealed class Rule(string pattern)
     {
-        public Regex Pattern { get; } = new(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+        public Regex Pattern { get; } = new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.Playwright;
+using Takedown.Testing;
 using Xunit;
 
-namespace Takedown.Testing;
+namespace Takedown.Api.Tests;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (never a downloaded browser): one browser per test class, a fresh context

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Takedown.Api.Infrastructure;
+
+/// <summary>
+/// What the served OpenAPI document promises partners beyond the endpoints' own metadata: a description and an
+/// example per operation, the 403 every scoped operation can answer, and the bearer key scheme. The contract tests
+/// check the document against real responses.
+/// </summary>
+public static class OpenApiContract
+{
+    private const string CaseId = "01936f0e-8c1a-7a4b-9d2e-5f3c1b2a4d6e";
+    private const string RequestId = "01936f0e-9d2b-7c5d-8e3f-6a4d2c3b5e7f";
+
+    private sealed record Example(string Description, string? Request, string? Response);
+
+    private static readonly Dictionary<string, Example> Examples = new()
+    {
+        ["OpenCase"] = new(
+            "Opens a case for one victim. The integration that opens it is its owner: only it can read the case and add requests. " +
+            "Keep the returned id; the reference is what the victim reads out on the phone.",
+            """{ "victimName": "Sanne de Vries", "victimEmail": "sanne@example.org", "language": "nl", "escalationMode": "OperatorReview" }""",
+            $$"""{ "id": "{{CaseId}}", "reference": "TD-7K3M9QXA" }"""),
+        ["GetCase"] = new(
+            "The case's state and each request's current deadline, computed by the deadline engine (Dutch public holidays, " +
+            "GDPR Art. 12(3)), with an explanation in Dutch and English.",
+            null,
+            $$"""
+            { "id": "{{CaseId}}", "reference": "TD-7K3M9QXA", "language": "nl", "status": "Open", "escalationMode": "OperatorReview",
+              "openedAt": "2026-01-05T09:12:00+00:00",
+              "requests": [ { "id": "{{RequestId}}", "kind": "erasure", "status": "Sent", "counterparty": "Voorbeeld Media B.V.",
+                "category": null, "openedAt": "2026-01-05T09:15:00+00:00", "sentAt": "2026-01-06T10:00:00+00:00", "answeredAt": null,
+                "outcome": null,
+                "deadline": { "kind": "gdpr-answer", "dueDate": "2026-02-06", "dueAt": "2026-02-06T22:59:59+00:00",
+                  "explanationNl": "Het antwoord moet uiterlijk op 6 februari 2026 binnen zijn (AVG art. 12 lid 3).",
+                  "explanationEn": "The answer is due by 6 February 2026 (GDPR Art. 12(3))." } } ] }
+            """),
+        ["DraftErasureRequest"] = new(
+            "Drafts a GDPR Art. 17 erasure request to a data controller. Nothing is sent until the victim approves it.",
+            """
+            { "controllerName": "Voorbeeld Media B.V.", "controllerEmail": "privacy@voorbeeldmedia.example", "controllerCountry": "NL",
+              "personalData": ["home address", "phone number"], "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
+            """,
+            $$"""{ "id": "{{RequestId}}" }"""),
+        ["GetErasureRequest"] = new(
+            "An erasure request, its answer deadline (and the extension window while the controller may still claim one) and its timeline.",
+            null, null),
+        ["GetErasureLetter"] = new(
+            "The letter to the controller exactly as it will be sent: show it to the victim, then approve it with its SHA-256.",
+            null,
+            $$"""
+            { "letterId": "01936f0e-a1b2-7c3d-9e4f-5a6b7c8d9e0f", "status": "Prepared", "language": "nl",
+              "subject": "Verzoek tot verwijdering van persoonsgegevens (AVG art. 17)",
+              "plainText": "Geachte heer, mevrouw,\n\nHierbij verzoek ik u ...", "html": "<p>Geachte heer, mevrouw,</p>",
+              "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e", "preparedAt": "2026-01-05T09:15:00+00:00" }
+            """),
+        ["GetErasureLetterPdf"] = new(
+            "The same letter as a PDF, for print and registered post.",
+            null, null),
+        ["ApproveErasureRequest"] = new(
+            "The victim approves the letter they were shown (its SHA-256 from GET …/letter); it is then sent and the deadline " +
+            "starts when the controller received it. A different hash is refused: the text changed since it was shown.",
+            """{ "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e" }""",
+            null),
+        ["DraftPlatformReport"] = new(
+            "Drafts a DSA Art. 16 notice to a hosting platform. The notice must name the exact URLs, explain why the content is " +
+            "unlawful and carry the good-faith statement.",
+            """
+            { "platform": "ExampleTube", "urls": ["https://exampletube.example/watch?v=abc123"], "category": "Doxing",
+              "explanation": "The video shows my home address and phone number (Sr art. 285d).", "notifierName": "Takedown on behalf of the victim",
+              "notifierEmail": "notices@takedown.example", "goodFaithStatement": true }
+            """,
+            $$"""{ "id": "{{RequestId}}" }"""),
+        ["GetPlatformReport"] = new(
+            "A platform report, its response target and, after a refusal, the window for the internal complaint (DSA Art. 20).",
+            null, null),
+        ["ExportCase"] = new(
+            "Everything held about the case, decrypted: every stream of the case (the case, its requests, reports, letters and " +
+            "complaints) with its events in order (GDPR Art. 15 access and Art. 20 portability).",
+            null, null),
+        ["ExportCasePdf"] = new(
+            "The same export as a PDF the victim can read and keep.",
+            null, null),
+        ["EraseCase"] = new(
+            "Erases the case for good (GDPR Art. 17): its key is destroyed, so the personal data in every event becomes unreadable, " +
+            "and its rows in every list and queue are removed. The history of what was done stays, without whom it was done for. " +
+            "Afterwards the case answers 404.",
+            null, null),
+    };
+
+    /// <summary>Adds the contract's descriptions, examples, 403 responses and security scheme to the document.</summary>
+    public static OpenApiOptions AddContract(this OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The API key of your integration, per integration and scoped (cases:read, cases:write).",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses is { } responses && responses.TryGetValue("401", out var unauthorized)
+                && unauthorized.Content is { } problemContent && !responses.ContainsKey("403"))
+            {
+                responses["403"] = new OpenApiResponse
+                {
+                    Description = "The API key lacks the scope this operation needs.",
+                    Content = problemContent.ToDictionary(c => c.Key, c => new OpenApiMediaType { Schema = c.Value.Schema }),
+                };
+            }
+            if (operation.OperationId is not { } id || !Examples.TryGetValue(id, out var example))
+            {
+                return Task.CompletedTask;
+            }
+            operation.Description = example.Description;
+            if (example.Request is { } request && operation.RequestBody?.Content is { } body && body.TryGetValue("application/json", out var requestMedia))
+            {
+                requestMedia.Example = JsonNode.Parse(request);
+            }
+            if (example.Response is { } response && operation.Responses is { } all)
+            {
+                foreach (var (status, value) in all.Where(r => r.Key.StartsWith('2')))
+                {
+                    if (value.Content is { } content && content.TryGetValue("application/json", out var media))
+                    {
+                        media.Example = JsonNode.Parse(response);
+                    }
+                }
+            }
+            return Task.CompletedTask;
+        });
+        return options;
+    }
+}

@@ -1,0 +1,290 @@
+using Npgsql;
+using Takedown.Application.ReadModels;
+using Takedown.EventStore;
+
+namespace Takedown.Api.Operator;
+
+/// <summary>Which open deadlines a list shows.</summary>
+public enum DueWindow
+{
+    Overdue,
+    Today,
+    ThisWeek,
+}
+
+public sealed record DashboardCounts(int Overdue, int DueToday, int DueThisWeek, int EscalationsWaiting, int NeedOperator);
+
+public sealed record DeadlineRow(
+    Guid RequestId, Guid CaseId, string CaseReference, string Kind, string Status, string Counterparty, string DeadlineKind,
+    DateOnly DueDate, DateTimeOffset DueAt, string Explanation, bool NeedsOperator);
+
+public sealed record EscalationRow(Guid ComplaintId, Guid CaseId, string CaseReference, string Status, DateTimeOffset PreparedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CaseRow(Guid Id, string Reference, string Owner, string Status, string EscalationMode, DateTimeOffset OpenedAt, int OpenRequests);
+
+public sealed record RequestRow(
+    Guid Id, string Kind, string Status, string Counterparty, string? Category, DateTimeOffset OpenedAt, DateTimeOffset? SentAt,
+    DateTimeOffset? AnsweredAt, string? Outcome, DateTimeOffset? DueAt, string? Explanation);
+
+/// <summary>An event of a case's streams without its data: the type, when, and who acted.</summary>
+public sealed record HistoryRow(long Sequence, Guid StreamId, long Version, string Type, string? Actor, DateTimeOffset Timestamp);
+
+public sealed record CaseDetail(CaseRow Case, IReadOnlyList<RequestRow> Requests, IReadOnlyList<HistoryRow> History);
+
+public sealed record ResponseTimeRow(string Kind, string Counterparty, int Answered, double MedianDays, double P90Days, double? ShareInTime);
+
+public sealed record CategoryRow(string Category, int Removed, int Decided);
+
+public sealed record OpenCasesPoint(DateOnly Day, int Open);
+
+public sealed record Statistics(
+    IReadOnlyList<ResponseTimeRow> ResponseTimes, IReadOnlyList<CategoryRow> Removals, IReadOnlyList<OpenCasesPoint> OpenCases,
+    double? ShareAnsweredInTime, int AnsweredCount);
+
+/// <summary>
+/// The dashboard's reads, all from the read models (case_overview, request_overview) so a list of hundreds of cases
+/// costs one indexed query; only a single case's page reads its streams' event headers.
+/// </summary>
+public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptions options, TimeProvider time)
+{
+    public const int ListLimit = 200;
+
+    private string S => options.Schema;
+
+    /// <summary>The operators' calendar day: deadlines are Dutch calendar dates.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Amsterdam).DateTime);
+
+    private static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+
+    public async Task<DashboardCounts> CountsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT count(*) FILTER (WHERE due_at < $1),
+                   count(*) FILTER (WHERE due_at >= $1 AND due_date <= $2),
+                   count(*) FILTER (WHERE due_date > $2 AND due_date < $2 + 7),
+                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator AND kind = '{RequestKinds.ApComplaint}'),
+                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator)
+            FROM {S}.request_overview WHERE is_open AND due_at IS NOT NULL AND due_date < $2 + 7
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Today });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new DashboardCounts(
+            (int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4));
+    }
+
+    public async Task<IReadOnlyList<DeadlineRow>> DeadlinesAsync(DueWindow window, int limit, CancellationToken cancellationToken)
+    {
+        var filter = window switch
+        {
+            DueWindow.Overdue => "r.due_at < $1",
+            DueWindow.Today => "r.due_at >= $1 AND r.due_date <= $2",
+            _ => "r.due_date > $2 AND r.due_date < $2 + 7",
+        };
+        await using var command = dataSource.CreateCommand($"""
+            SELECT r.id, r.case_id, c.reference, r.kind, r.status, r.counterparty, r.deadline_kind, r.due_date, r.due_at,
+                   r.explanation_en, r.needs_operator
+            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
+            WHERE r.is_open AND r.due_at IS NOT NULL AND {filter}
+            ORDER BY r.due_at, r.id LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Today });
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, ListLimit) });
+        var rows = new List<DeadlineRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new DeadlineRow(
+                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetString(6), reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9),
+                reader.GetBoolean(10)));
+        }
+        return rows;
+    }
+
+    /// <summary>AP complaints prepared or reviewed but not lodged yet: they wait for an operator.</summary>
+    public async Task<IReadOnlyList<EscalationRow>> EscalationsWaitingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT r.id, r.case_id, c.reference, r.status, r.opened_at, r.updated_at
+            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
+            WHERE r.needs_operator AND r.kind = '{RequestKinds.ApComplaint}'
+            ORDER BY r.opened_at, r.id LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, ListLimit) });
+        var rows = new List<EscalationRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new EscalationRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>Cases by id, by reference (prefix, case-insensitive) or by a counterparty's name.</summary>
+    public async Task<IReadOnlyList<CaseRow>> SearchCasesAsync(string? query, CancellationToken cancellationToken)
+    {
+        var q = (query ?? "").Trim();
+        string where;
+        object value;
+        if (Guid.TryParse(q, out var id))
+        {
+            (where, value) = ("c.id = $1", id);
+        }
+        else if (q.StartsWith("TD-", StringComparison.OrdinalIgnoreCase))
+        {
+            (where, value) = ("c.reference LIKE $1", q.ToUpperInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%");
+        }
+        else if (q.Length >= 2)
+        {
+            (where, value) = ($"c.id IN (SELECT case_id FROM {S}.request_overview WHERE counterparty ILIKE $1)",
+                "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+        }
+        else
+        {
+            (where, value) = ("c.status = $1", "Open");
+        }
+        await using var command = dataSource.CreateCommand($"""
+            SELECT c.id, c.reference, c.owner, c.status, c.escalation_mode, c.opened_at,
+                   (SELECT count(*) FROM {S}.request_overview r WHERE r.case_id = c.id AND r.is_open)
+            FROM {S}.case_overview c WHERE {where}
+            ORDER BY c.opened_at DESC, c.id LIMIT 50
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = value });
+        var rows = new List<CaseRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadCase(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>One case with its requests and the headers of every event in the case's streams (one case: a bounded read).</summary>
+    public async Task<CaseDetail?> CaseAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT c.id, c.reference, c.owner, c.status, c.escalation_mode, c.opened_at,
+                   (SELECT count(*) FROM {S}.request_overview r WHERE r.case_id = c.id AND r.is_open)
+            FROM {S}.case_overview c WHERE c.id = $1
+            """) { Parameters = { new NpgsqlParameter { Value = id } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT id, kind, status, counterparty, category, opened_at, sent_at, answered_at, outcome, due_at, explanation_en
+            FROM {S}.request_overview WHERE case_id = $1 ORDER BY opened_at, id
+            """) { Parameters = { new NpgsqlParameter { Value = id } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT seq, stream_id, version, type, metadata->>'actor', timestamp
+            FROM {S}.events
+            WHERE stream_id = $1 OR stream_id IN (SELECT id FROM {S}.request_overview WHERE case_id = $1)
+            ORDER BY seq
+            """) { Parameters = { new NpgsqlParameter { Value = id } } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var head = ReadCase(reader);
+        await reader.NextResultAsync(cancellationToken);
+        var requests = new List<RequestRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            T? N<T>(int i) => reader.IsDBNull(i) ? default : reader.GetFieldValue<T>(i);
+            requests.Add(new RequestRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), N<string>(4),
+                reader.GetFieldValue<DateTimeOffset>(5), N<DateTimeOffset?>(6), N<DateTimeOffset?>(7), N<string>(8), N<DateTimeOffset?>(9),
+                N<string>(10)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var history = new List<HistoryRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            history.Add(new HistoryRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return new CaseDetail(head, requests, history);
+    }
+
+    /// <summary>The case an AP complaint belongs to, with its reference and escalation mode (null: no such complaint).</summary>
+    public async Task<(Guid CaseId, string Reference, string EscalationMode)?> CaseOfRequestAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT c.id, c.reference, c.escalation_mode FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
+            WHERE r.id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>
+    /// Response times in days from sending to the first answer, per counterparty (median and 90th percentile computed
+    /// by PostgreSQL), removals per category, and the open cases per day over <paramref name="days"/> days.
+    /// </summary>
+    public async Task<Statistics> StatisticsAsync(int days, CancellationToken cancellationToken)
+    {
+        var today = Today;
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT kind, counterparty, count(*)::int,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - sent_at) / 86400),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - sent_at) / 86400),
+                   avg(CASE WHEN answered_in_time THEN 1.0 WHEN NOT answered_in_time THEN 0.0 END)::float8
+            FROM {S}.request_overview
+            WHERE kind IN ('{RequestKinds.Erasure}', '{RequestKinds.Platform}') AND sent_at IS NOT NULL AND answered_at IS NOT NULL
+            GROUP BY kind, counterparty
+            ORDER BY count(*) DESC, kind, counterparty LIMIT 20
+            """));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT coalesce(category, 'Unknown'), count(*) FILTER (WHERE outcome = 'Removed')::int, count(*) FILTER (WHERE outcome IS NOT NULL)::int
+            FROM {S}.request_overview WHERE kind = '{RequestKinds.Platform}'
+            GROUP BY 1 ORDER BY 2 DESC, 1
+            """));
+        // Open cases per day in one pass: +1 on the day a case opened, -1 on the day it closed (a closed case's last
+        // change is its closing: nothing follows CaseClosed), summed up to each day. Earlier changes count on the first day.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            WITH bounds AS (SELECT $1::date - ($2 - 1) AS first, $1::date AS last),
+            changes AS (
+                SELECT greatest(opened_at::date, b.first) AS day, 1 AS delta FROM {S}.case_overview, bounds b WHERE opened_at::date <= b.last
+                UNION ALL
+                SELECT greatest(updated_at::date, b.first), -1 FROM {S}.case_overview, bounds b WHERE status = 'Closed' AND updated_at::date <= b.last),
+            per_day AS (SELECT day, sum(delta) AS delta FROM changes GROUP BY day)
+            SELECT d::date, (sum(coalesce(p.delta, 0)) OVER (ORDER BY d))::int
+            FROM bounds b, generate_series(b.first, b.last, interval '1 day') AS d LEFT JOIN per_day p ON p.day = d::date
+            ORDER BY d
+            """) { Parameters = { new NpgsqlParameter { Value = today }, new NpgsqlParameter { Value = Math.Clamp(days, 1, 366) } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT avg(CASE WHEN answered_in_time THEN 1.0 ELSE 0.0 END)::float8, count(*)::int
+            FROM {S}.request_overview WHERE answered_in_time IS NOT NULL
+            """));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var times = new List<ResponseTimeRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            times.Add(new ResponseTimeRow(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetDouble(3), reader.GetDouble(4),
+                reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var removals = new List<CategoryRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            removals.Add(new CategoryRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var open = new List<OpenCasesPoint>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            open.Add(new OpenCasesPoint(DateOnly.FromDateTime(reader.GetDateTime(0)), reader.GetInt32(1)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var share = reader.IsDBNull(0) ? (double?)null : reader.GetDouble(0);
+        return new Statistics(times, removals, open, share, reader.GetInt32(1));
+    }
+
+    private static CaseRow ReadCase(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5), (int)reader.GetInt64(6));
+}

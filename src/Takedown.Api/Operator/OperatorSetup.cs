@@ -1,0 +1,76 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
+using Takedown.Domain.Operators;
+
+namespace Takedown.Api.Operator;
+
+/// <summary>
+/// The operator dashboard under <c>/operator</c>: its own cookie scheme, roles, a rate-limited sign-in, the
+/// queries and actions behind the pages.
+/// </summary>
+public static class OperatorSetup
+{
+    public const string Scheme = "Operator";
+    public const string OperatorPolicy = "operator";
+    public const string SupervisorPolicy = "supervisor";
+    public const string SignInRateLimit = "operator-sign-in";
+
+    /// <summary>
+    /// Adds the operator area. When the host is started as <c>hash-password</c> it only prints a hash for
+    /// <c>Operators:Accounts:{id}:PasswordHash</c> (the password is read from standard input) and exits.
+    /// </summary>
+    public static IServiceCollection AddOperatorArea(this IServiceCollection services, IConfiguration configuration, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (args is ["hash-password", ..])
+        {
+            Console.Error.Write("Password (read from standard input): ");
+            var password = Console.ReadLine() ?? "";
+            Console.WriteLine(OperatorAccounts.HashPassword(password));
+            Environment.Exit(string.IsNullOrEmpty(password) ? 1 : 0);
+        }
+
+        services.Configure<Dictionary<string, OperatorAccount>>(configuration.GetSection("Operators:Accounts"));
+        services.AddSingleton<OperatorAccounts>();
+        services.AddSingleton<OperatorQueries>();
+        services.AddSingleton<OperatorCommands>();
+        services.AddHostedService<OperatorSchema.Migration>();
+
+        services.AddAuthentication().AddCookie(Scheme, options =>
+        {
+            options.Cookie.Name = "takedown-operator";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/operator";
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // A shift, not a session that silently lasts for days.
+            options.SlidingExpiration = false;
+            options.LoginPath = "/operator/sign-in";
+            options.LogoutPath = "/operator/sign-out";
+            options.AccessDeniedPath = "/operator/denied";
+        });
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IHostEnvironment>((options, environment) =>
+            options.Cookie.SecurePolicy = environment.IsDevelopment() || environment.IsEnvironment("Testing")
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
+                .RequireClaim(OperatorAccounts.RoleClaim, nameof(OperatorRole.Operator), nameof(OperatorRole.Supervisor)))
+            .AddPolicy(SupervisorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
+                .RequireClaim(OperatorAccounts.RoleClaim, nameof(OperatorRole.Supervisor)));
+
+        services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInRateLimit, context =>
+            // Guessing passwords costs time per address: a handful of attempts a minute is plenty for a person.
+            HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = configuration.GetValue("RateLimits:OperatorSignIn:PerMinute", 10),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("get")));
+        return services;
+    }
+}

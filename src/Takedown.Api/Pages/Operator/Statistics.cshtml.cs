@@ -1,0 +1,69 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Takedown.Api.Operator;
+
+namespace Takedown.Api.Pages.Operator;
+
+/// <summary>
+/// Statistics drawn as SVG on the server: the CSP forbids inline script and style, and presentation attributes on
+/// SVG elements are neither.
+/// </summary>
+public sealed class StatisticsModel(OperatorQueries queries) : OperatorPageModel
+{
+    public const int Days30 = 30;
+    public const int LabelWidth = 260;
+    private const int BarArea = 400;
+    private const int RowHeight = 22;
+
+    public Statistics? Stats { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Stats = await queries.StatisticsAsync(Days30, cancellationToken);
+
+    public sealed record Bar(string Label, string Y, string TextY, string MedianWidth, string P90Width, string ValueX, string MedianText, string P90Text);
+
+    public sealed record Bars(IReadOnlyList<Bar> Rows, int Height);
+
+    public sealed record Line(string Points, int Max, string From, string To);
+
+    public Bars ResponseBars()
+    {
+        var rows = Stats!.ResponseTimes;
+        var max = Math.Max(1, rows.Max(r => r.P90Days));
+        return Draw(rows.Select(r => ($"{r.Counterparty} ({r.Kind})", r.MedianDays, r.P90Days, Days(r.MedianDays), Days(r.P90Days))).ToList(), max);
+    }
+
+    public Bars RemovalBars()
+    {
+        var rows = Stats!.Removals;
+        var max = Math.Max(1, rows.Max(r => r.Decided));
+        return Draw(rows.Select(r => (r.Category, (double)r.Removed, (double)r.Decided, N(r.Removed), N(r.Decided))).ToList(), max);
+    }
+
+    public Line OpenCasesLine()
+    {
+        var points = Stats!.OpenCases;
+        var max = Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Open));
+        var step = points.Count > 1 ? 710.0 / (points.Count - 1) : 0;
+        var text = string.Join(' ', points.Select((p, i) => $"{F(40 + i * step)},{F(170 - 160.0 * p.Open / max)}"));
+        return new Line(text, max, (points.Count > 0 ? points[0].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            (points.Count > 0 ? points[^1].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
+    }
+
+    public static string Days(double days) => days.ToString("0.0", CultureInfo.InvariantCulture);
+
+    public static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + " %";
+
+    private static Bars Draw(IReadOnlyList<(string Label, double Inner, double Outer, string InnerText, string OuterText)> rows, double max)
+    {
+        var bars = rows.Select((r, i) => new Bar(
+            r.Label.Length > 40 ? r.Label[..39] + "…" : r.Label,
+            F(i * RowHeight + 4), F(i * RowHeight + 15),
+            F(BarArea * r.Inner / max), F(BarArea * r.Outer / max),
+            F(LabelWidth + BarArea * r.Outer / max + 6), r.InnerText, r.OuterText)).ToList();
+        return new Bars(bars, rows.Count * RowHeight + 8);
+    }
+
+    private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Mvc;
+using Takedown.Api.Infrastructure;
+using Takedown.Api.Portal;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.PlatformReports;
+using Takedown.Messaging;
+
+namespace Takedown.Api.Pages.Portal;
+
+/// <summary>Start a takedown: what was posted, where, by whom if known, and which tracks to take.</summary>
+public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, MessageOutbox outbox) : VictimPageModel
+{
+    public static readonly IReadOnlyList<string> Kinds = ["address", "phone", "photos", "other"];
+
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Email { get; set; }
+    [BindProperty] public List<string> What { get; set; } = [];
+    [BindProperty] public string? OtherWhat { get; set; }
+    [BindProperty] public string? Urls { get; set; }
+    [BindProperty] public string? ByWhom { get; set; }
+    [BindProperty] public bool Erasure { get; set; } = true;
+    [BindProperty] public string? ControllerName { get; set; }
+    [BindProperty] public string? ControllerEmail { get; set; }
+    [BindProperty] public string ControllerCountry { get; set; } = "NL";
+    [BindProperty] public bool Report { get; set; }
+    [BindProperty] public string? Platform { get; set; }
+    [BindProperty] public ReportCategory Category { get; set; } = ReportCategory.Doxing;
+    [BindProperty] public bool GoodFaith { get; set; }
+
+    public Dictionary<string, string> Errors { get; } = [];
+
+    public IReadOnlyList<string> Countries => [.. engine.Calendars.Countries];
+
+    public string KindLabel(string kind) => kind switch
+    {
+        "address" => text.T("Mijn (woon)adres", "My (home) address"),
+        "phone" => text.T("Mijn telefoonnummer", "My phone number"),
+        "photos" => text.T("Foto's van mij", "Photos of me"),
+        _ => text.T("Iets anders", "Something else"),
+    };
+
+    public string CategoryLabel(ReportCategory category) => category switch
+    {
+        ReportCategory.Doxing => text.T("Mijn persoonsgegevens zijn verspreid om mij bang te maken (doxing)", "My personal data was spread to intimidate me (doxing)"),
+        ReportCategory.Stalking => text.T("Ik word lastiggevallen of gevolgd (belaging)", "I am being harassed or stalked"),
+        ReportCategory.IntimateImages => text.T("Intieme beelden zonder mijn toestemming", "Intimate images without my consent"),
+        _ => text.T("Ik word bedreigd", "I am being threatened"),
+    };
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var urls = (Urls ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Check(!string.IsNullOrWhiteSpace(Name) && Name.Length <= Input.MaxShortText, nameof(Name), text.T("Vul uw naam in.", "Enter your name."));
+        Check(Email is not null && Input.IsEmail(Email.Trim()), nameof(Email), text.T("Vul een geldig e-mailadres in.", "Enter a valid e-mail address."));
+        Check(What.Any(Kinds.Contains), nameof(What), text.T("Kies wat er is geplaatst.", "Choose what was posted."));
+        Check(!What.Contains("other") || (!string.IsNullOrWhiteSpace(OtherWhat) && OtherWhat.Length <= Input.MaxShortText), nameof(OtherWhat),
+            text.T("Beschrijf kort wat er nog meer is geplaatst.", "Describe briefly what else was posted."));
+        Check(urls.Length is > 0 and <= Input.MaxListItems && urls.All(Input.IsWebUrl), nameof(Urls),
+            text.T("Vul minstens één volledig adres in (beginnend met https://), één per regel.", "Enter at least one full address (starting with https://), one per line."));
+        Check(ByWhom is null || ByWhom.Length <= Input.MaxShortText, nameof(ByWhom), text.T("Maximaal 200 tekens.", "At most 200 characters."));
+        Check(Erasure || Report, nameof(Erasure), text.T("Kies minstens één manier.", "Choose at least one way."));
+        if (Erasure)
+        {
+            Check(!string.IsNullOrWhiteSpace(ControllerName) && ControllerName.Length <= Input.MaxShortText, nameof(ControllerName),
+                text.T("Vul de naam van de organisatie in.", "Enter the organisation's name."));
+            Check(ControllerEmail is not null && Input.IsEmail(ControllerEmail.Trim()), nameof(ControllerEmail),
+                text.T("Vul het privacy-e-mailadres van de organisatie in.", "Enter the organisation's privacy e-mail address."));
+            Check(engine.Calendars.Supports(ControllerCountry), nameof(ControllerCountry), text.T("Kies een land.", "Choose a country."));
+        }
+        if (Report)
+        {
+            Check(!string.IsNullOrWhiteSpace(Platform) && Platform.Length <= Input.MaxShortText, nameof(Platform), text.T("Vul het platform in.", "Enter the platform."));
+            Check(Enum.IsDefined(Category), nameof(Category), text.T("Kies wat voor inhoud het is.", "Choose what kind of content it is."));
+            Check(GoodFaith, nameof(GoodFaith), text.T("Een melding bij een platform kan alleen met deze verklaring (DSA artikel 16).",
+                "A report to a platform needs this statement (DSA Article 16)."));
+        }
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var data = What.Where(Kinds.Contains).Distinct().Select(k => k == "other" ? OtherWhat!.Trim() : KindLabel(k)).ToList();
+        var caseId = await cases.StartAsync(VictimId, new TakedownStart(
+            Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
+            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry) : null,
+            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, outbox, cancellationToken);
+        return LocalRedirect($"/zaak/{caseId}");
+    }
+
+    private void Check(bool ok, string field, string message)
+    {
+        if (!ok)
+        {
+            Errors.TryAdd(field, message);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Npgsql;
+using Takedown.Api.Cases;
+using Takedown.Application;
+using Takedown.Application.Letters;
+using Takedown.Application.Messaging;
+using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
+using Takedown.EventStore;
+using Takedown.Messaging;
+
+namespace Takedown.Api.Portal;
+
+/// <summary>What a victim reported when starting a takedown, already checked (see the Start page).</summary>
+public sealed record TakedownStart(
+    string VictimName,
+    string VictimEmail,
+    string Language,
+    IReadOnlyList<string> PersonalData,
+    IReadOnlyList<string> Urls,
+    string? ByWhom,
+    ErasureTrack? Erasure,
+    PlatformTrack? Platform);
+
+public sealed record ErasureTrack(string ControllerName, string ControllerEmail, string ControllerCountry);
+
+public sealed record PlatformTrack(string Platform, ReportCategory Category);
+
+public sealed record CaseListItem(Guid Id, string Reference, string Status, DateTimeOffset OpenedAt, int Requests);
+
+/// <summary>
+/// A victim's cases. Every read goes through <see cref="OwnsAsync"/>: a case that is not the victim's and a case that
+/// does not exist look the same (null, a 404), so guessing ids tells nothing.
+/// </summary>
+public sealed class PortalCases(
+    NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow letters, TimeProvider time)
+{
+    public static string Actor(Guid victimId) => "victim:" + victimId.ToString("D");
+
+    public async Task<bool> OwnsAsync(Guid victimId, Guid caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT owner FROM {options.Schema}.case_overview WHERE id = $1 AND status <> 'Deleted'");
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        return await command.ExecuteScalarAsync(cancellationToken) is string owner && owner == Actor(victimId);
+    }
+
+    /// <summary>The case with its requests, or null when it is not the victim's.</summary>
+    public async Task<GetCaseEndpoint.CaseView?> LoadAsync(Guid victimId, Guid caseId, CancellationToken cancellationToken) =>
+        await OwnsAsync(victimId, caseId, cancellationToken)
+            ? await GetCaseEndpoint.LoadAsync(dataSource, options.Schema, caseId, cancellationToken)
+            : null;
+
+    /// <summary>The request (of the case, of the victim), or null.</summary>
+    public async Task<GetCaseEndpoint.RequestSummary?> RequestAsync(Guid victimId, Guid caseId, Guid requestId, CancellationToken cancellationToken) =>
+        (await LoadAsync(victimId, caseId, cancellationToken))?.Requests.FirstOrDefault(r => r.Id == requestId);
+
+    public async Task<IReadOnlyList<CaseListItem>> ListAsync(Guid victimId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT c.id, c.reference, c.status, c.opened_at, (SELECT count(*) FROM {options.Schema}.request_overview r WHERE r.case_id = c.id)
+            FROM {options.Schema}.case_overview c WHERE c.owner = $1 AND c.status <> 'Deleted' ORDER BY c.opened_at DESC
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Actor(victimId) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<CaseListItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new CaseListItem(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), (int)reader.GetInt64(4)));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Opens the case with the victim as its owner, records the victim's name and address for the letters, drafts the
+    /// chosen requests, prepares the erasure letter for the victim's approval and has the platform report filed: all
+    /// in one transaction, so a failure leaves no half-started takedown.
+    /// </summary>
+    public async Task<Guid> StartAsync(Guid victimId, TakedownStart start, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var now = time.GetUtcNow();
+        var caseId = Guid.CreateVersion7(now);
+        var @case = Case.Initial;
+        var caseEvents = new List<object>();
+        foreach (var command in new object[]
+        {
+            new OpenCase(caseId, NewReference(), start.Language, EscalationMode.OperatorReview, now),
+            new RecordVictimDetails(caseId, start.VictimName, start.VictimEmail, now),
+        })
+        {
+            var decided = Case.Decide(command, @case);
+            caseEvents.AddRange(decided);
+            @case = decided.Aggregate(@case, Case.Evolve);
+        }
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var metadata = new EventMetadata(correlationId, null, Actor(victimId));
+        var session = store.OpenSession(connection, transaction, metadata);
+        session.Enlist(outbox);
+        session.Events.StartStream(caseId, [.. caseEvents]);
+        Guid? erasureId = null;
+        if (start.Erasure is { } erasure)
+        {
+            var id = Guid.CreateVersion7(now);
+            erasureId = id;
+            await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+                new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now),
+                state, engine), cancellationToken);
+        }
+        if (start.Platform is { } platform)
+        {
+            var id = Guid.CreateVersion7(now);
+            await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+                new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start), start.VictimName,
+                    start.VictimEmail, true, now),
+                state, engine), cancellationToken);
+            outbox.Publish(new FileWithPlatform(id));
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        if (erasureId is { } requestId)
+        {
+            // The letter is composed from the case and the request as stored, so it is prepared after they are written,
+            // inside the same transaction.
+            var letterSession = store.OpenSession(connection, transaction, metadata);
+            await letters.PrepareErasureLetterAsync(letterSession, requestId, cancellationToken);
+            await letterSession.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return caseId;
+    }
+
+    /// <summary>Why the content is unlawful, in the victim's language: DSA Art. 16(2)(a).</summary>
+    private static string Explanation(TakedownStart start)
+    {
+        var nl = start.Language == "nl";
+        var what = string.Join(", ", start.PersonalData);
+        var text = nl
+            ? $"Op deze adressen zijn zonder mijn toestemming mijn persoonsgegevens gepubliceerd ({what}). Het verspreiden van deze gegevens om mij vrees aan te jagen of ernstige overlast te bezorgen is strafbaar (doxing, artikel 285d Wetboek van Strafrecht) en in strijd met de AVG."
+            : $"My personal data has been published at these addresses without my consent ({what}). Spreading this data to intimidate me or cause me serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code) and breaches the GDPR.";
+        return string.IsNullOrWhiteSpace(start.ByWhom)
+            ? text
+            : text + (nl ? $" Naar ik aanneem is dit geplaatst door: {start.ByWhom.Trim()}." : $" I believe it was posted by: {start.ByWhom.Trim()}.");
+    }
+
+    private static string NewReference()
+    {
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        return "TD-" + string.Create(8, alphabet, (span, letters) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = letters[System.Security.Cryptography.RandomNumberGenerator.GetInt32(letters.Length)];
+            }
+        });
+    }
+}

@@ -1,0 +1,39 @@
+using Takedown.Letters.Rendering;
+
+namespace Takedown.Api.Portal;
+
+/// <summary>
+/// Files a victim downloads: a letter's PDF, the diary dossier, a diary attachment. Each checks that the case is the
+/// victim's; anything else is the same 404. File names are neutral ("brief.pdf"): a download folder may be looked at.
+/// </summary>
+internal static class PortalDownloads
+{
+    public static void Map(WebApplication app)
+    {
+        var group = app.MapGroup("/zaak/{caseId:guid}").RequireAuthorization(PortalSetup.Policy).ExcludeFromDescription();
+
+        group.MapGet("/brief/{requestId:guid}/pdf", async (Guid caseId, Guid requestId, HttpContext http, PortalCases cases, PortalLetters letters, CancellationToken ct) =>
+            await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await letters.PreviewAsync(caseId, requestId, ct) is { } preview
+                ? Results.File(PortalLetters.Pdf(preview), "application/pdf", "brief.pdf")
+                : NotFound());
+
+        group.MapGet("/dagboek/pdf", async (Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalText text, TimeProvider time, CancellationToken ct) =>
+        {
+            var view = await cases.LoadAsync(http.User.VictimId(), caseId, ct);
+            if (view is null)
+            {
+                return NotFound();
+            }
+            var entries = await diary.EntriesAsync(caseId, ct);
+            var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime));
+            return Results.File(pdf, "application/pdf", "dagboek.pdf");
+        });
+
+        group.MapGet("/dagboek/bijlage/{attachmentId:guid}", async (Guid caseId, Guid attachmentId, HttpContext http, PortalCases cases, PortalDiary diary, CancellationToken ct) =>
+            await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await diary.AttachmentAsync(caseId, attachmentId, ct) is { } file
+                ? Results.File(file.Content, file.Attachment.ContentType, file.Attachment.FileName)
+                : NotFound());
+    }
+
+    private static IResult NotFound() => Results.NotFound();
+}

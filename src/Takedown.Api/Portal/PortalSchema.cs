@@ -1,0 +1,40 @@
+namespace Takedown.Api.Portal;
+
+/// <summary>
+/// The portal's own tables. No plain e-mail address is stored: a victim is found by the HMAC of their address.
+/// Sign-in tokens are stored only as their SHA-256, so a copy of the database cannot be used to sign in.
+/// </summary>
+internal static class PortalSchema
+{
+    public const string Component = "portal";
+
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        """
+        CREATE TABLE {schema}.portal_victims (
+            id uuid PRIMARY KEY,
+            email_hmac text NOT NULL UNIQUE,
+            security_stamp text NOT NULL,
+            created_at timestamptz NOT NULL);
+
+        CREATE TABLE {schema}.portal_sign_in_tokens (
+            token_sha256 text PRIMARY KEY,
+            victim_id uuid NOT NULL REFERENCES {schema}.portal_victims (id) ON DELETE CASCADE,
+            expires_at timestamptz NOT NULL,
+            used_at timestamptz,
+            created_at timestamptz NOT NULL);
+        CREATE INDEX portal_sign_in_tokens_victim ON {schema}.portal_sign_in_tokens (victim_id);
+
+        CREATE TABLE {schema}.portal_diary_attachments (
+            id uuid PRIMARY KEY,
+            case_id uuid NOT NULL,
+            file_name text NOT NULL,
+            content_type text NOT NULL,
+            size bigint NOT NULL,
+            sha256 text NOT NULL,
+            content bytea NOT NULL,
+            created_at timestamptz NOT NULL);
+        CREATE INDEX portal_diary_attachments_case ON {schema}.portal_diary_attachments (case_id);
+        """,
+    ];
+}

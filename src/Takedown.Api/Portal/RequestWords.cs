@@ -1,0 +1,58 @@
+using Takedown.Api.Cases;
+
+namespace Takedown.Api.Portal;
+
+/// <summary>A request's state in plain words; a legal term is always followed by what it means.</summary>
+public static class RequestWords
+{
+    public static string Title(GetCaseEndpoint.RequestSummary r, PortalText t)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(t);
+        return r.Kind switch
+        {
+            "erasure" => t.T($"Verzoek om verwijdering aan {r.Counterparty}", $"Erasure request to {r.Counterparty}"),
+            "platform" => t.T($"Melding bij {r.Counterparty}", $"Report to {r.Counterparty}"),
+            _ => t.T("Klacht bij de Autoriteit Persoonsgegevens (AP, de privacytoezichthouder)", "Complaint to the Dutch Data Protection Authority (AP)"),
+        };
+    }
+
+    public static string Status(GetCaseEndpoint.RequestSummary r, PortalText t)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(t);
+        return (r.Kind, r.Status) switch
+        {
+            ("erasure", "Drafted") => t.T("Klaar: lees de brief en keur hem goed. Pas daarna versturen wij hem.", "Ready: read the letter and approve it. Only then do we send it."),
+            ("erasure", "Approved") => t.T("U hebt de brief goedgekeurd. Wij versturen hem nu.", "You approved the letter. We are sending it now."),
+            ("erasure", "Sent") => t.T("Verstuurd. We wachten op het antwoord van de organisatie.", "Sent. We are waiting for the organisation's answer."),
+            ("erasure", "Answered") => t.T("De organisatie heeft geantwoord.", "The organisation has answered."),
+            ("erasure", "DeadlineMissed") => t.T("De organisatie heeft niet op tijd geantwoord. Wij bereiden een klacht voor bij de Autoriteit Persoonsgegevens (AP), de toezichthouder op de privacywet.",
+                "The organisation did not answer in time. We are preparing a complaint to the Dutch Data Protection Authority (AP), which supervises the privacy law."),
+            ("erasure", "Escalated") => t.T("Doorgezet naar de Autoriteit Persoonsgegevens (AP), de toezichthouder op de privacywet.", "Passed on to the Dutch Data Protection Authority (AP), which supervises the privacy law."),
+            ("erasure", "Withdrawn") => t.T("Ingetrokken.", "Withdrawn."),
+            ("erasure", "Closed") => t.T("Afgerond.", "Closed."),
+            ("platform", "Drafted") => t.T("We melden dit bij het platform.", "We are reporting this to the platform."),
+            ("platform", "Filed") => t.T("Gemeld. We wachten op de beslissing van het platform.", "Reported. We are waiting for the platform's decision."),
+            ("platform", "Removed") => t.T("Het platform heeft de inhoud verwijderd.", "The platform removed the content."),
+            ("platform", "Restricted") => t.T("Het platform heeft de inhoud beperkt (bijvoorbeeld verborgen).", "The platform restricted the content (for example hid it)."),
+            ("platform", "Refused") => t.T("Het platform weigert de inhoud te verwijderen. U kunt bezwaar maken bij het platform.", "The platform refuses to remove the content. You can object with the platform."),
+            ("platform", "InternalComplaint") => t.T("Bezwaar gemaakt bij het platform.", "Objection lodged with the platform."),
+            ("platform", "Closed") => t.T("Afgerond.", "Closed."),
+            _ => r.Status,
+        };
+    }
+
+    public static string? Outcome(string? outcome, PortalText t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return outcome switch
+        {
+            null => null,
+            "Complied" => t.T("De gegevens zijn verwijderd.", "The data was erased."),
+            "PartlyComplied" => t.T("Een deel van de gegevens is verwijderd.", "Part of the data was erased."),
+            "Refused" => t.T("De organisatie weigert de gegevens te verwijderen.", "The organisation refuses to erase the data."),
+            _ => outcome,
+        };
+    }
+}

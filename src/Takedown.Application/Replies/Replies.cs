@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Takedown.Application.Letters;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
+using Takedown.Letters.Replies;
+
+namespace Takedown.Application.Replies;
+
+/// <summary>What an operator adds when confirming a reply: the outcome and reasons of an answer, the extension's reason, what the identity check asks.</summary>
+public sealed record ReplyDetails(ErasureOutcome? Outcome = null, string? Text = null);
+
+/// <summary>
+/// Replies to a request's own reply address: stored raw (evidence), matched to the request by the address's HMAC
+/// token (never by the sender, which anyone can fake), and given a proposed meaning an operator confirms.
+/// </summary>
+public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
+{
+    /// <summary>Stores one raw message; returns the request it belongs to, or null when no reply address matched.</summary>
+    public async Task<(Guid ReplyId, Guid? RequestId, ReplyClassification Proposal)> ReceiveAsync(byte[] raw, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var mail = InboundMailReader.Read(raw);
+        Guid? requestId = null;
+        foreach (var recipient in mail.Recipients)
+        {
+            if (ReplyAddress.TryParse(recipient, settings.Value.ReplySecret, out var id))
+            {
+                requestId = id;
+                break;
+            }
+        }
+        var proposal = ReplyClassifier.Classify(mail.Subject, mail.BodyText, mail.ContentType, mail.From);
+        var replyId = Guid.CreateVersion7(time.GetUtcNow());
+        var sha = Convert.ToHexStringLower(SHA256.HashData(raw));
+        var now = time.GetUtcNow();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO {store.Options.Schema}.inbound_mail (id, request_id, raw, sha256, proposed_meaning, confidence, received_at)
+            VALUES (@id, @request, @raw, @sha, @meaning, @confidence, @at)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", replyId);
+            insert.Parameters.AddWithValue("request", (object?)requestId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("raw", raw);
+            insert.Parameters.AddWithValue("sha", sha);
+            insert.Parameters.AddWithValue("meaning", proposal.Meaning.ToString());
+            insert.Parameters.AddWithValue("confidence", (float)proposal.Confidence);
+            insert.Parameters.AddWithValue("at", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (requestId is { } request && (await store.FetchStreamAsync(request, cancellationToken: cancellationToken)).Count > 0)
+        {
+            var session = store.OpenSession(connection, transaction, new EventMetadata(null, replyId.ToString(), "system"));
+            await session.DecideAsync(request, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+                new RecordReply(request, replyId, sha, proposal.Meaning.ToString(), proposal.Confidence, now), state, engine),
+                cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return (replyId, requestId, proposal);
+    }
+}
+
+/// <summary>
+/// An operator confirms what a reply means, and the confirmed meaning drives the request, dated by when the reply
+/// arrived: an extension counts only when it arrived within the first month (GDPR Art. 12(3)); an identity check
+/// stops the clock from that day (Art. 12(6)); a bounce flags the controller's address as wrong.
+/// </summary>
+public sealed class ReplyConfirmation(DeadlineEngine engine, TimeProvider time)
+{
+    public async Task ConfirmAsync(
+        EventSession session, Guid requestId, Guid replyId, ReplyMeaning meaning, string confirmedBy, ReplyDetails details,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(details);
+        await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state =>
+        {
+            var confirmed = ErasureRequest.Decide(new ConfirmReplyMeaning(requestId, replyId, meaning.ToString(), confirmedBy, time.GetUtcNow()), state, engine);
+            var after = confirmed.Aggregate(state, ErasureRequest.Evolve);
+            var arrivedAt = after.Replies![replyId];
+            object? followUp = meaning switch
+            {
+                ReplyMeaning.Answered => new RecordErasureAnswer(requestId, details.Outcome ?? ErasureOutcome.Complied, details.Text ?? "", arrivedAt),
+                ReplyMeaning.Extension => new ClaimExtension(requestId, details.Text ?? "", arrivedAt),
+                ReplyMeaning.IdentityCheck => new RequestIdentityCheck(requestId, details.Text ?? "", arrivedAt),
+                ReplyMeaning.Bounce => new RecordBounce(requestId, replyId, arrivedAt),
+                _ => null,
+            };
+            return followUp is null ? confirmed : [.. confirmed, .. ErasureRequest.Decide(followUp, after, engine)];
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Takedown.Testing;
+
+namespace Takedown.Api.Tests.Portal;
+
+/// <summary>
+/// The host on a real Kestrel server on 127.0.0.1, its own database, a real SMTP server for the sign-in mails and a
+/// clock the tests move by hand.
+/// </summary>
+public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public SmtpTestServer Smtp { get; } = new();
+
+    public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public string ConnectionString { get; private set; } = "";
+
+    public CollectingLoggerProvider Logs { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public PortalFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+
+    public async Task InitializeAsync()
+    {
+        await Smtp.InitializeAsync();
+        ConnectionString = await PostgresServer.CreateDatabaseAsync("portal");
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(ConnectionString);
+    }
+
+    /// <summary>A client with its own cookies (one browser), not following redirects so tests see them.</summary>
+    public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    {
+        BaseAddress = BaseAddress,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Takedown", ConnectionString);
+        builder.UseSetting("Portal:EmailKey", "portal-test-email-key-0123456789abcdef");
+        builder.UseSetting("RateLimits:PortalSignIn:PerMinute", "1000");
+        builder.UseSetting("Mail:Host", Smtp.Host);
+        builder.UseSetting("Mail:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Mail:EnableStartTls", "false");
+        builder.UseSetting("Mail:FromAddress", "portal@takedown.test");
+        builder.UseSetting("Worker:RunInProcess", "true");
+        builder.UseSetting("Messaging:PollingInterval", "00:00:00.200");
+        builder.UseSetting("Letters:ReplyDomain", "takedown.test");
+        builder.UseSetting("Letters:ReplySecret", "portal-test-reply-secret-0123456789");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>Waits for the sign-in mail to <paramref name="email"/> number <paramref name="count"/> and returns its link.</summary>
+    public async Task<Uri> SignInLinkAsync(string email, int count = 1)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var mails = Smtp.ReceivedFor(email);
+            if (mails.Count >= count)
+            {
+                var text = DecodeQuotedPrintable(Encoding.UTF8.GetString(mails[count - 1].Raw));
+                return new Uri(LinkPattern().Match(text).Value);
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No sign-in mail number {count} arrived.");
+    }
+
+    public static string DecodeQuotedPrintable(string raw)
+    {
+        var joined = raw.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal);
+        var bytes = new List<byte>();
+        for (var i = 0; i < joined.Length; i++)
+        {
+            if (joined[i] == '=' && i + 2 < joined.Length && Uri.IsHexDigit(joined[i + 1]) && Uri.IsHexDigit(joined[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(joined.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(joined[i].ToString()));
+            }
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/inloggen/link\?token=[A-Za-z0-9_\-]+")]
+    private static partial Regex LinkPattern();
+}

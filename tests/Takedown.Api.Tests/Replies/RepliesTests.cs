@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Takedown.Application.Letters;
+using Takedown.Application.Replies;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.EventStore;
+using Takedown.Letters.Replies;
+using Takedown.Platforms.Webhooks;
+
+namespace Takedown.Api.Tests.Replies;
+
+/// <summary>Replies come in signed and raw, are matched by their reply address, proposed, and confirmed by an operator.</summary>
+public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private readonly HttpClient _partner = factory.ClientFor(ApiFactory.PartnerKey);
+
+    [Fact]
+    public async Task Extension_reply_within_the_first_month_is_proposed_and_once_confirmed_moves_the_deadline()
+    {
+        var requestId = await SentRequest("ext");
+        var before = await Request(requestId);
+        var replyTo = factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId);
+
+        var response = await PostSigned(Mail(replyTo, "Re: Verzoek tot verwijdering",
+            "Geachte heer/mevrouw,\n\nWij verlengen de termijn met twee maanden vanwege het aantal verzoeken.\n"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("matched").GetBoolean().ShouldBeTrue();
+        body.GetProperty("proposedMeaning").GetString().ShouldBe("Extension");
+        var replyId = body.GetProperty("replyId").GetGuid();
+        (await Request(requestId)).Extended.ShouldBeFalse();
+
+        await Confirm(requestId, replyId, ReplyMeaning.Extension, new ReplyDetails(Text: "Veel verzoeken"));
+
+        var after = await Request(requestId);
+        after.Extended.ShouldBeTrue();
+        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
+        after.AnswerDeadline(engine)!.DueDate.ShouldBeGreaterThan(before.AnswerDeadline(engine)!.DueDate.AddMonths(1));
+        (await Scalar("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1 AND request_id IS NOT NULL", replyId)).ShouldBe(1L);
+    }
+
+    [Fact]
+    public async Task A_bounce_once_confirmed_flags_the_controller_address()
+    {
+        var requestId = await SentRequest("bounce");
+        var replyTo = factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId);
+        var bounce = $"From: MAILER-DAEMON@mx.controller.example\r\nTo: {replyTo}\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\n" +
+            "This is the mail system. Your message could not be delivered: user unknown.\r\n--b1--\r\n";
+
+        var response = await PostSigned(Encoding.UTF8.GetBytes(bounce));
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("proposedMeaning").GetString().ShouldBe("Bounce");
+        await Confirm(requestId, body.GetProperty("replyId").GetGuid(), ReplyMeaning.Bounce, new ReplyDetails());
+        (await Request(requestId)).AddressBounced.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Unsigned_or_tampered_mail_is_refused_and_nothing_is_stored()
+    {
+        var before = await Scalar("SELECT count(*) FROM takedown.inbound_mail", Guid.Empty);
+        var raw = Mail("replies+x@takedown.example", "Hallo", "tekst");
+
+        var unsigned = await factory.CreateClient().PostAsync("/inbound/mail", new ByteArrayContent(raw));
+        using var tampered = Signed(raw);
+        tampered.Content = new ByteArrayContent([.. raw, (byte)'!']);
+        var tamperedResponse = await factory.CreateClient().SendAsync(tampered);
+
+        unsigned.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        tamperedResponse.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await Scalar("SELECT count(*) FROM takedown.inbound_mail", Guid.Empty)).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Mail_to_a_forged_reply_address_is_kept_but_matched_to_nothing()
+    {
+        var requestId = await SentRequest("forged");
+        var forged = $"replies+{requestId:N}.0000000000000000@takedown.example";
+
+        var response = await PostSigned(Mail(forged, "Re: verzoek", "Wij hebben de gegevens verwijderd."));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetBoolean().ShouldBeFalse();
+        (await Request(requestId)).Replies.ShouldBeNull();
+    }
+
+    private async Task<Guid> SentRequest(string tag)
+    {
+        var caseId = await ApiFactory.OpenCaseAsync(_partner, victimEmail: $"{tag}@slachtoffer.example");
+        var drafted = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Reply B.V.",
+            controllerEmail = $"{tag}@reply.example",
+            controllerCountry = "NL",
+            personalData = new[] { "woonadres" },
+            urls = new[] { "https://reply.example/p/1" },
+        });
+        var id = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var sha = (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("contentSha256").GetString();
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{id}/approve", new { contentSha256 = sha })).EnsureSuccessStatusCode();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while ((await Request(id)).Status != ErasureRequestStatus.Sent)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("The request was not sent within 30 s.");
+            }
+            await Task.Delay(100);
+        }
+        return id;
+    }
+
+    private async Task<ErasureRequest> Request(Guid id) =>
+        (await factory.Services.GetRequiredService<EventStore.EventStore>().AggregateStreamAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve)).State;
+
+    private async Task Confirm(Guid requestId, Guid replyId, ReplyMeaning meaning, ReplyDetails details)
+    {
+        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        await using var session = store.LightweightSession(new EventMetadata(null, null, "operator:test"));
+        await factory.Services.GetRequiredService<ReplyConfirmation>().ConfirmAsync(session, requestId, replyId, meaning, "operator:test", details, default);
+        await session.SaveChangesAsync();
+    }
+
+    private static byte[] Mail(string to, string subject, string body) => Encoding.UTF8.GetBytes(
+        $"From: Privacy <privacy@controller.example>\r\nTo: {to}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}");
+
+    private async Task<HttpResponseMessage> PostSigned(byte[] raw)
+    {
+        using var request = Signed(raw);
+        return await factory.CreateClient().SendAsync(request);
+    }
+
+    private static HttpRequestMessage Signed(byte[] raw)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/mail") { Content = new ByteArrayContent(raw) };
+        foreach (var (name, value) in WebhookSigner.Headers([WebhookSecret.Parse(ApiFactory.InboundSecret)], "msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, raw))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request;
+    }
+
+    private async Task<long> Scalar(string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (sql.Contains("$1", StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+        }
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
