@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Takedown.Application.Privacy;
 using Takedown.Application.ReadModels;
 using Takedown.Application.Webhooks;
 using Takedown.Domain;
@@ -32,12 +33,14 @@ public static class TakedownServiceCollectionExtensions
         {
             options.Schema = configuration["EventStore:Schema"] ?? "takedown";
             options.Types.RegisterAll(DomainEvents.All);
+            options.ProtectPersonalData(configuration);
             options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
                 .Projection(new AnswerTimeProjection());
         }, runProjectionDaemon);
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownWebhooks(configuration);
         services.AddHostedService<OperationalGauges>();
+        services.AddTakedownPrivacy(configuration);
         return services;
     }
 

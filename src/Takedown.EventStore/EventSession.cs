@@ -165,22 +165,26 @@ public sealed class EventSession : IAsyncDisposable
         {
             var ids = append.Events.Select(_ => Guid.CreateVersion7(now)).ToArray();
             var types = append.Events.Select(e => _store.Options.Types.NameOf(e.GetType())).ToArray();
+            var (subject, datas) = _store.Options.Protection is { } protection
+                ? await protection.SerializeAsync(_store, connection, transaction, append.StreamId, append.Events, cancellationToken)
+                : (null, append.Events.Select(_store.Serialize).ToArray());
             var streamCte = append.ExpectedVersion switch
             {
                 null => $"""
-                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at)
-                    VALUES (@id, @stype, @n, @now, @now)
-                    ON CONFLICT (id) DO UPDATE SET version = {schema}.streams.version + @n, updated_at = @now
+                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at, subject_id)
+                    VALUES (@id, @stype, @n, @now, @now, @subject)
+                    ON CONFLICT (id) DO UPDATE SET version = {schema}.streams.version + @n, updated_at = @now,
+                        subject_id = coalesce({schema}.streams.subject_id, excluded.subject_id)
                     RETURNING version - @n AS base
                     """,
                 0 => $"""
-                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at)
-                    VALUES (@id, @stype, @n, @now, @now)
+                    INSERT INTO {schema}.streams (id, type, version, created_at, updated_at, subject_id)
+                    VALUES (@id, @stype, @n, @now, @now, @subject)
                     ON CONFLICT (id) DO NOTHING
                     RETURNING 0::bigint AS base
                     """,
                 _ => $"""
-                    UPDATE {schema}.streams SET version = @expected + @n, updated_at = @now
+                    UPDATE {schema}.streams SET version = @expected + @n, updated_at = @now, subject_id = coalesce(subject_id, @subject)
                     WHERE id = @id AND version = @expected
                     RETURNING @expected AS base
                     """,
@@ -203,12 +207,13 @@ public sealed class EventSession : IAsyncDisposable
             command.Parameters.AddWithValue("n", (long)append.Events.Count);
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("expected", append.ExpectedVersion ?? 0L);
+            command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlDbType.Uuid) { Value = subject is { } s ? s : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Jsonb) { Value = metadata });
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
             command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
             command.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
             {
-                Value = append.Events.Select(_store.Serialize).ToArray(),
+                Value = datas,
             });
             batch.BatchCommands.Add(command);
             prepared.Add((append, ids, types));

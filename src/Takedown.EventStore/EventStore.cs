@@ -104,7 +104,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreOptions op
     }
 
     internal string SelectEvents =>
-        $"SELECT seq, id, stream_id, version, type, data::text, metadata::text, timestamp FROM {Schema}.events";
+        $"SELECT seq, id, stream_id, version, type, data::text, metadata::text, timestamp, {SelectKey} FROM {Schema}.events";
+
+    /// <summary>The wrapped key of an event's subject (column of a query over <c>events</c>), read in the same round trip.</summary>
+    internal string SelectKey => Options.Protection is null
+        ? "NULL::bytea"
+        : $"(SELECT k.key FROM {Schema}.streams s JOIN {Schema}.encryption_keys k ON k.subject_id = s.subject_id WHERE s.id = events.stream_id)";
 
     internal async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, long? version, DateTimeOffset? timestamp,
@@ -128,16 +133,17 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreOptions op
             var type = reader.GetString(4);
             events.Add(new StoredEvent(
                 reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), type,
-                Deserialize(type, reader.GetString(5)),
+                Deserialize(type, reader.GetString(5), reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8)),
                 JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), Options.Json) ?? EventMetadata.None,
                 reader.GetFieldValue<DateTimeOffset>(7)));
         }
         return events;
     }
 
-    internal object Deserialize(string type, string json) =>
+    internal object Deserialize(string type, string json, byte[]? wrappedKey) =>
         Options.Types.TypeOf(type) is { } clrType
-            ? JsonSerializer.Deserialize(json, clrType, Options.Json)!
+            ? JsonSerializer.Deserialize(
+                Options.Protection is { } protection ? protection.Unprotect(clrType, json, Options.Json, wrappedKey) : json, clrType, Options.Json)!
             : new UnknownEvent(type, JsonSerializer.Deserialize<JsonElement>(json));
 
     internal string Serialize(object @event) => JsonSerializer.Serialize(@event, @event.GetType(), Options.Json);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Takedown.EventStore.Protection;
 
 namespace Takedown.EventStore;
 
@@ -20,6 +21,9 @@ public sealed class EventStoreOptions
 
     /// <summary>How long the daemon waits before looking again when it has caught up.</summary>
     public TimeSpan DaemonPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Encrypts personal data in events per subject (crypto-shredding); null: events are stored as they are.</summary>
+    public PersonalDataProtection? Protection { get; set; }
 
     /// <summary>Serializer for event data and metadata (web defaults, enums as strings).</summary>
     public JsonSerializerOptions Json { get; } = CreateJson();

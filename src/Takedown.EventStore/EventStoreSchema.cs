@@ -53,5 +53,16 @@ internal static class EventStoreSchema
             RAISE EXCEPTION 'stream % is not at version %', stream, expected USING ERRCODE = 'TK409';
         END $$;
         """,
+        """
+        -- Crypto-shredding: one key per subject (a case), wrapped with the master key. Destroying a key sets it to
+        -- NULL and keeps the row, so the subject never gets a new key that later events could be read with.
+        CREATE TABLE {schema}.encryption_keys (
+            subject_id uuid PRIMARY KEY,
+            key bytea,
+            created_at timestamptz NOT NULL,
+            destroyed_at timestamptz);
+        ALTER TABLE {schema}.streams ADD COLUMN subject_id uuid;
+        CREATE INDEX streams_subject ON {schema}.streams (subject_id) WHERE subject_id IS NOT NULL;
+        """,
     ];
 }

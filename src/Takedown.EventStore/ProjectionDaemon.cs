@@ -119,7 +119,7 @@ public sealed partial class ProjectionDaemon(EventStore store, ILogger<Projectio
         // pg_snapshot_xmin: no transaction below it is still running, so nothing can appear below it later.
         // This transaction's own id (taken by FOR UPDATE above) only holds the horizon back until the next batch.
         await using var read = new NpgsqlCommand($"""
-            SELECT seq, id, stream_id, version, type, data::text, metadata::text, timestamp, tx_id
+            SELECT seq, id, stream_id, version, type, data::text, metadata::text, timestamp, tx_id, {store.SelectKey}
             FROM {store.Schema}.events
             WHERE (tx_id, seq) > (@tx, @seq) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, seq
@@ -136,7 +136,7 @@ public sealed partial class ProjectionDaemon(EventStore store, ILogger<Projectio
                 var type = reader.GetString(4);
                 events.Add(new StoredEvent(
                     reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), type,
-                    store.Deserialize(type, reader.GetString(5)),
+                    store.Deserialize(type, reader.GetString(5), reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9)),
                     System.Text.Json.JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), store.Options.Json) ?? EventMetadata.None,
                     reader.GetFieldValue<DateTimeOffset>(7)));
                 lastTx = reader.GetFieldValue<ulong>(8);

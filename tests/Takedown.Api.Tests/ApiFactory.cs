@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests;
@@ -15,7 +16,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string ReadOnlyKey = "read-only-key-0123456789";
     public const string InboundSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+    private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Every log entry of the host, to look for personal data in.</summary>
+    public Security.CapturedLogs Logs { get; } = new();
 
     /// <summary>The real SMTP server the in-process worker sends letters to.</summary>
     public SmtpTestServer Smtp { get; } = new();
@@ -44,6 +50,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.UseSetting("Privacy:MasterKey", _masterKey);
         builder.UseSetting("ConnectionStrings:Takedown", ConnectionString);
         builder.UseSetting("Worker:RunInProcess", "true");
         builder.UseSetting("Mail:Host", Smtp.Host);

@@ -53,6 +53,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             ["Letters:ReplySecret"] = "worker-test-secret-0123456789",
             ["Letters:ApComplaintEmail"] = ApEmail,
             ["Messaging:PollingInterval"] = "00:00:00.200",
+            ["Privacy:MasterKey"] = Takedown.EventStore.Protection.PersonalDataProtection.NewMasterKey(),
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);

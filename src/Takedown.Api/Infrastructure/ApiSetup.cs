@@ -12,6 +12,14 @@ public static class ApiSetup
     public static IServiceCollection AddTakedownApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddExceptionHandler<DomainExceptionHandler>();
+        // No API body comes near these: a case, a request or a report is a few KB (letters are composed here). An
+        // endpoint that takes more says so with [RequestSizeLimit].
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        });
         services.AddOpenApi(options => options.AddContract().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Takedown API";

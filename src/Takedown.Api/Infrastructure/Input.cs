@@ -26,7 +26,8 @@ public sealed class Input
 
     public Input Text(string? value, string field, int max = MaxShortText, bool required = true) =>
         Require(!required || !string.IsNullOrWhiteSpace(value), field, "Required.")
-            .Require(value is null || value.Length <= max, field, $"At most {max} characters.");
+            .Require(value is null || value.Length <= max, field, $"At most {max} characters.")
+            .Require(value is null || IsCleanText(value, multiline: max > MaxShortText), field, "Contains control or direction-override characters.");
 
     public Input Email(string? value, string field) =>
         Text(value, field, 254).Require(value is null || IsEmail(value), field, "Not an e-mail address.");
@@ -49,6 +50,8 @@ public sealed class Input
         Require(items is null || items.Count <= MaxListItems, field, $"At most {MaxListItems} items.");
         Require(items is null || items.All(i => !string.IsNullOrWhiteSpace(i) && i.Length <= MaxShortText), field,
             $"Each item must be non-empty and at most {MaxShortText} characters.");
+        Require(items is null || items.All(i => i is null || IsCleanText(i, multiline: false)), field,
+            "Items must not contain control or direction-override characters.");
         return this;
     }
 
@@ -64,7 +67,34 @@ public sealed class Input
         value is { Length: <= 2000 }
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && IsCleanText(value, multiline: false)
         && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// No control characters (NUL, escape; line breaks only in long text), no unpaired surrogates and no bidirectional
+    /// overrides or isolates: a name that reads one way on screen and another in a letter or a log could hide who or
+    /// what a request is about.
+    /// </summary>
+    public static bool IsCleanText(string value, bool multiline)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c)
+                || (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C' or '\uFEFF')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     public static bool IsEmail(string value) =>
         MailAddress.TryCreate(value, out var address) && address.Address == value.Trim() && value.Contains('.', StringComparison.Ordinal);

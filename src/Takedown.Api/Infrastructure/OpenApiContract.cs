@@ -76,6 +76,18 @@ public static class OpenApiContract
         ["GetPlatformReport"] = new(
             "A platform report, its response target and, after a refusal, the window for the internal complaint (DSA Art. 20).",
             null, null),
+        ["ExportCase"] = new(
+            "Everything held about the case, decrypted: every stream of the case (the case, its requests, reports, letters and " +
+            "complaints) with its events in order (GDPR Art. 15 access and Art. 20 portability).",
+            null, null),
+        ["ExportCasePdf"] = new(
+            "The same export as a PDF the victim can read and keep.",
+            null, null),
+        ["EraseCase"] = new(
+            "Erases the case for good (GDPR Art. 17): its key is destroyed, so the personal data in every event becomes unreadable, " +
+            "and its rows in every list and queue are removed. The history of what was done stays, without whom it was done for. " +
+            "Afterwards the case answers 404.",
+            null, null),
     };
 
     /// <summary>Adds the contract's descriptions, examples, 403 responses and security scheme to the document.</summary>

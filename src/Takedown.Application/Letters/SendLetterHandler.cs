@@ -23,7 +23,7 @@ public static class SendLetterHandler
 {
     public static async Task HandleAsync(
         SendLetter message, MessageContext context, EventStore.EventStore store, SmtpLetterSender sender, LetterWorkflow workflow,
-        DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
+        LetterDeliveries deliveries, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
@@ -31,6 +31,7 @@ public static class SendLetterHandler
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(deliveries);
         var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         var events = await session.Events.FetchStreamAsync(message.LetterId, cancellationToken: cancellationToken);
         var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
@@ -43,12 +44,17 @@ public static class SendLetterHandler
         var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
             ? LetterWorkflow.RenderPdf(prepared)
             : null;
-        SendReceipt receipt;
+        // An earlier attempt may have reached the SMTP server and then lost its transaction: record that one, do not resend.
+        var receipt = await deliveries.FindAsync(context.Connection, context.Transaction, letter.Id, cancellationToken);
         try
         {
-            receipt = await sender.SendAsync(new OutgoingLetter(
-                letter.Id, prepared.RecipientEmail, prepared.RecipientName, workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
-                $"{letter.Kind}.pdf"), cancellationToken);
+            if (receipt is null)
+            {
+                receipt = await sender.SendAsync(new OutgoingLetter(
+                    letter.Id, prepared.RecipientEmail, prepared.RecipientName, workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
+                    $"{letter.Kind}.pdf"), cancellationToken);
+                await deliveries.RecordAsync(letter.Id, receipt, cancellationToken);
+            }
         }
         catch (LetterSendFailedException e) when (!e.IsTransient)
         {

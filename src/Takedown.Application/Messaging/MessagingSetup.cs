@@ -32,10 +32,16 @@ public static class MessagingSetup
             {
                 o.PollingInterval = polling;
             }
+            if (configuration.GetValue<TimeSpan?>("Messaging:LeaseDuration") is { } lease)
+            {
+                o.LeaseDuration = lease;
+            }
         });
         services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LetterSettings>, LetterSettingsValidation>());
         services.TryAddSingleton<LetterWorkflow>();
+        services.TryAddSingleton<LetterDeliveries>();
+        services.AddHostedService<LetterDeliveries.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
@@ -57,6 +63,7 @@ public static class MessagingSetup
         services.Configure<HostOptions>(o => o.ShutdownTimeout = configuration.GetValue("Worker:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.AddMessageWorker();
         services.AddPlatformClients(configuration);
+        services.AddHostedService<Privacy.RetentionSweep>();
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;

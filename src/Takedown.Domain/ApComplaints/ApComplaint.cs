@@ -29,10 +29,10 @@ public enum ApDecisionOutcome
 }
 
 // Events
-public sealed record ApComplaintPrepared(Guid ComplaintId, Guid ErasureRequestId, Guid CaseId, IReadOnlyList<string> Evidence, string Text, DateTimeOffset PreparedAt);
-public sealed record ApComplaintReviewed(Guid ComplaintId, string Reviewer, string Text, DateTimeOffset ReviewedAt);
+public sealed record ApComplaintPrepared(Guid ComplaintId, Guid ErasureRequestId, Guid CaseId, [PersonalData] IReadOnlyList<string> Evidence, [PersonalData] string Text, DateTimeOffset PreparedAt);
+public sealed record ApComplaintReviewed(Guid ComplaintId, string Reviewer, [PersonalData] string Text, DateTimeOffset ReviewedAt);
 public sealed record ApComplaintLodged(Guid ComplaintId, string ApReference, DateTimeOffset LodgedAt);
-public sealed record ApDecisionReceived(Guid ComplaintId, ApDecisionOutcome Outcome, string Summary, DateTimeOffset ReceivedAt);
+public sealed record ApDecisionReceived(Guid ComplaintId, ApDecisionOutcome Outcome, [PersonalData] string Summary, DateTimeOffset ReceivedAt);
 
 // Commands
 /// <summary><see cref="Request"/> is the erasure request's current state; <see cref="Evidence"/> its history (see <see cref="ApComplaint.EvidenceFrom"/>).</summary>

@@ -26,7 +26,7 @@ public sealed record CaseDeletedByVictim(Guid CaseId, DateTimeOffset DeletedAt);
 /// Who the victim is, as far as letters need it: the name a controller needs to find the data, and the address our
 /// notices go to. Kept on the case, never in a request's read model.
 /// </summary>
-public sealed record VictimDetailsRecorded(Guid CaseId, string Name, string Email, DateTimeOffset RecordedAt);
+public sealed record VictimDetailsRecorded(Guid CaseId, [PersonalData] string Name, [PersonalData] string Email, DateTimeOffset RecordedAt);
 
 // Commands
 public sealed record OpenCase(Guid CaseId, string Reference, string Language, EscalationMode EscalationMode, DateTimeOffset Now);

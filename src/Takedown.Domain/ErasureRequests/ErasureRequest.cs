@@ -29,21 +29,21 @@ public sealed record ErasureRequestDrafted(
     string ControllerName,
     string ControllerEmail,
     string ControllerCountry,
-    IReadOnlyList<string> PersonalData,
-    IReadOnlyList<string> Urls,
+    [PersonalData] IReadOnlyList<string> PersonalData,
+    [PersonalData] IReadOnlyList<string> Urls,
     DateTimeOffset DraftedAt);
 public sealed record ErasureRequestApproved(Guid RequestId, DateTimeOffset ApprovedAt);
 /// <summary><see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.</summary>
 public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt);
 public sealed record ErasureRequestAcknowledged(Guid RequestId, DateTimeOffset AcknowledgedAt);
-public sealed record ExtensionClaimed(Guid RequestId, string Reason, DateTimeOffset ClaimedAt);
+public sealed record ExtensionClaimed(Guid RequestId, [PersonalData] string Reason, DateTimeOffset ClaimedAt);
 /// <summary>The controller asks to verify identity (GDPR Art. 12(6)); the clock stops from <see cref="PausedOn"/>.</summary>
-public sealed record IdentityCheckRequested(Guid RequestId, string What, DateOnly PausedOn, DateTimeOffset RequestedAt);
+public sealed record IdentityCheckRequested(Guid RequestId, [PersonalData] string What, DateOnly PausedOn, DateTimeOffset RequestedAt);
 public sealed record IdentityCheckAnswered(Guid RequestId, DateOnly ResumedOn, DateTimeOffset AnsweredAt);
-public sealed record ErasureRequestAnswered(Guid RequestId, ErasureOutcome Outcome, string Reasons, DateTimeOffset AnsweredAt);
+public sealed record ErasureRequestAnswered(Guid RequestId, ErasureOutcome Outcome, [PersonalData] string Reasons, DateTimeOffset AnsweredAt);
 public sealed record DeadlineMissed(Guid RequestId, DateOnly DueDate, DateTimeOffset MissedAt);
 public sealed record ErasureRequestEscalated(Guid RequestId, Guid ApComplaintId, DateTimeOffset EscalatedAt);
-public sealed record ErasureRequestWithdrawn(Guid RequestId, string Reason, DateTimeOffset WithdrawnAt);
+public sealed record ErasureRequestWithdrawn(Guid RequestId, [PersonalData] string Reason, DateTimeOffset WithdrawnAt);
 public sealed record ErasureRequestClosed(Guid RequestId, DateTimeOffset ClosedAt);
 /// <summary>
 /// A message came back to the request's reply address. The raw message is kept beside the stream (by its SHA-256);

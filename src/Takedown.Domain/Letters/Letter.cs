@@ -21,19 +21,19 @@ public sealed record LetterPrepared(
     Guid RequestId,
     string Kind,
     string Language,
-    string RecipientName,
-    string RecipientEmail,
-    string Subject,
-    string PlainText,
-    string Html,
+    [PersonalData] string RecipientName,
+    [PersonalData] string RecipientEmail,
+    [PersonalData] string Subject,
+    [PersonalData] string PlainText,
+    [PersonalData] string Html,
     string ContentSha256,
     bool NeedsApproval,
     DateTimeOffset PreparedAt);
 public sealed record LetterApproved(Guid LetterId, string ApprovedBy, DateTimeOffset ApprovedAt);
 /// <summary>Accepted by the SMTP server: the Message-ID and the server's reply are the proof of sending.</summary>
-public sealed record LetterSent(Guid LetterId, string MessageId, string ContentSha256, string ServerReply, DateTimeOffset SentAt);
+public sealed record LetterSent(Guid LetterId, string MessageId, string ContentSha256, [PersonalData] string ServerReply, DateTimeOffset SentAt);
 /// <summary>The server refused the letter for good (5xx); an operator must act (e.g. a wrong address).</summary>
-public sealed record LetterSendFailed(Guid LetterId, string StatusCode, string Reason, DateTimeOffset FailedAt);
+public sealed record LetterSendFailed(Guid LetterId, string StatusCode, [PersonalData] string Reason, DateTimeOffset FailedAt);
 
 // Commands
 public sealed record PrepareLetter(

@@ -50,22 +50,22 @@ public sealed record PlatformReportDrafted(
     Guid ReportId,
     Guid CaseId,
     string Platform,
-    IReadOnlyList<string> Urls,
+    [PersonalData] IReadOnlyList<string> Urls,
     ReportCategory Category,
-    string Explanation,
-    string NotifierName,
-    string NotifierEmail,
+    [PersonalData] string Explanation,
+    [PersonalData] string NotifierName,
+    [PersonalData] string NotifierEmail,
     bool GoodFaithStatement,
     DateTimeOffset DraftedAt);
 public sealed record PlatformReportFiled(Guid ReportId, string TicketId, DateTimeOffset FiledAt);
 public sealed record PlatformReportAcknowledged(Guid ReportId, DateTimeOffset AcknowledgedAt);
 public sealed record PlatformReportStatusChanged(Guid ReportId, string Status, DateTimeOffset ChangedAt);
 public sealed record ContentRemoved(Guid ReportId, DateTimeOffset RemovedAt);
-public sealed record ContentRestricted(Guid ReportId, string Restriction, string StatementOfReasons, DateTimeOffset RestrictedAt);
+public sealed record ContentRestricted(Guid ReportId, string Restriction, [PersonalData] string StatementOfReasons, DateTimeOffset RestrictedAt);
 /// <summary>The platform refuses to act; <see cref="StatementOfReasons"/> is its DSA Art. 17 statement.</summary>
-public sealed record ContentRemovalRefused(Guid ReportId, string StatementOfReasons, DateTimeOffset RefusedAt);
+public sealed record ContentRemovalRefused(Guid ReportId, [PersonalData] string StatementOfReasons, DateTimeOffset RefusedAt);
 public sealed record ResponseTargetMissed(Guid ReportId, DateTimeOffset DueAt, DateTimeOffset MissedAt);
-public sealed record InternalComplaintLodged(Guid ReportId, string Grounds, DateTimeOffset LodgedAt);
+public sealed record InternalComplaintLodged(Guid ReportId, [PersonalData] string Grounds, DateTimeOffset LodgedAt);
 public sealed record PlatformReportClosed(Guid ReportId, DateTimeOffset ClosedAt);
 
 // Commands

@@ -51,7 +51,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         var order = new[]
         {
             "OpenCase", "GetCase", "DraftErasureRequest", "GetErasureRequest", "GetErasureLetter", "GetErasureLetterPdf",
-            "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport",
+            "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport", "ExportCase", "ExportCasePdf", "EraseCase",
         };
         var operations = Operations(document).ToDictionary(o => o.Operation["operationId"]!.GetValue<string>());
         operations.Keys.ShouldBe(order, ignoreOrder: true);
@@ -59,7 +59,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         {
             var (method, path, operation) = operations[operationId];
             var url = path.Replace("{caseId}", ids.GetValueOrDefault("case"), StringComparison.Ordinal)
-                .Replace("{id}", operationId.Contains("Platform", StringComparison.Ordinal) ? ids.GetValueOrDefault("platform") : operationId == "GetCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+                .Replace("{id}", operationId.Contains("Platform", StringComparison.Ordinal) ? ids.GetValueOrDefault("platform") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
             using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
             if (operation["requestBody"]?["content"]?["application/json"]?["example"] is { } example)
             {

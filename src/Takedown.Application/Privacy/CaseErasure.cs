@@ -1,0 +1,87 @@
+using Npgsql;
+using Takedown.Domain;
+using Takedown.Domain.Cases;
+using Takedown.EventStore;
+
+namespace Takedown.Application.Privacy;
+
+/// <summary>
+/// Erases a case (GDPR Art. 17, for the victim at any time and by the retention sweep): records the deletion on the
+/// case, destroys the case's key so the personal data in every event of every stream of the case becomes unreadable,
+/// and removes the case's rows from the read models and its pending messages from the outbox, all in one transaction.
+/// The events themselves stay: the history of what was done remains, without whom it was done for.
+/// </summary>
+public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, IEnumerable<ICaseDataScrubber> scrubbers)
+{
+    /// <summary>
+    /// Erases the case; false when there is no such case. Repeating it is harmless (the deletion is recorded once,
+    /// the scrubbing finds nothing more).
+    /// </summary>
+    /// <param name="caseId">The case.</param>
+    /// <param name="actor">Who asked: "victim", "integration:&lt;name&gt;", "system:retention". Never a name.</param>
+    /// <param name="cancellationToken">Cancels the erasure; nothing is changed then.</param>
+    public async Task<bool> EraseAsync(Guid caseId, string actor, CancellationToken cancellationToken = default)
+    {
+        var protection = store.Options.Protection
+            ?? throw new InvalidOperationException("Personal data protection is not configured: a case cannot be erased.");
+        var schema = store.Options.Schema;
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var session = store.OpenSession(connection, transaction, new EventMetadata(Actor: actor));
+        try
+        {
+            await session.DecideAsync(caseId, Case.Initial, Case.Evolve, state => Case.Decide(new DeleteCase(caseId, time.GetUtcNow()), state), cancellationToken);
+        }
+        catch (DomainRuleViolated)
+        {
+            return false;
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        await protection.DestroyKeyAsync(connection, transaction, schema, caseId, time.GetUtcNow(), cancellationToken);
+
+        // Every stream of the case recorded the case as its subject when it started; their ids are what the read
+        // models and the outbox know them by.
+        await using var scrub = new NpgsqlCommand($"""
+            CREATE TEMP TABLE erased_streams ON COMMIT DROP AS
+                SELECT id FROM {schema}.streams WHERE subject_id = @case OR id = @case;
+            DELETE FROM {schema}.case_overview WHERE id = @case;
+            DELETE FROM {schema}.request_overview WHERE case_id = @case;
+            DELETE FROM {schema}.documents WHERE id IN (SELECT id FROM erased_streams);
+            -- Every other table that keeps rows by case, request or letter (read models, raw replies, delivery
+            -- receipts, a portal's attachments, tables added later): found by its column, so none is forgotten.
+            DO $$
+            DECLARE t record;
+            BEGIN
+                FOR t IN
+                    SELECT c.table_name, c.column_name
+                    FROM information_schema.columns c JOIN information_schema.tables tb USING (table_schema, table_name)
+                    WHERE c.table_schema = '{schema}' AND tb.table_type = 'BASE TABLE' AND c.data_type = 'uuid'
+                      AND c.column_name IN ('case_id', 'request_id', 'letter_id', 'report_id', 'complaint_id', 'diary_id')
+                LOOP
+                    EXECUTE format('DELETE FROM %I.%I WHERE %I IN (SELECT id FROM erased_streams)', '{schema}', t.table_name, t.column_name);
+                END LOOP;
+            END $$;
+            DELETE FROM {schema}.messages m
+                WHERE EXISTS (SELECT 1 FROM jsonb_each_text(m.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
+            DELETE FROM {schema}.dead_letters d
+                WHERE EXISTS (SELECT 1 FROM jsonb_each_text(d.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
+            """, connection, transaction);
+        scrub.Parameters.AddWithValue("case", caseId);
+        await scrub.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var scrubber in scrubbers)
+        {
+            await scrubber.ScrubAsync(connection, transaction, caseId, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}
+
+/// <summary>
+/// A read model or table outside the core ones that keeps rows about a case (a portal's, a dashboard's): register one
+/// (<c>services.AddSingleton&lt;ICaseDataScrubber, ...&gt;()</c>) and erasing a case removes them in the same transaction.
+/// </summary>
+public interface ICaseDataScrubber
+{
+    Task ScrubAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid caseId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Takedown.Domain;
+using Takedown.EventStore;
+using Takedown.EventStore.Protection;
+
+namespace Takedown.Application.Privacy;
+
+/// <summary>
+/// Crypto-shredding for the domain's events (<see cref="PersonalDataAttribute"/> marks what is encrypted, a case is
+/// the subject), case erasure, export and the retention sweep.
+/// </summary>
+public static class PrivacySetup
+{
+    /// <summary>
+    /// The master key used when <c>Privacy:MasterKey</c> is not set, outside Production only. It is public: data
+    /// written with it is protected from nobody, which is fine for a developer's machine and the tests.
+    /// </summary>
+    public const string DevelopmentMasterKey = "VGFrZWRvd24gZGV2ZWxvcG1lbnQga2V5OiBwdWJsaWM=";
+
+    /// <summary>Encrypts every <see cref="PersonalDataAttribute"/> property of the events per case.</summary>
+    public static EventStoreOptions ProtectPersonalData(this EventStoreOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration["Privacy:MasterKey"];
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(string.IsNullOrWhiteSpace(configured) ? DevelopmentMasterKey : configured);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException("Privacy:MasterKey must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).", e);
+        }
+        if (key.Length != 32)
+        {
+            throw new InvalidOperationException("Privacy:MasterKey must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
+        }
+        // Every stream starts with an event naming its case (CaseOpened, ...Drafted, LetterPrepared, ApComplaintPrepared).
+        options.Protection = new PersonalDataProtection(
+            key, PersonalDataProtection.IsMarked<PersonalDataAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId"));
+        return options;
+    }
+
+    /// <summary>Adds <see cref="CaseErasure"/>, <see cref="CaseExport"/> and the start-up check of the master key.</summary>
+    public static IServiceCollection AddTakedownPrivacy(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.Configure<PrivacySettings>(configuration.GetSection("Privacy"));
+        services.AddSingleton<CaseErasure>();
+        services.AddSingleton<CaseExport>();
+        services.AddHostedService(sp => new MasterKeyCheck(sp.GetRequiredService<IHostEnvironment>(), configuration));
+        return services;
+    }
+
+    /// <summary>Production refuses to start on the public development key.</summary>
+    private sealed class MasterKeyCheck(IHostEnvironment environment, IConfiguration configuration) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            environment.IsProduction() && string.IsNullOrWhiteSpace(configuration["Privacy:MasterKey"])
+                ? throw new InvalidOperationException(
+                    "Privacy:MasterKey is not set. Generate one with `openssl rand -base64 32` and keep it outside the database.")
+                : Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>Section <c>Privacy</c>.</summary>
+public sealed class PrivacySettings
+{
+    /// <summary>Base64 of 32 random bytes that wrap every case's key. Required in Production.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>How long a closed case is kept before it is erased (GDPR Art. 5(1)(e), storage limitation).</summary>
+    public TimeSpan RetentionAfterClose { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>How often the worker looks for closed cases past their retention.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,323 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Takedown.EventStore.Protection;
+
+/// <summary>
+/// Crypto-shredding: the personal data in events is encrypted with a key of its subject (a case), so destroying that
+/// one key erases the data from every stored event without rewriting history. Each marked property's JSON value is
+/// replaced by an envelope <c>{"$enc":"base64(nonce|ciphertext|tag)","k":"subject id"}</c> (AES-256-GCM, the subject
+/// id as associated data); the subject keys are stored wrapped with a master key from configuration, so a database
+/// dump alone reveals nothing. Once a key is destroyed, reading yields <see cref="Erased"/> for strings, empty lists
+/// and null for anything else, and never fails.
+/// </summary>
+/// <remarks>
+/// A stream's subject is recorded on its first append (the first event that names one, see
+/// <see cref="PersonalDataProtection(ReadOnlySpan{byte}, Func{PropertyInfo, bool}, Func{object, Guid?})"/>); later
+/// events without a subject of their own use the stream's. Appends stay one round trip as long as the subject's key is
+/// in this process's cache: keys are created (once per subject) and looked up on a connection of their own, never in
+/// the append's transaction, so the append still takes its stream locks before it writes anything.
+/// </remarks>
+public sealed class PersonalDataProtection
+{
+    /// <summary>What an erased string reads as.</summary>
+    public const string Erased = "[erased]";
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int CacheLimit = 100_000;
+
+    private readonly byte[] _masterKey;
+    private readonly Func<PropertyInfo, bool> _isPersonalData;
+    private readonly Func<object, Guid?> _subjectOf;
+    private readonly ConcurrentDictionary<Type, PersonalProperty[]> _properties = new();
+    private readonly ConcurrentDictionary<Guid, WriteKey> _writeKeys = new();
+    private readonly ConcurrentDictionary<Guid, (byte[] Wrapped, byte[] Key)> _readKeys = new();
+    private readonly ConcurrentDictionary<Guid, Guid> _streamSubjects = new();
+
+    /// <param name="masterKey">32 bytes (AES-256) that wrap every subject key.</param>
+    /// <param name="isPersonalData">Whether an event property holds personal data (e.g. carries a <c>[PersonalData]</c> attribute).</param>
+    /// <param name="subjectOf">The subject an event names (e.g. its case id), or null when it names none.</param>
+    public PersonalDataProtection(ReadOnlySpan<byte> masterKey, Func<PropertyInfo, bool> isPersonalData, Func<object, Guid?> subjectOf)
+    {
+        if (masterKey.Length != 32)
+        {
+            throw new ArgumentException("The master key must be 32 bytes (AES-256).", nameof(masterKey));
+        }
+        _masterKey = masterKey.ToArray();
+        _isPersonalData = isPersonalData ?? throw new ArgumentNullException(nameof(isPersonalData));
+        _subjectOf = subjectOf ?? throw new ArgumentNullException(nameof(subjectOf));
+    }
+
+    /// <summary>
+    /// True when <paramref name="property"/> or, for a positional record, the constructor parameter it comes from
+    /// carries <typeparamref name="TAttribute"/>.
+    /// </summary>
+    public static bool IsMarked<TAttribute>(PropertyInfo property) where TAttribute : Attribute
+    {
+        ArgumentNullException.ThrowIfNull(property);
+        if (property.IsDefined(typeof(TAttribute), inherit: false))
+        {
+            return true;
+        }
+        return property.DeclaringType?.GetConstructors()
+            .SelectMany(c => c.GetParameters())
+            .Any(p => p.Name == property.Name && p.ParameterType == property.PropertyType && p.IsDefined(typeof(TAttribute), inherit: false)) == true;
+    }
+
+    /// <summary>A subject resolver reading a <see cref="Guid"/> property of that name from any event that has one.</summary>
+    public static Func<object, Guid?> SubjectFromProperty(string propertyName)
+    {
+        var getters = new ConcurrentDictionary<Type, PropertyInfo?>();
+        return e =>
+        {
+            var property = getters.GetOrAdd(e.GetType(), t => t.GetProperty(propertyName) is { } p && p.PropertyType == typeof(Guid) ? p : null);
+            return property?.GetValue(e) is Guid id && id != Guid.Empty ? id : null;
+        };
+    }
+
+    /// <summary>Creates a random 32-byte master key, base64 encoded, for configuration.</summary>
+    public static string NewMasterKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// Destroys a subject's key (or records that it may never get one): every event encrypted with it becomes
+    /// unreadable for good, in every process, because readers always take the wrapped key from the database.
+    /// </summary>
+    public async Task DestroyKeyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, Guid subjectId, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {schema}.encryption_keys (subject_id, key, created_at, destroyed_at) VALUES (@s, NULL, @now, @now)
+            ON CONFLICT (subject_id) DO UPDATE SET key = NULL, destroyed_at = coalesce({schema}.encryption_keys.destroyed_at, @now)
+            """, connection, transaction);
+        command.Parameters.AddWithValue("s", subjectId);
+        command.Parameters.AddWithValue("now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _writeKeys[subjectId] = new WriteKey(null);
+        _readKeys.TryRemove(subjectId, out _);
+    }
+
+    /// <summary>The properties of <paramref name="eventType"/> this protection encrypts, by their JSON names.</summary>
+    public IReadOnlyList<string> PersonalPropertiesOf(Type eventType, JsonSerializerOptions json) =>
+        [.. Properties(eventType, json).Select(p => p.JsonName)];
+
+    internal async Task<(Guid? Subject, string[] Datas)> SerializeAsync(
+        EventStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, IReadOnlyList<object> events,
+        CancellationToken cancellationToken)
+    {
+        var json = store.Options.Json;
+        Guid? subject = null;
+        foreach (var e in events)
+        {
+            subject ??= _subjectOf(e);
+        }
+        var needsKey = events.Any(e => Properties(e.GetType(), json).Length > 0);
+        if (subject is null && needsKey)
+        {
+            subject = await StreamSubjectAsync(store, connection, transaction, streamId, cancellationToken)
+                ?? throw new InvalidOperationException(
+                    $"Stream {streamId} holds personal data but has no subject to encrypt it for; its first event must name one.");
+        }
+        if (subject is { } known)
+        {
+            Remember(_streamSubjects, streamId, known);
+        }
+        var key = needsKey ? await KeyForWritingAsync(store, subject!.Value, cancellationToken) : null;
+        var datas = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            datas[i] = Protect(events[i], json, subject, key);
+        }
+        return (subject, datas);
+    }
+
+    internal string Unprotect(Type type, string data, JsonSerializerOptions json, byte[]? wrappedKey)
+    {
+        if (!data.Contains("\"$enc\"", StringComparison.Ordinal))
+        {
+            return data;
+        }
+        var properties = Properties(type, json);
+        if (properties.Length == 0 || JsonNode.Parse(data) is not JsonObject node)
+        {
+            return data;
+        }
+        foreach (var property in properties)
+        {
+            if (node[property.JsonName] is JsonObject envelope && envelope.ContainsKey("$enc"))
+            {
+                node[property.JsonName] = Open(envelope, wrappedKey) ?? property.Placeholder();
+            }
+        }
+        return node.ToJsonString();
+    }
+
+    private string Protect(object @event, JsonSerializerOptions json, Guid? subject, WriteKey? key)
+    {
+        var properties = Properties(@event.GetType(), json);
+        if (properties.Length == 0)
+        {
+            return JsonSerializer.Serialize(@event, @event.GetType(), json);
+        }
+        var node = JsonSerializer.SerializeToNode(@event, @event.GetType(), json)!.AsObject();
+        foreach (var property in properties)
+        {
+            if (node[property.JsonName] is not { } value)
+            {
+                continue;
+            }
+            var plaintext = Encoding.UTF8.GetBytes(value.ToJsonString());
+            node[property.JsonName] = new JsonObject
+            {
+                // A destroyed key (the case was deleted meanwhile): the value is dropped, not stored in the clear.
+                ["$enc"] = key?.Key is { } k ? Convert.ToBase64String(Seal(k, subject!.Value, plaintext)) : null,
+                ["k"] = subject!.Value.ToString(),
+            };
+        }
+        return node.ToJsonString();
+    }
+
+    private JsonNode? Open(JsonObject envelope, byte[]? wrappedKey)
+    {
+        if (wrappedKey is null
+            || envelope["$enc"]?.GetValue<string>() is not { } sealedText
+            || !Guid.TryParse(envelope["k"]?.GetValue<string>(), out var subject))
+        {
+            return null;
+        }
+        try
+        {
+            var key = Unwrap(subject, wrappedKey);
+            return JsonNode.Parse(Unseal(key, subject, Convert.FromBase64String(sealedText)));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
+        {
+            // The key belongs to another subject or the value was tampered with: it reads as erased, never as a crash.
+            return null;
+        }
+    }
+
+    private async Task<Guid?> StreamSubjectAsync(
+        EventStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, CancellationToken cancellationToken)
+    {
+        if (_streamSubjects.TryGetValue(streamId, out var cached))
+        {
+            return cached;
+        }
+        await using var command = new NpgsqlCommand($"SELECT subject_id FROM {store.Schema}.streams WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", streamId);
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    private async Task<WriteKey> KeyForWritingAsync(EventStore store, Guid subject, CancellationToken cancellationToken)
+    {
+        if (_writeKeys.TryGetValue(subject, out var cached))
+        {
+            return cached;
+        }
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            // Whoever inserts first wins; a loser whose statement snapshot predates the winner's commit sees no row
+            // and simply asks again.
+            await using var command = new NpgsqlCommand($"""
+                WITH ins AS (
+                    INSERT INTO {store.Schema}.encryption_keys (subject_id, key, created_at) VALUES (@s, @key, @now)
+                    ON CONFLICT (subject_id) DO NOTHING
+                    RETURNING key)
+                SELECT key FROM ins
+                UNION ALL
+                SELECT key FROM {store.Schema}.encryption_keys WHERE subject_id = @s AND NOT EXISTS (SELECT 1 FROM ins)
+                """, connection);
+            command.Parameters.AddWithValue("s", subject);
+            command.Parameters.AddWithValue("key", Wrap(subject, fresh));
+            command.Parameters.AddWithValue("now", store.Time.GetUtcNow());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new WriteKey(reader.IsDBNull(0) ? null : Unwrap(subject, reader.GetFieldValue<byte[]>(0)));
+                Remember(_writeKeys, subject, key);
+                return key;
+            }
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"The key of subject {subject} could not be created or read.");
+            }
+        }
+    }
+
+    private byte[] Unwrap(Guid subject, byte[] wrapped)
+    {
+        if (_readKeys.TryGetValue(subject, out var cached) && cached.Wrapped.AsSpan().SequenceEqual(wrapped))
+        {
+            return cached.Key;
+        }
+        var key = Unseal(_masterKey, subject, wrapped);
+        Remember(_readKeys, subject, (wrapped, key));
+        return key;
+    }
+
+    private byte[] Wrap(Guid subject, byte[] key) => Seal(_masterKey, subject, key);
+
+    private static byte[] Seal(byte[] key, Guid subject, byte[] plaintext)
+    {
+        var output = new byte[NonceSize + plaintext.Length + TagSize];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), subject.ToByteArray());
+        return output;
+    }
+
+    private static byte[] Unseal(byte[] key, Guid subject, byte[] sealedBytes)
+    {
+        if (sealedBytes.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("Too short to be sealed.");
+        }
+        var length = sealedBytes.Length - NonceSize - TagSize;
+        var plaintext = new byte[length];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plaintext, subject.ToByteArray());
+        return plaintext;
+    }
+
+    private PersonalProperty[] Properties(Type type, JsonSerializerOptions json) => _properties.GetOrAdd(type, t =>
+    {
+        // The serializer freezes the options on first use anyway; freezing them here lets us ask for type metadata.
+        if (!json.IsReadOnly)
+        {
+            json.MakeReadOnly(populateMissingResolver: true);
+        }
+        return [.. json.GetTypeInfo(t).Properties
+            .Where(p => p.AttributeProvider is PropertyInfo info && _isPersonalData(info))
+            .Select(p => new PersonalProperty(p.Name, p.PropertyType))];
+    });
+
+    private static void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value) where TKey : notnull
+    {
+        if (cache.Count > CacheLimit)
+        {
+            cache.Clear();
+        }
+        cache[key] = value;
+    }
+
+    private sealed record WriteKey(byte[]? Key);
+
+    private sealed record PersonalProperty(string JsonName, Type Type)
+    {
+        public JsonNode? Placeholder() =>
+            Type == typeof(string) ? JsonValue.Create(Erased)
+            : typeof(IEnumerable).IsAssignableFrom(Type) ? new JsonArray()
+            : null;
+    }
+}
