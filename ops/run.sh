@@ -63,6 +63,8 @@ export Webhooks__Incoming__sandbox__Platform=Sandbox
 mkdir -p "$Mail__PickupDirectory"
 
 export Portal__EmailKey=$(secret portal-email-key)
+[ -s "$state/master-key" ] || head -c 32 /dev/urandom | base64 > "$state/master-key"
+export Privacy__MasterKey=$(cat "$state/master-key")
 export Portal__PublicBaseUrl="http://127.0.0.1:$api_port"
 
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
