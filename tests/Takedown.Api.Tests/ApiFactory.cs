@@ -65,9 +65,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Integrations:Partners:test:ApiKeySha256", Sha(PartnerKey));
         builder.UseSetting("Integrations:Partners:test:Scopes:0", "cases:read");
         builder.UseSetting("Integrations:Partners:test:Scopes:1", "cases:write");
+        builder.UseSetting("Integrations:Partners:test:Scopes:2", "webhooks:manage");
         builder.UseSetting("Integrations:Partners:other:ApiKeySha256", Sha(OtherPartnerKey));
         builder.UseSetting("Integrations:Partners:other:Scopes:0", "cases:read");
         builder.UseSetting("Integrations:Partners:other:Scopes:1", "cases:write");
+        builder.UseSetting("Integrations:Partners:other:Scopes:2", "webhooks:manage");
         builder.UseSetting("Integrations:Partners:reader:ApiKeySha256", Sha(ReadOnlyKey));
         builder.UseSetting("Integrations:Partners:reader:Scopes:0", "cases:read");
     }

@@ -88,6 +88,19 @@ public static class OpenApiContract
             "and its rows in every list and queue are removed. The history of what was done stays, without whom it was done for. " +
             "Afterwards the case answers 404.",
             null, null),
+        ["CreateWebhookSubscription"] = new(
+            "Subscribes an https URL to status changes of your cases (erasure request sent, answered, deadline missed, escalated; " +
+            "platform report filed, removed, refused; AP complaint lodged). Deliveries are signed as Standard Webhooks " +
+            "(webhook-id, webhook-timestamp, webhook-signature) with the returned secret, which is shown only once. " +
+            "Payloads carry ids, kinds, statuses and dates, never personal data. Needs the webhooks:manage scope.",
+            """{ "url": "https://partner.example/hooks/takedown", "eventTypes": ["erasure_request.sent", "erasure_request.deadline_missed"] }""",
+            null),
+        ["ListWebhookSubscriptions"] = new("Your integration's subscriptions, active or disabled after failing deliveries.", null, null),
+        ["ListWebhookDeliveries"] = new(
+            "The delivery log of one subscription, newest first: each attempt's status code or error. A subscription is disabled " +
+            "after repeated dead deliveries or a 410 Gone.", null, null),
+        ["EnableWebhookSubscription"] = new("Turns a disabled subscription back on once your endpoint works again.", null, null),
+        ["DeleteWebhookSubscription"] = new("Removes a subscription and its delivery log.", null, null),
     };
 
     /// <summary>Adds the contract's descriptions, examples, 403 responses and security scheme to the document.</summary>
@@ -102,7 +115,7 @@ public static class OpenApiContract
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "The API key of your integration, per integration and scoped (cases:read, cases:write).",
+                Description = "The API key of your integration, per integration and scoped (cases:read, cases:write, webhooks:manage).",
             };
             document.Security ??= [];
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });

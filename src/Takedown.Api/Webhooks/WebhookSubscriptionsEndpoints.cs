@@ -32,8 +32,7 @@ public static class WebhookSubscriptionsEndpoints
 
     public static void MapWebhookSubscriptions(this ApiGroups api) => api.Map(group =>
     {
-        // Left out of the served OpenAPI document until its contract tests know these operations (docs/webhooks.md describes them).
-        var subscriptions = group.MapGroup("/webhook-subscriptions").RequireAuthorization(Scopes.WebhooksManage).ExcludeFromDescription();
+        var subscriptions = group.MapGroup("/webhook-subscriptions").RequireAuthorization(Scopes.WebhooksManage);
         subscriptions.MapPost("", Create)
             .WithName("CreateWebhookSubscription")
             .WithSummary("Subscribe a URL to request status changes; the secret is returned once")
