@@ -22,6 +22,28 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
     /// <param name="cancellationToken">Cancels the erasure; nothing is changed then.</param>
     public async Task<bool> EraseAsync(Guid caseId, string actor, CancellationToken cancellationToken = default)
     {
+        // The erasure touches rows a worker may be handling at the same moment (the case's messages, its read
+        // models): PostgreSQL then aborts one of the two as a deadlock. The transaction wrote nothing that stays, so
+        // it is simply tried again; the other side's handler is retried by the messaging engine the same way.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EraseOnceAsync(caseId, actor, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), time, cancellationToken);
+            }
+            catch (StreamVersionConflictException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private async Task<bool> EraseOnceAsync(Guid caseId, string actor, CancellationToken cancellationToken)
+    {
         var protection = store.Options.Protection
             ?? throw new InvalidOperationException("Personal data protection is not configured: a case cannot be erased.");
         var schema = store.Options.Schema;
