@@ -150,15 +150,18 @@ public sealed class EventSession : IAsyncDisposable
         var metadata = JsonSerializer.Serialize(Metadata, _store.Options.Json);
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        // The stream locks come first, before this transaction writes anything and so before it is given a
-        // transaction id: whoever appends to a stream after us then always has a larger tx_id, which keeps each
-        // stream's versions in order for the projection daemon (it reads in (tx_id, seq) order).
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(k) FROM unnest(@keys) AS k");
-        lockCommand.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        // Appends without an expected version take their streams' locks first, before this transaction writes anything
+        // and so before it is given a transaction id: whoever appends to such a stream after us then always has a larger
+        // tx_id, which keeps each stream's versions in order for the projection daemon (it reads in (tx_id, seq) order).
+        // Appends with an expected version need no lock: their first write is the stream row's conditional update, so
+        // transaction ids follow the row lock's order, and a writer that waited finds the version changed and conflicts.
+        var unconditioned = _pending.Where(p => p.ExpectedVersion is null).Select(p => LockKey(p.StreamId)).Distinct().Order().ToArray();
+        if (unconditioned.Length > 0)
         {
-            Value = _pending.Select(p => LockKey(p.StreamId)).Distinct().Order().ToArray(),
-        });
-        batch.BatchCommands.Add(lockCommand);
+            var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(k) FROM unnest(@keys) AS k");
+            lockCommand.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = unconditioned });
+            batch.BatchCommands.Add(lockCommand);
+        }
 
         var prepared = new List<(PendingAppend Append, Guid[] Ids, string[] Types)>();
         foreach (var append in _pending)
@@ -223,9 +226,14 @@ public sealed class EventSession : IAsyncDisposable
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
+                var skipResult = unconditioned.Length > 0;
                 foreach (var (append, ids, types) in prepared)
                 {
-                    await reader.NextResultAsync(cancellationToken);
+                    if (skipResult)
+                    {
+                        await reader.NextResultAsync(cancellationToken);
+                    }
+                    skipResult = true;
                     var positions = new Dictionary<Guid, (long Seq, long Version)>();
                     while (await reader.ReadAsync(cancellationToken))
                     {
