@@ -208,6 +208,7 @@ public static class WebhookBenchmark
         start.Environment["ConnectionStrings__Takedown"] = connectionString;
         start.Environment["Benchmarks__Enabled"] = "true";
         start.Environment["Worker__RunInProcess"] = "false";
+        start.Environment["Privacy__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
         start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
