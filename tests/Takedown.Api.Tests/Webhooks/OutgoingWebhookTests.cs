@@ -7,6 +7,8 @@ using System.Text.Json;
 using ScenarioStep = sandbox::Takedown.Sandbox.ScenarioStep;
 using StepKind = sandbox::Takedown.Sandbox.StepKind;
 
+using Takedown.Testing;
+
 namespace Takedown.Api.Tests.Webhooks;
 
 /// <summary>Subscriptions and outgoing deliveries: signed (checked with Python), retried, logged, disabled after failing.</summary>

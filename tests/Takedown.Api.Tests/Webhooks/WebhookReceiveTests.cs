@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
+using Takedown.Testing;
+
 namespace Takedown.Api.Tests.Webhooks;
 
 /// <summary>

@@ -12,6 +12,8 @@ using Takedown.Platforms.Reports;
 using Takedown.Platforms.Webhooks;
 using Takedown.Sandbox;
 
+using Takedown.Testing;
+
 namespace Takedown.Platforms.Tests.Reports;
 
 /// <summary>A webhook as our receiver saw it: the verification outcome and the raw body.</summary>
@@ -23,7 +25,7 @@ public sealed record ReceivedWebhook(WebhookVerification Verification, string Bo
 /// </summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
-    public static readonly string WebhookSecretValue = Takedown.Platforms.Tests.Webhooks.PythonSigner.NewSecret();
+    public static readonly string WebhookSecretValue = Takedown.Testing.PythonSigner.NewSecret();
 
     private WebApplication? _sandbox;
     private WebApplication? _receiver;

@@ -1,6 +1,8 @@
 using System.Text;
 using Takedown.Platforms.Webhooks;
 
+using Takedown.Testing;
+
 namespace Takedown.Platforms.Tests.Webhooks;
 
 public sealed class WebhookVerifierTests
