@@ -118,7 +118,7 @@ public sealed class EventSession : IAsyncDisposable
 
     internal NpgsqlTransaction? Transaction => _transaction;
 
-    internal void Add(Guid streamId, long? expectedVersion, IEnumerable<object> events)
+    internal void Add(Guid streamId, long? expectedVersion, IEnumerable<object> events, EventMetadata? metadata = null)
     {
         var list = events.ToList();
         if (list.Count == 0)
@@ -133,9 +133,10 @@ public sealed class EventSession : IAsyncDisposable
         if (existing is not null)
         {
             existing.Events.AddRange(list);
+            existing.Metadata.AddRange(list.Select(_ => metadata));
             return;
         }
-        _pending.Add(new PendingAppend(streamId, expectedVersion, list));
+        _pending.Add(new PendingAppend(streamId, expectedVersion, list, [.. list.Select(_ => metadata)]));
     }
 
     private async Task<List<StoredEvent>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
@@ -147,7 +148,7 @@ public sealed class EventSession : IAsyncDisposable
         }
         var schema = _store.Schema;
         var now = _store.Time.GetUtcNow();
-        var metadata = JsonSerializer.Serialize(Metadata, _store.Options.Json);
+        var sessionMetadata = JsonSerializer.Serialize(Metadata, _store.Options.Json);
         await using var batch = new NpgsqlBatch(connection, transaction);
 
         // Appends without an expected version take their streams' locks first, before this transaction writes anything
@@ -198,8 +199,8 @@ public sealed class EventSession : IAsyncDisposable
                 WITH s AS ({streamCte}),
                 ins AS (
                     INSERT INTO {schema}.events (id, stream_id, version, type, data, metadata, timestamp)
-                    SELECT e.id, @id, s.base + e.ord, e.type, e.data, @metadata, @now
-                    FROM s, unnest(@ids, @types, @datas) WITH ORDINALITY AS e(id, type, data, ord)
+                    SELECT e.id, @id, s.base + e.ord, e.type, e.data, e.metadata, @now
+                    FROM s, unnest(@ids, @types, @datas, @metadata) WITH ORDINALITY AS e(id, type, data, metadata, ord)
                     RETURNING seq, id, version)
                 SELECT seq, id, version FROM ins
                 UNION ALL
@@ -211,7 +212,10 @@ public sealed class EventSession : IAsyncDisposable
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("expected", append.ExpectedVersion ?? 0L);
             command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlDbType.Uuid) { Value = subject is { } s ? s : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Jsonb) { Value = metadata });
+            command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+            {
+                Value = append.Metadata.Select(m => m is null ? sessionMetadata : JsonSerializer.Serialize(m, _store.Options.Json)).ToArray(),
+            });
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
             command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
             command.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
@@ -246,7 +250,7 @@ public sealed class EventSession : IAsyncDisposable
                     for (var i = 0; i < ids.Length; i++)
                     {
                         var (seq, version) = positions[ids[i]];
-                        saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], Metadata, now));
+                        saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], append.Metadata[i] ?? Metadata, now));
                     }
                 }
             }
@@ -267,7 +271,8 @@ public sealed class EventSession : IAsyncDisposable
         return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 
-    internal sealed record PendingAppend(Guid StreamId, long? ExpectedVersion, List<object> Events);
+    /// <summary>Events for one stream; an event's own metadata (null: the session's) travels beside it.</summary>
+    internal sealed record PendingAppend(Guid StreamId, long? ExpectedVersion, List<object> Events, List<EventMetadata?> Metadata);
 }
 
 /// <summary>Appending to and loading streams within a session (Marten's <c>session.Events</c>).</summary>
@@ -287,6 +292,13 @@ public sealed class EventOperations
     public void Append(Guid streamId, params object[] events) => _session.Add(streamId, null, events);
 
     /// <summary>
+    /// Appends at <paramref name="expectedVersion"/> with metadata of their own (one session writing what several
+    /// causes decided, e.g. a batch of webhooks, each event keeping its own correlation id).
+    /// </summary>
+    public void Append(Guid streamId, long expectedVersion, EventMetadata metadata, params object[] events) =>
+        _session.Add(streamId, expectedVersion, events, metadata);
+
+    /// <summary>
     /// Loads a stream's state for a decision; events appended to the returned stream are saved with the version
     /// it was loaded at as the expected version (Marten's <c>FetchForWriting</c>).
     /// </summary>
@@ -297,6 +309,23 @@ public sealed class EventOperations
         var events = await FetchStreamAsync(streamId, cancellationToken: cancellationToken);
         var state = events.Aggregate(initial, (s, e) => evolve(s, e.Data));
         return new EventStream<T>(this, streamId, state, events.Count == 0 ? 0 : events[^1].Version, events);
+    }
+
+    /// <summary>
+    /// Loads several streams for writing in one round trip (<see cref="FetchForWritingAsync{T}"/> for each); a stream
+    /// that does not exist comes back at version 0 with the initial state.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, EventStream<T>>> FetchManyForWritingAsync<T>(
+        IReadOnlyCollection<Guid> streamIds, T initial, Func<T, object, T> evolve, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        ArgumentNullException.ThrowIfNull(evolve);
+        var events = await _session.Store.FetchStreamsAsync(_session.Connection, _session.Transaction, [.. streamIds.Distinct()], cancellationToken);
+        return streamIds.Distinct().ToDictionary(id => id, id =>
+        {
+            var stream = events.TryGetValue(id, out var list) ? list : [];
+            return new EventStream<T>(this, id, stream.Aggregate(initial, (s, e) => evolve(s, e.Data)), stream.Count == 0 ? 0 : stream[^1].Version, stream);
+        });
     }
 
     /// <summary>A stream's events, read in the session's transaction when it has one.</summary>
@@ -339,7 +368,10 @@ public sealed class EventStream<T>
 
     public void AppendOne(object @event) => AppendMany([@event]);
 
-    public void AppendMany(IEnumerable<object> events)
+    public void AppendMany(IEnumerable<object> events) => AppendMany(events, null);
+
+    /// <summary>Appends events that carry <paramref name="metadata"/> instead of the session's.</summary>
+    public void AppendMany(IEnumerable<object> events, EventMetadata? metadata)
     {
         var list = events.ToList();
         if (list.Count == 0)
@@ -347,7 +379,14 @@ public sealed class EventStream<T>
             return;
         }
         // The expected version is the one the decision was made on, however many appends follow.
-        _operations.Append(Id, StartingVersion + _appended.Count, [.. list]);
+        if (metadata is null)
+        {
+            _operations.Append(Id, StartingVersion + _appended.Count, [.. list]);
+        }
+        else
+        {
+            _operations.Append(Id, StartingVersion + _appended.Count, metadata, [.. list]);
+        }
         _appended.AddRange(list);
     }
 }

@@ -124,6 +124,28 @@ public sealed class EventStore(NpgsqlDataSource dataSource, EventStoreOptions op
         return await ReadEventsAsync(command, cancellationToken);
     }
 
+    /// <summary>The events of several streams in one round trip, each stream's in version order.</summary>
+    internal async Task<Dictionary<Guid, List<StoredEvent>>> FetchStreamsAsync(
+        NpgsqlConnection? connection, NpgsqlTransaction? transaction, Guid[] streamIds, CancellationToken cancellationToken)
+    {
+        var owned = connection is null ? await DataSource.OpenConnectionAsync(cancellationToken) : null;
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                $"{SelectEvents} WHERE stream_id = ANY(@ids) ORDER BY stream_id, version", connection ?? owned, transaction);
+            command.Parameters.AddWithValue("ids", streamIds);
+            return (await ReadEventsAsync(command, cancellationToken))
+                .GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync();
+            }
+        }
+    }
+
     internal async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var events = new List<StoredEvent>();

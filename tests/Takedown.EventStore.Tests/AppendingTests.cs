@@ -30,6 +30,29 @@ public sealed class AppendingTests(EventStoreFixture fixture) : IClassFixture<Ev
     }
 
     [Fact]
+    public async Task Streams_loaded_together_for_writing_append_in_one_session_each_event_with_its_own_metadata()
+    {
+        var (a, b, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await Append(a, 0, new ThingOpened(a, "a", fixture.Time.GetUtcNow()));
+        await Append(b, 0, new ThingOpened(b, "b", fixture.Time.GetUtcNow()), new ThingCounted(b, 4, fixture.Time.GetUtcNow()));
+
+        await using var session = Store.LightweightSession(new EventMetadata("batch", null, "system"));
+        var streams = await session.Events.FetchManyForWritingAsync([a, b, missing], 0, (count, e) => e is ThingCounted c ? count + c.By : count);
+        streams[a].StartingVersion.ShouldBe(1);
+        (streams[b].StartingVersion, streams[b].Aggregate).ShouldBe((2L, 4));
+        (streams[missing].StartingVersion, streams[missing].Events.Count).ShouldBe((0L, 0));
+        streams[a].AppendMany([new ThingCounted(a, 1, fixture.Time.GetUtcNow())], new EventMetadata("hook-1", null, "integration:x"));
+        streams[a].AppendMany([new ThingCounted(a, 2, fixture.Time.GetUtcNow())], new EventMetadata("hook-2", null, "integration:x"));
+        streams[b].AppendOne(new ThingCounted(b, 1, fixture.Time.GetUtcNow()));
+        await session.SaveChangesAsync();
+
+        (await Store.FetchStreamAsync(a)).Select(e => (e.Version, e.Metadata.CorrelationId))
+            .ShouldBe([(1L, null), (2L, "hook-1"), (3L, "hook-2")]);
+        (await Store.FetchStreamAsync(b))[^1].Metadata.ShouldBe(new EventMetadata("batch", null, "system"));
+        session.Saved.Select(e => e.Metadata.CorrelationId).ShouldBe(["hook-1", "hook-2", "batch"]);
+    }
+
+    [Fact]
     public async Task Starting_an_existing_stream_is_a_conflict_and_writes_nothing()
     {
         var id = Guid.NewGuid();
