@@ -44,6 +44,9 @@ public static class TakedownMetrics
     /// </summary>
     public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("takedown.webhooks.deliveries", description: "Webhook deliveries received or sent");
 
+    /// <summary>Incoming status updates taken from the inbox, by <c>outcome</c> (applied, nochange, stale, conflict, failed).</summary>
+    public static readonly Counter<long> WebhooksApplied = Meter.CreateCounter<long>("takedown.webhooks.applied", description: "Incoming status updates applied from the inbox, by outcome");
+
     public static readonly ObservableGauge<long> RequestsOpen = Meter.CreateObservableGauge(
         "takedown.requests.open", () => OperationalGauges.Observe(s => s.OpenRequests), unit: "{request}",
         description: "Open requests by kind and status (from request_overview)");
@@ -59,6 +62,10 @@ public static class TakedownMetrics
     public static readonly ObservableGauge<long> DeadLetters = Meter.CreateObservableGauge(
         "takedown.dead_letters", () => OperationalGauges.Observe(s => s.DeadLetters), unit: "{message}",
         description: "Messages waiting in the dead letters for an operator");
+
+    public static readonly ObservableGauge<long> WebhookInbox = Meter.CreateObservableGauge(
+        "takedown.webhooks.inbox", () => OperationalGauges.Observe(s => s.WebhookInbox), unit: "{webhook}",
+        description: "Incoming status updates in the inbox: state pending (not yet applied) or failed (waiting for an operator)");
 
     /// <summary>Records a request's first answer or decision (called by <see cref="AnswerTimeProjection"/>).</summary>
     public static void RecordAnswer(string kind, string counterparty, string outcome, DateTimeOffset sentAt, DateTimeOffset answeredAt) =>
@@ -118,7 +125,7 @@ public sealed class AnswerTimeProjection : IProjection
 }
 
 /// <summary>
-/// Feeds the observable gauges (open requests, outbox depth and age, dead letters) from the database. Read only when
+/// Feeds the observable gauges (open requests, outbox depth and age, dead letters, the webhook inbox) from the database. Read only when
 /// a metrics exporter collects, and at most every <see cref="MaxAge"/>: a dashboard never costs more than two small
 /// queries a half minute per process. Every process reports the same figures, so dashboards take their max.
 /// </summary>
@@ -212,7 +219,9 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, EventStoreOpt
             $"""
             SELECT count(*) FILTER (WHERE scheduled_at <= @now), count(*) FILTER (WHERE scheduled_at > @now),
                    min(scheduled_at) FILTER (WHERE scheduled_at <= @now),
-                   (SELECT count(*) FROM {schema}.dead_letters)
+                   (SELECT count(*) FROM {schema}.dead_letters),
+                   (SELECT count(*) FROM {schema}.webhook_inbox WHERE outcome = 'pending'),
+                   (SELECT count(*) FROM {schema}.webhook_inbox WHERE outcome = 'failed')
               FROM {schema}.messages
             """);
         outbox.Parameters.AddWithValue("now", now);
@@ -234,7 +243,11 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, EventStoreOpt
                 new Measurement<long>(reader.GetInt64(1), new KeyValuePair<string, object?>("state", "scheduled")),
             ],
             [new Measurement<double>(oldest is { } o ? Math.Max(0, (now - o).TotalSeconds) : 0)],
-            [new Measurement<long>(reader.GetInt64(3))]);
+            [new Measurement<long>(reader.GetInt64(3))],
+            [
+                new Measurement<long>(reader.GetInt64(4), new KeyValuePair<string, object?>("state", "pending")),
+                new Measurement<long>(reader.GetInt64(5), new KeyValuePair<string, object?>("state", "failed")),
+            ]);
         _snapshot = snapshot;
         _readAt = now;
         return snapshot;
@@ -245,5 +258,6 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, EventStoreOpt
         IReadOnlyList<Measurement<long>> OpenRequests,
         IReadOnlyList<Measurement<long>> OutboxDepth,
         IReadOnlyList<Measurement<double>> OldestDueAge,
-        IReadOnlyList<Measurement<long>> DeadLetters);
+        IReadOnlyList<Measurement<long>> DeadLetters,
+        IReadOnlyList<Measurement<long>> WebhookInbox);
 }

@@ -6,8 +6,10 @@ namespace Takedown.Api.Webhooks;
 
 /// <summary>
 /// <c>POST /webhooks/{integration}</c>: status updates from platforms and partner services, signed as the Standard
-/// Webhooks specification has it. Every refusal is a problem details answer and stores nothing; a repeated
-/// <c>webhook-id</c> is acknowledged (2xx) without a second effect.
+/// Webhooks specification has it. A verified update for a known ticket is stored in the inbox and answered
+/// <c>202 Accepted</c> as soon as it is durable; the inbox processor applies it to the report moments later. Every
+/// refusal is a problem details answer and stores nothing; a repeated <c>webhook-id</c> is acknowledged (200) without
+/// a second effect.
 /// </summary>
 public static class ReceiveWebhookEndpoint
 {
@@ -23,6 +25,7 @@ public static class ReceiveWebhookEndpoint
         .ExcludeFromDescription()
         .WithName("ReceiveWebhook")
         .WithSummary("Receive a signed status update (Standard Webhooks)")
+        .Produces<Acknowledged>(StatusCodes.Status202Accepted)
         .Produces<Acknowledged>()
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -32,12 +35,13 @@ public static class ReceiveWebhookEndpoint
 
     public static async Task<IResult> Receive(
         string integration, HttpRequest request, IncomingWebhookIntegrations integrations, WebhookVerifier verifier,
-        PlatformStatusWebhooks statusWebhooks, CancellationToken cancellationToken)
+        PlatformStatusWebhooks statusWebhooks, WebhookInboxSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(integrations);
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(statusWebhooks);
+        ArgumentNullException.ThrowIfNull(signal);
         if (integrations.Find(integration) is not { } sender)
         {
             return Problem(StatusCodes.Status404NotFound, "Unknown integration", "No webhook integration has this name.");
@@ -75,11 +79,18 @@ public static class ReceiveWebhookEndpoint
             return Problem(StatusCodes.Status400BadRequest, "Not a status update",
                 "The body must be JSON with a type and data.ticketId and data.status strings.");
         }
-        var (outcome, _) = await statusWebhooks.ApplyAsync(update, cancellationToken);
-        return outcome == StatusWebhookOutcome.UnknownTicket
-            // Nothing stored: the platform's retry succeeds once our filing of this ticket has committed.
-            ? Problem(StatusCodes.Status409Conflict, "Unknown ticket", "No report filed with this platform carries this ticket id.")
-            : TypedResults.Ok(new Acknowledged(outcome.ToString().ToLowerInvariant()));
+        var outcome = await statusWebhooks.AcceptAsync(update, body, System.Diagnostics.Activity.Current?.Id, cancellationToken);
+        switch (outcome)
+        {
+            case StatusWebhookOutcome.UnknownTicket:
+                // Nothing stored: the platform's retry succeeds once our filing of this ticket has committed.
+                return Problem(StatusCodes.Status409Conflict, "Unknown ticket", "No report filed with this platform carries this ticket id.");
+            case StatusWebhookOutcome.Accepted:
+                signal.Notify();
+                return TypedResults.Accepted((string?)null, new Acknowledged("accepted"));
+            default:
+                return TypedResults.Ok(new Acknowledged(outcome.ToString().ToLowerInvariant()));
+        }
     }
 
     /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/> (chunked bodies have no Content-Length).</summary>

@@ -3,6 +3,7 @@ using Npgsql;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
+using Takedown.Application.Webhooks;
 using Takedown.EventStore;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Webhooks;
@@ -12,6 +13,9 @@ namespace Takedown.Application.PlatformReports;
 /// <summary>What became of one verified status webhook.</summary>
 public enum StatusWebhookOutcome
 {
+    /// <summary>Stored in the inbox for a report we know: it is applied moments later, in order, exactly once.</summary>
+    Accepted,
+
     /// <summary>Events were appended to the report.</summary>
     Applied,
 
@@ -32,6 +36,9 @@ public enum StatusWebhookOutcome
 
     /// <summary>No report carries this ticket (yet): nothing stored, so a later retry by the platform can still apply it.</summary>
     UnknownTicket,
+
+    /// <summary>Applying failed on every attempt; the row waits in the inbox for an operator, with its error.</summary>
+    Failed,
 }
 
 /// <summary>A platform's status update as the webhook endpoint hands it over, after the signature was verified.</summary>
@@ -56,104 +63,258 @@ public sealed record PlatformStatusUpdate(string Integration, string Platform, s
 }
 
 /// <summary>
-/// Applies verified platform status webhooks to platform reports. The webhook id is stored in the same transaction
-/// as the events it causes, so a delivery retried by the platform (or replayed by someone who captured it within
-/// the signature's five minutes) is acknowledged without a second effect.
+/// Verified platform status webhooks: <see cref="AcceptAsync"/> stores one in the inbox in a single statement (the
+/// platform gets its answer as soon as the update is durable), and <see cref="ApplyPendingAsync"/> applies what
+/// waits there to the reports, many updates in one transaction. The <c>webhook-id</c> is the inbox's key, so a
+/// delivery retried by the platform (or replayed by someone who captured it within the signature's five minutes) is
+/// acknowledged without a second effect; an update is marked done in the transaction that appends its events.
 /// </summary>
-public sealed class PlatformStatusWebhooks(EventStore.EventStore store, DeadlineEngine engine, TimeProvider time)
+public sealed class PlatformStatusWebhooks(
+    EventStore.EventStore store, DeadlineEngine engine, TimeProvider time, IncomingWebhookIntegrations integrations)
 {
+    /// <summary>Attempts to apply one update before it is marked failed and left for an operator.</summary>
+    public const int MaxAttempts = 8;
+
     private static readonly string[] RestrictedWords = ["RESTRICTED", "CONTENT_RESTRICTED", "VISIBILITY_RESTRICTED", "GEO_BLOCKED"];
 
-    /// <summary>Applies one update: inbox row, report lookup by ticket, decide, append, all in one transaction.</summary>
-    public async Task<(StatusWebhookOutcome Outcome, Guid? ReportId)> ApplyAsync(PlatformStatusUpdate update, CancellationToken cancellationToken)
+    private string Schema => store.Options.Schema;
+
+    /// <summary>
+    /// Stores a verified update in the inbox when its ticket belongs to one of our reports, in one statement:
+    /// <see cref="StatusWebhookOutcome.Accepted"/>, <see cref="StatusWebhookOutcome.Duplicate"/> (this id was seen),
+    /// <see cref="StatusWebhookOutcome.Ignored"/> (not a status update; recorded only) or
+    /// <see cref="StatusWebhookOutcome.UnknownTicket"/> (nothing stored).
+    /// </summary>
+    public async Task<StatusWebhookOutcome> AcceptAsync(
+        PlatformStatusUpdate update, ReadOnlyMemory<byte> body, string? traceParent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        // Two deliveries for one report lock the same ticket row and queue; a stream conflict needs a rare race with
-        // another writer (the filing handler), and then a fresh attempt sees its events.
-        for (var attempt = 1; ; attempt++)
+        var ignored = update.Update.Type != NoticeStatusWebhook.StatusChangedType;
+        await using var command = store.DataSource.CreateCommand(ignored
+            ? $"""
+              WITH ins AS (
+                  INSERT INTO {Schema}.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome)
+                  VALUES ($1, $2, $3, $3, 'ignored') ON CONFLICT DO NOTHING RETURNING 1)
+              SELECT true, EXISTS (SELECT 1 FROM ins)
+              """
+            : $"""
+              WITH ticket AS (SELECT report_id FROM {Schema}.platform_tickets WHERE platform = $4 AND ticket_id = $5),
+              ins AS (
+                  INSERT INTO {Schema}.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome, report_id, body, trace_parent)
+                  SELECT $1, $2, $3, $3, 'pending', report_id, $6, $7 FROM ticket
+                  ON CONFLICT DO NOTHING RETURNING 1)
+              SELECT EXISTS (SELECT 1 FROM ticket), EXISTS (SELECT 1 FROM ins)
+              """);
+        command.Parameters.Add(new NpgsqlParameter { Value = update.Integration });
+        command.Parameters.Add(new NpgsqlParameter { Value = update.WebhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        if (!ignored)
         {
-            try
+            command.Parameters.Add(new NpgsqlParameter { Value = PlatformTicketProjection.PlatformKey(update.Platform) });
+            command.Parameters.Add(new NpgsqlParameter { Value = update.Update.TicketId });
+            command.Parameters.Add(new NpgsqlParameter { Value = body.ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)traceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (known, inserted) = (reader.GetBoolean(0), reader.GetBoolean(1));
+        return !known ? StatusWebhookOutcome.UnknownTicket
+            : !inserted ? StatusWebhookOutcome.Duplicate
+            : ignored ? StatusWebhookOutcome.Ignored
+            : StatusWebhookOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Applies up to <paramref name="batchSize"/> waiting updates in received order, in one transaction: the rows are
+    /// claimed with <c>FOR UPDATE SKIP LOCKED</c> (several processes can share the inbox), their tickets locked, their
+    /// reports loaded in one round trip, decided in order, appended, and marked done. When the batch fails, each of its
+    /// updates is tried on its own, so one bad update only delays itself: retried with backoff, then marked failed.
+    /// Returns how many updates were finished (applied, or given up on).
+    /// </summary>
+    public async Task<int> ApplyPendingAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var claimed = new List<InboxKey>();
+        try
+        {
+            return await ApplyAsync(null, batchSize, claimed, cancellationToken);
+        }
+        catch (Exception e) when (claimed.Count > 0 && !cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        {
+            var finished = 0;
+            foreach (var key in claimed)
             {
-                return await ApplyOnceAsync(update, cancellationToken);
+                try
+                {
+                    finished += await ApplyAsync(key, 1, [], cancellationToken);
+                }
+                catch (Exception single) when (!cancellationToken.IsCancellationRequested && single is not OutOfMemoryException)
+                {
+                    finished += await RecordFailureAsync(key, single, cancellationToken) ? 1 : 0;
+                }
             }
-            catch (StreamVersionConflictException) when (attempt < 3)
-            {
-            }
+            return finished;
         }
     }
 
-    private async Task<(StatusWebhookOutcome, Guid?)> ApplyOnceAsync(PlatformStatusUpdate update, CancellationToken cancellationToken)
+    private readonly record struct InboxKey(string Integration, string WebhookId);
+
+    private sealed record Pending(InboxKey Key, Guid ReportId, byte[] Body, string? TraceParent);
+
+    private async Task<int> ApplyAsync(InboxKey? only, int batchSize, List<InboxKey> claimed, CancellationToken cancellationToken)
     {
-        var schema = store.Options.Schema;
         var now = time.GetUtcNow();
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        await using (var inbox = new NpgsqlCommand(
+        var pending = new List<Pending>();
+        await using (var claim = new NpgsqlCommand(
             $"""
-            INSERT INTO {schema}.webhook_inbox (integration, webhook_id, received_at, outcome)
-            VALUES (@integration, @id, @now, 'received') ON CONFLICT DO NOTHING
+            SELECT integration, webhook_id, report_id, body, trace_parent FROM {Schema}.webhook_inbox
+            WHERE outcome = 'pending' AND next_attempt_at <= @now {(only is null ? "" : "AND integration = @integration AND webhook_id = @id")}
+            ORDER BY next_attempt_at, received_at LIMIT @limit FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
-            inbox.Parameters.AddWithValue("integration", update.Integration);
-            inbox.Parameters.AddWithValue("id", update.WebhookId);
-            inbox.Parameters.AddWithValue("now", now);
-            if (await inbox.ExecuteNonQueryAsync(cancellationToken) == 0)
+            claim.Parameters.AddWithValue("now", now);
+            claim.Parameters.AddWithValue("limit", batchSize);
+            if (only is { } key)
             {
-                return (StatusWebhookOutcome.Duplicate, null);
+                claim.Parameters.AddWithValue("integration", key.Integration);
+                claim.Parameters.AddWithValue("id", key.WebhookId);
+            }
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pending.Add(new Pending(new InboxKey(reader.GetString(0), reader.GetString(1)), reader.GetGuid(2),
+                    reader.GetFieldValue<byte[]>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
-
-        if (update.Update.Type != NoticeStatusWebhook.StatusChangedType)
+        if (pending.Count == 0)
         {
-            await FinishAsync(connection, transaction, update, null, StatusWebhookOutcome.Ignored, null, cancellationToken);
-            return (StatusWebhookOutcome.Ignored, null);
+            return 0;
         }
+        claimed.AddRange(pending.Select(p => p.Key));
+        using var activity = TakedownMetrics.Source.StartActivity("apply status webhooks");
+        activity?.SetTag("takedown.webhooks.count", pending.Count);
 
-        Guid reportId;
-        DateTimeOffset? lastUpdate;
-        await using (var lookup = new NpgsqlCommand(
-            $"SELECT report_id, last_update_at FROM {schema}.platform_tickets WHERE platform = @platform AND ticket_id = @ticket FOR UPDATE",
+        // The ticket rows are the reports' locks (taken in one order, so two processes never deadlock); they also
+        // hold the newest update time applied so far.
+        var reportIds = pending.Select(p => p.ReportId).Distinct().Order().ToArray();
+        var lastUpdate = new Dictionary<Guid, DateTimeOffset?>();
+        await using (var tickets = new NpgsqlCommand(
+            $"SELECT report_id, last_update_at FROM {Schema}.platform_tickets WHERE report_id = ANY(@ids) ORDER BY report_id FOR UPDATE",
             connection, transaction))
         {
-            lookup.Parameters.AddWithValue("platform", PlatformTicketProjection.PlatformKey(update.Platform));
-            lookup.Parameters.AddWithValue("ticket", update.Update.TicketId);
-            await using var reader = await lookup.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+            tickets.Parameters.AddWithValue("ids", reportIds);
+            await using var reader = await tickets.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                // Rolled back: the inbox row goes too, so the platform's retry after our filing commits is applied.
-                return (StatusWebhookOutcome.UnknownTicket, null);
+                lastUpdate[reader.GetGuid(0)] = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
             }
-            reportId = reader.GetGuid(0);
-            lastUpdate = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
         }
 
-        var updatedAt = update.Update.UpdatedAt == default ? (DateTimeOffset?)null : update.Update.UpdatedAt;
-        if (updatedAt is { } at && lastUpdate is { } last && at < last)
+        var session = store.OpenSession(connection, transaction, new EventMetadata(Actor: "system"));
+        var streams = await session.Events.FetchManyForWritingAsync(reportIds, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var states = streams.ToDictionary(s => s.Key, s => s.Value.Aggregate);
+        var outcomes = new List<(InboxKey Key, StatusWebhookOutcome Outcome)>();
+        foreach (var item in pending)
         {
-            await FinishAsync(connection, transaction, update, reportId, StatusWebhookOutcome.Stale, null, cancellationToken);
-            return (StatusWebhookOutcome.Stale, reportId);
+            var platform = integrations.Find(item.Key.Integration)?.Platform ?? "";
+            if (PlatformStatusUpdate.Parse(item.Key.Integration, platform, item.Key.WebhookId, item.Body) is not { } update
+                || !lastUpdate.ContainsKey(item.ReportId) || states[item.ReportId].Id == Guid.Empty)
+            {
+                // Verified and parsed when it came in; unreadable now only if the report's ticket was erased with its case.
+                outcomes.Add((item.Key, StatusWebhookOutcome.Ignored));
+                continue;
+            }
+            var updatedAt = update.Update.UpdatedAt == default ? (DateTimeOffset?)null : update.Update.UpdatedAt;
+            if (updatedAt is { } at && lastUpdate[item.ReportId] is { } last && at < last)
+            {
+                outcomes.Add((item.Key, StatusWebhookOutcome.Stale));
+                continue;
+            }
+            object[] events;
+            try
+            {
+                events = Decide(states[item.ReportId], update, now);
+            }
+            catch (DomainRuleViolated)
+            {
+                outcomes.Add((item.Key, StatusWebhookOutcome.Conflict));
+                lastUpdate[item.ReportId] = Max(lastUpdate[item.ReportId], updatedAt);
+                continue;
+            }
+            streams[item.ReportId].AppendMany(events, new EventMetadata(item.Key.WebhookId, null, "integration:" + item.Key.Integration, item.TraceParent));
+            states[item.ReportId] = events.Aggregate(states[item.ReportId], PlatformReport.Evolve);
+            lastUpdate[item.ReportId] = Max(lastUpdate[item.ReportId], updatedAt);
+            outcomes.Add((item.Key, events.Length == 0 ? StatusWebhookOutcome.NoChange : StatusWebhookOutcome.Applied));
         }
-
-        var session = store.OpenSession(connection, transaction,
-            new EventMetadata(update.WebhookId, null, "integration:" + update.Integration));
-        var stream = await session.Events.FetchForWritingAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
-        object[] events;
-        try
-        {
-            events = Decide(stream.Aggregate, update, now);
-        }
-        catch (DomainRuleViolated)
-        {
-            await FinishAsync(connection, transaction, update, reportId, StatusWebhookOutcome.Conflict, updatedAt, cancellationToken);
-            return (StatusWebhookOutcome.Conflict, reportId);
-        }
-        stream.AppendMany(events);
         await session.SaveChangesAsync(cancellationToken);
-        var outcome = events.Length == 0 ? StatusWebhookOutcome.NoChange : StatusWebhookOutcome.Applied;
-        await FinishAsync(connection, transaction, update, reportId, outcome, updatedAt, cancellationToken);
-        return (outcome, reportId);
+
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            var done = new NpgsqlBatchCommand(
+                $"""
+                UPDATE {Schema}.webhook_inbox i SET outcome = u.outcome, body = NULL, processed_at = @now, last_error = NULL
+                FROM unnest(@integrations, @ids, @outcomes) AS u(integration, webhook_id, outcome)
+                WHERE i.integration = u.integration AND i.webhook_id = u.webhook_id
+                """);
+            done.Parameters.AddWithValue("now", now);
+            done.Parameters.AddWithValue("integrations", outcomes.Select(o => o.Key.Integration).ToArray());
+            done.Parameters.AddWithValue("ids", outcomes.Select(o => o.Key.WebhookId).ToArray());
+            done.Parameters.AddWithValue("outcomes", outcomes.Select(o => o.Outcome.ToString().ToLowerInvariant()).ToArray());
+            batch.BatchCommands.Add(done);
+            var times = lastUpdate.Where(t => t.Value is not null).ToArray();
+            if (times.Length > 0)
+            {
+                var ticket = new NpgsqlBatchCommand(
+                    $"""
+                    UPDATE {Schema}.platform_tickets t SET last_update_at = u.at
+                    FROM unnest(@reports, @ats) AS u(report_id, at) WHERE t.report_id = u.report_id
+                    """);
+                ticket.Parameters.AddWithValue("reports", times.Select(t => t.Key).ToArray());
+                ticket.Parameters.AddWithValue("ats", times.Select(t => t.Value!.Value).ToArray());
+                batch.BatchCommands.Add(ticket);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var group in outcomes.GroupBy(o => o.Outcome))
+        {
+            TakedownMetrics.WebhooksApplied.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key.ToString().ToLowerInvariant()));
+        }
+        return pending.Count;
     }
+
+    /// <summary>
+    /// One update failed on its own: it is tried again after a growing pause, and after <see cref="MaxAttempts"/>
+    /// marked failed with the error's type (never its message: it may quote the update). True when it was given up on.
+    /// </summary>
+    private async Task<bool> RecordFailureAsync(InboxKey key, Exception error, CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            $"""
+            UPDATE {Schema}.webhook_inbox
+            SET attempts = attempts + 1,
+                outcome = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE outcome END,
+                next_attempt_at = $4 + make_interval(secs => least(300, power(2, attempts + 1))),
+                last_error = $5
+            WHERE integration = $1 AND webhook_id = $2 AND outcome = 'pending'
+            RETURNING outcome
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = key.Integration });
+        command.Parameters.Add(new NpgsqlParameter { Value = key.WebhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = MaxAttempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = error.GetType().Name });
+        var outcome = await command.ExecuteScalarAsync(cancellationToken) as string;
+        if (outcome == "failed")
+        {
+            TakedownMetrics.WebhooksApplied.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        }
+        return outcome == "failed";
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     /// <summary>
     /// The platform's status is recorded as it came; a decision (removed, restricted, refused with its DSA Art. 17
@@ -186,34 +347,5 @@ public sealed class PlatformStatusWebhooks(EventStore.EventStore store, Deadline
             Run(new RecordContentRemovalRefused(report.Id, reasons, now));
         }
         return [.. events];
-    }
-
-    private async Task FinishAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PlatformStatusUpdate update, Guid? reportId,
-        StatusWebhookOutcome outcome, DateTimeOffset? updatedAt, CancellationToken cancellationToken)
-    {
-        var schema = store.Options.Schema;
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var inbox = new NpgsqlBatchCommand(
-            $"UPDATE {schema}.webhook_inbox SET outcome = @outcome, report_id = @report WHERE integration = @integration AND webhook_id = @id");
-        inbox.Parameters.AddWithValue("outcome", outcome.ToString().ToLowerInvariant());
-        inbox.Parameters.AddWithValue("report", (object?)reportId ?? DBNull.Value);
-        inbox.Parameters.AddWithValue("integration", update.Integration);
-        inbox.Parameters.AddWithValue("id", update.WebhookId);
-        batch.BatchCommands.Add(inbox);
-        if (updatedAt is { } at)
-        {
-            var ticket = new NpgsqlBatchCommand(
-                $"""
-                UPDATE {schema}.platform_tickets SET last_update_at = greatest(last_update_at, @at)
-                WHERE platform = @platform AND ticket_id = @ticket
-                """);
-            ticket.Parameters.AddWithValue("at", at);
-            ticket.Parameters.AddWithValue("platform", PlatformTicketProjection.PlatformKey(update.Platform));
-            ticket.Parameters.AddWithValue("ticket", update.Update.TicketId);
-            batch.BatchCommands.Add(ticket);
-        }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 namespace Takedown.Application.Webhooks;
 
 /// <summary>
-/// The webhook tables: the platform ticket lookup, the inbox of applied incoming webhook ids, the outgoing
+/// The webhook tables: the platform ticket lookup, the inbox of incoming webhooks (waiting, then applied), the outgoing
 /// subscriptions and their delivery log. None holds a victim's personal data.
 /// </summary>
 internal static class WebhookSchema
@@ -49,6 +49,21 @@ internal static class WebhookSchema
             outcome text NOT NULL,
             error text);
         CREATE INDEX webhook_deliveries_subscription ON {schema}.webhook_deliveries (subscription_id, id DESC);
+        """,
+        // The inbox keeps a verified update until it is applied (the body is cleared then); the ticket rows are
+        // found by report when a batch of updates is applied.
+        """
+        ALTER TABLE {schema}.webhook_inbox
+            ADD COLUMN body bytea,
+            ADD COLUMN trace_parent text,
+            ADD COLUMN next_attempt_at timestamptz,
+            ADD COLUMN attempts int NOT NULL DEFAULT 0,
+            ADD COLUMN last_error text,
+            ADD COLUMN processed_at timestamptz;
+        UPDATE {schema}.webhook_inbox SET next_attempt_at = received_at, processed_at = received_at;
+        ALTER TABLE {schema}.webhook_inbox ALTER COLUMN next_attempt_at SET NOT NULL;
+        CREATE INDEX webhook_inbox_waiting ON {schema}.webhook_inbox (next_attempt_at, received_at) WHERE outcome IN ('pending', 'failed');
+        CREATE INDEX platform_tickets_report ON {schema}.platform_tickets (report_id);
         """,
     ];
 }

@@ -14,8 +14,8 @@ public static class WebhookSetup
 {
     /// <summary>
     /// Adds the webhook tables, the ticket lookup and fan-out projections (inline, after the read models the event
-    /// store was configured with), the incoming integrations (<c>Webhooks:Incoming</c>), subscriptions and the
-    /// delivery client. Call after <c>AddEventStore</c>; <see cref="TakedownServiceCollectionExtensions.AddTakedownCore"/> does.
+    /// store was configured with), the incoming integrations (<c>Webhooks:Incoming</c>) and the processor of their
+    /// inbox (<c>Webhooks:Inbox</c>), subscriptions and the delivery client. Call after <c>AddEventStore</c>; <see cref="TakedownServiceCollectionExtensions.AddTakedownCore"/> does.
     /// </summary>
     public static IServiceCollection AddTakedownWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +35,15 @@ public static class WebhookSetup
         services.TryAddSingleton(IncomingWebhookIntegrations.FromConfiguration(configuration));
         services.TryAddSingleton<WebhookVerifier>();
         services.TryAddSingleton<PlatformStatusWebhooks>();
+        var inbox = configuration.GetSection("Webhooks:Inbox").Get<WebhookInboxOptions>() ?? new WebhookInboxOptions();
+        if (inbox.BatchSize is < 1 or > 1000 || inbox.PollingInterval <= TimeSpan.Zero || inbox.Retention < TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException(
+                "Webhooks:Inbox: BatchSize must lie between 1 and 1000, PollingInterval must be positive and Retention at least an hour.");
+        }
+        services.TryAddSingleton(inbox);
+        services.TryAddSingleton<WebhookInboxSignal>();
+        services.AddHostedService<WebhookInboxProcessor>();
         services.TryAddSingleton<WebhookSubscriptions>();
         services.TryAddSingleton(configuration.GetSection("Webhooks:Outgoing").Get<OutgoingWebhookOptions>() ?? new OutgoingWebhookOptions());
         services.AddHttpClient(DeliverWebhookHandler.HttpClientName)

@@ -180,6 +180,21 @@ public sealed class WebhookHostFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Waits until the inbox processor has applied every accepted update.</summary>
+    public Task InboxSettledAsync() =>
+        Eventually.True(async () => await CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE outcome = 'pending'") == 0);
+
+    /// <summary>The outcome recorded for one webhook id of the sandbox integration.</summary>
+    public async Task<string?> InboxOutcomeAsync(string webhookId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT outcome FROM takedown.webhook_inbox WHERE integration = 'sandbox' AND webhook_id = @id", connection);
+        command.Parameters.AddWithValue("id", webhookId);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     private static string Address(IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/";
 

@@ -31,12 +31,15 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task Given_python_signed_removal_When_posted_Then_content_removed_on_the_report()
+    public async Task Given_python_signed_removal_When_posted_Then_accepted_and_content_removed_on_the_report()
     {
-        var response = await PostAsync(Body("content_removed"), OldSecretOnly);
+        var id = NewId();
+        var response = await PostAsync(Body("content_removed"), OldSecretOnly, id);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("applied");
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("accepted");
+        await host.InboxSettledAsync();
+        (await host.InboxOutcomeAsync(id)).ShouldBe("applied");
         var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
         report.GetProperty("status").GetString().ShouldBe("Removed");
         report.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
@@ -45,10 +48,11 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     [Fact]
     public async Task Given_rotation_When_signed_with_the_new_secret_or_both_Then_accepted_and_an_unknown_secret_is_refused()
     {
-        (await PostAsync(Body("under_review"), [WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await PostAsync(Body("received"), [WebhookHostFixture.OldSecret, WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(Body("under_review"), [WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await PostAsync(Body("received"), [WebhookHostFixture.OldSecret, WebhookHostFixture.NewSecret])).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var stranger = PythonSigner.NewSecret();
         var refused = await PostAsync(Body("content_removed"), [stranger]);
+        await host.InboxSettledAsync();
 
         refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().ShouldBe("Bad signature");
@@ -60,8 +64,8 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     [Theory]
     [InlineData(-301, HttpStatusCode.Unauthorized)]
     [InlineData(301, HttpStatusCode.Unauthorized)]
-    [InlineData(-240, HttpStatusCode.OK)]
-    [InlineData(240, HttpStatusCode.OK)]
+    [InlineData(-240, HttpStatusCode.Accepted)]
+    [InlineData(240, HttpStatusCode.Accepted)]
     public async Task Given_clock_skew_When_posted_Then_only_timestamps_within_five_minutes_pass(int skewSeconds, HttpStatusCode expected)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + skewSeconds;
@@ -69,7 +73,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         var response = await PostAsync(Body("under_review"), OldSecretOnly, timestamp: timestamp);
 
         response.StatusCode.ShouldBe(expected);
-        (await InboxCountAsync()).ShouldBe(expected == HttpStatusCode.OK ? 1 : 0);
+        (await InboxCountAsync()).ShouldBe(expected == HttpStatusCode.Accepted ? 1 : 0);
     }
 
     [Fact]
@@ -77,11 +81,13 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     {
         var id = NewId();
         var body = Body("under_review");
-        (await PostAsync(body, OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(body, OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.InboxSettledAsync();
         var eventsBefore = await EventCountAsync();
 
         var replay = await PostAsync(body, OldSecretOnly, id);
         var replayWithOtherStatus = await PostAsync(Body("content_removed"), OldSecretOnly, id);
+        await host.InboxSettledAsync();
 
         replay.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("duplicate");
@@ -91,7 +97,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Given_the_same_id_posted_concurrently_When_both_arrive_Then_applied_once()
+    public async Task Given_the_same_id_posted_concurrently_When_all_arrive_Then_accepted_once_and_applied_once()
     {
         var id = NewId();
         var body = Body("content_removed");
@@ -100,9 +106,11 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SendAsync(body, id, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), signature)));
 
-        answers.ShouldAllBe(a => a.StatusCode == HttpStatusCode.OK);
+        answers.ShouldAllBe(a => a.IsSuccessStatusCode);
         var outcomes = await Task.WhenAll(answers.Select(async a => (await a.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString()));
-        outcomes.Count(o => o == "applied").ShouldBe(1);
+        outcomes.Count(o => o == "accepted").ShouldBe(1);
+        outcomes.Count(o => o == "duplicate").ShouldBe(5);
+        await host.InboxSettledAsync();
         (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id AND type = 'content-removed'", ("id", _reportId))).ShouldBe(1);
     }
 
@@ -124,7 +132,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         (await InboxCountAsync()).ShouldBe(0);
         (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("status").GetString().ShouldBe("Filed");
         // The untouched original still passes: the refusals above were about the tampering, not the signer.
-        (await SendAsync(body, id, stamp, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(body, id, stamp, signature)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
     }
 
     [Fact]
@@ -155,16 +163,50 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     public async Task Given_updates_out_of_order_When_an_older_one_arrives_last_Then_it_changes_nothing()
     {
         var now = DateTimeOffset.UtcNow;
-        (await PostAsync(Body("content_removed", updatedAt: now), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(Body("content_removed", updatedAt: now), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.InboxSettledAsync();
+        var (olderId, contradictingId) = (NewId(), NewId());
 
-        var older = await PostAsync(Body("under_review", updatedAt: now.AddMinutes(-1)), OldSecretOnly);
-        var contradicting = await PostAsync(Body("refused", updatedAt: now.AddMinutes(1), reasons: "Geen inbreuk."), OldSecretOnly);
+        (await PostAsync(Body("under_review", updatedAt: now.AddMinutes(-1)), OldSecretOnly, olderId)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await PostAsync(Body("refused", updatedAt: now.AddMinutes(1), reasons: "Geen inbreuk."), OldSecretOnly, contradictingId)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.InboxSettledAsync();
 
-        (await older.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("stale");
-        (await contradicting.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString().ShouldBe("conflict");
+        (await host.InboxOutcomeAsync(olderId)).ShouldBe("stale");
+        (await host.InboxOutcomeAsync(contradictingId)).ShouldBe("conflict");
         var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
         report.GetProperty("status").GetString().ShouldBe("Removed");
         report.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
+    }
+
+    [Fact]
+    public async Task Given_a_quick_run_of_updates_When_applied_in_batches_Then_each_becomes_events_in_the_order_received_with_its_id()
+    {
+        var ids = Enumerable.Range(0, 12).Select(_ => NewId()).ToList();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            (await PostAsync(Body(i % 2 == 0 ? "under_review" : "received"), OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+        await host.InboxSettledAsync();
+
+        var correlations = await CorrelationIdsAsync("platform-report-status-changed");
+        correlations.ShouldBe(ids);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("platformStatus").GetString().ShouldBe("received");
+    }
+
+    [Fact]
+    public async Task Given_updates_left_waiting_by_a_process_that_stopped_When_the_processor_polls_Then_they_are_applied()
+    {
+        var (first, second) = (NewId(), NewId());
+        var received = DateTimeOffset.UtcNow;
+        await InsertPendingAsync(first, Body("under_review"), received);
+        await InsertPendingAsync(second, Body("content_removed"), received.AddMilliseconds(1));
+
+        await host.InboxSettledAsync();
+
+        (await host.InboxOutcomeAsync(first)).ShouldBe("applied");
+        (await host.InboxOutcomeAsync(second)).ShouldBe("applied");
+        (await host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = @id AND body IS NOT NULL", ("id", _reportId))).ShouldBe(0);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("status").GetString().ShouldBe("Removed");
     }
 
     private static readonly string[] OldSecretOnly = [WebhookHostFixture.OldSecret];
@@ -200,6 +242,39 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
 
     private Task<long> InboxCountAsync() =>
         host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = @id", ("id", _reportId));
+
+    private async Task InsertPendingAsync(string id, byte[] body, DateTimeOffset receivedAt)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            INSERT INTO takedown.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome, report_id, body)
+            VALUES ('sandbox', @id, @at, @at, 'pending', @report, @body)
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("at", receivedAt);
+        command.Parameters.AddWithValue("report", _reportId);
+        command.Parameters.AddWithValue("body", body);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> CorrelationIdsAsync(string eventType)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT metadata->>'correlationId' FROM takedown.events WHERE stream_id = @id AND type = @type ORDER BY version", connection);
+        command.Parameters.AddWithValue("id", _reportId);
+        command.Parameters.AddWithValue("type", eventType);
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
+        }
+        return result;
+    }
 
     private Task<long> EventCountAsync() =>
         host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id", ("id", _reportId));

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Takedown.Application.PlatformReports;
+using Takedown.EventStore;
+
+namespace Takedown.Application.Webhooks;
+
+/// <summary>Wakes the inbox processor of this process when the webhook endpoint has stored an update.</summary>
+public sealed class WebhookInboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _pending = new(0, 1);
+
+    public void Dispose() => _pending.Dispose();
+
+    public void Notify()
+    {
+        // One wake-up is enough however many updates came in: the processor takes them all in batches.
+        if (_pending.CurrentCount == 0)
+        {
+            try
+            {
+                _pending.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Waits for a notification or until <paramref name="timeout"/> passes on <paramref name="time"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signalled = _pending.WaitAsync(linked.Token);
+        var delay = Task.Delay(timeout, time, linked.Token);
+        await Task.WhenAny(signalled, delay);
+        await linked.CancelAsync();
+        // A notification taken by the cancelled wait is not lost: WaitAsync only takes it when it completes.
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}
+
+/// <summary>Settings of the incoming webhook inbox (<c>Webhooks:Inbox</c>).</summary>
+public sealed class WebhookInboxOptions
+{
+    /// <summary>Updates applied in one transaction.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>How often the inbox is read when nothing wakes the processor (updates left by a stopped process, retries).</summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a finished inbox row (its id, outcome and report) is kept. Replays are refused after five minutes by
+    /// the signature's timestamp, so the rows only serve an operator's questions.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>
+/// Applies the status updates waiting in the webhook inbox, woken by the endpoint of this process and polling for the
+/// rest. Every host runs one; they share the inbox through <c>FOR UPDATE SKIP LOCKED</c>. Finished rows older than
+/// <see cref="WebhookInboxOptions.Retention"/> are deleted once an hour.
+/// </summary>
+public sealed partial class WebhookInboxProcessor(
+    PlatformStatusWebhooks webhooks, WebhookInboxSignal signal, WebhookInboxOptions options, NpgsqlDataSource dataSource,
+    EventStoreOptions storeOptions, TimeProvider time, ILogger<WebhookInboxProcessor> logger) : BackgroundService
+{
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var finished = 0;
+            try
+            {
+                finished = await webhooks.ApplyPendingAsync(options.BatchSize, stoppingToken);
+                if (finished == 0)
+                {
+                    await PruneIfDueAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                // The database is away: the updates wait in the inbox, durable, until it is back.
+                LogApplyFailed(logger, e.GetType().Name);
+            }
+            if (finished == 0)
+            {
+                try
+                {
+                    await signal.WaitAsync(options.PollingInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task PruneIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _prunedAt < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+        _prunedAt = now;
+        await using var command = dataSource.CreateCommand(
+            $"DELETE FROM {storeOptions.Schema}.webhook_inbox WHERE outcome NOT IN ('pending', 'failed') AND received_at < $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = now - options.Retention });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying incoming status updates failed ({Error}); they wait in the inbox")]
+    private static partial void LogApplyFailed(ILogger logger, string error);
+}
