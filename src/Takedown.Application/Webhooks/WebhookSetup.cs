@@ -36,10 +36,10 @@ public static class WebhookSetup
         services.TryAddSingleton<WebhookVerifier>();
         services.TryAddSingleton<PlatformStatusWebhooks>();
         var inbox = configuration.GetSection("Webhooks:Inbox").Get<WebhookInboxOptions>() ?? new WebhookInboxOptions();
-        if (inbox.BatchSize is < 1 or > 1000 || inbox.PollingInterval <= TimeSpan.Zero || inbox.Retention < TimeSpan.FromHours(1))
+        if (inbox.BatchSize is < 1 or > 1000 || inbox.PollingInterval <= TimeSpan.Zero || inbox.Linger < TimeSpan.Zero || inbox.Linger > TimeSpan.FromSeconds(5) || inbox.Retention < TimeSpan.FromHours(1))
         {
             throw new InvalidOperationException(
-                "Webhooks:Inbox: BatchSize must lie between 1 and 1000, PollingInterval must be positive and Retention at least an hour.");
+                "Webhooks:Inbox: BatchSize must lie between 1 and 1000, PollingInterval must be positive, Linger between 0 and 5 seconds and Retention at least an hour.");
         }
         services.TryAddSingleton(inbox);
         services.TryAddSingleton<WebhookInboxSignal>();

@@ -19,12 +19,14 @@ namespace Takedown.Benchmarks.Webhooks;
 /// Verified webhook ingestion against a baseline in the same host that does one raw INSERT of the body. The API runs
 /// as its own process (Release build, Kestrel on 127.0.0.1); this process is the load generator: closed-loop clients
 /// at concurrency 16 and 256, each request signed (baseline requests too, so both sides cost the client the same).
-/// Every webhook is a real status update for one of 1,000 filed reports, so each one verifies, stores its id in the
-/// inbox, locks the ticket, loads the stream, decides and appends. "Lost" compares the 2xx answers with the rows.
+/// Every webhook is a real status update for one of 20,000 filed reports (a report hears a few updates per run, as in life): the endpoint verifies it and stores it in the
+/// inbox; the API's inbox processor then locks the ticket, loads the stream, decides and appends. Each run starts on
+/// an empty inbox and ends when the processor has applied everything: "lost" compares the 2xx answers with the inbox
+/// rows, "applied" counts the rows the processor finished, and "drain" is how long it needed after the load stopped.
 /// </summary>
 public static class WebhookBenchmark
 {
-    private const int Reports = 1000;
+    private const int Reports = 20_000;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(4);
 
@@ -46,8 +48,8 @@ public static class WebhookBenchmark
             var output = new StringBuilder();
             output.AppendLine(CultureInfo.InvariantCulture, $"API in its own process (Release, Production environment, worker off), PostgreSQL durable (fsync on, synchronous_commit on); {Environment.ProcessorCount} cores shared by both processes and the database; {Duration.TotalSeconds:0} s per run after a {Warmup.TotalSeconds:0} s warm-up.");
             output.AppendLine();
-            output.AppendLine("| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | 2xx | rows | lost |");
-            output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            output.AppendLine("| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | 2xx | rows | lost | applied | drain s | applied/s |");
+            output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var results = new Dictionary<(string, int), Result>();
             var sequence = 0L;
             foreach (var clients in new[] { 16, 256 })
@@ -55,12 +57,19 @@ public static class WebhookBenchmark
                 foreach (var (name, path) in new[] { ("baseline", "benchmarks/webhook-baseline"), ("webhook", "webhooks/bench") })
                 {
                     await LoadAsync(client, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref sequence));
+                    await DrainAsync(connectionString);
                     var before = await RowsAsync(connectionString, name);
+                    var appliedBefore = await AppliedAsync(connectionString);
                     var result = await LoadAsync(client, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref sequence));
                     var rows = await RowsAsync(connectionString, name) - before;
+                    var drain = await DrainAsync(connectionString);
                     results[(name, clients)] = result;
+                    var applied = name == "webhook" ? await AppliedAsync(connectionString) - appliedBefore : 0;
+                    var appliedColumns = name == "webhook"
+                        ? $"{applied} | {drain.TotalSeconds:0.0} | {applied / (Duration + drain).TotalSeconds:0}"
+                        : "– | – | –";
                     output.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {name} | {clients} | {result.PerSecond:0} | {result.P(50):0.0} | {result.P(90):0.0} | {result.P(99):0.0} | {result.Failed} | {result.Ok} | {rows} | {result.Ok - rows} |");
+                        $"| {name} | {clients} | {result.PerSecond:0} | {result.P(50):0.0} | {result.P(90):0.0} | {result.P(99):0.0} | {result.Failed} | {result.Ok} | {rows} | {result.Ok - rows} | {appliedColumns} |");
                 }
             }
             output.AppendLine();
@@ -71,6 +80,7 @@ public static class WebhookBenchmark
                 output.AppendLine(CultureInfo.InvariantCulture,
                     $"- {clients} clients: webhook/baseline requests/s = {w.PerSecond / b.PerSecond:0.00} (target ≥ 0.70); p99 webhook/baseline = {w.P(99) / b.P(99):0.00} (target ≤ 2.0)");
             }
+            output.AppendLine(CultureInfo.InvariantCulture, $"- inbox rows failed: {await FailedAsync(connectionString)} (target 0)");
             var peak = Math.Max(results[("webhook", 16)].PerSecond, results[("webhook", 256)].PerSecond);
             output.AppendLine(CultureInfo.InvariantCulture,
                 $"- webhook at 256 clients: {results[("webhook", 256)].PerSecond / peak:0.00} of its peak rate (target ≥ 0.90)");
@@ -153,6 +163,41 @@ public static class WebhookBenchmark
         return new Result([.. latencies.SelectMany(l => l)], failed, elapsed);
     }
 
+    /// <summary>Waits until the inbox processor has finished every accepted update; returns how long that took.</summary>
+    private static async Task<TimeSpan> DrainAsync(string connectionString)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown.webhook_inbox WHERE outcome = 'pending'", connection);
+        while ((long)(await command.ExecuteScalarAsync())! > 0)
+        {
+            if (stopwatch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new InvalidOperationException("The inbox did not drain within ten minutes.");
+            }
+            await Task.Delay(100);
+        }
+        return stopwatch.Elapsed;
+    }
+
+    private static async Task<long> FailedAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown.webhook_inbox WHERE outcome = 'failed'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> AppliedAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM takedown.webhook_inbox WHERE integration = 'bench' AND outcome NOT IN ('pending', 'failed')", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<long> RowsAsync(string connectionString, string name)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -163,7 +208,7 @@ public static class WebhookBenchmark
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>1,000 drafted and filed reports; the ticket lookup is filled by the same inline projection the API uses.</summary>
+    /// <summary>20,000 drafted and filed reports; the ticket lookup is filled by the same inline projection the API uses.</summary>
     private static async Task<IReadOnlyList<string>> SeedAsync(string connectionString)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
