@@ -55,7 +55,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
     /// <summary>The operators' calendar day: deadlines are Dutch calendar dates.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Amsterdam).DateTime);
 
-    private static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+    internal static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
 
     public async Task<DashboardCounts> CountsAsync(CancellationToken cancellationToken)
     {

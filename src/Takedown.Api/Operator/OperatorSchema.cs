@@ -5,8 +5,8 @@ namespace Takedown.Api.Operator;
 
 /// <summary>
 /// Indexes the dashboard's lists and counts need on the shared read models: open deadlines by due time (with the
-/// due date, so the counts are index-only) and the requests waiting for an operator by kind; and which failed letters
-/// an operator marked as handled.
+/// due date, so the counts are index-only) and the requests waiting for an operator by kind; which failed letters
+/// an operator marked as handled; and the statistics page's last computed figures.
 /// </summary>
 internal static class OperatorSchema
 {
@@ -25,6 +25,14 @@ internal static class OperatorSchema
             letter_id uuid PRIMARY KEY,
             operator_id text NOT NULL,
             handled_at timestamptz NOT NULL);
+        """,
+        """
+        -- The statistics page's figures (percentiles over every answered request) as last computed: one row, replaced
+        -- by StatisticsSnapshots, so a page view reads one row instead of running the aggregates.
+        CREATE TABLE IF NOT EXISTS {schema}.operator_statistics_snapshot (
+            id smallint PRIMARY KEY CHECK (id = 1),
+            statistics jsonb NOT NULL,
+            computed_at timestamptz NOT NULL);
         """,
     ];
 

@@ -39,7 +39,11 @@ public static class OperatorSetup
         services.AddSingleton<DeadLetterReplay>();
         services.AddSingleton<FailedLetters>();
         services.AddSingleton<ReplyReview>();
+        StatisticsSnapshotSettings.Validate(services.AddOptions<StatisticsSnapshotSettings>()
+            .Bind(configuration.GetSection(StatisticsSnapshotSettings.Section)));
+        services.AddSingleton<StatisticsSnapshots>();
         services.AddHostedService<OperatorSchema.Migration>();
+        services.AddHostedService<StatisticsRefresh>();
 
         services.AddAuthentication().AddCookie(Scheme, options =>
         {

@@ -56,6 +56,9 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting($"Operators:Accounts:{SupervisorId}:PasswordHash", hash);
         builder.UseSetting($"Operators:Accounts:{SupervisorId}:Role", "supervisor");
         builder.UseSetting("RateLimits:OperatorSignIn:PerMinute", "1000");
+        // The tests decide when the statistics are computed: no background refresh and no expiry during a run.
+        builder.UseSetting("Operator:Statistics:RefreshSeconds", "86400");
+        builder.UseSetting("Operator:Statistics:MaxAgeSeconds", "86400");
     }
 
     /// <summary>An open case opened by an integration, with one erasure request whose answer is <paramref name="overdueBy"/> late.</summary>

@@ -1,23 +1,39 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Operator;
 
 namespace Takedown.Api.Pages.Operator;
 
 /// <summary>
 /// Statistics drawn as SVG on the server: the CSP forbids inline script and style, and presentation attributes on
-/// SVG elements are neither.
+/// SVG elements are neither. The figures come from the snapshot (<see cref="StatisticsSnapshots"/>); any operator may
+/// have them computed again.
 /// </summary>
-public sealed class StatisticsModel(OperatorQueries queries) : OperatorPageModel
+public sealed class StatisticsModel(StatisticsSnapshots snapshots) : OperatorPageModel
 {
-    public const int Days30 = 30;
+    public const int Days30 = StatisticsSnapshots.Days;
     public const int LabelWidth = 260;
     private const int BarArea = 400;
     private const int RowHeight = 22;
 
     public Statistics? Stats { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Stats = await queries.StatisticsAsync(Days30, cancellationToken);
+    public DateTimeOffset ComputedAt { get; private set; }
+
+    /// <summary>When the figures were computed, on the operators' clock (Europe/Amsterdam).</summary>
+    public string AsOf => TimeZoneInfo.ConvertTime(ComputedAt, OperatorQueries.Amsterdam).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.GetAsync(cancellationToken);
+        (Stats, ComputedAt) = (snapshot.Statistics, snapshot.ComputedAt);
+    }
+
+    public async Task<IActionResult> OnPostRefreshAsync(CancellationToken cancellationToken)
+    {
+        await snapshots.RefreshAsync(cancellationToken);
+        return RedirectToPage();
+    }
 
     public sealed record Bar(string Label, string Y, string TextY, string MedianWidth, string P90Width, string ValueX, string MedianText, string P90Text);
 
