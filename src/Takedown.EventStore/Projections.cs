@@ -22,6 +22,12 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
     /// <summary>A whole stream, read in the projection's transaction (so it includes the events being applied).</summary>
     public Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(Guid streamId, CancellationToken cancellationToken = default) =>
         Store.FetchStreamAsync(Connection, Transaction, streamId, null, null, cancellationToken);
+
+    /// <summary>Several whole streams in one round trip, each in version order; a stream without events is absent.</summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<StoredEvent>>> FetchStreamsAsync(
+        IEnumerable<Guid> streamIds, CancellationToken cancellationToken = default) =>
+        (await Store.FetchStreamsAsync(Connection, Transaction, [.. streamIds.Distinct()], cancellationToken))
+            .ToDictionary(s => s.Key, s => (IReadOnlyList<StoredEvent>)s.Value);
 }
 
 /// <summary>A read model kept from the events. Applying the same event twice must be harmless.</summary>

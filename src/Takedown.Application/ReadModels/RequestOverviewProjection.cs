@@ -40,11 +40,19 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
         var streams = events
             .Select(e => (e.StreamId, Kind: RequestKinds.Of(e.Data)))
             .Where(s => s.Kind is not null)
-            .Distinct();
+            .Distinct()
+            .ToList();
+        if (streams.Count == 0)
+        {
+            return;
+        }
+        // One read for every stream the events touched and one batch of upserts: a batch of webhooks for many
+        // reports costs two round trips, not two per report.
+        var loaded = await context.FetchStreamsAsync(streams.Select(s => s.StreamId), cancellationToken);
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
         foreach (var (streamId, kind) in streams)
         {
-            var stream = await context.FetchStreamAsync(streamId, cancellationToken);
-            if (stream.Count == 0)
+            if (!loaded.TryGetValue(streamId, out var stream) || stream.Count == 0)
             {
                 continue;
             }
@@ -54,7 +62,11 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
                 RequestKinds.Platform => Platform(stream),
                 _ => Complaint(stream),
             };
-            await UpsertAsync(context, row, cancellationToken);
+            batch.BatchCommands.Add(Upsert(context.Schema, row));
+        }
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -112,10 +124,10 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
             AnsweredInTime: null, stream[^1].Timestamp, stream[^1].Version);
     }
 
-    private static async Task UpsertAsync(ProjectionContext context, Row row, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand Upsert(string schema, Row row)
     {
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO {context.Schema}.request_overview (id, case_id, kind, status, is_open, counterparty, category, opened_at,
+        var command = new NpgsqlBatchCommand($"""
+            INSERT INTO {schema}.request_overview (id, case_id, kind, status, is_open, counterparty, category, opened_at,
                 sent_at, answered_at, outcome, deadline_kind, due_date, due_at, explanation_nl, explanation_en, needs_operator,
                 answered_in_time, updated_at, version)
             VALUES (@id, @case, @kind, @status, @open, @counterparty, @category, @opened, @sent, @answered, @outcome,
@@ -125,8 +137,8 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
                 due_date = excluded.due_date, due_at = excluded.due_at, explanation_nl = excluded.explanation_nl,
                 explanation_en = excluded.explanation_en, needs_operator = excluded.needs_operator,
                 answered_in_time = excluded.answered_in_time, updated_at = excluded.updated_at, version = excluded.version
-            WHERE {context.Schema}.request_overview.version < excluded.version
-            """, context.Connection, context.Transaction);
+            WHERE {schema}.request_overview.version < excluded.version
+            """);
         command.Parameters.AddWithValue("id", row.Id);
         command.Parameters.AddWithValue("case", row.CaseId);
         command.Parameters.AddWithValue("kind", row.Kind);
@@ -148,7 +160,7 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
         command.Parameters.AddWithValue("intime", (object?)row.AnsweredInTime ?? DBNull.Value);
         command.Parameters.AddWithValue("updated", row.UpdatedAt.ToUniversalTime());
         command.Parameters.AddWithValue("version", row.Version);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     private sealed record Row(
