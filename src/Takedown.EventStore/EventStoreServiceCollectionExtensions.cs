@@ -19,7 +19,17 @@ public static class EventStoreServiceCollectionExtensions
         var options = new EventStoreOptions();
         configure(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.TryAddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // Appends, projections and the webhook inbox run the same few statements over and over: preparing
+                // them saves the server a parse and plan each time. A connection string that sets it wins.
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+            return builder.Build();
+        });
         services.AddSingleton(options);
         services.AddSingleton<EventStore>();
         services.AddSingleton<ProjectionDaemon>();

@@ -44,6 +44,12 @@ public sealed class WebhookInboxSignal : IDisposable
 /// <summary>Settings of the incoming webhook inbox (<c>Webhooks:Inbox</c>).</summary>
 public sealed class WebhookInboxOptions
 {
+    /// <summary>
+    /// Whether this host applies the inbox. A host that only receives (an API host beside workers that apply) sets
+    /// it to false; some host must apply, or updates wait.
+    /// </summary>
+    public bool Apply { get; set; } = true;
+
     /// <summary>Updates applied in one transaction.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -76,6 +82,10 @@ public sealed partial class WebhookInboxProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Apply)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var finished = 0;

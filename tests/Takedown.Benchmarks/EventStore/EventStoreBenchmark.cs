@@ -34,7 +34,9 @@ public static class EventStoreBenchmark
 
     public static async Task<string> RunAsync(string connectionString)
     {
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50 }.ConnectionString);
+        // The data source as AddEventStore builds it (statements prepared automatically), shared by both sides.
+        var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50, MaxAutoPrepare = 64 }.ConnectionString);
         var options = new EventStoreOptions();
         options.Event<BenchEventOpened>("bench-opened").Event<BenchEventCounted>("bench-counted");
         var projection = new BenchSummaryProjection();
