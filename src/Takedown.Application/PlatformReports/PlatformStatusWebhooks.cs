@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using Takedown.Domain;
@@ -193,7 +194,12 @@ public sealed class PlatformStatusWebhooks(
             return 0;
         }
         claimed.AddRange(pending.Select(p => p.Key));
-        using var activity = TakedownMetrics.Source.StartActivity("apply status webhooks");
+        // One span for the batch, linked to each update's incoming request.
+        var links = pending
+            .Select(p => p.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) ? new ActivityLink(context) : (ActivityLink?)null)
+            .OfType<ActivityLink>()
+            .ToList();
+        using var activity = TakedownMetrics.Source.StartActivity("apply status webhooks", ActivityKind.Consumer, default(ActivityContext), links: links);
         activity?.SetTag("takedown.webhooks.count", pending.Count);
 
         // The ticket rows are the reports' locks (taken in one order, so two processes never deadlock); they also
