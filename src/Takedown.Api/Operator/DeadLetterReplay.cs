@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Takedown.Application.PlatformReports;
+using Takedown.Application.Webhooks;
 using Takedown.Domain.Operators;
 using Takedown.EventStore;
 using Takedown.Messaging;
@@ -13,7 +15,8 @@ public sealed record DeadLetterRow(Guid Id, string MessageType, int Attempts, st
 /// recorded as <see cref="OperatorActionRecorded"/> (subject: the message id) in the supervisor's own audit stream,
 /// since a message has no stream.
 /// </summary>
-public sealed class DeadLetterReplay(DeadLetters deadLetters, EventStore.EventStore store, TimeProvider time)
+public sealed class DeadLetterReplay(
+    DeadLetters deadLetters, EventStore.EventStore store, TimeProvider time, PlatformStatusWebhooks statusWebhooks, WebhookInboxSignal signal)
 {
     public const int ListLimit = 200;
 
@@ -44,6 +47,35 @@ public sealed class DeadLetterReplay(DeadLetters deadLetters, EventStore.EventSt
             return false;
         }
         await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Platform status updates the inbox processor gave up on.</summary>
+    public Task<IReadOnlyList<FailedStatusUpdate>> ListFailedUpdatesAsync(CancellationToken cancellationToken) =>
+        statusWebhooks.ListFailedAsync(ListLimit, cancellationToken);
+
+    /// <summary>
+    /// Puts a failed status update back in the inbox, audited in the supervisor's stream (subject: the report) in the
+    /// same transaction; false when there is no such failed update (retried already).
+    /// </summary>
+    /// <exception cref="Domain.DomainRuleViolated">The user's role may not retry status updates.</exception>
+    public async Task<bool> RetryUpdateAsync(
+        ClaimsPrincipal user, string integration, string webhookId, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.RetryStatusUpdate);
+        var operatorId = user.OperatorId();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await statusWebhooks.RetryFailedAsync(connection, transaction, integration, webhookId, cancellationToken) is not { } reportId)
+        {
+            return false;
+        }
+        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
+        session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(reportId, operatorId, OperatorActions.RetryStatusUpdate, time.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
         return true;
     }
 }

@@ -66,7 +66,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
                    (SELECT count(*) FROM {S}.request_overview WHERE needs_operator AND kind = '{RequestKinds.ApComplaint}'),
                    (SELECT count(*) FROM {S}.request_overview WHERE needs_operator),
                    -- The messaging tables live in the same schema (both take EventStore:Schema).
-                   (SELECT count(*) FROM {S}.dead_letters),
+                   (SELECT count(*) FROM {S}.dead_letters) + (SELECT count(*) FROM {S}.webhook_inbox WHERE outcome = 'failed'),
                    (SELECT count(*) FROM {S}.letter_overview l WHERE l.status = 'Failed' AND NOT EXISTS (
                        SELECT 1 FROM {S}.operator_failed_letter_handled h WHERE h.letter_id = l.id AND h.handled_at >= l.updated_at)),
                    (SELECT count(*) FROM {S}.inbound_mail WHERE confirmed_meaning IS NULL)

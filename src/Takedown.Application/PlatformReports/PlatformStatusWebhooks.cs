@@ -42,6 +42,9 @@ public enum StatusWebhookOutcome
     Failed,
 }
 
+/// <summary>A status update the inbox processor gave up on, as operators see it.</summary>
+public sealed record FailedStatusUpdate(string Integration, string WebhookId, Guid ReportId, int Attempts, string Error, DateTimeOffset ReceivedAt);
+
 /// <summary>A platform's status update as the webhook endpoint hands it over, after the signature was verified.</summary>
 /// <param name="Integration">The configured incoming integration the webhook came through.</param>
 /// <param name="Platform">The platform (registry name) the integration's updates are about.</param>
@@ -155,6 +158,44 @@ public sealed class PlatformStatusWebhooks(
             }
             return finished;
         }
+    }
+
+    /// <summary>Status updates that failed on every attempt, oldest first: ids, counts and the error's type, never the body.</summary>
+    public async Task<IReadOnlyList<FailedStatusUpdate>> ListFailedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            $"""
+            SELECT integration, webhook_id, report_id, attempts, last_error, received_at FROM {Schema}.webhook_inbox
+            WHERE outcome = 'failed' ORDER BY received_at LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var result = new List<FailedStatusUpdate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new FailedStatusUpdate(reader.GetString(0), reader.GetString(1), reader.GetGuid(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? "" : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Puts a failed update back in line, with fresh attempts, inside the caller's transaction (so the operator's audit
+    /// event commits with it). Returns its report, or null when no failed update has this key (retried already).
+    /// </summary>
+    public async Task<Guid?> RetryFailedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string integration, string webhookId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            UPDATE {Schema}.webhook_inbox SET outcome = 'pending', attempts = 0, next_attempt_at = @now, last_error = NULL
+            WHERE integration = @integration AND webhook_id = @id AND outcome = 'failed'
+            RETURNING report_id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("integration", integration);
+        command.Parameters.AddWithValue("id", webhookId);
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid report ? report : null;
     }
 
     private readonly record struct InboxKey(string Integration, string WebhookId);

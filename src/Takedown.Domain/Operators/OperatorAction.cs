@@ -16,6 +16,7 @@ public static class OperatorActions
     public const string ConfirmReplyMeaning = "confirm-reply-meaning";
     public const string RetryFailedLetter = "retry-failed-letter";
     public const string MarkFailedLetterHandled = "mark-failed-letter-handled";
+    public const string RetryStatusUpdate = "retry-status-update";
 
     /// <summary>
     /// Lodging a complaint with the AP and replaying a message that failed are acts with consequences outside
@@ -23,7 +24,7 @@ public static class OperatorActions
     /// </summary>
     public static bool IsAllowed(OperatorRole role, string action) => action switch
     {
-        LodgeApComplaint or ReplayDeadLetter => role == OperatorRole.Supervisor,
+        LodgeApComplaint or ReplayDeadLetter or RetryStatusUpdate => role == OperatorRole.Supervisor,
         ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled => true,
         _ => false,
     };

@@ -41,6 +41,38 @@ public sealed class OperatorQueueTests(OperatorHost host, BrowserFixture browser
     }
 
     [Fact]
+    public async Task Supervisor_retries_a_failed_status_update_and_an_operator_may_not()
+    {
+        var (webhookId, reportId) = await host.FailedStatusUpdateAsync("StreamVersionConflictException", "{\"marker\":\"body-marker-5e1d\"}");
+        var operatorPage = await SignedInAsync(OperatorHost.OperatorId);
+        await operatorPage.GotoAsync("/operator/dead-letters");
+        (await operatorPage.Locator($"tr[data-failed-update='{webhookId}']").CountAsync()).ShouldBe(1);
+        (await operatorPage.Locator("[data-testid=retry-update]").CountAsync()).ShouldBe(0);
+        var token = await operatorPage.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        var form = operatorPage.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", token!);
+        (await operatorPage.APIRequest.PostAsync($"/operator/dead-letters?handler=RetryUpdate&integration=sandbox&webhookId={webhookId}",
+            new APIRequestContextOptions { Form = form, MaxRedirects = 0 })).Status.ShouldBe(403);
+        (await host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = $1 AND outcome = 'failed'", webhookId)).ShouldBe(1);
+
+        var page = await SignedInAsync(OperatorHost.SupervisorId);
+        await page.GotoAsync("/operator/dead-letters");
+        var row = page.Locator($"tr[data-failed-update='{webhookId}']");
+        (await row.TextContentAsync())!.ShouldContain("StreamVersionConflictException");
+        (await page.ContentAsync()).ShouldNotContain("body-marker-5e1d");
+        await row.Locator("[data-testid=retry-update]").ClickAsync();
+
+        (await page.TextContentAsync("[role=status]"))!.ShouldContain(webhookId);
+        (await page.Locator($"tr[data-failed-update='{webhookId}']").CountAsync()).ShouldBe(0);
+        // Back in the inbox and taken by the processor: its report belongs to no case, so it is recorded as ignored.
+        await Webhooks.Eventually.True(async () =>
+            await host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = $1 AND outcome = 'ignored' AND body IS NULL", webhookId) == 1);
+        (await host.Store.FetchStreamAsync(OperatorAudit.StreamOf(OperatorHost.SupervisorId))).ShouldContain(e =>
+            e.Data is OperatorActionRecorded && ((OperatorActionRecorded)e.Data).SubjectId == reportId
+            && ((OperatorActionRecorded)e.Data).Action == OperatorActions.RetryStatusUpdate);
+    }
+
+    [Fact]
     public async Task Operator_sees_dead_letters_without_a_replay_button_and_is_refused_by_page_and_api()
     {
         var id = await host.DeadLetterAsync("send-letter", "SmtpException: 451 try again later", "body-marker-11c2");

@@ -62,8 +62,8 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     }
 
     [Theory]
-    [InlineData(-301, HttpStatusCode.Unauthorized)]
-    [InlineData(301, HttpStatusCode.Unauthorized)]
+    [InlineData(-330, HttpStatusCode.Unauthorized)]
+    [InlineData(330, HttpStatusCode.Unauthorized)]
     [InlineData(-240, HttpStatusCode.Accepted)]
     [InlineData(240, HttpStatusCode.Accepted)]
     public async Task Given_clock_skew_When_posted_Then_only_timestamps_within_five_minutes_pass(int skewSeconds, HttpStatusCode expected)

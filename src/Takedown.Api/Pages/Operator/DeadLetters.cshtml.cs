@@ -8,12 +8,37 @@ public sealed class DeadLettersModel(DeadLetterReplay replay) : OperatorPageMode
 {
     public IReadOnlyList<DeadLetterRow> Letters { get; private set; } = [];
 
+    public IReadOnlyList<Takedown.Application.PlatformReports.FailedStatusUpdate> Updates { get; private set; } = [];
+
     [TempData]
     public string? Message { get; set; }
 
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Letters = await replay.ListAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Letters = await replay.ListAsync(cancellationToken);
+        Updates = await replay.ListFailedUpdatesAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRetryUpdateAsync(string integration, string webhookId, CancellationToken cancellationToken)
+    {
+        if (!User.IsSupervisor())
+        {
+            var denied = Partial("_Denied");
+            denied.StatusCode = StatusCodes.Status403Forbidden;
+            return denied;
+        }
+        if (!await replay.RetryUpdateAsync(User, integration ?? "", webhookId ?? "", HttpContext.TraceIdentifier, cancellationToken))
+        {
+            Error = "There is no failed status update with this id any more; someone may have retried it already.";
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        Message = $"Status update {webhookId} is back in the inbox.";
+        return RedirectToPage();
+    }
 
     public async Task<IActionResult> OnPostReplayAsync(Guid id, CancellationToken cancellationToken)
     {
