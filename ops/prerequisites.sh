@@ -10,6 +10,9 @@ if [ "$what" = test ]; then
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  # The fault test script drives the API with curl and reads its answers with jq.
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}" >&2
