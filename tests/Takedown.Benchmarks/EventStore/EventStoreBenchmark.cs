@@ -60,6 +60,15 @@ public static class EventStoreBenchmark
             var ours = await Measure(writers, () => OurSingle(store));
             report.AppendLine(Row($"single event per transaction, expected version, {writers} writer(s)", ours, raw, 0.6));
         }
+        // Appends to a stream that exists, at its current version (the everyday case: a request's next event), each
+        // writer on a stream of its own; the raw side inserts the same rows with the same running version.
+        foreach (var writers in new[] { 1, 8 })
+        {
+            await Reset(dataSource);
+            var raw = await Measure(writers, () => RawExisting(dataSource));
+            var ours = await Measure(writers, () => OurExisting(store));
+            report.AppendLine(Row($"single event per transaction to an existing stream, expected version, {writers} writer(s)", ours, raw, 0.6));
+        }
         await Reset(dataSource);
         var rawBatch = await Measure(1, () => RawBatch(dataSource, 100));
         var ourBatch = await Measure(1, () => OurBatch(store, 100));
@@ -126,6 +135,7 @@ public static class EventStoreBenchmark
     /// <summary>Runs <paramref name="work"/> (which returns the events it wrote) on N writers for a fixed time; events/s.</summary>
     private static async Task<double> Measure(int writers, Func<Task<int>> work)
     {
+        Cursor.Value = new StreamCursor();
         for (var i = 0; i < 50; i++)
         {
             await work();
@@ -134,6 +144,8 @@ public static class EventStoreBenchmark
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
+            // Set here, in the writer's own flow, so every call below sees (and advances) the same cursor.
+            Cursor.Value = new StreamCursor();
             while (clock.Elapsed < Duration)
             {
                 Interlocked.Add(ref events, await work());
@@ -148,6 +160,44 @@ public static class EventStoreBenchmark
         await using var session = store.LightweightSession(new EventMetadata("corr", "cause", "bench"));
         session.Events.Append(id, 0, new BenchEventOpened(id, "bench", DateTimeOffset.UtcNow));
         await session.SaveChangesAsync();
+        return 1;
+    }
+
+    /// <summary>Each writer keeps appending to one stream of its own, at the version it last wrote.</summary>
+    private static readonly AsyncLocal<StreamCursor?> Cursor = new();
+
+    private sealed class StreamCursor
+    {
+        public Guid Id { get; } = Guid.NewGuid();
+
+        public long Version { get; set; }
+    }
+
+    private static StreamCursor CurrentCursor() => Cursor.Value ?? throw new InvalidOperationException("No writer cursor.");
+
+    private static async Task<int> OurExisting(Takedown.EventStore.EventStore store)
+    {
+        var cursor = CurrentCursor();
+        await using var session = store.LightweightSession(new EventMetadata("corr", "cause", "bench"));
+        session.Events.Append(cursor.Id, cursor.Version, new BenchEventCounted(cursor.Id, (int)cursor.Version, DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync();
+        cursor.Version++;
+        return 1;
+    }
+
+    private static async Task<int> RawExisting(NpgsqlDataSource dataSource)
+    {
+        var cursor = CurrentCursor();
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO raw_events (id, stream_id, version, type, data, metadata, timestamp) VALUES ($1, $2, $3, 'bench-counted', $4, $5, $6)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        command.Parameters.Add(new NpgsqlParameter { Value = cursor.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = cursor.Version + 1 });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(new BenchEventCounted(cursor.Id, (int)cursor.Version, DateTimeOffset.UtcNow)) });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = Metadata });
+        command.Parameters.Add(new NpgsqlParameter { Value = DateTimeOffset.UtcNow });
+        await command.ExecuteNonQueryAsync();
+        cursor.Version++;
         return 1;
     }
 

@@ -34,43 +34,74 @@ public static class WebhookBenchmark
     {
         var secret = WebhookSecret.Generate();
         Run("dotnet", "build", Path.Combine(Repository.Root, "src", "Takedown.Api"), "-c", "Release", "--nologo", "-v", "q");
+        var output = new StringBuilder();
+        output.AppendLine(CultureInfo.InvariantCulture, $"API in its own process (Release, Production environment, worker off), PostgreSQL durable (fsync on, synchronous_commit on); {Environment.ProcessorCount} cores shared by the API, the load generator and the database; {Duration.TotalSeconds:0} s per run after a {Warmup.TotalSeconds:0} s warm-up.");
+        output.AppendLine();
+        output.AppendLine("**Receiving host** (`Webhooks:Inbox:Apply=false`, as an API beside workers that apply): the endpoint verifies, checks the ticket and stores the update; the inbox is applied afterwards by a host that applies, timed as \"drain\".");
+        output.AppendLine();
+        output.AppendLine(await PhaseAsync(connectionString, secret, apply: false));
+        output.AppendLine("**One host receives and applies** (`Webhooks:Inbox:Apply=true`, the default): the inbox processor applies updates in batches on the same two cores while the load runs.");
+        output.AppendLine();
+        output.AppendLine(await PhaseAsync(connectionString, secret, apply: true));
+        return output.ToString();
+    }
+
+    private static async Task<string> PhaseAsync(string connectionString, WebhookSecret secret, bool apply)
+    {
+        var output = new StringBuilder();
         var port = FreePort();
-        using var api = StartApi(connectionString, port, secret.Export());
+        var api = StartApi(connectionString, port, secret.Export(), apply);
         try
         {
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
-                Timeout = TimeSpan.FromSeconds(60),
-            };
+            using var client = NewClient(port);
             await WaitReadyAsync(client);
-            var tickets = await SeedAsync(connectionString);
-            var output = new StringBuilder();
-            output.AppendLine(CultureInfo.InvariantCulture, $"API in its own process (Release, Production environment, worker off), PostgreSQL durable (fsync on, synchronous_commit on); {Environment.ProcessorCount} cores shared by both processes and the database; {Duration.TotalSeconds:0} s per run after a {Warmup.TotalSeconds:0} s warm-up.");
-            output.AppendLine();
+            // Seeded once the first API has migrated the schema (the ticket lookup is one of its tables).
+            var tickets = _tickets ??= await SeedAsync(connectionString);
             output.AppendLine("| endpoint | clients | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | 2xx | rows | lost | applied | drain s | applied/s |");
             output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var results = new Dictionary<(string, int), Result>();
-            var sequence = 0L;
             foreach (var clients in new[] { 16, 256 })
             {
                 foreach (var (name, path) in new[] { ("baseline", "benchmarks/webhook-baseline"), ("webhook", "webhooks/bench") })
                 {
-                    await LoadAsync(client, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref sequence));
-                    await DrainAsync(connectionString);
+                    await LoadAsync(client, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref _sequence));
+                    if (apply)
+                    {
+                        await DrainAsync(connectionString);
+                    }
                     var before = await RowsAsync(connectionString, name);
                     var appliedBefore = await AppliedAsync(connectionString);
-                    var result = await LoadAsync(client, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref sequence));
+                    var result = await LoadAsync(client, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref _sequence));
                     var rows = await RowsAsync(connectionString, name) - before;
-                    var drain = await DrainAsync(connectionString);
                     results[(name, clients)] = result;
-                    var applied = name == "webhook" ? await AppliedAsync(connectionString) - appliedBefore : 0;
-                    var appliedColumns = name == "webhook"
-                        ? $"{applied} | {drain.TotalSeconds:0.0} | {applied / (Duration + drain).TotalSeconds:0}"
-                        : "– | – | –";
+                    var appliedColumns = "– | – | –";
+                    if (apply && name == "webhook")
+                    {
+                        var drain = await DrainAsync(connectionString);
+                        var applied = await AppliedAsync(connectionString) - appliedBefore;
+                        appliedColumns = string.Create(CultureInfo.InvariantCulture, $"{applied} | {drain.TotalSeconds:0.0} | {applied / (Duration + drain).TotalSeconds:0}");
+                    }
                     output.AppendLine(CultureInfo.InvariantCulture,
                         $"| {name} | {clients} | {result.PerSecond:0} | {result.P(50):0.0} | {result.P(90):0.0} | {result.P(99):0.0} | {result.Failed} | {result.Ok} | {rows} | {result.Ok - rows} | {appliedColumns} |");
                 }
+            }
+            if (!apply)
+            {
+                // The updates the receiving host stored are applied by a host that applies, started now: its drain
+                // rate is the inbox's capacity when nothing else competes for the cores.
+                await StopAsync(api);
+                var pending = await PendingAsync(connectionString);
+                var appliedBefore = await AppliedAsync(connectionString);
+                var drainStarted = Stopwatch.StartNew();
+                api = StartApi(connectionString, port, secret.Export(), apply: true);
+                using var applier = NewClient(port);
+                await WaitReadyAsync(applier);
+                await DrainAsync(connectionString);
+                var drain = drainStarted.Elapsed;
+                var applied = await AppliedAsync(connectionString) - appliedBefore;
+                output.AppendLine();
+                output.AppendLine(CultureInfo.InvariantCulture,
+                    $"Drain afterwards: {pending} updates waiting, {applied} applied in {drain.TotalSeconds:0.0} s by a host that applies (start-up included): {applied / drain.TotalSeconds:0} applied/s.");
             }
             output.AppendLine();
             foreach (var clients in new[] { 16, 256 })
@@ -88,12 +119,36 @@ public static class WebhookBenchmark
         }
         finally
         {
-            if (!api.HasExited)
-            {
-                api.Kill(entireProcessTree: true);
-                await api.WaitForExitAsync();
-            }
+            await StopAsync(api);
         }
+    }
+
+    private static long _sequence;
+    private static IReadOnlyList<string>? _tickets;
+
+    private static HttpClient NewClient(int port) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    private static async Task StopAsync(Process api)
+    {
+        if (!api.HasExited)
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+        }
+        api.Dispose();
+    }
+
+    private static async Task<long> PendingAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown.webhook_inbox WHERE outcome = 'pending'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private sealed class Result(List<double> latencies, int failed, TimeSpan elapsed)
@@ -236,7 +291,7 @@ public static class WebhookBenchmark
         return tickets;
     }
 
-    private static Process StartApi(string connectionString, int port, string secret)
+    private static Process StartApi(string connectionString, int port, string secret, bool apply)
     {
         var dll = Path.Combine(Repository.Root, "src", "Takedown.Api", "bin", "Release", "net10.0", "Takedown.Api.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -253,6 +308,7 @@ public static class WebhookBenchmark
         start.Environment["ConnectionStrings__Takedown"] = connectionString;
         start.Environment["Benchmarks__Enabled"] = "true";
         start.Environment["Worker__RunInProcess"] = "false";
+        start.Environment["Webhooks__Inbox__Apply"] = apply ? "true" : "false";
         start.Environment["Privacy__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
         start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
