@@ -37,7 +37,6 @@ if [ "${TAKEDOWN_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 admin=$("$root/ops/postgres.sh" start "$state/pg" | tail -1)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 export PGPASSWORD; PGPASSWORD=$(cat "$state/pg/pw")
 pgport=$(cat "$state/pg/port")
 sql() { psql -h 127.0.0.1 -p "$pgport" -U postgres -d takedown -tAqc "$1"; }
@@ -114,8 +113,7 @@ for n in $(seq 1 "$cases"); do
   fi
   if (( n == 2 * cases / 3 )); then
     log "fault: pg_ctl restart"
-    # restart keeps the options of the previous start (postmaster.opts): same port, same settings.
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$state/pg/data" -l "$state/pg/log" -m fast -w -t 60 restart >> "$state/logs/pg-restart.log" 2>&1
+    "$root/ops/postgres.sh" restart "$state/pg" >> "$state/logs/pg-restart.log" 2>&1
     faults=$((faults + 1))
   fi
 done

@@ -2,12 +2,13 @@
 # A local PostgreSQL cluster in a folder of its own, on a free port on 127.0.0.1.
 #   ops/postgres.sh start DIR [--test]   create (once) and start; prints the connection string
 #   ops/postgres.sh stop DIR             stop it
+#   ops/postgres.sh restart DIR          restart it (fast shutdown) on the same port with the same settings
 #   ops/postgres.sh url DIR              print the connection string of a running cluster
 # --test turns durability off (fsync, synchronous_commit, full_page_writes): fine for throwaway data only.
 # initdb refuses root, so when called as root the server runs as the `postgres` user.
 set -euo pipefail
-cmd=${1:?usage: postgres.sh start|stop|url DIR [--test]}
-dir=${2:?usage: postgres.sh start|stop|url DIR [--test]}
+cmd=${1:?usage: postgres.sh start|stop|restart|url DIR [--test]}
+dir=${2:?usage: postgres.sh start|stop|restart|url DIR [--test]}
 mode=${3:-}
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
@@ -61,6 +62,9 @@ case "$cmd" in
     tail -20 "$dir/log" >&2; exit 1 ;;
   stop)
     [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true ;;
+  restart)
+    # pg_ctl restart reuses the options of the previous start (postmaster.opts): same port, same settings.
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -m fast -w -t 60 restart >/dev/null ;;
   url) url ;;
-  *) echo "usage: postgres.sh start|stop|url DIR [--test]" >&2; exit 2 ;;
+  *) echo "usage: postgres.sh start|stop|restart|url DIR [--test]" >&2; exit 2 ;;
 esac

@@ -8,7 +8,8 @@ missing=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
 if [ "$what" = test ]; then
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # CHROMIUM_PATH names another Chromium-based browser where Debian's package is not the one to use.
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   # The fault test script drives the API with curl and reads its answers with jq.
   command -v curl >/dev/null 2>&1 || missing+=(curl)
