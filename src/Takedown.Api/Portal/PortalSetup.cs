@@ -142,12 +142,4 @@ public static class PortalSetup
             await context.HttpContext.SignOutAsync(Scheme);
         }
     }
-
-    private sealed class PortalMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            SchemaMigrator.MigrateAsync(dataSource, options.Schema, PortalSchema.Component, PortalSchema.Steps, cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
