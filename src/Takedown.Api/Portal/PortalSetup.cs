@@ -94,6 +94,21 @@ public static class PortalSetup
         return services;
     }
 
+    /// <summary>
+    /// Portal requests that end in an error status without a body (an unknown or someone else's case, a form without
+    /// its anti-forgery token, too many sign-in requests) are re-executed as the portal's error page, so the victim
+    /// keeps the quick exit and the emergency numbers. Everything under the machine prefixes keeps its problem details.
+    /// Call it after <c>UseStatusCodePages</c>, which then finds the page written.
+    /// </summary>
+    public static IApplicationBuilder UsePortalErrorPages(this IApplicationBuilder app) =>
+        app.UseWhen(context => IsPortalRequest(context.Request.Path), portal => portal.UseStatusCodePagesWithReExecute("/fout"));
+
+    /// <summary>Everything that is not the API, the operator dashboard or a machine endpoint is the portal's.</summary>
+    public static bool IsPortalRequest(PathString path) =>
+        !NotPortalPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] NotPortalPrefixes = ["/api", "/operator", "/webhooks", "/inbound", "/health", "/openapi"];
+
     /// <summary>The downloads (PDFs, attachments) and the quick exit's sign-out beacon.</summary>
     public static WebApplication MapPortal(this WebApplication app)
     {
