@@ -3,6 +3,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 using Takedown.Api.Integrations;
 using Takedown.EventStore;
@@ -87,6 +89,17 @@ public static class PortalSetup
             options.Cookie.Name = "td_af";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+        // Every portal page sees the victim's session when there is one, the pages open to everyone too (the language
+        // switch and signing out in the layout, the error page): an anti-forgery token issued on a signed-in page is
+        // bound to the victim, and must still validate when its form posts to one of those.
+        services.Configure<RazorPagesOptions>(options => options.Conventions.AddFolderApplicationModelConvention("/Portal", page =>
+        {
+            page.EndpointMetadata.Add(new AuthorizeAttribute { AuthenticationSchemes = Scheme });
+            if (page.ModelType is not { } model || !typeof(VictimPageModel).IsAssignableFrom(model))
+            {
+                page.EndpointMetadata.Add(new AllowAnonymousAttribute());
+            }
+        }));
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(Scheme)
             .RequireAuthenticatedUser()
