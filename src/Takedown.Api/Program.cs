@@ -35,6 +35,7 @@ if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"
 }
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePortalErrorPages();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

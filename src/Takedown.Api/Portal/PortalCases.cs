@@ -51,6 +51,19 @@ public sealed class PortalCases(
             ? await GetCaseEndpoint.LoadAsync(dataSource, options.Schema, caseId, cancellationToken)
             : null;
 
+    /// <summary>The turns in the clock of each erasure request of the case that was sent (an extension, a pause).</summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ClockStep>>> ClockStepsAsync(GetCaseEndpoint.CaseView view, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var steps = new Dictionary<Guid, IReadOnlyList<ClockStep>>();
+        foreach (var request in view.Requests.Where(r => r.Kind == "erasure" && r.SentAt is not null))
+        {
+            var events = await store.FetchStreamAsync(request.Id, cancellationToken: cancellationToken);
+            steps[request.Id] = RequestClock.Steps(events.Select(e => e.Data), engine);
+        }
+        return steps;
+    }
+
     /// <summary>The request (of the case, of the victim), or null.</summary>
     public async Task<GetCaseEndpoint.RequestSummary?> RequestAsync(Guid victimId, Guid caseId, Guid requestId, CancellationToken cancellationToken) =>
         (await LoadAsync(victimId, caseId, cancellationToken))?.Requests.FirstOrDefault(r => r.Id == requestId);

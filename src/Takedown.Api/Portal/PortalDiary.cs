@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 using Takedown.Application;
 using Takedown.Domain.Cases;
 using Takedown.Domain.EvidenceDiaries;
 using Takedown.EventStore;
+using Takedown.EventStore.Protection;
 
 namespace Takedown.Api.Portal;
 
@@ -17,11 +19,18 @@ public sealed record DiaryEntryInput(
 
 /// <summary>
 /// The evidence diary of a case: entries go to the diary's stream, attachment bytes to the portal's own table in the
-/// same transaction, so an entry never names a file that was not stored.
+/// same transaction, so an entry never names a file that was not stored. An attachment's bytes and file name are
+/// sealed with the case's key (AES-256-GCM, bound to the case, the attachment and the column), like the personal data
+/// in events: erasing the case destroys the key, and any copy of the row left anywhere is unreadable. The entry's
+/// chain hashes the plaintext (its SHA-256 is taken before sealing), so the chain can be checked against the file as
+/// the victim downloads it, whatever ciphertext it was stored as.
 /// </summary>
 public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions options, NpgsqlDataSource dataSource, TimeProvider time)
 {
     public const int MaxAttachmentBytes = 5 * 1024 * 1024;
+
+    private const string ContentColumn = "content";
+    private const string NameColumn = "file_name";
 
     /// <summary>The types accepted, recognised by their first bytes (never by the name or the browser's say-so).</summary>
     public static string? ContentTypeOf(ReadOnlySpan<byte> content) => content switch
@@ -56,7 +65,8 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
             var attachment = new DiaryAttachment(Guid.CreateVersion7(time.GetUtcNow()), SafeName(upload.FileName), type, upload.Content.Length,
                 Convert.ToHexStringLower(SHA256.HashData(upload.Content)));
             attachments.Add(attachment);
-            rows.Add(attachment, upload.Content);
+            rows.Add(attachment, await SealAsync(caseId, attachment.AttachmentId, attachment.FileName, upload.Content, cancellationToken)
+                ?? throw new Domain.DomainRuleViolated("There is no such case."));
         }
         var diaryId = EvidenceDiary.IdFor(caseId);
         await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
@@ -69,17 +79,121 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
         return (DiaryEntryRecorded)events.Single();
     }
 
+    /// <summary>The attachment and its bytes, or null when the case has no such attachment or was erased (its key destroyed).</summary>
     public async Task<(DiaryAttachment Attachment, byte[] Content)?> AttachmentAsync(Guid caseId, Guid attachmentId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT file_name, content_type, size, sha256, content FROM {options.Schema}.portal_diary_attachments WHERE id = $1 AND case_id = $2");
+        // The case's wrapped key comes in the same round trip, never from a cache: a key destroyed by another process
+        // counts at once.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT a.file_name, a.content_type, a.size, a.sha256, a.content, a.sealed, a.sealed_file_name, k.key
+            FROM {options.Schema}.portal_diary_attachments a
+            LEFT JOIN {options.Schema}.encryption_keys k ON k.subject_id = a.case_id
+            WHERE a.id = $1 AND a.case_id = $2
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = attachmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = caseId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? (new DiaryAttachment(attachmentId, reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)), reader.GetFieldValue<byte[]>(4))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var stored = reader.GetFieldValue<byte[]>(4);
+        string fileName;
+        byte[] content;
+        if (reader.GetBoolean(5))
+        {
+            var protection = Protection;
+            var key = reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7);
+            var name = reader.IsDBNull(6) ? null : protection.Open(caseId, key, reader.GetFieldValue<byte[]>(6), Context(attachmentId, NameColumn));
+            var bytes = protection.Open(caseId, key, stored, Context(attachmentId, ContentColumn));
+            if (name is null || bytes is null)
+            {
+                return null;
+            }
+            fileName = Encoding.UTF8.GetString(name);
+            content = bytes;
+        }
+        else
+        {
+            // Written before attachments were sealed and not yet sealed by the start-up pass.
+            fileName = reader.GetString(0);
+            content = stored;
+        }
+        return (new DiaryAttachment(attachmentId, fileName, reader.GetString(1), reader.GetInt64(2), reader.GetString(3)), content);
     }
+
+    /// <summary>
+    /// Seals the attachments stored before sealing was introduced, a few at a time, each batch in its own transaction
+    /// (rows taken <c>FOR UPDATE SKIP LOCKED</c>, so several hosts starting at once share the work). A row whose case
+    /// key was destroyed belongs to an erased case and is deleted. Returns how many rows were sealed or deleted.
+    /// </summary>
+    public async Task<int> SealPlaintextAttachmentsAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var rows = new List<(Guid Id, Guid CaseId, string FileName, byte[] Content)>();
+            await using (var select = new NpgsqlCommand(
+                $"SELECT id, case_id, file_name, content FROM {options.Schema}.portal_diary_attachments WHERE NOT sealed ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED",
+                connection, transaction))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+                }
+            }
+            if (rows.Count == 0)
+            {
+                return total;
+            }
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (id, caseId, fileName, content) in rows)
+            {
+                if (await SealAsync(caseId, id, fileName, content, cancellationToken) is { } sealedRow)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                        $"UPDATE {options.Schema}.portal_diary_attachments SET content = $2, sealed_file_name = $3, file_name = '', sealed = true WHERE id = $1")
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter { Value = id },
+                            new NpgsqlParameter { Value = sealedRow.Content },
+                            new NpgsqlParameter { Value = sealedRow.FileName },
+                        },
+                    });
+                }
+                else
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"DELETE FROM {options.Schema}.portal_diary_attachments WHERE id = $1")
+                    {
+                        Parameters = { new NpgsqlParameter { Value = id } },
+                    });
+                }
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            total += rows.Count;
+        }
+    }
+
+    private PersonalDataProtection Protection => options.Protection
+        ?? throw new InvalidOperationException("Personal data protection is not configured: diary attachments cannot be sealed.");
+
+    /// <summary>Bound into each sealed value, so a value copied to another attachment or column does not open.</summary>
+    private static byte[] Context(Guid attachmentId, string column) => [.. attachmentId.ToByteArray(), .. Encoding.UTF8.GetBytes(column)];
+
+    /// <summary>The sealed bytes and file name, or null when the case's key is destroyed (the case was erased).</summary>
+    private async Task<SealedAttachment?> SealAsync(Guid caseId, Guid attachmentId, string fileName, byte[] content, CancellationToken cancellationToken)
+    {
+        var sealedContent = await Protection.SealAsync(store, caseId, content, Context(attachmentId, ContentColumn), cancellationToken);
+        var sealedName = await Protection.SealAsync(store, caseId, Encoding.UTF8.GetBytes(fileName), Context(attachmentId, NameColumn), cancellationToken);
+        return sealedContent is null || sealedName is null ? null : new SealedAttachment(sealedContent, sealedName);
+    }
+
+    private sealed record SealedAttachment(byte[] Content, byte[] FileName);
 
     /// <summary>Only the last part of the name, without characters that could break a header or a path.</summary>
     private static string SafeName(string name)
@@ -91,18 +205,19 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
 
     private sealed class AttachmentRows(string schema, Guid caseId, DateTimeOffset now) : ISessionParticipant
     {
-        private readonly List<(DiaryAttachment Attachment, byte[] Content)> _rows = [];
+        private readonly List<(DiaryAttachment Attachment, SealedAttachment Sealed)> _rows = [];
 
-        public void Add(DiaryAttachment attachment, byte[] content) => _rows.Add((attachment, content));
+        public void Add(DiaryAttachment attachment, SealedAttachment sealedAttachment) => _rows.Add((attachment, sealedAttachment));
 
         public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
         {
-            foreach (var (a, content) in _rows)
+            foreach (var (a, sealedAttachment) in _rows)
             {
-                await using var command = new NpgsqlCommand(
-                    $"INSERT INTO {schema}.portal_diary_attachments (id, case_id, file_name, content_type, size, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    connection, transaction);
-                foreach (var value in new object[] { a.AttachmentId, caseId, a.FileName, a.ContentType, a.Size, a.Sha256, content, now })
+                await using var command = new NpgsqlCommand($"""
+                    INSERT INTO {schema}.portal_diary_attachments (id, case_id, file_name, content_type, size, sha256, content, created_at, sealed, sealed_file_name)
+                    VALUES ($1, $2, '', $3, $4, $5, $6, $7, true, $8)
+                    """, connection, transaction);
+                foreach (var value in new object[] { a.AttachmentId, caseId, a.ContentType, a.Size, a.Sha256, sealedAttachment.Content, now, sealedAttachment.FileName })
                 {
                     command.Parameters.Add(new NpgsqlParameter { Value = value });
                 }

@@ -1,10 +1,12 @@
+using Takedown.Application.Privacy;
 using Takedown.Letters.Rendering;
 
 namespace Takedown.Api.Portal;
 
 /// <summary>
-/// Files a victim downloads: a letter's PDF, the diary dossier, a diary attachment. Each checks that the case is the
-/// victim's; anything else is the same 404. File names are neutral ("brief.pdf"): a download folder may be looked at.
+/// Files a victim downloads: a letter's PDF, the diary dossier, a diary attachment, the export of everything held about
+/// the case. Each checks that the case is the victim's; anything else is the same 404. File names are neutral
+/// ("brief.pdf", "gegevens.json"): a download folder may be looked at. Like every response, they are <c>no-store</c>.
 /// </summary>
 internal static class PortalDownloads
 {
@@ -28,6 +30,17 @@ internal static class PortalDownloads
             var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime));
             return Results.File(pdf, "application/pdf", "dagboek.pdf");
         });
+
+        // GDPR Art. 15 and 20: everything held about the case, decrypted, for its owner only.
+        group.MapGet("/gegevens/json", async (Guid caseId, HttpContext http, PortalCases cases, CaseExport export, CancellationToken ct) =>
+            await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await export.ExportAsync(caseId, ct) is { } document
+                ? Results.File(export.ToJson(document), "application/json", "gegevens.json")
+                : NotFound());
+
+        group.MapGet("/gegevens/pdf", async (Guid caseId, HttpContext http, PortalCases cases, CaseExport export, PortalText text, CancellationToken ct) =>
+            await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await export.ExportAsync(caseId, ct) is { } document
+                ? Results.File(CaseExport.ToPdf(document, text.Language), "application/pdf", "gegevens.pdf")
+                : NotFound());
 
         group.MapGet("/dagboek/bijlage/{attachmentId:guid}", async (Guid caseId, Guid attachmentId, HttpContext http, PortalCases cases, PortalDiary diary, CancellationToken ct) =>
             await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await diary.AttachmentAsync(caseId, attachmentId, ct) is { } file

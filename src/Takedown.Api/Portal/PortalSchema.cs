@@ -36,5 +36,15 @@ internal static class PortalSchema
             created_at timestamptz NOT NULL);
         CREATE INDEX portal_diary_attachments_case ON {schema}.portal_diary_attachments (case_id);
         """,
+        // Attachments are sealed with their case's key (PortalDiary), so erasing the case makes them unreadable even
+        // where a row survives, in a backup say. Rows written before this step stay plaintext (sealed = false) until
+        // the portal's start-up pass seals them; readers take either form meanwhile. A sealed row keeps its file name
+        // in sealed_file_name and an empty file_name.
+        """
+        ALTER TABLE {schema}.portal_diary_attachments
+            ADD COLUMN sealed boolean NOT NULL DEFAULT false,
+            ADD COLUMN sealed_file_name bytea;
+        CREATE INDEX portal_diary_attachments_plaintext ON {schema}.portal_diary_attachments (id) WHERE NOT sealed;
+        """,
     ];
 }

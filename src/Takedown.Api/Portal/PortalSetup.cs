@@ -3,6 +3,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 using Takedown.Api.Integrations;
 using Takedown.EventStore;
@@ -87,12 +89,38 @@ public static class PortalSetup
             options.Cookie.Name = "td_af";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+        // Every portal page sees the victim's session when there is one, the pages open to everyone too (the language
+        // switch and signing out in the layout, the error page): an anti-forgery token issued on a signed-in page is
+        // bound to the victim, and must still validate when its form posts to one of those.
+        services.Configure<RazorPagesOptions>(options => options.Conventions.AddFolderApplicationModelConvention("/Portal", page =>
+        {
+            page.EndpointMetadata.Add(new AuthorizeAttribute { AuthenticationSchemes = Scheme });
+            if (page.ModelType is not { } model || !typeof(VictimPageModel).IsAssignableFrom(model))
+            {
+                page.EndpointMetadata.Add(new AllowAnonymousAttribute());
+            }
+        }));
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(Scheme)
             .RequireAuthenticatedUser()
             .RequireAssertion(c => c.User.FindFirstValue(TakedownClaims.Actor)?.StartsWith("victim:", StringComparison.Ordinal) == true));
         return services;
     }
+
+    /// <summary>
+    /// Portal requests that end in an error status without a body (an unknown or someone else's case, a form without
+    /// its anti-forgery token, too many sign-in requests) are re-executed as the portal's error page, so the victim
+    /// keeps the quick exit and the emergency numbers. Everything under the machine prefixes keeps its problem details.
+    /// Call it after <c>UseStatusCodePages</c>, which then finds the page written.
+    /// </summary>
+    public static IApplicationBuilder UsePortalErrorPages(this IApplicationBuilder app) =>
+        app.UseWhen(context => IsPortalRequest(context.Request.Path), portal => portal.UseStatusCodePagesWithReExecute("/fout"));
+
+    /// <summary>Everything that is not the API, the operator dashboard or a machine endpoint is the portal's.</summary>
+    public static bool IsPortalRequest(PathString path) =>
+        !NotPortalPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] NotPortalPrefixes = ["/api", "/operator", "/webhooks", "/inbound", "/health", "/openapi"];
 
     /// <summary>The downloads (PDFs, attachments) and the quick exit's sign-out beacon.</summary>
     public static WebApplication MapPortal(this WebApplication app)
@@ -141,13 +169,5 @@ public static class PortalSetup
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
         }
-    }
-
-    private sealed class PortalMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            SchemaMigrator.MigrateAsync(dataSource, options.Schema, PortalSchema.Component, PortalSchema.Steps, cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -43,6 +43,28 @@ public static class RequestWords
         };
     }
 
+    /// <summary>A turn in the GDPR clock, dated, with what it means for the victim.</summary>
+    public static string Clock(ClockStep step, PortalText t)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(t);
+        return step.Kind switch
+        {
+            ClockStepKind.Extended => t.T(
+                $"Verlengd door de organisatie op {t.Date(step.On)}{(step.Until is { } due ? ", tot " + t.Date(due) : "")}. De privacywet (AVG) staat dat één keer toe, met hoogstens twee maanden, als de organisatie het binnen de eerste maand laat weten.",
+                $"Extended by the organisation on {t.Date(step.On)}{(step.Until is { } dueEn ? ", to " + t.Date(dueEn) : "")}. The privacy law (GDPR) allows this once, by at most two months, if the organisation says so within the first month."),
+            ClockStepKind.Paused when step.Until is null => t.T(
+                $"Klok stilgezet sinds {t.Date(step.On)}: de organisatie vroeg om uw identiteit te controleren. Zolang die vraag openstaat, telt de termijn niet.",
+                $"Clock paused since {t.Date(step.On)}: the organisation asked to verify your identity. While that question is open, the deadline does not run."),
+            ClockStepKind.Paused => t.T(
+                $"Klok stilgezet op {t.Date(step.On)}: de organisatie vroeg om uw identiteit te controleren.",
+                $"Clock paused on {t.Date(step.On)}: the organisation asked to verify your identity."),
+            _ => t.T(
+                $"Klok loopt weer sinds {t.Date(step.On)}: de vraag naar uw identiteit is beantwoord.",
+                $"Clock running again since {t.Date(step.On)}: the question about your identity was answered."),
+        };
+    }
+
     public static string? Outcome(string? outcome, PortalText t)
     {
         ArgumentNullException.ThrowIfNull(t);

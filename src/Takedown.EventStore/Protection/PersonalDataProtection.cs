@@ -104,6 +104,43 @@ public sealed class PersonalDataProtection
         _readKeys.TryRemove(subjectId, out _);
     }
 
+    /// <summary>
+    /// Seals bytes kept beside the events (a file a victim uploaded, say) with the subject's key, so destroying that key
+    /// erases them too, even while their row still exists (in a backup, for instance). <paramref name="context"/> (e.g.
+    /// the row's id and the column) is bound in as associated data together with the subject: sealed bytes moved to
+    /// another row or another subject do not open. The subject's key is created on first use, as for events.
+    /// </summary>
+    /// <returns>nonce|ciphertext|tag, or null when the subject's key was destroyed: the bytes must then not be stored.</returns>
+    public async Task<byte[]?> SealAsync(
+        EventStore store, Guid subjectId, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var key = await KeyForWritingAsync(store, subjectId, cancellationToken);
+        return key.Key is { } k ? Seal(k, AssociatedData(subjectId, context.Span), plaintext.Span) : null;
+    }
+
+    /// <summary>
+    /// Opens bytes sealed by <see cref="SealAsync"/>. <paramref name="wrappedKey"/> is the subject's
+    /// <c>encryption_keys.key</c>, read in the same query as the sealed bytes (never from a cache), so a key destroyed
+    /// by another process is honoured at once.
+    /// </summary>
+    /// <returns>The plaintext, or null when the key was destroyed or the bytes do not open under this subject and context.</returns>
+    public byte[]? Open(Guid subjectId, byte[]? wrappedKey, ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> context)
+    {
+        if (wrappedKey is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Unseal(Unwrap(subjectId, wrappedKey), AssociatedData(subjectId, context), sealedBytes);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The properties of <paramref name="eventType"/> this protection encrypts, by their JSON names.</summary>
     public IReadOnlyList<string> PersonalPropertiesOf(Type eventType, JsonSerializerOptions json) =>
         [.. Properties(eventType, json).Select(p => p.JsonName)];
@@ -177,7 +214,7 @@ public sealed class PersonalDataProtection
             node[property.JsonName] = new JsonObject
             {
                 // A destroyed key (the case was deleted meanwhile): the value is dropped, not stored in the clear.
-                ["$enc"] = key?.Key is { } k ? Convert.ToBase64String(Seal(k, subject!.Value, plaintext)) : null,
+                ["$enc"] = key?.Key is { } k ? Convert.ToBase64String(Seal(k, subject!.Value.ToByteArray(), plaintext)) : null,
                 ["k"] = subject!.Value.ToString(),
             };
         }
@@ -195,7 +232,7 @@ public sealed class PersonalDataProtection
         try
         {
             var key = Unwrap(subject, wrappedKey);
-            return JsonNode.Parse(Unseal(key, subject, Convert.FromBase64String(sealedText)));
+            return JsonNode.Parse(Unseal(key, subject.ToByteArray(), Convert.FromBase64String(sealedText)));
         }
         catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
         {
@@ -260,24 +297,26 @@ public sealed class PersonalDataProtection
         {
             return cached.Key;
         }
-        var key = Unseal(_masterKey, subject, wrapped);
+        var key = Unseal(_masterKey, subject.ToByteArray(), wrapped);
         Remember(_readKeys, subject, (wrapped, key));
         return key;
     }
 
-    private byte[] Wrap(Guid subject, byte[] key) => Seal(_masterKey, subject, key);
+    private byte[] Wrap(Guid subject, byte[] key) => Seal(_masterKey, subject.ToByteArray(), key);
 
-    private static byte[] Seal(byte[] key, Guid subject, byte[] plaintext)
+    private static byte[] AssociatedData(Guid subject, ReadOnlySpan<byte> context) => [.. subject.ToByteArray(), .. context];
+
+    private static byte[] Seal(byte[] key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext)
     {
         var output = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), subject.ToByteArray());
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), associatedData);
         return output;
     }
 
-    private static byte[] Unseal(byte[] key, Guid subject, byte[] sealedBytes)
+    private static byte[] Unseal(byte[] key, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> sealedBytes)
     {
         if (sealedBytes.Length < NonceSize + TagSize)
         {
@@ -286,7 +325,7 @@ public sealed class PersonalDataProtection
         var length = sealedBytes.Length - NonceSize - TagSize;
         var plaintext = new byte[length];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, length), sealedBytes.AsSpan(NonceSize + length), plaintext, subject.ToByteArray());
+        aes.Decrypt(sealedBytes[..NonceSize], sealedBytes.Slice(NonceSize, length), sealedBytes[(NonceSize + length)..], plaintext, associatedData);
         return plaintext;
     }
 

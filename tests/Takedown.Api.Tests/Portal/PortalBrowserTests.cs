@@ -7,6 +7,7 @@ using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.EvidenceDiaries;
 using Takedown.EventStore;
 using Takedown.Letters.Composing;
+using Takedown.Api.Tests.Security;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests.Portal;
@@ -102,6 +103,83 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         // The page the victim left is gone from the history, and what is left asks to sign in again.
         await Expect(page.Locator("h1")).ToHaveTextAsync("Inloggen");
         (await page.ContentAsync()).ShouldNotContain("Bij mijn voordeur");
+    }
+
+    [Fact]
+    public async Task Victim_downloads_everything_then_deletes_the_case_and_nothing_of_it_is_left_and_another_victim_could_do_neither()
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var name = $"Fenna Wisbaar {id}";
+        var email = $"fenna{id}@mail.test";
+        var url = $"https://doxx.example/wisbaar-{id}";
+        var place = $"Voor Wisbaarstraat {id}";
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page, email);
+        await page.GotoAsync("/melden");
+        await page.GetByLabel("Uw naam").FillAsync(name);
+        await page.GetByLabel("Uw e-mailadres").FillAsync(email);
+        await page.GetByLabel("Foto's van mij").CheckAsync();
+        await page.GetByLabel("Waar staat het?").FillAsync(url);
+        await page.GetByLabel("Naam van de organisatie of website").FillAsync("Forum Voorbeeld B.V.");
+        await page.GetByLabel("Privacy-e-mailadres van de organisatie").FillAsync("privacy@forum.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verder: brieven bekijken" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/zaak/[0-9a-f-]{36}$"));
+        var casePath = new Uri(page.Url).AbsolutePath;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Naar het bewijsdagboek" }).ClickAsync();
+        await AddDiaryEntryAsync(page, "2026-03-01", "21:30", place, $"Hij stond er weer ({id}).", "", true);
+
+        // Everything held about the case first, under names that say nothing about it.
+        await page.GotoAsync(casePath);
+        await BrowserFixture.ScreenshotAsync(page, "portal-case-your-data");
+        var json = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "JSON", Exact = true }).ClickAsync());
+        json.SuggestedFilename.ShouldBe("gegevens.json");
+        var exported = await File.ReadAllTextAsync((await json.PathAsync())!);
+        exported.ShouldContain(name);
+        exported.ShouldContain(url);
+        exported.ShouldContain(place);
+        var pdf = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "PDF", Exact = true }).ClickAsync());
+        pdf.SuggestedFilename.ShouldBe("gegevens.pdf");
+        (await File.ReadAllBytesAsync((await pdf.PathAsync())!)).Take(4).ShouldBe("%PDF"u8.ToArray());
+
+        // Another victim, signed in, gets the same not-found for the export and the deletion, even posting with a
+        // valid anti-forgery token of their own.
+        await using var other = await NewContextAsync();
+        var otherPage = await other.NewPageAsync();
+        await otherPage.GotoAsync("/");
+        await SignInAsync(otherPage, $"other{id}@mail.test");
+        foreach (var path in new[] { casePath + "/gegevens/json", casePath + "/gegevens/pdf", casePath + "/verwijderen" })
+        {
+            var response = await otherPage.GotoAsync(path);
+            response!.Status.ShouldBe(404, path);
+            await Expect(otherPage.Locator("h1")).ToHaveTextAsync("Niet gevonden");
+            await Expect(otherPage.Locator("#quick-exit")).ToBeVisibleAsync();
+            (await otherPage.ContentAsync()).ShouldNotContain(name);
+        }
+        var token = await otherPage.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        var forged = await other.APIRequest.PostAsync(casePath + "/verwijderen",
+            new() { Form = other.APIRequest.CreateFormData().Set("__RequestVerificationToken", token) });
+        forged.Status.ShouldBe(404);
+
+        await page.GotoAsync(casePath);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Deze zaak verwijderen" }).ClickAsync();
+        await Expect(page.GetByText("Verwijderen is definitief.")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "portal-delete-case");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, verwijder deze zaak definitief" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/verwijderd$"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Verwijderd");
+        await BrowserFixture.ScreenshotAsync(page, "portal-case-deleted");
+        var stale = await page.GotoAsync(casePath);
+        stale!.Status.ShouldBe(404);
+        await Expect(page.Locator("#quick-exit")).ToBeVisibleAsync();
+        await Expect(page.Locator("footer.emergency")).ToContainTextAsync("0800-2000");
+        await BrowserFixture.ScreenshotAsync(page, "portal-not-found");
+        foreach (var text in new[] { name, email, url, place })
+        {
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text)).ShouldBeEmpty($"'{text}' survived the deletion");
+        }
     }
 
     [Fact]

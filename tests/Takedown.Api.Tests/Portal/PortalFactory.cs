@@ -75,11 +75,14 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
     }
 
     /// <summary>Waits for the sign-in mail to <paramref name="email"/> number <paramref name="count"/> and returns its link.</summary>
-    public async Task<Uri> SignInLinkAsync(string email, int count = 1)
+    public Task<Uri> SignInLinkAsync(string email, int count = 1) => SignInLinkAsync(Smtp, email, count);
+
+    /// <summary>Waits for the sign-in mail number <paramref name="count"/> to <paramref name="email"/> on <paramref name="smtp"/>; its link.</summary>
+    public static async Task<Uri> SignInLinkAsync(SmtpTestServer smtp, string email, int count = 1)
     {
         for (var i = 0; i < 300; i++)
         {
-            var mails = Smtp.ReceivedFor(email);
+            var mails = smtp.ReceivedFor(email);
             if (mails.Count >= count)
             {
                 var text = DecodeQuotedPrintable(Encoding.UTF8.GetString(mails[count - 1].Raw));
@@ -109,6 +112,6 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/inloggen/link\?token=[A-Za-z0-9_\-]+")]
+    [GeneratedRegex(@"http://[a-z0-9.:]+/inloggen/link\?token=[A-Za-z0-9_\-]+")]
     private static partial Regex LinkPattern();
 }

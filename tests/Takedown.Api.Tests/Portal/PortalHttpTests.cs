@@ -10,28 +10,58 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
     private static string NewEmail() => $"v{Guid.NewGuid():N}@mail.test";
 
     [Theory]
-    [InlineData("/")]
-    [InlineData("/veilig-browsen")]
-    [InlineData("/inloggen/verstuurd")]
-    public async Task Every_page_has_the_safety_parts_and_headers(string path)
+    [InlineData("/", false, HttpStatusCode.OK)]
+    [InlineData("/veilig-browsen", false, HttpStatusCode.OK)]
+    [InlineData("/inloggen/verstuurd", false, HttpStatusCode.OK)]
+    [InlineData("/mijn-zaken", true, HttpStatusCode.OK)]
+    [InlineData("/melden", true, HttpStatusCode.OK)]
+    [InlineData("{case}", true, HttpStatusCode.OK)]
+    [InlineData("{letter}", true, HttpStatusCode.OK)]
+    [InlineData("{case}/dagboek", true, HttpStatusCode.OK)]
+    [InlineData("{case}/verwijderen", true, HttpStatusCode.OK)]
+    [InlineData("/verwijderd", true, HttpStatusCode.OK)]
+    [InlineData("/zaak/{unknown}", true, HttpStatusCode.NotFound)]
+    [InlineData("/zaak/{unknown}/dagboek/pdf", true, HttpStatusCode.NotFound)]
+    [InlineData("/zaak/{unknown}/gegevens/json", true, HttpStatusCode.NotFound)]
+    [InlineData("/bestaat-niet", false, HttpStatusCode.NotFound)]
+    [InlineData("POST /", false, HttpStatusCode.BadRequest)]
+    [InlineData("POST {case}/verwijderen", true, HttpStatusCode.BadRequest)]
+    public async Task Every_page_has_the_safety_parts_and_headers(string request, bool signedIn, HttpStatusCode status)
     {
-        var response = await factory.NewClient().GetAsync(path);
+        var client = new PortalClient(factory);
+        var path = request.Replace("POST ", "", StringComparison.Ordinal).Replace("{unknown}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        string? casePath = null;
+        if (signedIn)
+        {
+            var email = NewEmail();
+            await client.SignInAsync(email);
+            if (path.Contains('{', StringComparison.Ordinal))
+            {
+                casePath = await client.StartTakedownAsync("Anna de Vries", email);
+                path = path.Replace("{letter}", await client.LetterPathAsync(casePath), StringComparison.Ordinal)
+                    .Replace("{case}", casePath, StringComparison.Ordinal);
+            }
+        }
+
+        // A post without its anti-forgery token: the form that expired on a shared device, or a forged one.
+        var response = request.StartsWith("POST ", StringComparison.Ordinal)
+            ? await client.Http.PostAsync(path, new FormUrlEncodedContent([new("email", NewEmail())]))
+            : await client.Http.GetAsync(path);
         var html = await response.Content.ReadAsStringAsync();
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
-        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("script-src 'self';");
-        response.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        response.StatusCode.ShouldBe(status, path);
         html.ShouldContain("<html lang=\"nl\">");
-        html.ShouldContain("Snel weg / Quick exit");
-        html.ShouldContain("href=\"https://www.weeronline.nl/\"");
-        html.ShouldContain("src=\"/js/quick-exit.js\"");
-        foreach (var number in new[] { "tel:112", "0800-2000", "0900-0101", "0900-8844" })
+        PortalPages.ShouldHaveTheSafetyParts(response, html, path);
+        if (status != HttpStatusCode.OK)
         {
-            html.ShouldContain(number);
+            html.ShouldNotContain("Anna de Vries");
+            html.ShouldNotContain("Forum Voorbeeld");
+            html.ShouldNotContain("TD-");
         }
-        html.ShouldNotContain("<script>");
-        html.ShouldNotContain("style=");
+        if (casePath is not null)
+        {
+            (await client.Http.GetAsync(casePath)).StatusCode.ShouldBe(HttpStatusCode.OK, "a refused post changes nothing");
+        }
     }
 
     [Fact]
@@ -148,13 +178,18 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
             (casePath + "/dagboek", unknownCase + "/dagboek"),
             (casePath + "/dagboek/pdf", unknownCase + "/dagboek/pdf"),
             (casePath + "/dagboek/bijlage/" + Guid.NewGuid(), unknownCase + "/dagboek/bijlage/" + Guid.NewGuid()),
+            (casePath + "/gegevens/json", unknownCase + "/gegevens/json"),
+            (casePath + "/gegevens/pdf", unknownCase + "/gegevens/pdf"),
+            (casePath + "/verwijderen", unknownCase + "/verwijderen"),
         })
         {
             var a = await intruder.Http.GetAsync(guessed);
             var b = await intruder.Http.GetAsync(unknown);
             a.StatusCode.ShouldBe(HttpStatusCode.NotFound, guessed);
             b.StatusCode.ShouldBe(HttpStatusCode.NotFound, unknown);
-            WithoutTraceId(await a.Content.ReadAsStringAsync()).ShouldBe(WithoutTraceId(await b.Content.ReadAsStringAsync()));
+            var guessedHtml = await a.Content.ReadAsStringAsync();
+            PortalPages.ShouldHaveTheSafetyParts(a, guessedHtml, guessed);
+            PortalPages.Normalised(guessedHtml, guessed).ShouldBe(PortalPages.Normalised(await b.Content.ReadAsStringAsync(), unknown), guessed);
         }
 
         var cases = await intruder.GetHtmlAsync("/mijn-zaken");
@@ -163,7 +198,14 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         approve.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var diaryPost = await intruder.PostFormAsync("/mijn-zaken", [new("OccurredOn", "2026-03-01"), new("WhatHappened", "x")], casePath + "/dagboek");
         diaryPost.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var deletePost = await intruder.PostFormAsync("/mijn-zaken", [], casePath + "/verwijderen");
+        var unknownDelete = await intruder.PostFormAsync("/mijn-zaken", [], unknownCase + "/verwijderen");
+        deletePost.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        unknownDelete.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        PortalPages.Normalised(await deletePost.Content.ReadAsStringAsync(), casePath + "/verwijderen")
+            .ShouldBe(PortalPages.Normalised(await unknownDelete.Content.ReadAsStringAsync(), unknownCase + "/verwijderen"));
         (await owner.GetHtmlAsync(casePath + "/dagboek")).ShouldContain("Nog geen aantekeningen.");
+        (await owner.GetHtmlAsync(casePath)).ShouldContain("Forum Voorbeeld B.V.", Case.Sensitive, "the intruder deleted nothing");
     }
 
     [Fact]
@@ -182,6 +224,27 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         await victim.SignInAsync(NewEmail());
 
         (await victim.Http.GetAsync("/api/v1/cases/" + Guid.NewGuid())).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Signed_in_victim_switches_language_and_signs_out_with_the_forms_of_a_case_page()
+    {
+        var email = NewEmail();
+        var victim = new PortalClient(factory);
+        await victim.SignInAsync(email);
+        var casePath = await victim.StartTakedownAsync("Anna de Vries", email);
+
+        var switched = await victim.PostFormAsync(casePath, [new("language", "en"), new("returnTo", casePath)], "/taal");
+        var english = await victim.GetHtmlAsync(casePath);
+        var signedOut = await victim.PostFormAsync(casePath, [], "/uitloggen");
+        var done = await signedOut.Content.ReadAsStringAsync();
+
+        switched.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        english.ShouldContain("<html lang=\"en\">");
+        signedOut.StatusCode.ShouldBe(HttpStatusCode.OK);
+        done.ShouldContain("You are signed out.");
+        done.ShouldNotContain("href=\"/mijn-zaken\"", Case.Sensitive, "the page after signing out shows no signed-in menu");
+        (await victim.Http.GetAsync(casePath)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
     [Fact]
@@ -258,11 +321,6 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
             connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
-
-    private static string WithoutTraceId(string body) => TraceId().Replace(body, "");
-
-    [GeneratedRegex("\"traceId\":\"[^\"]*\"")]
-    private static partial Regex TraceId();
 
     [GeneratedRegex(@"/zaak/[0-9a-f-]{36}/brief/[0-9a-f-]{36}")]
     private static partial Regex LetterLink();

@@ -22,6 +22,7 @@ public sealed partial class PortalSignInLimitTests(PortalSignInLimitTests.Limite
     {
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
         var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
         for (var i = 0; i < 4; i++)
         {
             var page = await client.GetStringAsync("/");
@@ -32,10 +33,16 @@ public sealed partial class PortalSignInLimitTests(PortalSignInLimitTests.Limite
                 ["__RequestVerificationToken"] = token,
             }));
             statuses.Add(response.StatusCode);
+            last = response;
         }
 
         statuses.Take(3).ShouldAllBe(s => s != HttpStatusCode.TooManyRequests);
         statuses[3].ShouldBe(HttpStatusCode.TooManyRequests);
+        // The refusal is a portal page: a victim who is refused still has the quick exit and the emergency numbers.
+        var html = await last!.Content.ReadAsStringAsync();
+        PortalPages.ShouldHaveTheSafetyParts(last, html, "429");
+        html.ShouldContain("Wacht een minuut");
+        html.ShouldNotContain("flood3@example.nl");
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

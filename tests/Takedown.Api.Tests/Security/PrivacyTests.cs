@@ -1,48 +1,125 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Takedown.Api.Tests.Portal;
+using Takedown.Application;
+using Takedown.Application.Letters;
+using Takedown.Application.PlatformReports;
 using Takedown.Application.Privacy;
 using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.EventStore.Protection;
+using Takedown.Platforms.Webhooks;
 
 namespace Takedown.Api.Tests.Security;
 
-public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFixture<PrivacyTests.PrivacyFactory>
 {
+    /// <summary>
+    /// The API host receiving a platform's signed status updates. They wait in the inbox until a test applies them, so
+    /// one can still be waiting there when its case is erased.
+    /// </summary>
+    public sealed class PrivacyFactory : ApiFactory
+    {
+        public const string PlatformSecret = "whsec_i3fBFaifAX5S6XX3ejB8zTAm6xar3VL1";
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Webhooks:Incoming:sandbox:Platform", "Sandbox");
+            builder.UseSetting("Webhooks:Incoming:sandbox:Secrets:0", PlatformSecret);
+            builder.UseSetting("Webhooks:Inbox:Apply", "false");
+        }
+    }
+
     private readonly HttpClient _partner = factory.ClientFor(ApiFactory.PartnerKey);
 
     [Fact]
     public async Task Erasing_a_case_leaves_no_plaintext_of_its_personal_data_in_any_table_and_no_log_ever_held_it()
     {
         var pii = new Pii("Marieke Vindbaar-Testpersoon", "marieke.vindbaar@slachtoffer.example", "Kerkstraat 12 Vindbaarstad",
-            "06-98765432", "https://doxx.example/marieke-vindbaar", "https://social.example/posts/vindbaar-adres");
-        var (caseId, requestId) = await RunFullFlowAsync(pii);
+            "06-98765432", "https://doxx.example/marieke-vindbaar", "https://social.example/posts/vindbaar-adres",
+            "Hij stond weer een uur bij de Vindbaar-voordeur te wachten", "vindbaar-voordeur-foto");
 
-        // Before erasure the events hold none of it in the clear: only what the read models need is readable.
+        // The victim signs in to the portal, starts the takedown there (erasure request and platform report),
+        // approves the letter, which goes out over SMTP, and keeps a diary with an attachment.
+        var victim = new PortalClient(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), factory.Smtp);
+        await victim.SignInAsync(pii.Email);
+        var casePath = await victim.StartTakedownAsync(
+        [
+            new("Name", pii.Name), new("Email", pii.Email), new("What", "other"), new("OtherWhat", $"{pii.Address}, {pii.Phone}"),
+            new("Urls", $"{pii.Url}\n{pii.SecondUrl}"), new("Erasure", "true"), new("ControllerName", "Voorbeeld Mensenzoeker B.V."),
+            new("ControllerEmail", "privacy@mensenzoeker.example"), new("ControllerCountry", "NL"), new("Report", "true"),
+            new("Platform", "Sandbox"), new("Category", "Doxing"), new("GoodFaith", "true"),
+        ]);
+        var caseId = Guid.Parse(casePath["/zaak/".Length..]);
+        var (requestId, reportId) = await RequestsOfAsync(caseId);
+        await victim.ApproveLetterAsync(await victim.LetterPathAsync(casePath));
+        await WaitForAsync(async () => await ErasureStatusAsync(requestId) == ErasureRequestStatus.Sent, "the letter was not sent");
+        factory.Smtp.ReceivedFor("privacy@mensenzoeker.example").ShouldNotBeEmpty();
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await victim.AddDiaryEntryAsync(casePath, yesterday, pii.Address, pii.Diary!, pii.Name, ($"{pii.FileName}.pdf", AttachmentOf(pii)));
+        await victim.AddDiaryEntryAsync(casePath, yesterday, "Instagram", $"Nieuw bericht met {pii.Phone} erin.", "");
+
+        // The controller replies to the request's own address, quoting the letter.
+        var reply = await PostSignedAsync("/inbound/mail", Encoding.UTF8.GetBytes(
+            $"From: Privacy <privacy@mensenzoeker.example>\r\nTo: {factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId)}\r\n" +
+            "Subject: Re: Verzoek tot verwijdering\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+            $"Geachte {pii.Name},\r\n\r\nWij verwijderen {pii.Address} en {pii.Phone} binnen een week.\r\n"), ApiFactory.InboundSecret);
+        reply.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetBoolean().ShouldBeTrue();
+
+        // The platform files the report, refuses it with reasons quoting the content (applied), and sends one more
+        // update that is still waiting in the inbox when the case is erased.
+        var ticket = "T-" + Guid.NewGuid().ToString("N");
+        await using (var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system")))
+        {
+            await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+                new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow), state, factory.Services.GetRequiredService<DeadlineEngine>()));
+            await session.SaveChangesAsync();
+        }
+        (await PostStatusAsync(ticket, "REFUSED", $"Geen overtreding gevonden op {pii.SecondUrl}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await factory.Services.GetRequiredService<PlatformStatusWebhooks>().ApplyPendingAsync(10, CancellationToken.None)).ShouldBe(1);
+        (await PostStatusAsync(ticket, "UNDER_REVIEW", $"Opnieuw bekeken op verzoek van {pii.Name}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = $1 AND outcome = 'pending' AND body IS NOT NULL", reportId)).ShouldBe(1);
+
+        // Before erasure the events and the attachments hold none of it in the clear.
         foreach (var text in pii.All)
         {
-            (await TablesContainingAsync(text, only: "events")).ShouldBeEmpty($"'{text}' is in the events in the clear");
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "events", "portal_diary_attachments"))
+                .ShouldBeEmpty($"'{text}' is in the clear before the erasure");
         }
         var eventsBefore = await CountEventsAsync();
 
-        (await _partner.DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var deleted = await victim.DeleteCaseAsync(casePath);
+        deleted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        deleted.Headers.Location!.ToString().ShouldBe("/verwijderd");
 
         foreach (var text in pii.All)
         {
-            (await TablesContainingAsync(text)).ShouldBeEmpty($"'{text}' survived the erasure");
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text)).ShouldBeEmpty($"'{text}' survived the erasure");
         }
         (await CountEventsAsync()).ShouldBe(eventsBefore + 1, "the history stays; only the deletion is added");
-        (await _partner.GetAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await _partner.GetAsync($"/api/v1/erasure-requests/{requestId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await _partner.GetAsync($"/api/v1/cases/{caseId}/export")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await _partner.DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await ScheduledMessagesForAsync(requestId)).ShouldBe(0, "no deadline check is kept for an erased case");
         var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var deletion = (await store.FetchStreamAsync(caseId))[^1];
+        deletion.Data.ShouldBeOfType<CaseDeletedByVictim>();
+        deletion.Metadata.Actor.ShouldStartWith("victim:", Shouldly.Case.Sensitive, "the erasure names who asked, by role and id");
+        (await victim.Http.GetAsync(casePath)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await victim.Http.GetAsync(casePath + "/gegevens/json")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await victim.PostFormAsync("/mijn-zaken", [], casePath + "/verwijderen")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await victim.GetHtmlAsync("/mijn-zaken")).ShouldNotContain(caseId.ToString());
+        (await ScheduledMessagesForAsync(requestId)).ShouldBe(0, "no deadline check is kept for an erased case");
         var drafted = (await store.FetchStreamAsync(requestId))[0].Data.ShouldBeOfType<Domain.ErasureRequests.ErasureRequestDrafted>();
         drafted.Urls.ShouldBeEmpty();
         drafted.PersonalData.ShouldBeEmpty();
@@ -60,7 +137,7 @@ public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         var pii = new Pii("Export Testpersoon", "export.test@slachtoffer.example", "Dorpsstraat 1 Exportdorp", "06-11122233",
             "https://doxx.example/export-test", "https://social.example/export-test");
-        var (caseId, requestId) = await RunFullFlowAsync(pii, approve: false);
+        var (caseId, requestId) = await RunPartnerFlowAsync(pii);
 
         var export = await _partner.GetAsync($"/api/v1/cases/{caseId}/export");
         export.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -84,6 +161,11 @@ public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         (await other.DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await factory.ClientFor(ApiFactory.ReadOnlyKey).DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await _partner.GetAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.OK, "nobody else could erase it");
+
+        (await _partner.DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await _partner.GetAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _partner.GetAsync($"/api/v1/cases/{caseId}/export")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _partner.DeleteAsync($"/api/v1/cases/{caseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -106,14 +188,14 @@ public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
 
         (await _partner.GetAsync($"/api/v1/cases/{closed}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await _partner.GetAsync($"/api/v1/cases/{open}")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await TablesContainingAsync("retention.closed@slachtoffer.example")).ShouldBeEmpty();
+        (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, "retention.closed@slachtoffer.example")).ShouldBeEmpty();
         var details = (await store.FetchStreamAsync(closed)).Select(e => e.Data).OfType<VictimDetailsRecorded>().Single();
         details.Email.ShouldBe(PersonalDataProtection.Erased);
         (await store.FetchStreamAsync(closed)).Select(e => e.Data).Last().ShouldBeOfType<CaseDeletedByVictim>();
     }
 
-    /// <summary>Opens a case, drafts an erasure request and a platform report, approves the letter and waits until it was sent.</summary>
-    private async Task<(Guid CaseId, Guid RequestId)> RunFullFlowAsync(Pii pii, bool approve = true)
+    /// <summary>A partner opens a case and drafts an erasure request and a platform report for it.</summary>
+    private async Task<(Guid CaseId, Guid RequestId)> RunPartnerFlowAsync(Pii pii)
     {
         var opened = await _partner.PostAsJsonAsync("/api/v1/cases", new { victimName = pii.Name, victimEmail = pii.Email, language = "nl" });
         opened.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -139,55 +221,69 @@ public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
             goodFaithStatement = true,
         });
         report.StatusCode.ShouldBe(HttpStatusCode.Created);
-        if (approve)
-        {
-            var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}/letter");
-            (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{requestId}/approve",
-                new { contentSha256 = letter.GetProperty("contentSha256").GetString() })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}")).GetProperty("status").GetString() != "Sent")
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline, "the letter was not sent");
-                await Task.Delay(100);
-            }
-            factory.Smtp.ReceivedFor("privacy@mensenzoeker.example").ShouldNotBeEmpty();
-        }
         return (caseId, requestId);
     }
 
-    /// <summary>Every table in every schema of the database whose text, json or binary columns contain <paramref name="text"/>.</summary>
-    private async Task<IReadOnlyList<string>> TablesContainingAsync(string text, string? only = null)
+    /// <summary>The case's erasure request and platform report, from the read model.</summary>
+    private async Task<(Guid Erasure, Guid Report)> RequestsOfAsync(Guid caseId)
     {
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
-        var columns = new List<(string Schema, string Table, string Column, string Type)>();
-        await using (var list = new NpgsqlCommand("""
-            SELECT c.table_schema, c.table_name, c.column_name, c.data_type
-            FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-            WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
-              AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY')
-            """, connection))
-        await using (var reader = await list.ExecuteReaderAsync())
+        await using var command = new NpgsqlCommand("SELECT kind, id FROM takedown.request_overview WHERE case_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        var ids = new Dictionary<string, Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-            }
+            ids[reader.GetString(0)] = reader.GetGuid(1);
         }
-        columns.Count.ShouldBeGreaterThan(20, "the scan saw the schema");
-        var found = new List<string>();
-        foreach (var (schema, table, column, type) in columns.Where(c => only is null || c.Table == only))
+        return (ids["erasure"], ids["platform"]);
+    }
+
+    private async Task<ErasureRequestStatus> ErasureStatusAsync(Guid requestId) =>
+        (await factory.Services.GetRequiredService<EventStore.EventStore>()
+            .AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status;
+
+    /// <summary>Waits up to 30 s for the in-process worker.</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
         {
-            var value = type == "bytea" ? $"encode(\"{column}\", 'escape')" : $"\"{column}\"::text";
-            await using var command = new NpgsqlCommand(
-                $"SELECT count(*) FROM \"{schema}\".\"{table}\" WHERE strpos(lower({value}), lower($1)) > 0", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = text });
-            if ((long)(await command.ExecuteScalarAsync())! > 0)
-            {
-                found.Add($"{schema}.{table}.{column}");
-            }
+            DateTime.UtcNow.ShouldBeLessThan(deadline, because);
+            await Task.Delay(100);
         }
-        return found;
+    }
+
+    /// <summary>A PDF (as far as its first bytes go) holding the address and phone number in the clear.</summary>
+    private static byte[] AttachmentOf(Pii pii) => Encoding.ASCII.GetBytes($"%PDF-1.4\n% {pii.Address} {pii.Phone} {pii.Url}\n%%EOF\n");
+
+    private async Task<HttpResponseMessage> PostSignedAsync(string path, byte[] body, string secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        foreach (var (name, value) in WebhookSigner.Headers([WebhookSecret.Parse(secret)], "msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return await factory.CreateClient().SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> PostStatusAsync(string ticket, string status, string reasons) => PostSignedAsync("/webhooks/sandbox",
+        JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "notice.status_changed",
+            timestamp = DateTimeOffset.UtcNow,
+            data = new { ticketId = ticket, status, statementOfReasons = reasons, updatedAt = DateTimeOffset.UtcNow },
+        }),
+        PrivacyFactory.PlatformSecret);
+
+    private async Task<long> CountAsync(string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<long> CountEventsAsync()
@@ -207,8 +303,10 @@ public sealed class PrivacyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private sealed record Pii(string Name, string Email, string Address, string Phone, string Url, string SecondUrl)
+    /// <summary>The test's personal data; <see cref="Diary"/> and <see cref="FileName"/> only where the victim kept a diary.</summary>
+    private sealed record Pii(
+        string Name, string Email, string Address, string Phone, string Url, string SecondUrl, string? Diary = null, string? FileName = null)
     {
-        public IEnumerable<string> All => [Name, Email, Address, Phone, Url, SecondUrl];
+        public IEnumerable<string> All => new[] { Name, Email, Address, Phone, Url, SecondUrl, Diary, FileName }.OfType<string>();
     }
 }

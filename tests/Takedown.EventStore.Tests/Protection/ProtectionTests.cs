@@ -236,6 +236,32 @@ public sealed class ProtectionTests(ProtectedStoreFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Bytes_sealed_beside_the_events_open_only_for_their_subject_and_context_and_never_after_the_key_is_destroyed()
+    {
+        var caseId = Guid.NewGuid();
+        var protection = Store.Options.Protection!;
+        var file = Encoding.UTF8.GetBytes("foto van de voordeur, " + Note);
+        var row = "attachment-1"u8.ToArray();
+
+        var sealedFile = (await protection.SealAsync(Store, caseId, file, row))!;
+
+        Encoding.UTF8.GetString(sealedFile).ShouldNotContain("Lindelaan");
+        var key = await WrappedKeyAsync(caseId);
+        protection.Open(caseId, key, sealedFile, row).ShouldBe(file);
+        protection.Open(caseId, key, sealedFile, "attachment-2"u8).ShouldBeNull("another row's context");
+        protection.Open(Guid.NewGuid(), key, sealedFile, row).ShouldBeNull("another subject");
+        fixture.NewStore(Convert.FromBase64String(PersonalDataProtection.NewMasterKey())).Options.Protection!
+            .Open(caseId, key, sealedFile, row).ShouldBeNull("another master key");
+
+        await DestroyAsync(fixture.NewStore(ProtectedStoreFixture.MasterKey), caseId);
+
+        (await WrappedKeyAsync(caseId)).ShouldBeNull();
+        protection.Open(caseId, await WrappedKeyAsync(caseId), sealedFile, row).ShouldBeNull();
+        var elsewhere = fixture.NewStore(ProtectedStoreFixture.MasterKey);
+        (await elsewhere.Options.Protection!.SealAsync(elsewhere, caseId, file, row)).ShouldBeNull("nothing is sealed for an erased subject");
+    }
+
+    [Fact]
     public void Marked_positional_record_parameters_are_the_protected_properties()
     {
         var protection = Store.Options.Protection!;
@@ -255,6 +281,13 @@ public sealed class ProtectionTests(ProtectedStoreFixture fixture) : IClassFixtu
     {
         await using var connection = await fixture.DataSource.OpenConnectionAsync();
         await store.Options.Protection!.DestroyKeyAsync(connection, null, "takedown", subject, Now);
+    }
+
+    private async Task<byte[]?> WrappedKeyAsync(Guid subject)
+    {
+        await using var command = fixture.DataSource.CreateCommand("SELECT key FROM takedown.encryption_keys WHERE subject_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        return await command.ExecuteScalarAsync() as byte[];
     }
 
     /// <summary>Every event, stream and key row as text, as a database dump would show it.</summary>

@@ -6,7 +6,11 @@ namespace Takedown.Api.Pages.Portal;
 
 public sealed class CaseDetailModel(PortalCases cases) : VictimPageModel
 {
+    private IReadOnlyDictionary<Guid, IReadOnlyList<ClockStep>> _clock = new Dictionary<Guid, IReadOnlyList<ClockStep>>();
+
     public GetCaseEndpoint.CaseView Case { get; private set; } = null!;
+
+    public IReadOnlyList<ClockStep> ClockOf(Guid requestId) => _clock.TryGetValue(requestId, out var steps) ? steps : [];
 
     public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken cancellationToken)
     {
@@ -15,6 +19,7 @@ public sealed class CaseDetailModel(PortalCases cases) : VictimPageModel
             return NotFound();
         }
         Case = view;
+        _clock = await cases.ClockStepsAsync(view, cancellationToken);
         return Page();
     }
 }

@@ -14,8 +14,7 @@ public sealed class SignOutModel(VictimAccounts accounts) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(PortalSetup.Scheme);
-        Done = true;
+        await SignOutHereAsync();
         return Page();
     }
 
@@ -27,8 +26,15 @@ public sealed class SignOutModel(VictimAccounts accounts) : PageModel
         {
             await accounts.SignOutEverywhereAsync(result.Principal.VictimId(), cancellationToken);
         }
-        await HttpContext.SignOutAsync(PortalSetup.Scheme);
-        Done = true;
+        await SignOutHereAsync();
         return Page();
+    }
+
+    private async Task SignOutHereAsync()
+    {
+        await HttpContext.SignOutAsync(PortalSetup.Scheme);
+        // The page that says so is rendered for nobody: its forms' anti-forgery tokens must not name the victim.
+        HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        Done = true;
     }
 }
