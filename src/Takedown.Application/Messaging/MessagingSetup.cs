@@ -64,6 +64,7 @@ public static class MessagingSetup
         services.AddMessageWorker();
         services.AddPlatformClients(configuration);
         services.AddHostedService<Privacy.RetentionSweep>();
+        services.AddHostedService<Privacy.MasterKeyRotation>();
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;

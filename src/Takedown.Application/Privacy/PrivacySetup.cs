@@ -25,23 +25,32 @@ public static class PrivacySetup
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
         var configured = configuration["Privacy:MasterKey"];
+        var key = MasterKey("Privacy:MasterKey", string.IsNullOrWhiteSpace(configured) ? DevelopmentMasterKey : configured);
+        // During a rotation the old keys stay listed here until the worker's rewrap pass reports none left.
+        var previous = configuration.GetSection("Privacy:PreviousMasterKeys").GetChildren()
+            .Where(c => !string.IsNullOrWhiteSpace(c.Value))
+            .Select(c => MasterKey($"Privacy:PreviousMasterKeys:{c.Key}", c.Value!))
+            .ToArray();
+        // Every stream starts with an event naming its case (CaseOpened, ...Drafted, LetterPrepared, ApComplaintPrepared).
+        options.Protection = new PersonalDataProtection(
+            key, previous, PersonalDataProtection.IsMarked<PersonalDataAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId"));
+        return options;
+    }
+
+    private static byte[] MasterKey(string name, string base64)
+    {
         byte[] key;
         try
         {
-            key = Convert.FromBase64String(string.IsNullOrWhiteSpace(configured) ? DevelopmentMasterKey : configured);
+            key = Convert.FromBase64String(base64);
         }
         catch (FormatException e)
         {
-            throw new InvalidOperationException("Privacy:MasterKey must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).", e);
+            throw new InvalidOperationException($"{name} must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).", e);
         }
-        if (key.Length != 32)
-        {
-            throw new InvalidOperationException("Privacy:MasterKey must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
-        }
-        // Every stream starts with an event naming its case (CaseOpened, ...Drafted, LetterPrepared, ApComplaintPrepared).
-        options.Protection = new PersonalDataProtection(
-            key, PersonalDataProtection.IsMarked<PersonalDataAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId"));
-        return options;
+        return key.Length == 32
+            ? key
+            : throw new InvalidOperationException($"{name} must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
     }
 
     /// <summary>Adds <see cref="CaseErasure"/>, <see cref="CaseExport"/> and the start-up check of the master key.</summary>
@@ -73,6 +82,12 @@ public sealed class PrivacySettings
 {
     /// <summary>Base64 of 32 random bytes that wrap every case's key. Required in Production.</summary>
     public string? MasterKey { get; set; }
+
+    /// <summary>
+    /// Master keys being rotated out (base64): case keys wrapped with them still open, and the worker wraps them again
+    /// with <see cref="MasterKey"/>. Remove them once the worker logs that no key is left to rewrap.
+    /// </summary>
+    public IList<string> PreviousMasterKeys { get; } = [];
 
     /// <summary>How long a closed case is kept before it is erased (GDPR Art. 5(1)(e), storage limitation).</summary>
     public TimeSpan RetentionAfterClose { get; set; } = TimeSpan.FromDays(180);

@@ -34,6 +34,7 @@ public sealed class PersonalDataProtection
     private const int CacheLimit = 100_000;
 
     private readonly byte[] _masterKey;
+    private readonly byte[][] _previousMasterKeys;
     private readonly Func<PropertyInfo, bool> _isPersonalData;
     private readonly Func<object, Guid?> _subjectOf;
     private readonly ConcurrentDictionary<Type, PersonalProperty[]> _properties = new();
@@ -45,12 +46,27 @@ public sealed class PersonalDataProtection
     /// <param name="isPersonalData">Whether an event property holds personal data (e.g. carries a <c>[PersonalData]</c> attribute).</param>
     /// <param name="subjectOf">The subject an event names (e.g. its case id), or null when it names none.</param>
     public PersonalDataProtection(ReadOnlySpan<byte> masterKey, Func<PropertyInfo, bool> isPersonalData, Func<object, Guid?> subjectOf)
+        : this(masterKey, [], isPersonalData, subjectOf)
     {
-        if (masterKey.Length != 32)
+    }
+
+    /// <param name="masterKey">32 bytes (AES-256) that wrap every subject key written from now on.</param>
+    /// <param name="previousMasterKeys">
+    /// Master keys being rotated out: subject keys wrapped with one of them still open, and
+    /// <see cref="RewrapAsync"/> wraps them again with <paramref name="masterKey"/>.
+    /// </param>
+    /// <param name="isPersonalData">Whether an event property holds personal data (e.g. carries a <c>[PersonalData]</c> attribute).</param>
+    /// <param name="subjectOf">The subject an event names (e.g. its case id), or null when it names none.</param>
+    public PersonalDataProtection(
+        ReadOnlySpan<byte> masterKey, IReadOnlyList<byte[]> previousMasterKeys, Func<PropertyInfo, bool> isPersonalData, Func<object, Guid?> subjectOf)
+    {
+        ArgumentNullException.ThrowIfNull(previousMasterKeys);
+        if (masterKey.Length != 32 || previousMasterKeys.Any(k => k is not { Length: 32 }))
         {
-            throw new ArgumentException("The master key must be 32 bytes (AES-256).", nameof(masterKey));
+            throw new ArgumentException("A master key must be 32 bytes (AES-256).", nameof(masterKey));
         }
         _masterKey = masterKey.ToArray();
+        _previousMasterKeys = [.. previousMasterKeys.Select(k => k.ToArray())];
         _isPersonalData = isPersonalData ?? throw new ArgumentNullException(nameof(isPersonalData));
         _subjectOf = subjectOf ?? throw new ArgumentNullException(nameof(subjectOf));
     }
@@ -297,9 +313,113 @@ public sealed class PersonalDataProtection
         {
             return cached.Key;
         }
-        var key = Unseal(_masterKey, subject.ToByteArray(), wrapped);
+        var key = UnwrapWithAnyMasterKey(subject, wrapped, out _);
         Remember(_readKeys, subject, (wrapped, key));
         return key;
+    }
+
+    /// <summary>
+    /// Opens a wrapped subject key with the current master key or, while a rotation is under way, a previous one;
+    /// <paramref name="current"/> tells which. Throws <see cref="CryptographicException"/> when none opens it.
+    /// </summary>
+    private byte[] UnwrapWithAnyMasterKey(Guid subject, byte[] wrapped, out bool current)
+    {
+        var associatedData = subject.ToByteArray();
+        try
+        {
+            current = true;
+            return Unseal(_masterKey, associatedData, wrapped);
+        }
+        catch (CryptographicException) when (_previousMasterKeys.Length > 0)
+        {
+            current = false;
+            foreach (var previous in _previousMasterKeys)
+            {
+                try
+                {
+                    return Unseal(previous, associatedData, wrapped);
+                }
+                catch (CryptographicException)
+                {
+                    // The next previous key, then give up.
+                }
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Whether previous master keys are configured, so a rotation may have keys left to rewrap.</summary>
+    public bool IsRotating => _previousMasterKeys.Length > 0;
+
+    /// <summary>
+    /// Wraps again, with the current master key, every subject key still wrapped with a previous one, in batches of
+    /// <paramref name="batchSize"/>. Each row is replaced only if it still holds the bytes that were read (a key
+    /// destroyed meanwhile stays destroyed). Safe to run in several processes at once and to run again; once it
+    /// reports nothing left, the previous master keys can be removed from configuration.
+    /// </summary>
+    /// <returns>How many keys were wrapped again, and how many open with no configured master key (left as they are).</returns>
+    public async Task<(int Rewrapped, int Unreadable)> RewrapAsync(
+        NpgsqlDataSource dataSource, string schema, int batchSize = 500, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var (rewrapped, unreadable) = (0, 0);
+        if (_previousMasterKeys.Length == 0)
+        {
+            return (0, 0);
+        }
+        var after = Guid.Empty;
+        while (true)
+        {
+            var rows = new List<(Guid Subject, byte[] Wrapped)>();
+            await using (var select = dataSource.CreateCommand(
+                $"SELECT subject_id, key FROM {schema}.encryption_keys WHERE key IS NOT NULL AND subject_id > $1 ORDER BY subject_id LIMIT $2"))
+            {
+                select.Parameters.Add(new NpgsqlParameter { Value = after });
+                select.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetGuid(0), reader.GetFieldValue<byte[]>(1)));
+                }
+            }
+            if (rows.Count == 0)
+            {
+                return (rewrapped, unreadable);
+            }
+            after = rows[^1].Subject;
+            await using var batch = dataSource.CreateBatch();
+            foreach (var (subject, wrapped) in rows)
+            {
+                byte[] key;
+                bool current;
+                try
+                {
+                    key = UnwrapWithAnyMasterKey(subject, wrapped, out current);
+                }
+                catch (CryptographicException)
+                {
+                    unreadable++;
+                    continue;
+                }
+                if (current)
+                {
+                    continue;
+                }
+                var update = new NpgsqlBatchCommand($"UPDATE {schema}.encryption_keys SET key = $1 WHERE subject_id = $2 AND key = $3");
+                update.Parameters.Add(new NpgsqlParameter { Value = Wrap(subject, key) });
+                update.Parameters.Add(new NpgsqlParameter { Value = subject });
+                update.Parameters.Add(new NpgsqlParameter { Value = wrapped });
+                batch.BatchCommands.Add(update);
+            }
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var command in batch.BatchCommands)
+                {
+                    rewrapped += command.RecordsAffected;
+                }
+            }
+        }
     }
 
     private byte[] Wrap(Guid subject, byte[] key) => Seal(_masterKey, subject.ToByteArray(), key);

@@ -35,13 +35,13 @@ public sealed class ProtectedStoreFixture : IAsyncLifetime
         await Store.MigrateAsync();
     }
 
-    /// <summary>Another process's store on the same database: its own caches, the given master key.</summary>
-    public EventStore NewStore(byte[] masterKey)
+    /// <summary>Another process's store on the same database: its own caches, the given master key (and ones being rotated out).</summary>
+    public EventStore NewStore(byte[] masterKey, params byte[][] previousMasterKeys)
     {
         var options = new EventStoreOptions
         {
             Protection = new PersonalDataProtection(
-                masterKey, PersonalDataProtection.IsMarked<SecretAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId")),
+                masterKey, previousMasterKeys, PersonalDataProtection.IsMarked<SecretAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId")),
         };
         options.Event<PersonRecorded>("person-recorded").Event<NoteAdded>("note-added").Event<NoteStarted>("note-started");
         options.Projection(People);
@@ -205,6 +205,40 @@ public sealed class ProtectionTests(ProtectedStoreFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Rotating_the_master_key_rewraps_every_case_key_and_the_old_master_key_then_opens_nothing()
+    {
+        var (caseId, otherCase, erasedCase) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await StartPersonAsync(caseId);
+        await StartPersonAsync(otherCase);
+        await StartPersonAsync(erasedCase);
+        await DestroyAsync(Store, erasedCase);
+        var file = Encoding.UTF8.GetBytes(Note);
+        var sealedFile = (await Store.Options.Protection!.SealAsync(Store, caseId, file, "row"u8.ToArray()))!;
+        var eventsBefore = await EventsTextAsync();
+        var newKey = Convert.FromBase64String(PersonalDataProtection.NewMasterKey());
+
+        // During the rotation: the new key writes, the old one still opens what it wrapped.
+        var rotating = fixture.NewStore(newKey, ProtectedStoreFixture.MasterKey);
+        ((PersonRecorded)(await rotating.FetchStreamAsync(caseId)).Single().Data).Name.ShouldBe(Name);
+        var (rewrapped, unreadable) = await rotating.Options.Protection!.RewrapAsync(fixture.DataSource, "takedown", batchSize: 1);
+        var again = await rotating.Options.Protection!.RewrapAsync(fixture.DataSource, "takedown");
+
+        rewrapped.ShouldBe(2);
+        unreadable.ShouldBe(0);
+        again.ShouldBe((0, 0));
+        (await WrappedKeyAsync(erasedCase)).ShouldBeNull("a destroyed key stays destroyed");
+        // After it: the new key alone opens events and sealed bytes, whose ciphertext never changed; the old key opens nothing.
+        var rotated = fixture.NewStore(newKey);
+        ((PersonRecorded)(await rotated.FetchStreamAsync(caseId)).Single().Data).Name.ShouldBe(Name);
+        ((PersonRecorded)(await rotated.FetchStreamAsync(otherCase)).Single().Data).Name.ShouldBe(Name);
+        ((PersonRecorded)(await rotated.FetchStreamAsync(erasedCase)).Single().Data).Name.ShouldBe(PersonalDataProtection.Erased);
+        rotated.Options.Protection!.Open(caseId, await WrappedKeyAsync(caseId), sealedFile, "row"u8).ShouldBe(file);
+        var old = fixture.NewStore(ProtectedStoreFixture.MasterKey);
+        ((PersonRecorded)(await old.FetchStreamAsync(caseId)).Single().Data).Name.ShouldBe(PersonalDataProtection.Erased);
+        (await EventsTextAsync()).ShouldBe(eventsBefore, "only the wrapped keys were rewritten");
+    }
+
+    [Fact]
     public async Task Personal_data_on_a_stream_without_a_subject_is_refused_and_nothing_is_written()
     {
         var noteId = Guid.NewGuid();
@@ -288,6 +322,12 @@ public sealed class ProtectionTests(ProtectedStoreFixture fixture) : IClassFixtu
         await using var command = fixture.DataSource.CreateCommand("SELECT key FROM takedown.encryption_keys WHERE subject_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = subject });
         return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    private async Task<string> EventsTextAsync()
+    {
+        await using var command = fixture.DataSource.CreateCommand("SELECT coalesce(string_agg(data::text, ' ' ORDER BY seq), '') FROM takedown.events");
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Every event, stream and key row as text, as a database dump would show it.</summary>
