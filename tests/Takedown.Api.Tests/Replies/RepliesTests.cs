@@ -10,6 +10,7 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.EventStore;
 using Takedown.Letters.Replies;
+using Takedown.Messaging;
 using Takedown.Platforms.Webhooks;
 
 namespace Takedown.Api.Tests.Replies;
@@ -123,8 +124,11 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
     private async Task Confirm(Guid requestId, Guid replyId, ReplyMeaning meaning, ReplyDetails details)
     {
         var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        using var scope = factory.Services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
         await using var session = store.LightweightSession(new EventMetadata(null, null, "operator:test"));
-        await factory.Services.GetRequiredService<ReplyConfirmation>().ConfirmAsync(session, requestId, replyId, meaning, "operator:test", details, default);
+        session.Enlist(outbox);
+        await factory.Services.GetRequiredService<ReplyConfirmation>().ConfirmAsync(session, outbox, requestId, replyId, meaning, "operator:test", details, default);
         await session.SaveChangesAsync();
     }
 
