@@ -50,8 +50,10 @@ public sealed record RecordApDossier(Guid ComplaintId, Guid LetterId, string Con
 /// <summary>
 /// <see cref="Mode"/> is the case's escalation mode: under operator review the complaint must be reviewed first and an
 /// operator lodges the dossier whose hash is <see cref="DossierSha256"/> (the one they were shown).
+/// <see cref="AuthorisationSha256"/> is the hash of the victim's authorisation in force on the case now (null: none).
 /// </summary>
-public sealed record LodgeApComplaint(Guid ComplaintId, string ApReference, EscalationMode Mode, DateTimeOffset Now, string? DossierSha256 = null);
+public sealed record LodgeApComplaint(
+    Guid ComplaintId, string ApReference, EscalationMode Mode, DateTimeOffset Now, string? DossierSha256 = null, string? AuthorisationSha256 = null);
 
 /// <summary>The complaint's latest dossier; <see cref="Current"/> is false once the complaint's text changed after it was made.</summary>
 public sealed record ApDossier(Guid LetterId, string ContentSha256, string? AuthorisationSha256, bool Current);
@@ -108,6 +110,14 @@ public sealed record ApComplaint(
             _ => throw new DomainRuleViolated($"An AP complaint does not handle {command.GetType().Name}."),
         };
     }
+
+    /// <summary>
+    /// Whether the dossier must be made (again) before an operator lodges the complaint: there is none, the complaint's
+    /// text changed since, or the victim's authorisation (<paramref name="authorisationSha256"/>, null: none) is not the
+    /// one the dossier holds.
+    /// </summary>
+    public bool DossierOutdated(string? authorisationSha256) =>
+        Dossier is not { Current: true } dossier || dossier.AuthorisationSha256 != authorisationSha256;
 
     /// <summary>The erasure request's history as dated lines for the AP (in Dutch: the AP works in Dutch).</summary>
     public static IReadOnlyList<string> EvidenceFrom(IEnumerable<object> erasureRequestEvents, DeadlineEngine engine)
@@ -221,8 +231,10 @@ public sealed record ApComplaint(
                     throw new DomainRuleViolated("There is no dossier for this complaint yet; prepare it first.");
                 case { Current: false }:
                     throw new DomainRuleViolated("The complaint's text changed after the dossier was made; prepare the dossier again.");
-                case { AuthorisationSha256: null }:
+                case { AuthorisationSha256: null } when c.AuthorisationSha256 is null:
                     throw new DomainRuleViolated("The victim has not authorised us to lodge the complaint on their behalf (machtiging); ask them to sign it in the portal, then prepare the dossier again.");
+                case { } dossier when dossier.AuthorisationSha256 != c.AuthorisationSha256:
+                    throw new DomainRuleViolated("The victim's authorisation changed (signed or revoked) after the dossier was made; prepare the dossier again.");
                 case { } dossier when !string.Equals(dossier.ContentSha256, c.DossierSha256, StringComparison.OrdinalIgnoreCase):
                     throw new DomainRuleViolated("The dossier is not the one shown; reload it and check it again.");
             }

@@ -14,8 +14,8 @@ public partial class ApComplaintTests
     private static ApDossierPrepared Dossier(string? authorisation = AuthorisationSha) =>
         new(ComplaintId, DossierLetterId, DossierSha, authorisation, T0.AddHours(3));
 
-    private static LodgeApComplaint LodgeShown(string sha = DossierSha) =>
-        new(ComplaintId, Lodged.ApReference, EscalationMode.OperatorReview, Lodged.LodgedAt, sha);
+    private static LodgeApComplaint LodgeShown(string sha = DossierSha, string? authorisation = AuthorisationSha) =>
+        new(ComplaintId, Lodged.ApReference, EscalationMode.OperatorReview, Lodged.LodgedAt, sha, authorisation);
 
     [Fact]
     public void Given_reviewed_complaint_with_its_authorised_dossier_When_lodged_Then_lodged_with_the_dossier_and_the_AP_has_three_months_to_report_progress()
@@ -39,7 +39,17 @@ public partial class ApComplaintTests
     [Fact]
     public void Given_dossier_without_the_victims_authorisation_When_an_operator_lodges_it_Then_refused()
     {
-        ThenRefused(Given(Prepared, Reviewed, Dossier(authorisation: null)), LodgeShown(), "not authorised");
+        ThenRefused(Given(Prepared, Reviewed, Dossier(authorisation: null)), LodgeShown(authorisation: null), "not authorised");
+    }
+
+    [Fact]
+    public void Given_dossier_made_before_the_victim_signed_or_revoked_When_lodged_Then_refused_until_it_is_made_again()
+    {
+        ThenRefused(Given(Prepared, Reviewed, Dossier(authorisation: null)), LodgeShown(), "prepare the dossier again");
+        ThenRefused(Given(Prepared, Reviewed, Dossier()), LodgeShown(authorisation: null), "prepare the dossier again");
+        Given(Prepared, Reviewed, Dossier()).DossierOutdated(null).ShouldBeTrue();
+        Given(Prepared, Reviewed, Dossier()).DossierOutdated(AuthorisationSha).ShouldBeFalse();
+        Given(Prepared, Reviewed).DossierOutdated(AuthorisationSha).ShouldBeTrue();
     }
 
     [Fact]
