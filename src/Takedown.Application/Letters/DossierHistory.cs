@@ -84,9 +84,9 @@ public static class DossierHistory
                         $"{controller} answered: {Outcome(a.Outcome, w)}. Reasons: {(string.IsNullOrWhiteSpace(a.Reasons) ? "none given (Article 12(4) GDPR)." : a.Reasons)}"));
                     break;
                 case DeadlineMissed m:
-                    Add(e, m.MissedAt, w.T(
-                        $"De termijn verstreek op {w.Date(m.DueDate)} zonder antwoord van {controller}.",
-                        $"The period expired on {w.Date(m.DueDate)} without an answer from {controller}."));
+                    Add(e, m.MissedAt, Sentence(w.T(
+                        $"De termijn verstreek op {w.Date(m.DueDate)} zonder antwoord van {controller}",
+                        $"The period expired on {w.Date(m.DueDate)} without an answer from {controller}")));
                     break;
                 case ErasureRequestEscalated x:
                     Add(e, x.EscalatedAt, w.T("Klacht bij de Autoriteit Persoonsgegevens voorbereid.", "Complaint to the Autoriteit Persoonsgegevens prepared."));
@@ -139,6 +139,9 @@ public static class DossierHistory
 
         return [.. lines.OrderBy(l => l.At).ThenBy(l => l.Sequence).Select(l => l.Line)];
     }
+
+    /// <summary>Ends a sentence with one full stop, also after a name that ends in one ("B.V.").</summary>
+    private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
 
     private static string Or(string text, Words w) =>
         string.IsNullOrWhiteSpace(text) ? w.T("(niet opgegeven).", "(not given).") : text.Trim().TrimEnd('.') + ".";
