@@ -21,6 +21,8 @@ public static class DomainEvents
         ["case-closed"] = typeof(CaseClosed),
         ["case-deleted-by-victim"] = typeof(CaseDeletedByVictim),
         ["victim-details-recorded"] = typeof(VictimDetailsRecorded),
+        ["authorisation-granted"] = typeof(AuthorisationGranted),
+        ["authorisation-revoked"] = typeof(AuthorisationRevoked),
 
         ["erasure-request-drafted"] = typeof(ErasureRequestDrafted),
         ["erasure-request-approved"] = typeof(ErasureRequestApproved),
@@ -51,6 +53,7 @@ public static class DomainEvents
 
         ["ap-complaint-prepared"] = typeof(ApComplaintPrepared),
         ["ap-complaint-reviewed"] = typeof(ApComplaintReviewed),
+        ["ap-dossier-prepared"] = typeof(ApDossierPrepared),
         ["ap-complaint-lodged"] = typeof(ApComplaintLodged),
         ["ap-decision-received"] = typeof(ApDecisionReceived),
 

@@ -15,6 +15,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string OtherPartnerKey = "other-partner-key-0123456789";
     public const string ReadOnlyKey = "read-only-key-0123456789";
     public const string InboundSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public const string OperatorId = "otto";
+    public const string OperatorPassword = "operator password for the api tests";
 
     private readonly string _masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -72,6 +74,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Integrations:Partners:other:Scopes:2", "webhooks:manage");
         builder.UseSetting("Integrations:Partners:reader:ApiKeySha256", Sha(ReadOnlyKey));
         builder.UseSetting("Integrations:Partners:reader:Scopes:0", "cases:read");
+        builder.UseSetting($"Operators:Accounts:{OperatorId}:PasswordHash", Takedown.Api.Operator.OperatorAccounts.HashPassword(OperatorPassword));
+        builder.UseSetting($"Operators:Accounts:{OperatorId}:Role", "operator");
     }
 
     /// <summary>Opens a case for the partner and returns its id.</summary>

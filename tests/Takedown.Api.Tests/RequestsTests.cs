@@ -169,6 +169,56 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
         report.GetProperty("category").GetString().ShouldBe("Doxing");
     }
 
+    [Fact]
+    public async Task Letters_to_a_controller_are_written_in_its_language_while_the_victims_notices_stay_in_the_victims()
+    {
+        var caseId = await ApiFactory.OpenCaseAsync(_partner, language: "nl", victimEmail: "taal@slachtoffer.example");
+
+        var english = await DraftIn(caseId, "NL", "privacy@engels.example", "en");
+        var irish = await DraftIn(caseId, "IE", "privacy@iers.example", null);
+        var dutch = await DraftIn(caseId, "NL", "privacy@nederlands.example", null);
+        var refused = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Duits GmbH", controllerEmail = "privacy@duits.example", controllerCountry = "NL", controllerLanguage = "de",
+            personalData = new[] { "adres" }, urls = new[] { "https://duits.example/p/1" },
+        });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ShouldBe(["controllerLanguage"]);
+        foreach (var (id, language, subject) in new[]
+        {
+            (english, "en", "Request for erasure of personal data (Art. 17 GDPR)"),
+            (irish, "en", "Request for erasure of personal data (Art. 17 GDPR)"),
+            (dutch, "nl", "Verzoek om gegevenswissing (art. 17 AVG)"),
+        })
+        {
+            (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}")).GetProperty("controllerLanguage").GetString().ShouldBe(language);
+            var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter");
+            letter.GetProperty("language").GetString().ShouldBe(language);
+            letter.GetProperty("subject").GetString()!.ShouldStartWith(subject);
+        }
+
+        var sha = (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{english}/letter")).GetProperty("contentSha256").GetString();
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{english}/approve", new { contentSha256 = sha })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await Eventually(() => Task.FromResult(factory.Smtp.ReceivedFor("taal@slachtoffer.example").Count == 1 ? (JsonElement?)default(JsonElement) : null));
+        var notice = Portal.PortalFactory.DecodeQuotedPrintable(System.Text.Encoding.UTF8.GetString(factory.Smtp.ReceivedFor("taal@slachtoffer.example")[0].Raw));
+        notice.ShouldContain("hebben wij namens u het verzoek om gegevenswissing");
+        notice.ShouldContain("Content-Language: nl");
+        var toController = System.Text.Encoding.UTF8.GetString(factory.Smtp.ReceivedFor("privacy@engels.example").ShouldHaveSingleItem().Raw);
+        toController.ShouldContain("Content-Language: en");
+    }
+
+    private async Task<Guid> DraftIn(Guid caseId, string country, string email, string? language)
+    {
+        var response = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Taal B.V.", controllerEmail = email, controllerCountry = country, controllerLanguage = language,
+            personalData = new[] { "adres" }, urls = new[] { "https://taal.example/p/1" },
+        });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     private Task<Guid> OpenCase() => ApiFactory.OpenCaseAsync(_partner);
 
     private async Task<Guid> DraftErasure(Guid caseId)

@@ -169,11 +169,14 @@ public class LetterComposerTests
         var sent = LetterComposer.Compose(Samples.NoticeSent(language));
         var answered = LetterComposer.Compose(Samples.NoticeAnswered(language));
         var missed = LetterComposer.Compose(Samples.NoticeDeadlineMissed(language));
+        var reminder = LetterComposer.Compose(Samples.NoticeReminderWaiting(language));
 
         sent.PlainText.ShouldContain(language == "nl" ? "uiterlijk op 3 april 2026" : "no later than 3 April 2026");
         answered.PlainText.ShouldContain(language == "nl" ? "De gegevens zijn verwijderd." : "The data has been erased.");
         missed.PlainText.ShouldContain(language == "nl" ? "artikel 77 AVG" : "Article 77 GDPR");
-        foreach (var letter in new[] { sent, answered, missed })
+        reminder.PlainText.ShouldContain(language == "nl" ? "keur hem goed; pas daarna versturen wij hem" : "approve it; only then do we send it");
+        reminder.PlainText.ShouldContain(language == "nl" ? "uiterlijk op 3 april 2026" : "no later than 3 April 2026");
+        foreach (var letter in new[] { sent, answered, missed, reminder })
         {
             letter.Subject.ShouldContain("Voorbeeld Forum B.V.");
             letter.PlainText.ShouldNotContain("https://forum.example");

@@ -44,4 +44,15 @@ public class LetterPdfTests
         longPdf.PageCount.ShouldBeGreaterThan(shortPdf.PageCount);
         longPdf.PageCount.ShouldBeGreaterThanOrEqualTo(4);
     }
+
+    [Fact]
+    public void The_pdf_carries_the_letters_subject_and_its_whole_hash_in_its_metadata()
+    {
+        var letter = LetterComposer.Compose(Samples.CeaseAndDesist("nl"));
+
+        using var document = PdfReader.Open(new MemoryStream(LetterPdf.Render(letter)), PdfDocumentOpenMode.Import);
+
+        document.Info.Title.ShouldBe(letter.Subject);
+        document.Info.Elements.GetString(LetterPdf.ContentSha256Key).ShouldBe(letter.ContentSha256);
+    }
 }

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Takedown.Application.ErasureRequests;
+using Takedown.Application.Letters;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
 
 namespace Takedown.Worker.Tests;
 
@@ -88,5 +91,42 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         complaint.Status.ShouldBe(ApComplaintStatus.Lodged);
         complaint.ApReference!.ShouldStartWith("e-mail <");
         host.Smtp.ReceivedFor(WorkerHostFixture.ApEmail).Count.ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task Under_operator_review_the_dossier_is_kept_beside_the_complaint_in_sentences_with_the_proof_of_sending_and_the_signed_authorisation()
+    {
+        var id = await host.ApprovedErasureRequestAsync(controllerEmail: "dossier@controller.example");
+        var sent = await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Sent, "the letter is sent");
+        await host.AuthoriseAsync(sent.CaseId);
+        var authorisation = (await host.Store.AggregateStreamAsync(sent.CaseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve)).State.Authorisation!;
+
+        host.Clock.SetUtcNow(sent.AnswerDeadline(host.Engine)!.DueAt.AddMinutes(1));
+        await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
+
+        var complaint = (await host.Store.AggregateStreamAsync(CheckErasureDeadlineHandler.ComplaintIdFor(id), ApComplaint.Initial, ApComplaint.Evolve)).State;
+        complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
+        var kept = complaint.Dossier.ShouldNotBeNull();
+        kept.AuthorisationSha256.ShouldBe(authorisation.TextSha256);
+        var dossier = (await host.Services.GetRequiredService<LetterWorkflow>().LoadAsync(kept.LetterId, default)).ShouldNotBeNull();
+        dossier.Channel.ShouldBe(LetterChannels.WebForm);
+        dossier.ContentSha256.ShouldBe(kept.ContentSha256);
+        var erasureLetter = (await host.LettersAsync(id, "ErasureRequest")).Single().Id;
+        var proof = (await host.Store.FetchStreamAsync(erasureLetter)).Select(e => e.Data).OfType<LetterSent>().Single();
+        dossier.PlainText.ShouldContain(
+            $"Verzoek om gegevenswissing per e-mail verstuurd aan dossier@controller.example (bewijs: Message-ID {proof.MessageId}; SHA-256 van de tekst {proof.ContentSha256}; antwoord van de mailserver: 250 accepted)");
+        dossier.PlainText.ShouldContain("Betrokkene heeft de tekst van het verzoek gelezen en goedgekeurd.");
+        dossier.PlainText.ShouldContain("zonder antwoord van Controller B.V.");
+        foreach (var slug in new[] { "erasure-request-", "letter-sent", "deadline-missed" })
+        {
+            dossier.PlainText.ShouldNotContain(slug);
+        }
+        dossier.PlainText.ShouldContain("Machtiging\n\nIk, Anna de Vries, machtig Takedown");
+        dossier.PlainText.ShouldContain($"Elektronisch ondertekend door Anna de Vries op ");
+        dossier.PlainText.ShouldContain($"SHA-256 van de tekst: {authorisation.TextSha256}.");
+        // The operators lodge it on the AP's web form: it is never e-mailed.
+        await Task.Delay(500);
+        host.Smtp.ReceivedFor(WorkerHostFixture.ApEmail).ShouldBeEmpty();
+        (await host.Store.AggregateStreamAsync(kept.LetterId, Letter.Initial, Letter.Evolve)).State.Status.ShouldBe(LetterStatus.Prepared);
     }
 }

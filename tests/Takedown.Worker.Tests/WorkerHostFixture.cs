@@ -83,7 +83,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         await using (var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test")))
         {
             var opened = Case.Decide(new OpenCase(caseId, "TD-" + caseId.ToString("N")[^10..], "nl", mode, now), Case.Initial);
-            var details = Case.Decide(new RecordVictimDetails(caseId, "Anna de Vries", $"victim-{caseId:N}@example.nl", now), opened.Aggregate(Case.Initial, Case.Evolve));
+            var details = Case.Decide(new RecordVictimDetails(caseId, "Anna de Vries", VictimEmail(caseId), now), opened.Aggregate(Case.Initial, Case.Evolve));
             session.Events.StartStream(caseId, [.. opened, .. details]);
             session.Events.StartStream(requestId, ErasureRequest.Decide(
                 new DraftErasureRequest(requestId, caseId, "Controller B.V.", controllerEmail, "NL", ["woonadres"], ["https://controller.example/p/1"], now),
@@ -97,16 +97,65 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             letterId = await workflow.PrepareErasureLetterAsync(session, requestId, default);
             await session.SaveChangesAsync();
         }
+        await ApproveLetterAsync(letterId);
+        return requestId;
+    }
+
+    /// <summary>The victim approves a prepared letter by the hash of its text, as the portal does.</summary>
+    public async Task ApproveLetterAsync(Guid letterId)
+    {
+        var workflow = Services.GetRequiredService<LetterWorkflow>();
         var sha = (await workflow.LoadAsync(letterId, default))!.ContentSha256;
         using var scope = Services.CreateScope();
         var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
-        await using (var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test")))
+        await using var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test"));
+        session.Enlist(outbox);
+        await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, default);
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>The victim signs the authorisation (machtiging) on the case, as the portal does.</summary>
+    public async Task AuthoriseAsync(Guid caseId)
+    {
+        var (text, sha) = await Services.GetRequiredService<LetterWorkflow>().AuthorisationTextAsync(caseId, default);
+        await using var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test"));
+        await session.DecideAsync(caseId, Case.Initial, Case.Evolve, state => Case.Decide(new GrantAuthorisation(caseId, text, sha, "Anna de Vries", Clock.GetUtcNow()), state));
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>The victim's notice address the fixture gives every case.</summary>
+    public static string VictimEmail(Guid caseId) => $"victim-{caseId:N}@example.nl";
+
+    /// <summary>Waits until <paramref name="condition"/> holds (the worker runs on its own).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
         {
-            session.Enlist(outbox);
-            await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, default);
-            await session.SaveChangesAsync();
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Waited 30 s for: {what}.");
+            }
+            await Task.Delay(50);
         }
-        return requestId;
+    }
+
+    /// <summary>The letters of a request or case of one kind, oldest first, from the letter overview.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Status)>> LettersAsync(Guid requestId, string kind)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT id, status FROM takedown.letter_overview WHERE request_id = $1 AND kind = $2 ORDER BY prepared_at, id", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = kind });
+        await using var reader = await command.ExecuteReaderAsync();
+        var letters = new List<(Guid, string)>();
+        while (await reader.ReadAsync())
+        {
+            letters.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+        return letters;
     }
 
     public async Task<ErasureRequest> RequestAsync(Guid id) =>

@@ -18,8 +18,10 @@ public static class DraftErasureRequestEndpoint
     /// <param name="ControllerCountry">Member state whose public holidays count for the deadline: "NL" or "IE".</param>
     /// <param name="PersonalData">What was posted, in words ("home address", "phone number", "photos").</param>
     /// <param name="Urls">The exact addresses where it appears (http or https).</param>
+    /// <param name="ControllerLanguage">The language of the letters to the controller: "nl" or "en". Left out: Dutch for a Dutch controller, otherwise English.</param>
     public sealed record DraftErasureRequestRequest(
-        string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls);
+        string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls,
+        string? ControllerLanguage = null);
 
     /// <param name="Id">The erasure request.</param>
     /// <param name="LetterId">Its letter to the controller, waiting for the victim's approval.</param>
@@ -53,6 +55,8 @@ public static class DraftErasureRequestEndpoint
                 $"Use one of: {string.Join(", ", engine.Calendars.Countries)}.")
             .TextList(request.PersonalData, "personalData")
             .WebUrls(request.Urls, "urls")
+            .Require(request.ControllerLanguage is null || ErasureRequest.ControllerLanguages.Contains(request.ControllerLanguage), "controllerLanguage",
+                "Use \"nl\" or \"en\", or leave it out.")
             .ThrowIfAny();
         var id = Guid.CreateVersion7(time.GetUtcNow());
         // The request and its letter are written in one transaction: the letter is composed from the request as
@@ -63,7 +67,7 @@ public static class DraftErasureRequestEndpoint
         var session = store.OpenSession(connection, transaction, metadata);
         await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
-                request.PersonalData!, request.Urls!, time.GetUtcNow()),
+                request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage),
             state, engine), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         var letterSession = store.OpenSession(connection, transaction, metadata);

@@ -38,10 +38,12 @@ public static class OpenApiContract
                   "explanationEn": "The answer is due by 6 February 2026 (GDPR Art. 12(3))." } } ] }
             """),
         ["DraftErasureRequest"] = new(
-            "Drafts a GDPR Art. 17 erasure request to a data controller. Nothing is sent until the victim approves it.",
+            "Drafts a GDPR Art. 17 erasure request to a data controller. Nothing is sent until the victim approves it. " +
+            "Letters to the controller are written in controllerLanguage (\"nl\" or \"en\"; when left out, Dutch for a Dutch controller, " +
+            "English for any other); notices to the victim stay in the case's language.",
             """
             { "controllerName": "Voorbeeld Media B.V.", "controllerEmail": "privacy@voorbeeldmedia.example", "controllerCountry": "NL",
-              "personalData": ["home address", "phone number"], "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
+              "controllerLanguage": "nl", "personalData": ["home address", "phone number"], "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
             """,
             $$"""{ "id": "{{RequestId}}" }"""),
         ["GetErasureRequest"] = new(

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Npgsql;
 using Takedown.Application;
+using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
@@ -13,7 +15,7 @@ namespace Takedown.Api.Operator;
 /// transaction and stream, an <see cref="OperatorActionRecorded"/> naming the operator; the events carry
 /// <c>operator:{id}</c> as actor.
 /// </summary>
-public sealed class OperatorCommands(EventStore.EventStore store, TimeProvider time)
+public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow letters, TimeProvider time)
 {
     /// <summary>Loads an AP complaint for review (null: there is none with this id).</summary>
     public async Task<ApComplaint?> ComplaintAsync(Guid complaintId, CancellationToken cancellationToken)
@@ -22,24 +24,74 @@ public sealed class OperatorCommands(EventStore.EventStore store, TimeProvider t
         return version == 0 || state.Status == ApComplaintStatus.None ? null : state;
     }
 
-    /// <summary>An operator approves the complaint's text, optionally edited, before it goes to the AP.</summary>
+    /// <summary>The victim's authorisation in force on the complaint's case, or null.</summary>
+    public async Task<AuthorisationGranted?> AuthorisationAsync(ApComplaint complaint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(complaint);
+        return (await store.AggregateStreamAsync(complaint.CaseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken)).State.Authorisation;
+    }
+
+    /// <summary>
+    /// An operator approves the complaint's text, optionally edited, before it goes to the AP. When the dossier no longer
+    /// matches (a new text, or the victim signed or revoked the authorisation since), it is made again in the same
+    /// transaction: what the supervisor sees and lodges is always the approved text.
+    /// </summary>
     public async Task<bool> ReviewComplaintAsync(
         ClaimsPrincipal user, Guid complaintId, string? editedText, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ReviewApComplaint);
         var now = time.GetUtcNow();
-        await using var session = Session(user, correlationId);
-        var (events, _) = await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve,
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var session = Session(user, correlationId, connection, transaction);
+        var (events, complaint) = await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve,
             state => ApComplaint.Decide(new ReviewApComplaint(complaintId, user.OperatorId(), editedText, now), state), cancellationToken);
-        return await SaveWithAuditAsync(session, user, OperatorActions.ReviewApComplaint, complaintId, events, now, cancellationToken);
+        if (events.Count == 0)
+        {
+            return false;
+        }
+        session.Events.Append(complaintId, new OperatorActionRecorded(complaintId, user.OperatorId(), OperatorActions.ReviewApComplaint, now));
+        await session.SaveChangesAsync(cancellationToken);
+        if (complaint.DossierOutdated((await AuthorisationAsync(complaint, cancellationToken))?.TextSha256))
+        {
+            await PrepareDossierAsync(Session(user, correlationId, connection, transaction), complaintId, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
-    /// <summary>A supervisor records that the complaint was lodged with the AP under the AP's reference.</summary>
-    public async Task<bool> LodgeComplaintAsync(
-        ClaimsPrincipal user, Guid complaintId, string apReference, string correlationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the complaint's dossier again (the copy an operator lodges on the AP's web form), e.g. after the victim signed
+    /// the authorisation. Returns false when the current dossier is still up to date.
+    /// </summary>
+    public async Task<bool> PrepareDossierAsync(ClaimsPrincipal user, Guid complaintId, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ReviewApComplaint);
+        var complaint = await ComplaintAsync(complaintId, cancellationToken)
+            ?? throw new DomainRuleViolated("There is no AP complaint yet; prepare it first.");
+        if (!complaint.DossierOutdated((await AuthorisationAsync(complaint, cancellationToken))?.TextSha256))
+        {
+            return false;
+        }
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PrepareDossierAsync(Session(user, correlationId, connection, transaction), complaintId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// A supervisor records that the complaint was lodged with the AP under the AP's reference. Under operator review the
+    /// dossier the supervisor was shown (<paramref name="dossierSha256"/>) must be the current one, with the victim's
+    /// authorisation in it.
+    /// </summary>
+    public async Task<bool> LodgeComplaintAsync(
+        ClaimsPrincipal user, Guid complaintId, string apReference, string? dossierSha256, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(apReference);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.LodgeApComplaint);
         var now = time.GetUtcNow();
         var complaint = await ComplaintAsync(complaintId, cancellationToken)
@@ -47,12 +99,22 @@ public sealed class OperatorCommands(EventStore.EventStore store, TimeProvider t
         var (@case, _) = await store.AggregateStreamAsync(complaint.CaseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
         await using var session = Session(user, correlationId);
         var (events, _) = await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve,
-            state => ApComplaint.Decide(new LodgeApComplaint(complaintId, apReference.Trim(), @case.EscalationMode, now), state), cancellationToken);
+            state => ApComplaint.Decide(new LodgeApComplaint(complaintId, apReference.Trim(), @case.EscalationMode, now, dossierSha256,
+                @case.Authorisation?.TextSha256), state), cancellationToken);
         return await SaveWithAuditAsync(session, user, OperatorActions.LodgeApComplaint, complaintId, events, now, cancellationToken);
+    }
+
+    private async Task PrepareDossierAsync(EventSession session, Guid complaintId, CancellationToken cancellationToken)
+    {
+        await letters.PrepareApDossierAsync(session, complaintId, sendThrough: null, cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     private EventSession Session(ClaimsPrincipal user, string correlationId) =>
         store.LightweightSession(new EventMetadata(correlationId, null, "operator:" + user.OperatorId()));
+
+    private EventSession Session(ClaimsPrincipal user, string correlationId, NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + user.OperatorId()));
 
     /// <summary>Saves the decided events with the audit event beside them; a repeated action that changed nothing records nothing.</summary>
     private static async Task<bool> SaveWithAuditAsync(

@@ -5,6 +5,7 @@ using Takedown.Domain;
 using Takedown.Domain.Operators;
 using Takedown.EventStore;
 using Takedown.Letters.Replies;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Operator;
 
@@ -75,10 +76,13 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
     /// when someone confirmed the reply already.
     /// </summary>
     /// <exception cref="DomainRuleViolated">The request refuses what the reply would mean (e.g. an extension after the first month).</exception>
+    /// <remarks><paramref name="outbox"/> carries the notice to the victim when the reply is a confirmed answer; it is saved in this transaction.</remarks>
     public async Task<bool> ConfirmAsync(
-        ClaimsPrincipal user, Guid replyId, ReplyDecision decision, ReplyDetails details, string correlationId, CancellationToken cancellationToken)
+        ClaimsPrincipal user, Guid replyId, ReplyDecision decision, ReplyDetails details, string correlationId, MessageOutbox outbox,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(outbox);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ConfirmReplyMeaning);
         var operatorId = user.OperatorId();
         var actor = "operator:" + operatorId;
@@ -111,12 +115,13 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
             requestId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
         }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
+        session.Enlist(outbox);
         var dismissedOutsideRequest = false;
         if (requestId is { } request)
         {
             try
             {
-                await confirmation.ConfirmAsync(session, request, replyId, meaning, actor, details, cancellationToken);
+                await confirmation.ConfirmAsync(session, outbox, request, replyId, meaning, actor, details, cancellationToken);
                 session.Events.Append(request, new OperatorActionRecorded(request, operatorId, OperatorActions.ConfirmReplyMeaning, now));
             }
             catch (DomainRuleViolated) when (decision == ReplyDecision.Dismiss)
@@ -143,11 +148,12 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         return true;
     }
 
+    // A reply to a letter on the case itself (a cease-and-desist) carries the case's id where a request's would be.
     private string Select(string raw) => $"""
-        SELECT m.id, m.request_id, r.case_id, c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning, {raw}
+        SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning, {raw}
         FROM {S}.inbound_mail m
         LEFT JOIN {S}.request_overview r ON r.id = m.request_id
-        LEFT JOIN {S}.case_overview c ON c.id = r.case_id
+        LEFT JOIN {S}.case_overview c ON c.id = coalesce(r.case_id, m.request_id)
         """;
 
     private static ReplyRow ReadRow(NpgsqlDataReader reader)

@@ -23,7 +23,8 @@ public sealed record TakedownStart(
     ErasureTrack? Erasure,
     PlatformTrack? Platform);
 
-public sealed record ErasureTrack(string ControllerName, string ControllerEmail, string ControllerCountry);
+/// <summary>The erasure request to start; <c>ControllerLanguage</c> is "nl" or "en" for its letters, null for the default of the controller's country.</summary>
+public sealed record ErasureTrack(string ControllerName, string ControllerEmail, string ControllerCountry, string? ControllerLanguage = null);
 
 public sealed record PlatformTrack(string Platform, ReportCategory Category);
 
@@ -119,7 +120,8 @@ public sealed class PortalCases(
             var id = Guid.CreateVersion7(now);
             erasureId = id;
             await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
-                new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now),
+                new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now,
+                    erasure.ControllerLanguage),
                 state, engine), cancellationToken);
         }
         if (start.Platform is { } platform)

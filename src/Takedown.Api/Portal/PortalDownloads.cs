@@ -19,6 +19,11 @@ internal static class PortalDownloads
                 ? Results.File(PortalLetters.Pdf(preview), "application/pdf", "brief.pdf")
                 : NotFound());
 
+        group.MapGet("/brieven/{letterId:guid}/pdf", async (Guid caseId, Guid letterId, HttpContext http, PortalCases cases, PortalLetters letters, CancellationToken ct) =>
+            await cases.OwnsAsync(http.User.VictimId(), caseId, ct) && await letters.LetterAsync(caseId, letterId, ct) is { } letter
+                ? Results.File(PortalLetters.Pdf(letter), "application/pdf", "brief.pdf")
+                : NotFound());
+
         group.MapGet("/dagboek/pdf", async (Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalText text, TimeProvider time, CancellationToken ct) =>
         {
             var view = await cases.LoadAsync(http.User.VictimId(), caseId, ct);

@@ -4,12 +4,23 @@ using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.Letters;
 using Takedown.EventStore;
+using Takedown.Letters.Composing;
 using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
 
 /// <summary>An erasure request's current letter as prepared (the exact text that will be sent) and where it stands.</summary>
 public sealed record LetterPreview(Guid RequestId, Guid LetterId, LetterStatus Status, LetterPrepared Letter);
+
+/// <summary>A letter of a case in the case's list (no text: the list shows no personal data).</summary>
+public sealed record CaseLetterRow(Guid LetterId, Guid RequestId, string Kind, LetterStatus Status, bool NeedsApproval, DateTimeOffset PreparedAt);
+
+/// <summary>One letter of a case with its exact text and where it stands.</summary>
+public sealed record CaseLetter(Guid CaseId, Guid LetterId, Letter State, LetterPrepared Letter)
+{
+    /// <summary>Waits for the victim: nothing is sent on their behalf before they approve the text they read.</summary>
+    public bool AwaitsApproval => State.Status == LetterStatus.Prepared && State.NeedsApproval;
+}
 
 /// <summary>
 /// The erasure request's letter for the victim to read and approve, through <see cref="LetterWorkflow"/>: approving
@@ -59,5 +70,88 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
     {
         ArgumentNullException.ThrowIfNull(preview);
         return LetterWorkflow.RenderPdf(preview.Letter);
+    }
+
+    /// <summary>
+    /// The kinds a victim reads in the portal: letters written on their behalf. Notices to the victim went to their own
+    /// mailbox; the erasure letter also has its request's page.
+    /// </summary>
+    public static readonly IReadOnlyList<string> VisibleKinds =
+        [nameof(LetterKind.ErasureRequest), nameof(LetterKind.DeadlineReminder), nameof(LetterKind.CeaseAndDesist), nameof(LetterKind.ApComplaintDossier)];
+
+    /// <summary>The case's reminders, cease-and-desist letters and AP dossiers, oldest first.</summary>
+    public async Task<IReadOnlyList<CaseLetterRow>> ListAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT id, request_id, kind, status, needs_approval, prepared_at FROM {options.Schema}.letter_overview
+            WHERE case_id = $1 AND kind = ANY($2) ORDER BY prepared_at, id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+        command.Parameters.Add(new NpgsqlParameter { Value = VisibleKinds.Where(k => k != nameof(LetterKind.ErasureRequest)).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<CaseLetterRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new CaseLetterRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Enum.Parse<LetterStatus>(reader.GetString(3)),
+                reader.GetBoolean(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>The letter if it belongs to the case and is one a victim reads; otherwise null (the caller's 404).</summary>
+    public async Task<CaseLetter?> LetterAsync(Guid caseId, Guid letterId, CancellationToken cancellationToken)
+    {
+        var events = await store.FetchStreamAsync(letterId, cancellationToken: cancellationToken);
+        return events.Select(e => e.Data).OfType<LetterPrepared>().FirstOrDefault() is { } prepared
+            && prepared.CaseId == caseId && VisibleKinds.Contains(prepared.Kind)
+            ? new CaseLetter(caseId, letterId, events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data)), prepared)
+            : null;
+    }
+
+    /// <summary>
+    /// Approves a letter the victim read (a reminder) by the hash they were shown. Returns the reason when it cannot be
+    /// approved (another text, or a reminder that no longer fits), null when it was approved.
+    /// </summary>
+    public async Task<string?> ApproveAsync(
+        CaseLetter letter, string shownSha256, string actor, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        ArgumentNullException.ThrowIfNull(outbox);
+        await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
+        session.Enlist(outbox);
+        try
+        {
+            await letters.ApproveAsync(session, outbox, letter.LetterId, actor, shownSha256, cancellationToken);
+        }
+        catch (DomainRuleViolated e)
+        {
+            return e.Message;
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Makes the cease-and-desist letter the victim was shown; returns its id, or null when the text changed meanwhile.</summary>
+    public async Task<Guid?> CreateCeaseAndDesistAsync(
+        Guid caseId, CeaseAndDesistInput input, string shownSha256, string actor, string correlationId, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
+        Guid letterId;
+        try
+        {
+            letterId = await letters.PrepareCeaseAndDesistAsync(session, caseId, input, shownSha256, actor, cancellationToken);
+        }
+        catch (DomainRuleViolated)
+        {
+            return null;
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return letterId;
+    }
+
+    public static byte[] Pdf(CaseLetter letter)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        return LetterWorkflow.RenderPdf(letter.Letter);
     }
 }

@@ -51,6 +51,7 @@ public static class PortalSetup
         services.AddSingleton<VictimAccounts>();
         services.AddSingleton<PortalCases>();
         services.AddSingleton<PortalLetters>();
+        services.AddSingleton<PortalAuthorisation>();
         services.AddSingleton<PortalDiary>();
         services.AddScoped<PortalText>();
         services.AddHostedService<PortalMigration>();

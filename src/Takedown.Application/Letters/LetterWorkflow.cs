@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Takedown.Application.Messaging;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
@@ -15,12 +16,26 @@ using Case = Takedown.Domain.Cases.Case;
 namespace Takedown.Application.Letters;
 
 /// <summary>
+/// What a victim asks to go in a cease-and-desist letter (the page checked the fields): the harasser's name and postal
+/// address, the conduct that must stop (already in the letter's language), where the harasser published the victim's
+/// data (may be empty) and the letter's language, "nl" or "en" (the harasser's, not necessarily the victim's).
+/// </summary>
+public sealed record CeaseAndDesistInput(
+    string RecipientName, IReadOnlyList<string> PostalAddress, IReadOnlyList<string> Conduct, IReadOnlyList<string> PublishedUrls, string Language);
+
+/// <summary>
 /// Letters from the domain's facts: composes each kind from the case and the request, prepares it as evidence
 /// (the exact text and its SHA-256 in a <see cref="LetterPrepared"/> event), and has it sent through the outbox once
-/// it may go. The victim approves the text they saw; what is sent is that text.
+/// it may go. The victim approves the text they saw; what is sent is that text. Letters to a controller are in the
+/// request's controller language; notices to the victim in the case's language; the AP dossier in Dutch.
 /// </summary>
 public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
 {
+    /// <summary>The AP works in Dutch; its dossier is written in Dutch.</summary>
+    public const string DossierLanguage = "nl";
+
+    public const string ApName = "Autoriteit Persoonsgegevens";
+
     private LetterSettings Settings => settings.Value;
 
     /// <summary>
@@ -30,33 +45,85 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     public async Task<Guid> PrepareErasureLetterAsync(EventSession session, Guid requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var (request, drafted) = await LoadRequestAsync(session, requestId, cancellationToken);
+        var (request, drafted, _) = await LoadRequestAsync(session, requestId, cancellationToken);
         var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
         var today = engine.LocalDate(time.GetUtcNow(), request.ControllerCountry);
         var deadline = engine.GdprAnswer(today, false, [], request.ControllerCountry);
         var composed = LetterComposer.Compose(new ErasureLetterModel(
-            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], @case.Language), @case.Reference, today,
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
             @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline)));
-        return Prepare(session, @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true);
+        return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
+            replyAddress: ReplyAddressFor(requestId));
     }
 
     /// <summary>
-    /// The victim approves the letter whose SHA-256 they were shown: the letter and its request are approved, and the
-    /// letter is sent by the worker. <paramref name="outbox"/> must commit with the session (enlisted in it, or a
-    /// handler's context outbox when the session runs in the handler's transaction).
+    /// Before the deadline: a reminder to the controller, prepared for the victim's approval, and a notice to the victim
+    /// that it waits. Nothing when a reminder would be pointless (answered, withdrawn, paused, too late: see
+    /// <see cref="ErasureRequest.WhyNoReminder"/>) or one was already prepared for this deadline. Returns the reminder's id.
+    /// </summary>
+    public async Task<Guid?> PrepareReminderAsync(EventSession session, IMessageOutbox outbox, Guid requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var now = time.GetUtcNow();
+        var (request, drafted, events) = await LoadRequestAsync(session, requestId, cancellationToken);
+        if (request.WhyNoReminder(engine, now) is not null)
+        {
+            return null;
+        }
+        var today = engine.LocalDate(now, request.ControllerCountry);
+        var deadline = request.AnswerDeadline(engine, today)!;
+        var letterId = ErasureRequest.ReminderIdFor(requestId, deadline.DueDate);
+        if ((await session.Events.FetchStreamAsync(letterId, cancellationToken: cancellationToken)).Count > 0)
+        {
+            return null;
+        }
+        var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
+        var sent = events.Select(e => e.Data).OfType<ErasureRequestSent>().Last();
+        var composed = LetterComposer.Compose(new DeadlineReminderModel(
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
+            @case.VictimName!, drafted.PersonalData, drafted.Urls, engine.LocalDate(sent.SentAt, request.ControllerCountry), request.ReceivedOn!.Value,
+            Text(deadline)));
+        Prepare(session, letterId, @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
+            replyAddress: ReplyAddressFor(requestId));
+        outbox.Publish(new NotifyVictim(requestId, VictimNoticeKind.ReminderWaiting));
+        return letterId;
+    }
+
+    /// <summary>
+    /// The victim approves the letter whose SHA-256 they were shown: the letter (and, for the erasure letter, its
+    /// request) is approved, and an e-mail letter is sent by the worker. A reminder is refused once it no longer fits:
+    /// the request was answered or withdrawn, its deadline passed or moved. <paramref name="outbox"/> must commit with
+    /// the session (enlisted in it, or a handler's context outbox when the session runs in the handler's transaction).
     /// </summary>
     public async Task ApproveAsync(EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
+        var now = time.GetUtcNow();
+        var current = (await session.Events.FetchStreamAsync(letterId, cancellationToken: cancellationToken))
+            .Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
+        if (current.Kind == nameof(LetterKind.DeadlineReminder) && current.Status == LetterStatus.Prepared)
+        {
+            var (request, _, _) = await LoadRequestAsync(session, current.RequestId, cancellationToken);
+            if (request.WhyNoReminder(engine, now) is { } reason)
+            {
+                throw new Domain.DomainRuleViolated(reason);
+            }
+            // The reminder states a due date: once the deadline moved (an extension, an identity check) it is wrong.
+            if (ErasureRequest.ReminderIdFor(request.Id, request.AnswerDeadline(engine, engine.LocalDate(now, request.ControllerCountry))!.DueDate) != letterId)
+            {
+                throw new Domain.DomainRuleViolated("The deadline has moved since this reminder was written; a new reminder will be prepared before the new deadline.");
+            }
+        }
         var (letterEvents, letter) = await session.DecideAsync(letterId, Letter.Initial, Letter.Evolve,
-            state => Letter.Decide(new ApproveLetter(letterId, approvedBy, shownSha256, time.GetUtcNow()), state), cancellationToken);
+            state => Letter.Decide(new ApproveLetter(letterId, approvedBy, shownSha256, now), state), cancellationToken);
         if (letter.Kind == nameof(LetterKind.ErasureRequest))
         {
             await session.DecideAsync(letter.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve,
-                state => ErasureRequest.Decide(new ApproveErasureRequest(letter.RequestId, time.GetUtcNow()), state, engine), cancellationToken);
+                state => ErasureRequest.Decide(new ApproveErasureRequest(letter.RequestId, now), state, engine), cancellationToken);
         }
-        if (letterEvents.Count > 0)
+        if (letterEvents.Count > 0 && letter.MaySend)
         {
             outbox.Publish(new SendLetter(letterId));
         }
@@ -66,7 +133,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     public async Task<Guid?> PrepareVictimNoticeAsync(EventSession session, IMessageOutbox outbox, Guid requestId, VictimNoticeKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var (request, drafted) = await LoadRequestAsync(session, requestId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var (request, drafted, events) = await LoadRequestAsync(session, requestId, cancellationToken);
         var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
         if (@case.VictimEmail is null)
         {
@@ -74,41 +142,134 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         }
         var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
         var recipient = new LetterRecipient(@case.VictimName ?? "", @case.VictimEmail, [], @case.Language);
-        var deadline = request.AnswerDeadline(engine);
+        var deadline = request.AnswerDeadline(engine, today);
+        var controller = drafted.ControllerName;
         LetterModel model = kind switch
         {
-            VictimNoticeKind.Sent => new VictimNoticeSentModel(Sender(requestId), recipient, @case.Reference, today, drafted.ControllerName,
+            VictimNoticeKind.Sent => new VictimNoticeSentModel(Sender(requestId), recipient, @case.Reference, today, controller,
                 request.ReceivedOn ?? today, Text(deadline!)),
             VictimNoticeKind.DeadlineMissed => new VictimNoticeDeadlineMissedModel(Sender(requestId), recipient, @case.Reference, today,
-                drafted.ControllerName, Text(deadline!)),
-            _ => new VictimNoticeAnsweredModel(Sender(requestId), recipient, @case.Reference, today, drafted.ControllerName, today,
-                "De verwerkingsverantwoordelijke heeft geantwoord; u vindt het antwoord in het portaal.",
-                "The controller has answered; you will find the answer in the portal."),
+                controller, Text(deadline!)),
+            VictimNoticeKind.ReminderWaiting => new VictimNoticeReminderWaitingModel(Sender(requestId), recipient, @case.Reference, today,
+                controller, Text(deadline!)),
+            _ => Answered(events.Select(e => e.Data).OfType<ErasureRequestAnswered>().LastOrDefault()
+                ?? throw new Domain.DomainRuleViolated("The request has not been answered.")),
         };
-        var letterId = Prepare(session, @case.Id, requestId, LetterComposer.Compose(model), @case.VictimName ?? "", @case.VictimEmail, needsApproval: false);
+        var letterId = Prepare(session, NewId(), @case.Id, requestId, LetterComposer.Compose(model), @case.VictimName ?? "", @case.VictimEmail,
+            needsApproval: false, replyAddress: ReplyAddressFor(requestId));
         outbox.Publish(new SendLetter(letterId));
+        return letterId;
+
+        // The outcome an operator confirmed, in words for the victim: no reasons, which may quote the data itself.
+        VictimNoticeAnsweredModel Answered(ErasureRequestAnswered answer) => new(
+            Sender(requestId), recipient, @case.Reference, today, controller, engine.LocalDate(answer.AnsweredAt, DeadlineEngine.VictimCountry),
+            answer.Outcome switch
+            {
+                ErasureOutcome.Complied => $"{controller} laat weten dat de gegevens zijn gewist.",
+                ErasureOutcome.PartlyComplied => $"{controller} heeft uw verzoek gedeeltelijk ingewilligd: niet alle gegevens zijn gewist. U kunt daarover een klacht indienen bij de Autoriteit Persoonsgegevens (artikel 77 AVG) of naar de rechter gaan (artikel 79 AVG en artikel 35 Uitvoeringswet AVG). Laat ons weten als u dat wilt.",
+                _ => $"{controller} weigert de gegevens te wissen. U kunt daarover een klacht indienen bij de Autoriteit Persoonsgegevens (artikel 77 AVG) of naar de rechter gaan (artikel 79 AVG en artikel 35 Uitvoeringswet AVG). Laat ons weten als u dat wilt.",
+            },
+            answer.Outcome switch
+            {
+                ErasureOutcome.Complied => $"{controller} says the data has been erased.",
+                ErasureOutcome.PartlyComplied => $"{controller} partly complied with your request: not all of the data has been erased. You may lodge a complaint about this with the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR), or go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act). Let us know if you want to.",
+                _ => $"{controller} refuses to erase the data. You may lodge a complaint about this with the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR), or go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act). Let us know if you want to.",
+            });
+    }
+
+    /// <summary>
+    /// The AP complaint's dossier: the complaint, the request's full history with the proof of sending, and the victim's
+    /// signed authorisation when the case has one. It is kept as a letter (the full copy, as evidence) and recorded on
+    /// the complaint. With an outbox in <paramref name="sendThrough"/> (committing with the session) it is e-mailed to
+    /// the AP (automatic escalation); with null it is the copy of what an operator enters on the AP's web form. Returns
+    /// the dossier's letter id.
+    /// </summary>
+    public async Task<Guid> PrepareApDossierAsync(EventSession session, Guid complaintId, IMessageOutbox? sendThrough, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var send = sendThrough is not null;
+        var complaint = (await session.Events.FetchStreamAsync(complaintId, cancellationToken: cancellationToken))
+            .Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
+        if (complaint.Status == ApComplaintStatus.None)
+        {
+            throw new Domain.DomainRuleViolated("There is no AP complaint yet; prepare it first.");
+        }
+        var (request, drafted, requestEvents) = await LoadRequestAsync(session, complaint.ErasureRequestId, cancellationToken);
+        var @case = await LoadCaseAsync(session, complaint.CaseId, cancellationToken);
+        var now = time.GetUtcNow();
+        var today = engine.LocalDate(now, DeadlineEngine.VictimCountry);
+        var letters = new List<IReadOnlyList<StoredEvent>>();
+        foreach (var id in await LetterIdsOfAsync(request.Id, cancellationToken))
+        {
+            letters.Add(await session.Events.FetchStreamAsync(id, cancellationToken: cancellationToken));
+        }
+        var history = DossierHistory.Lines(requestEvents, letters, DossierLanguage, engine);
+        var authorisation = @case.Authorisation is { } granted
+            ? AuthorisationText.AsSigned(granted.Text, granted.TextSha256, granted.SignedName,
+                TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
+            : null;
+        var composed = LetterComposer.Compose(new ApComplaintDossierModel(
+            Sender(request.Id), new LetterRecipient(ApName, send ? Settings.ApComplaintEmail : null, [], DossierLanguage), @case.Reference, today,
+            @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
+            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.Text, history, authorisation));
+        var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, send ? Settings.ApComplaintEmail : "", needsApproval: false,
+            channel: send ? LetterChannels.Email : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id));
+        await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
+            new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
+        sendThrough?.Publish(new SendLetter(letterId));
         return letterId;
     }
 
-    /// <summary>The AP complaint's dossier: the complaint, the request's full history and the proof of sending, to the AP.</summary>
-    public async Task<Guid> PrepareApDossierAsync(EventSession session, IMessageOutbox outbox, Guid complaintId, string? authorisationText, CancellationToken cancellationToken)
+    /// <summary>
+    /// The authorisation text the victim of <paramref name="caseId"/> is asked to sign: Dutch for the AP, with the
+    /// English translation beside it when the case is in English.
+    /// </summary>
+    public async Task<(string Text, string Sha256)> AuthorisationTextAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
+        if (@case.VictimName is null)
+        {
+            throw new Domain.DomainRuleViolated("The victim's name is needed for the authorisation: record the victim's details on the case first.");
+        }
+        var text = AuthorisationText.For(@case.VictimName, Settings.SenderName, @case.Reference, withEnglish: @case.Language == "en");
+        return (text, Case.AuthorisationSha256(text));
+    }
+
+    /// <summary>
+    /// The cease-and-desist letter as it would be today, to show before it is made. The removal date (when URLs are
+    /// given) comes from the deadline engine, counted from the letter's date.
+    /// </summary>
+    public async Task<ComposedLetter> ComposeCeaseAndDesistAsync(Guid caseId, CeaseAndDesistInput input, CancellationToken cancellationToken)
+    {
+        var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
+        return ComposeCeaseAndDesist(@case, input);
+    }
+
+    /// <summary>
+    /// Makes the cease-and-desist letter the victim was shown (by its SHA-256) a letter record for registered post: the
+    /// exact text and its hash, prepared and approved by the victim, never e-mailed. Returns the letter's id.
+    /// </summary>
+    public async Task<Guid> PrepareCeaseAndDesistAsync(
+        EventSession session, Guid caseId, CeaseAndDesistInput input, string shownSha256, string approvedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var complaint = (await session.Events.FetchStreamAsync(complaintId, cancellationToken: cancellationToken))
-            .Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
-        var (request, drafted) = await LoadRequestAsync(session, complaint.ErasureRequestId, cancellationToken);
-        var @case = await LoadCaseAsync(session, complaint.CaseId, cancellationToken);
-        var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
-        var history = (await session.Events.FetchStreamAsync(request.Id, cancellationToken: cancellationToken))
-            .Select(e => new HistoryLine(engine.LocalDate(e.Timestamp, DeadlineEngine.VictimCountry), e.EventType, null))
-            .Concat(complaint.Evidence.Select(line => new HistoryLine(today, line)))
-            .ToList();
-        var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient("Autoriteit Persoonsgegevens", Settings.ApComplaintEmail, [], "nl"), @case.Reference, today,
-            @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
-            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine)!), complaint.Text, history, authorisationText));
-        var letterId = Prepare(session, @case.Id, complaintId, composed, "Autoriteit Persoonsgegevens", Settings.ApComplaintEmail, needsApproval: false);
-        outbox.Publish(new SendLetter(letterId));
+        ArgumentNullException.ThrowIfNull(input);
+        var @case = (await session.Events.FetchStreamAsync(caseId, cancellationToken: cancellationToken)).Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
+        if (!@case.IsOpen)
+        {
+            throw new Domain.DomainRuleViolated("The case is not open, so no letter can be made on it.");
+        }
+        var composed = ComposeCeaseAndDesist(@case, input);
+        if (composed.ContentSha256 != shownSha256)
+        {
+            throw new Domain.DomainRuleViolated("The letter's text is not the one shown; read it again and confirm it then.");
+        }
+        var letterId = NewId();
+        var prepared = Letter.Decide(new PrepareLetter(
+            letterId, caseId, Guid.Empty, composed.Kind.ToString(), composed.Language, input.RecipientName, "", composed.Subject, composed.PlainText,
+            composed.Html, composed.ContentSha256, true, time.GetUtcNow(), input.PostalAddress, LetterChannels.Post, ReplyAddressFor(caseId)), Letter.Initial);
+        var approved = Letter.Decide(new ApproveLetter(letterId, approvedBy, shownSha256, time.GetUtcNow()), prepared.Aggregate(Letter.Initial, Letter.Evolve));
+        session.Events.StartStream(letterId, [.. prepared, .. approved]);
         return letterId;
     }
 
@@ -129,28 +290,63 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         return new ComposedLetter(Enum.Parse<LetterKind>(letter.Kind), letter.Language, letter.Subject, letter.PlainText, letter.Html, letter.ContentSha256);
     }
 
-    /// <summary>The reply address of a request: replies are matched to it by this token, not by the sender.</summary>
+    /// <summary>
+    /// The reply address of a request (or, for a letter on the case itself, of the case): replies are matched to it by
+    /// this token, not by the sender.
+    /// </summary>
     public string ReplyAddressFor(Guid requestId) => ReplyAddress.For(requestId, Settings.ReplySecret, Settings.ReplyDomain);
+
+    private ComposedLetter ComposeCeaseAndDesist(Case @case, CeaseAndDesistInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (@case.VictimName is null)
+        {
+            throw new Domain.DomainRuleViolated("The victim's name is needed for the letter: record the victim's details on the case first.");
+        }
+        var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
+        return LetterComposer.Compose(new CeaseAndDesistModel(
+            new LetterSender(Settings.SenderName, ReplyAddressFor(@case.Id), Settings.Website),
+            new LetterRecipient(input.RecipientName, null, input.PostalAddress, input.Language), @case.Reference, today, @case.VictimName,
+            input.Conduct, input.PublishedUrls, input.PublishedUrls.Count > 0 ? Text(engine.RemovalDemand(today)) : null));
+    }
 
     private LetterSender Sender(Guid requestId) => new(Settings.SenderName, ReplyAddressFor(requestId), Settings.Website);
 
-    private Guid Prepare(EventSession session, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail, bool needsApproval)
+    private Guid NewId() => Guid.CreateVersion7(time.GetUtcNow());
+
+    private Guid Prepare(
+        EventSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
+        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null)
     {
-        var letterId = Guid.CreateVersion7(time.GetUtcNow());
         var events = Letter.Decide(new PrepareLetter(
             letterId, caseId, requestId, composed.Kind.ToString(), composed.Language, recipientName, recipientEmail, composed.Subject,
-            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow()), Letter.Initial);
+            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), null, channel, replyAddress), Letter.Initial);
         session.Events.StartStream(letterId, events);
         return letterId;
     }
 
-    private static async Task<(ErasureRequest Request, ErasureRequestDrafted Drafted)> LoadRequestAsync(
+    /// <summary>The letters of a request, from the letter overview (committed letters; a dossier is made after them).</summary>
+    private async Task<IReadOnlyList<Guid>> LetterIdsOfAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            $"SELECT id FROM {store.Options.Schema}.letter_overview WHERE request_id = $1 ORDER BY prepared_at, id");
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    private static async Task<(ErasureRequest Request, ErasureRequestDrafted Drafted, IReadOnlyList<StoredEvent> Events)> LoadRequestAsync(
         EventSession session, Guid requestId, CancellationToken cancellationToken)
     {
         var events = await session.Events.FetchStreamAsync(requestId, cancellationToken: cancellationToken);
         var drafted = events.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault()
             ?? throw new Domain.DomainRuleViolated("There is no such erasure request.");
-        return (events.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data)), drafted);
+        return (events.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data)), drafted, events);
     }
 
     private static async Task<Case> LoadCaseAsync(EventSession session, Guid caseId, CancellationToken cancellationToken)

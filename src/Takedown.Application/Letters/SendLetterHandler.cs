@@ -41,7 +41,9 @@ public static class SendLetterHandler
         }
         var prepared = events.Select(e => e.Data).OfType<LetterPrepared>().First();
         var composed = LetterWorkflow.Composed(prepared);
-        var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
+        // Formal letters go with their PDF (to print or file); notices to the victim are plain e-mails.
+        var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.DeadlineReminder)
+            or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
             ? LetterWorkflow.RenderPdf(prepared)
             : null;
         // An earlier attempt may have reached the SMTP server and then lost its transaction: record that one, do not resend.
@@ -50,8 +52,9 @@ public static class SendLetterHandler
         {
             if (receipt is null)
             {
+                // Reply-To repeats the address the text asks answers to go to (letters prepared before it was stored: the request's).
                 receipt = await sender.SendAsync(new OutgoingLetter(
-                    letter.Id, prepared.RecipientEmail, prepared.RecipientName, workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
+                    letter.Id, prepared.RecipientEmail, prepared.RecipientName, prepared.ReplyAddress ?? workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
                     $"{letter.Kind}.pdf"), cancellationToken);
                 await deliveries.RecordAsync(letter.Id, receipt, cancellationToken);
             }
@@ -76,7 +79,7 @@ public static class SendLetterHandler
                 break;
             case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
                 await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
-                    new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow()), state),
+                    new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow(), letter.ContentSha256), state),
                     cancellationToken);
                 break;
         }
@@ -100,7 +103,7 @@ public static class SendLetterHandler
         context.Schedule(new CheckErasureDeadline(requestId), deadline.DueAt);
         foreach (var warning in engine.WarningPoints(deadline, settings.WarningDaysBefore).Where(w => w.At > time.GetUtcNow()))
         {
-            context.Schedule(new ErasureDeadlineWarning(requestId, warning.DaysBefore), warning.At);
+            context.Schedule(new ErasureDeadlineWarning(requestId, warning.DaysBefore, deadline.DueDate), warning.At);
         }
         context.Publish(new NotifyVictim(requestId, VictimNoticeKind.Sent));
     }

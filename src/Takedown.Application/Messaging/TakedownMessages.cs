@@ -10,9 +10,12 @@ public sealed record SendLetter(Guid LetterId);
 [MessageType("check-erasure-deadline")]
 public sealed record CheckErasureDeadline(Guid RequestId);
 
-/// <summary>A warning point before an erasure request's deadline (e.g. 7 days and 1 day before).</summary>
+/// <summary>
+/// A warning point <see cref="DaysBefore"/> days before an erasure request's deadline due on <see cref="DueDate"/> (null
+/// in warnings scheduled before the due date was carried: those are treated as made for an earlier deadline).
+/// </summary>
 [MessageType("erasure-deadline-warning")]
-public sealed record ErasureDeadlineWarning(Guid RequestId, int DaysBefore);
+public sealed record ErasureDeadlineWarning(Guid RequestId, int DaysBefore, DateOnly? DueDate = null);
 
 /// <summary>Tell the victim what happened on one of their requests, by e-mail (a notice needs no approval).</summary>
 [MessageType("notify-victim")]
@@ -23,6 +26,7 @@ public enum VictimNoticeKind
     Sent,
     Answered,
     DeadlineMissed,
+    ReminderWaiting,
 }
 
 /// <summary>Lodge a prepared AP complaint by sending its dossier (cases set to automatic escalation).</summary>

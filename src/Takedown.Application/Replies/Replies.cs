@@ -2,10 +2,12 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Takedown.Application.Letters;
+using Takedown.Application.Messaging;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.EventStore;
 using Takedown.Letters.Replies;
+using Takedown.Messaging;
 
 namespace Takedown.Application.Replies;
 
@@ -52,7 +54,10 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
             insert.Parameters.AddWithValue("at", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        if (requestId is { } request && (await store.FetchStreamAsync(request, cancellationToken: cancellationToken)).Count > 0)
+        // Only an erasure request takes a reply. Other letters answer to other addresses (a case's, for a letter on the
+        // case itself): their replies are kept above for an operator to read, matched to nothing.
+        if (requestId is { } request
+            && (await store.FetchStreamAsync(request, cancellationToken: cancellationToken)).Any(e => e.Data is ErasureRequestDrafted))
         {
             var session = store.OpenSession(connection, transaction, new EventMetadata(null, replyId.ToString(), "system"));
             await session.DecideAsync(request, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
@@ -68,17 +73,20 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
 /// <summary>
 /// An operator confirms what a reply means, and the confirmed meaning drives the request, dated by when the reply
 /// arrived: an extension counts only when it arrived within the first month (GDPR Art. 12(3)); an identity check
-/// stops the clock from that day (Art. 12(6)); a bounce flags the controller's address as wrong.
+/// stops the clock from that day (Art. 12(6)); a bounce flags the controller's address as wrong. A confirmed answer
+/// (complied, partly, refused) is told to the victim by the "answered" notice, published in the same transaction.
 /// </summary>
 public sealed class ReplyConfirmation(DeadlineEngine engine, TimeProvider time)
 {
+    /// <summary>Confirms the meaning; <paramref name="outbox"/> must commit with <paramref name="session"/> (enlisted in it, or saved in its transaction).</summary>
     public async Task ConfirmAsync(
-        EventSession session, Guid requestId, Guid replyId, ReplyMeaning meaning, string confirmedBy, ReplyDetails details,
+        EventSession session, IMessageOutbox outbox, Guid requestId, Guid replyId, ReplyMeaning meaning, string confirmedBy, ReplyDetails details,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(details);
-        await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state =>
+        var (events, _) = await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state =>
         {
             var confirmed = ErasureRequest.Decide(new ConfirmReplyMeaning(requestId, replyId, meaning.ToString(), confirmedBy, time.GetUtcNow()), state, engine);
             var after = confirmed.Aggregate(state, ErasureRequest.Evolve);
@@ -93,5 +101,9 @@ public sealed class ReplyConfirmation(DeadlineEngine engine, TimeProvider time)
             };
             return followUp is null ? confirmed : [.. confirmed, .. ErasureRequest.Decide(followUp, after, engine)];
         }, cancellationToken);
+        if (events.OfType<ErasureRequestAnswered>().Any())
+        {
+            outbox.Publish(new NotifyVictim(requestId, VictimNoticeKind.Answered));
+        }
     }
 }

@@ -31,7 +31,14 @@ public enum ApDecisionOutcome
 // Events
 public sealed record ApComplaintPrepared(Guid ComplaintId, Guid ErasureRequestId, Guid CaseId, [PersonalData] IReadOnlyList<string> Evidence, [PersonalData] string Text, DateTimeOffset PreparedAt);
 public sealed record ApComplaintReviewed(Guid ComplaintId, string Reviewer, [PersonalData] string Text, DateTimeOffset ReviewedAt);
-public sealed record ApComplaintLodged(Guid ComplaintId, string ApReference, DateTimeOffset LodgedAt);
+/// <summary>
+/// The complaint's dossier was made: the full text the AP gets (a letter of its own, <see cref="LetterId"/>), kept as
+/// evidence because the AP's web form gives no copy back. <see cref="AuthorisationSha256"/> is the hash of the victim's
+/// authorisation it includes, or null when it includes none.
+/// </summary>
+public sealed record ApDossierPrepared(Guid ComplaintId, Guid LetterId, string ContentSha256, string? AuthorisationSha256, DateTimeOffset PreparedAt);
+/// <summary><see cref="DossierSha256"/>: the hash of the dossier lodged (null in events stored before it was recorded).</summary>
+public sealed record ApComplaintLodged(Guid ComplaintId, string ApReference, DateTimeOffset LodgedAt, string? DossierSha256 = null);
 public sealed record ApDecisionReceived(Guid ComplaintId, ApDecisionOutcome Outcome, [PersonalData] string Summary, DateTimeOffset ReceivedAt);
 
 // Commands
@@ -39,8 +46,17 @@ public sealed record ApDecisionReceived(Guid ComplaintId, ApDecisionOutcome Outc
 public sealed record PrepareApComplaint(Guid ComplaintId, ErasureRequest Request, IReadOnlyList<string> Evidence, string Text, DateTimeOffset Now);
 /// <summary>An operator approves the complaint, optionally with an edited text.</summary>
 public sealed record ReviewApComplaint(Guid ComplaintId, string Reviewer, string? EditedText, DateTimeOffset Now);
-/// <summary><see cref="Mode"/> is the case's escalation mode: under operator review the complaint must be reviewed first.</summary>
-public sealed record LodgeApComplaint(Guid ComplaintId, string ApReference, EscalationMode Mode, DateTimeOffset Now);
+public sealed record RecordApDossier(Guid ComplaintId, Guid LetterId, string ContentSha256, string? AuthorisationSha256, DateTimeOffset Now);
+/// <summary>
+/// <see cref="Mode"/> is the case's escalation mode: under operator review the complaint must be reviewed first and an
+/// operator lodges the dossier whose hash is <see cref="DossierSha256"/> (the one they were shown).
+/// <see cref="AuthorisationSha256"/> is the hash of the victim's authorisation in force on the case now (null: none).
+/// </summary>
+public sealed record LodgeApComplaint(
+    Guid ComplaintId, string ApReference, EscalationMode Mode, DateTimeOffset Now, string? DossierSha256 = null, string? AuthorisationSha256 = null);
+
+/// <summary>The complaint's latest dossier; <see cref="Current"/> is false once the complaint's text changed after it was made.</summary>
+public sealed record ApDossier(Guid LetterId, string ContentSha256, string? AuthorisationSha256, bool Current);
 public sealed record RecordApDecision(Guid ComplaintId, ApDecisionOutcome Outcome, string Summary, DateTimeOffset Now);
 
 /// <summary>A complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) about one erasure request.</summary>
@@ -54,7 +70,8 @@ public sealed record ApComplaint(
     string? Reviewer,
     string? ApReference,
     DateTimeOffset? LodgedAt,
-    ApDecisionOutcome? Decision)
+    ApDecisionOutcome? Decision,
+    ApDossier? Dossier = null)
 {
     public static readonly ApComplaint Initial = new(Guid.Empty, Guid.Empty, Guid.Empty, ApComplaintStatus.None, [], "", null, null, null, null);
 
@@ -65,7 +82,12 @@ public sealed record ApComplaint(
     public static ApComplaint Evolve(ApComplaint state, object @event) => @event switch
     {
         ApComplaintPrepared e => state with { Id = e.ComplaintId, ErasureRequestId = e.ErasureRequestId, CaseId = e.CaseId, Status = ApComplaintStatus.Prepared, Evidence = e.Evidence, Text = e.Text },
-        ApComplaintReviewed e => state with { Status = ApComplaintStatus.Reviewed, Reviewer = e.Reviewer, Text = e.Text },
+        ApComplaintReviewed e => state with
+        {
+            Status = ApComplaintStatus.Reviewed, Reviewer = e.Reviewer, Text = e.Text,
+            Dossier = e.Text == state.Text ? state.Dossier : state.Dossier is { } d ? d with { Current = false } : null,
+        },
+        ApDossierPrepared e => state with { Dossier = new ApDossier(e.LetterId, e.ContentSha256, e.AuthorisationSha256, true) },
         ApComplaintLodged e => state with { Status = ApComplaintStatus.Lodged, ApReference = e.ApReference, LodgedAt = e.LodgedAt },
         ApDecisionReceived e => state with { Status = ApComplaintStatus.Decided, Decision = e.Outcome },
         _ => state,
@@ -83,10 +105,19 @@ public sealed record ApComplaint(
             PrepareApComplaint c => Prepare(c, state),
             ReviewApComplaint c => Review(c, state),
             LodgeApComplaint c => Lodge(c, state),
+            RecordApDossier c => RecordDossier(c, state),
             RecordApDecision c => RecordDecision(c, state),
             _ => throw new DomainRuleViolated($"An AP complaint does not handle {command.GetType().Name}."),
         };
     }
+
+    /// <summary>
+    /// Whether the dossier must be made (again) before an operator lodges the complaint: there is none, the complaint's
+    /// text changed since, or the victim's authorisation (<paramref name="authorisationSha256"/>, null: none) is not the
+    /// one the dossier holds.
+    /// </summary>
+    public bool DossierOutdated(string? authorisationSha256) =>
+        Dossier is not { Current: true } dossier || dossier.AuthorisationSha256 != authorisationSha256;
 
     /// <summary>The erasure request's history as dated lines for the AP (in Dutch: the AP works in Dutch).</summary>
     public static IReadOnlyList<string> EvidenceFrom(IEnumerable<object> erasureRequestEvents, DeadlineEngine engine)
@@ -185,9 +216,46 @@ public sealed record ApComplaint(
             throw new DomainRuleViolated("This case asks for an operator's review before a complaint goes to the AP.");
         }
 
-        return string.IsNullOrWhiteSpace(c.ApReference)
-            ? throw new DomainRuleViolated("Lodging needs the AP's reference number.")
-            : [new ApComplaintLodged(state.Id, c.ApReference, c.Now)];
+        if (string.IsNullOrWhiteSpace(c.ApReference))
+        {
+            throw new DomainRuleViolated("Lodging needs the AP's reference number.");
+        }
+
+        if (c.Mode == EscalationMode.OperatorReview)
+        {
+            // An operator lodges on the victim's behalf on the AP's web form: that needs the victim's authorisation
+            // (Awb art. 2:1; the AP may ask for it in writing) and the dossier the operator read, kept as our copy.
+            switch (state.Dossier)
+            {
+                case null:
+                    throw new DomainRuleViolated("There is no dossier for this complaint yet; prepare it first.");
+                case { Current: false }:
+                    throw new DomainRuleViolated("The complaint's text changed after the dossier was made; prepare the dossier again.");
+                case { AuthorisationSha256: null } when c.AuthorisationSha256 is null:
+                    throw new DomainRuleViolated("The victim has not authorised us to lodge the complaint on their behalf (machtiging); ask them to sign it in the portal, then prepare the dossier again.");
+                case { } dossier when dossier.AuthorisationSha256 != c.AuthorisationSha256:
+                    throw new DomainRuleViolated("The victim's authorisation changed (signed or revoked) after the dossier was made; prepare the dossier again.");
+                case { } dossier when !string.Equals(dossier.ContentSha256, c.DossierSha256, StringComparison.OrdinalIgnoreCase):
+                    throw new DomainRuleViolated("The dossier is not the one shown; reload it and check it again.");
+            }
+        }
+
+        return [new ApComplaintLodged(state.Id, c.ApReference, c.Now, c.DossierSha256 ?? state.Dossier?.ContentSha256)];
+    }
+
+    private static object[] RecordDossier(RecordApDossier c, ApComplaint state)
+    {
+        if (state.Dossier is { LetterId: var letterId } && letterId == c.LetterId)
+        {
+            return [];
+        }
+        if (state.Status is ApComplaintStatus.Lodged or ApComplaintStatus.Decided)
+        {
+            throw new DomainRuleViolated("The complaint has already been lodged with the AP; its dossier can no longer change.");
+        }
+        return string.IsNullOrWhiteSpace(c.ContentSha256)
+            ? throw new DomainRuleViolated("A dossier needs the hash of its text.")
+            : [new ApDossierPrepared(state.Id, c.LetterId, c.ContentSha256, c.AuthorisationSha256, c.Now)];
     }
 
     private static object[] RecordDecision(RecordApDecision c, ApComplaint state) => state.Status switch

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Takedown.Domain.Cases;
 
@@ -27,6 +29,14 @@ public sealed record CaseDeletedByVictim(Guid CaseId, DateTimeOffset DeletedAt);
 /// notices go to. Kept on the case, never in a request's read model.
 /// </summary>
 public sealed record VictimDetailsRecorded(Guid CaseId, [PersonalData] string Name, [PersonalData] string Email, DateTimeOffset RecordedAt);
+/// <summary>
+/// The victim authorised the service to act for them towards the AP (machtiging; Awb art. 2:1): <see cref="Text"/> is
+/// exactly what they agreed to, <see cref="TextSha256"/> its hash, <see cref="SignedName"/> the name they typed to sign.
+/// </summary>
+public sealed record AuthorisationGranted(
+    Guid CaseId, [PersonalData] string Text, string TextSha256, [PersonalData] string SignedName, DateTimeOffset GrantedAt);
+/// <summary>The victim withdrew the authorisation (a mandate can always be revoked, BW 3:72); nothing more is lodged on it.</summary>
+public sealed record AuthorisationRevoked(Guid CaseId, string TextSha256, DateTimeOffset RevokedAt);
 
 // Commands
 public sealed record OpenCase(Guid CaseId, string Reference, string Language, EscalationMode EscalationMode, DateTimeOffset Now);
@@ -34,14 +44,22 @@ public sealed record ChangeEscalationMode(Guid CaseId, EscalationMode Escalation
 public sealed record CloseCase(Guid CaseId, DateTimeOffset Now);
 public sealed record DeleteCase(Guid CaseId, DateTimeOffset Now);
 public sealed record RecordVictimDetails(Guid CaseId, string Name, string Email, DateTimeOffset Now);
+/// <summary><see cref="ShownSha256"/> is the hash of the text the victim was shown; the text itself is given by the host.</summary>
+public sealed record GrantAuthorisation(Guid CaseId, string Text, string ShownSha256, string SignedName, DateTimeOffset Now);
+public sealed record RevokeAuthorisation(Guid CaseId, DateTimeOffset Now);
 
 /// <summary>A victim's case. Its requests are streams of their own that carry the case id.</summary>
 [SuppressMessage("Naming", "CA1716", Justification = "'Case' is the product's word (zaak); consumers are C#.")]
-public sealed record Case(Guid Id, CaseStatus Status, string Reference, string Language, EscalationMode EscalationMode, string? VictimName = null, string? VictimEmail = null)
+public sealed record Case(
+    Guid Id, CaseStatus Status, string Reference, string Language, EscalationMode EscalationMode, string? VictimName = null, string? VictimEmail = null,
+    AuthorisationGranted? Authorisation = null)
 {
     public static readonly Case Initial = new(Guid.Empty, CaseStatus.None, "", "nl", EscalationMode.OperatorReview);
 
     public static readonly IReadOnlyList<string> Languages = ["nl", "en"];
+
+    /// <summary>SHA-256 of an authorisation's UTF-8 text, lower-case hex: what the victim's signature and the dossier refer to.</summary>
+    public static string AuthorisationSha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     public bool IsOpen => Status == CaseStatus.Open;
 
@@ -55,8 +73,10 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         CaseOpened e => state with { Id = e.CaseId, Status = CaseStatus.Open, Reference = e.Reference, Language = e.Language, EscalationMode = e.EscalationMode },
         EscalationModeChanged e => state with { EscalationMode = e.EscalationMode },
         CaseClosed => state with { Status = CaseStatus.Closed },
-        CaseDeletedByVictim => state with { Status = CaseStatus.Deleted, VictimName = null, VictimEmail = null },
+        CaseDeletedByVictim => state with { Status = CaseStatus.Deleted, VictimName = null, VictimEmail = null, Authorisation = null },
         VictimDetailsRecorded e => state with { VictimName = e.Name, VictimEmail = e.Email },
+        AuthorisationGranted e => state with { Authorisation = e },
+        AuthorisationRevoked => state with { Authorisation = null },
         _ => state,
     };
 
@@ -67,6 +87,10 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         CloseCase c => Close(c, state),
         DeleteCase c => Delete(c, state),
         RecordVictimDetails c => RecordDetails(c, state),
+        GrantAuthorisation c => Grant(c, state),
+        RevokeAuthorisation c => state.Authorisation is { } granted
+            ? [new AuthorisationRevoked(state.Id, granted.TextSha256, c.Now)]
+            : [],
         _ => throw new DomainRuleViolated($"A case does not handle {command.GetType().Name}."),
     };
 
@@ -127,6 +151,29 @@ public sealed record Case(Guid Id, CaseStatus Status, string Reference, string L
         return state.VictimName == c.Name && state.VictimEmail == c.Email
             ? []
             : [new VictimDetailsRecorded(state.Id, c.Name, c.Email, c.Now)];
+    }
+
+    private static object[] Grant(GrantAuthorisation c, Case state)
+    {
+        EnsureOpen(state, "authorise us on it");
+        var sha = AuthorisationSha256(c.Text ?? "");
+        if (state.Authorisation?.TextSha256 == sha)
+        {
+            return [];
+        }
+        if (string.IsNullOrWhiteSpace(c.Text))
+        {
+            throw new DomainRuleViolated("An authorisation needs its text.");
+        }
+        // The victim agrees to the text they read: a different hash means the text changed under them.
+        if (!string.Equals(c.ShownSha256, sha, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainRuleViolated("The authorisation's text is not the one shown; read it again and sign it then.");
+        }
+        // Typing one's own name is the signature: it must be the name the letters use for the victim.
+        return state.VictimName is { } name && string.Equals(c.SignedName?.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? [new AuthorisationGranted(state.Id, c.Text, sha, c.SignedName!.Trim(), c.Now)]
+            : throw new DomainRuleViolated("Sign by typing your name exactly as it is on the case.");
     }
 
     private static void EnsureOpen(Case state, string action)

@@ -29,4 +29,5 @@ public static class DeadlineKinds
     public const string ApProgress = "ap-progress";
     public const string StalkingComplaint = "stalking-complaint";
     public const string PlatformResponse = "platform-response";
+    public const string RemovalDemand = "removal-demand";
 }

@@ -79,6 +79,21 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
             $"Stalking (Sr art. 285b) is prosecuted only on the victim's complaint, which must be made within three months (Sr art. 66), counted from the last incident on {DateText.En(lastIncidentOn)}: by {DateText.En(last)}. We do not move this date for weekends or holidays; file the police report with complaint before it."));
     }
 
+    /// <summary>
+    /// The date by which a cease-and-desist letter demands that published data be taken down: <paramref name="days"/>
+    /// days after the letter's date. No statute sets this period; it is the term the letter sets, long enough for
+    /// registered post to arrive (one or two working days) and short enough not to leave the data online for weeks.
+    /// Not moved past weekends or holidays: taking a post down needs no office hours.
+    /// </summary>
+    public Deadline RemovalDemand(DateOnly letterDate, int days = 14)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var last = letterDate.AddDays(days);
+        return Unshifted(DeadlineKinds.RemovalDemand, last, new(
+            $"Dat is {days} dagen na de datum van deze brief, {DateText.Nl(letterDate)}.",
+            $"That is {days} days after the date of this letter, {DateText.En(letterDate)}."));
+    }
+
     /// <summary>Our response target for a platform report: a fixed number of hours after filing, no calendar shift.</summary>
     public Deadline PlatformResponse(string platform, ReportCategory category, DateTimeOffset filedAt)
     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Takedown.Domain.Deadlines;
 
 namespace Takedown.Domain.ErasureRequests;
@@ -23,6 +25,11 @@ public enum ErasureOutcome
 }
 
 // Events
+
+/// <summary>
+/// <see cref="ControllerLanguage"/> is the language of the letters to the controller ("nl" or "en"); null in events
+/// stored before it was chosen, which read as <see cref="ErasureRequest.DefaultControllerLanguage"/>.
+/// </summary>
 public sealed record ErasureRequestDrafted(
     Guid RequestId,
     Guid CaseId,
@@ -31,7 +38,8 @@ public sealed record ErasureRequestDrafted(
     string ControllerCountry,
     [PersonalData] IReadOnlyList<string> PersonalData,
     [PersonalData] IReadOnlyList<string> Urls,
-    DateTimeOffset DraftedAt);
+    DateTimeOffset DraftedAt,
+    string? ControllerLanguage = null);
 public sealed record ErasureRequestApproved(Guid RequestId, DateTimeOffset ApprovedAt);
 /// <summary><see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.</summary>
 public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt);
@@ -56,6 +64,8 @@ public sealed record ReplyMeaningConfirmed(Guid RequestId, Guid ReplyId, string 
 public sealed record ControllerAddressBounced(Guid RequestId, Guid ReplyId, DateTimeOffset BouncedAt);
 
 // Commands
+
+/// <summary><see cref="ControllerLanguage"/>: "nl" or "en"; null takes the default for the controller's country.</summary>
 public sealed record DraftErasureRequest(
     Guid RequestId,
     Guid CaseId,
@@ -64,7 +74,8 @@ public sealed record DraftErasureRequest(
     string ControllerCountry,
     IReadOnlyList<string> PersonalData,
     IReadOnlyList<string> Urls,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    string? ControllerLanguage = null);
 public sealed record ApproveErasureRequest(Guid RequestId, DateTimeOffset Now);
 public sealed record SendErasureRequest(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset Now);
 public sealed record AcknowledgeErasureRequest(Guid RequestId, DateTimeOffset Now);
@@ -95,11 +106,49 @@ public sealed record ErasureRequest(
     ErasureOutcome? Outcome,
     Guid? ApComplaintId,
     IReadOnlyDictionary<Guid, DateTimeOffset>? Replies = null,
-    bool AddressBounced = false)
+    bool AddressBounced = false,
+    string ControllerLanguage = "nl")
 {
     public static readonly ErasureRequest Initial = new(Guid.Empty, Guid.Empty, ErasureRequestStatus.None, "NL", null, null, false, false, null, [], null, null);
 
+    /// <summary>The languages a letter to a controller can be written in.</summary>
+    public static readonly IReadOnlyList<string> ControllerLanguages = ["nl", "en"];
+
     public bool IsPaused => Pauses.Count > 0 && Pauses[^1].Until is null;
+
+    /// <summary>A Dutch controller is written to in Dutch; any other in English, the common language of EU privacy offices.</summary>
+    public static string DefaultControllerLanguage(string controllerCountry) =>
+        string.Equals(controllerCountry, "NL", StringComparison.OrdinalIgnoreCase) ? "nl" : "en";
+
+    /// <summary>
+    /// Why a reminder to the controller would be pointless now, or null when one may be prepared and sent: only while the
+    /// request is sent and unanswered, its clock running (during an identity check the controller waits for the victim,
+    /// GDPR Art. 12(6)) and its deadline not yet passed (after that the AP complaint is the next step, Art. 77).
+    /// </summary>
+    public string? WhyNoReminder(DeadlineEngine engine, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return Status switch
+        {
+            ErasureRequestStatus.Sent when IsPaused => "The clock is stopped while the controller waits for the identity check answer.",
+            ErasureRequestStatus.Sent when AnswerDeadline(engine, engine.LocalDate(now, ControllerCountry))!.IsExpiredAt(now)
+                => "The deadline has passed; the AP complaint is the next step.",
+            ErasureRequestStatus.Sent => null,
+            _ => $"The request is {Describe(Status)}; a reminder is no longer needed.",
+        };
+    }
+
+    /// <summary>
+    /// The id of the reminder for one deadline: one reminder per request and due date, whichever warning prepares it,
+    /// and a reminder prepared for a deadline that has since moved is recognisably not the current one.
+    /// </summary>
+    public static Guid ReminderIdFor(Guid requestId, DateOnly dueDate)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"deadline-reminder:{requestId:N}:{dueDate:yyyy-MM-dd}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
 
     /// <summary>The controller's answer deadline (GDPR Art. 12(3)), or null before the request was sent.</summary>
     public Deadline? AnswerDeadline(DeadlineEngine engine, DateOnly? today = null) =>
@@ -111,7 +160,11 @@ public sealed record ErasureRequest(
 
     public static ErasureRequest Evolve(ErasureRequest state, object @event) => @event switch
     {
-        ErasureRequestDrafted e => state with { Id = e.RequestId, CaseId = e.CaseId, Status = ErasureRequestStatus.Drafted, ControllerCountry = e.ControllerCountry },
+        ErasureRequestDrafted e => state with
+        {
+            Id = e.RequestId, CaseId = e.CaseId, Status = ErasureRequestStatus.Drafted, ControllerCountry = e.ControllerCountry,
+            ControllerLanguage = e.ControllerLanguage ?? DefaultControllerLanguage(e.ControllerCountry),
+        },
         ErasureRequestApproved e => state with { Status = ErasureRequestStatus.Approved, ApprovedAt = e.ApprovedAt },
         ErasureRequestSent e => state with { Status = ErasureRequestStatus.Sent, ReceivedOn = e.ReceivedOn },
         ErasureRequestAcknowledged => state with { Acknowledged = true },
@@ -195,7 +248,14 @@ public sealed record ErasureRequest(
             throw new DomainRuleViolated("An erasure request must say which personal data is to be erased (GDPR Art. 17(1)).");
         }
 
-        return [new ErasureRequestDrafted(c.RequestId, c.CaseId, c.ControllerName, c.ControllerEmail, c.ControllerCountry.ToUpperInvariant(), c.PersonalData, c.Urls, c.Now)];
+        if (c.ControllerLanguage is { } language && !ControllerLanguages.Contains(language))
+        {
+            throw new DomainRuleViolated($"A letter to the controller is written in 'nl' or 'en', not '{language}'.");
+        }
+
+        var country = c.ControllerCountry.ToUpperInvariant();
+        return [new ErasureRequestDrafted(c.RequestId, c.CaseId, c.ControllerName, c.ControllerEmail, country, c.PersonalData, c.Urls, c.Now,
+            c.ControllerLanguage ?? DefaultControllerLanguage(country))];
     }
 
     private static object[] Approve(ApproveErasureRequest c, ErasureRequest state)

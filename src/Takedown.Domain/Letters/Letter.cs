@@ -9,11 +9,29 @@ public enum LetterStatus
     Failed,
 }
 
+/// <summary>How a letter reaches its recipient: only e-mail letters are sent by the service itself.</summary>
+public static class LetterChannels
+{
+    /// <summary>Sent by the worker over SMTP once it may go.</summary>
+    public const string Email = "email";
+
+    /// <summary>Printed by the victim and sent by registered post: the service never sends it.</summary>
+    public const string Post = "post";
+
+    /// <summary>Kept as the copy of what an operator enters on the AP's web form, which gives no copy back.</summary>
+    public const string WebForm = "web-form";
+
+    public static readonly IReadOnlyList<string> All = [Email, Post, WebForm];
+}
+
 // Events
 
 /// <summary>
 /// The exact text of a letter, kept as evidence: what was approved is what is sent, and its SHA-256 proves it later.
 /// <see cref="RequestId"/> is the request the letter belongs to (empty for a letter on the case itself).
+/// <see cref="Channel"/> is one of <see cref="LetterChannels"/> (null in events stored before it existed: e-mail);
+/// <see cref="PostalAddress"/> the address block of a letter for the post; <see cref="ReplyAddress"/> the address the
+/// text asks answers to go to, which the e-mail's Reply-To repeats (null before it was stored).
 /// </summary>
 public sealed record LetterPrepared(
     Guid LetterId,
@@ -28,7 +46,10 @@ public sealed record LetterPrepared(
     [PersonalData] string Html,
     string ContentSha256,
     bool NeedsApproval,
-    DateTimeOffset PreparedAt);
+    DateTimeOffset PreparedAt,
+    [PersonalData] IReadOnlyList<string>? PostalAddress = null,
+    string? Channel = null,
+    string? ReplyAddress = null);
 public sealed record LetterApproved(Guid LetterId, string ApprovedBy, DateTimeOffset ApprovedAt);
 /// <summary>Accepted by the SMTP server: the Message-ID and the server's reply are the proof of sending.</summary>
 public sealed record LetterSent(Guid LetterId, string MessageId, string ContentSha256, [PersonalData] string ServerReply, DateTimeOffset SentAt);
@@ -38,26 +59,32 @@ public sealed record LetterSendFailed(Guid LetterId, string StatusCode, [Persona
 // Commands
 public sealed record PrepareLetter(
     Guid LetterId, Guid CaseId, Guid RequestId, string Kind, string Language, string RecipientName, string RecipientEmail,
-    string Subject, string PlainText, string Html, string ContentSha256, bool NeedsApproval, DateTimeOffset Now);
+    string Subject, string PlainText, string Html, string ContentSha256, bool NeedsApproval, DateTimeOffset Now,
+    IReadOnlyList<string>? PostalAddress = null, string Channel = LetterChannels.Email, string? ReplyAddress = null);
 public sealed record ApproveLetter(Guid LetterId, string ApprovedBy, string ContentSha256, DateTimeOffset Now);
 public sealed record RecordLetterSent(Guid LetterId, string MessageId, string ServerReply, DateTimeOffset Now);
 public sealed record RecordLetterFailure(Guid LetterId, string StatusCode, string Reason, DateTimeOffset Now);
 
 /// <summary>A letter or e-mail we send on the victim's behalf (or to the victim), from preparation to proof of sending.</summary>
 public sealed record Letter(
-    Guid Id, Guid CaseId, Guid RequestId, LetterStatus Status, string Kind, string ContentSha256, bool NeedsApproval, string? MessageId)
+    Guid Id, Guid CaseId, Guid RequestId, LetterStatus Status, string Kind, string ContentSha256, bool NeedsApproval, string? MessageId,
+    string Channel = LetterChannels.Email)
 {
     public static readonly Letter Initial = new(Guid.Empty, Guid.Empty, Guid.Empty, LetterStatus.None, "", "", true, null);
 
-    /// <summary>Whether the letter may go out: approved by the victim, or one that needs no approval (a notice to the victim).</summary>
-    public bool MaySend => Status == LetterStatus.Approved || (Status == LetterStatus.Prepared && !NeedsApproval);
+    /// <summary>
+    /// Whether the service may send the letter by e-mail: approved by the victim, or one that needs no approval (a notice
+    /// to the victim). A letter for the post or the AP's web form is never e-mailed, whatever its status.
+    /// </summary>
+    public bool MaySend => Channel == LetterChannels.Email
+        && (Status == LetterStatus.Approved || (Status == LetterStatus.Prepared && !NeedsApproval));
 
     public static Letter Evolve(Letter state, object @event) => @event switch
     {
         LetterPrepared e => state with
         {
             Id = e.LetterId, CaseId = e.CaseId, RequestId = e.RequestId, Status = LetterStatus.Prepared, Kind = e.Kind,
-            ContentSha256 = e.ContentSha256, NeedsApproval = e.NeedsApproval,
+            ContentSha256 = e.ContentSha256, NeedsApproval = e.NeedsApproval, Channel = e.Channel ?? LetterChannels.Email,
         },
         LetterApproved => state with { Status = LetterStatus.Approved },
         LetterSent e => state with { Status = LetterStatus.Sent, MessageId = e.MessageId },
@@ -67,10 +94,7 @@ public sealed record Letter(
 
     public static object[] Decide(object command, Letter state) => command switch
     {
-        PrepareLetter c when state.Status == LetterStatus.None => string.IsNullOrWhiteSpace(c.PlainText) || string.IsNullOrWhiteSpace(c.RecipientEmail)
-            ? throw new DomainRuleViolated("A letter needs a recipient and a text.")
-            : [new LetterPrepared(c.LetterId, c.CaseId, c.RequestId, c.Kind, c.Language, c.RecipientName, c.RecipientEmail, c.Subject,
-                c.PlainText, c.Html, c.ContentSha256, c.NeedsApproval, c.Now)],
+        PrepareLetter c when state.Status == LetterStatus.None => Prepare(c),
         PrepareLetter => state.ContentSha256 == ((PrepareLetter)command).ContentSha256
             ? []
             : throw new DomainRuleViolated("This letter was already prepared with another text; prepare a new letter instead."),
@@ -89,6 +113,27 @@ public sealed record Letter(
         },
         _ => throw new DomainRuleViolated($"A letter does not handle {command.GetType().Name}."),
     };
+
+    private static object[] Prepare(PrepareLetter c)
+    {
+        if (string.IsNullOrWhiteSpace(c.PlainText))
+        {
+            throw new DomainRuleViolated("A letter needs a recipient and a text.");
+        }
+        switch (c.Channel)
+        {
+            case LetterChannels.Email when string.IsNullOrWhiteSpace(c.RecipientEmail):
+                throw new DomainRuleViolated("A letter needs a recipient and a text.");
+            case LetterChannels.Post when string.IsNullOrWhiteSpace(c.RecipientName) || c.PostalAddress is not { Count: > 0 } address || address.Any(string.IsNullOrWhiteSpace):
+                throw new DomainRuleViolated("A letter for the post needs the recipient's name and postal address.");
+            case not (LetterChannels.Email or LetterChannels.Post or LetterChannels.WebForm):
+                throw new DomainRuleViolated($"A letter goes by e-mail, by post or on the AP's web form, not by '{c.Channel}'.");
+        }
+        // Events stored before channels existed mean e-mail; a new e-mail letter keeps that shape.
+        return [new LetterPrepared(c.LetterId, c.CaseId, c.RequestId, c.Kind, c.Language, c.RecipientName, c.RecipientEmail, c.Subject,
+            c.PlainText, c.Html, c.ContentSha256, c.NeedsApproval, c.Now, c.PostalAddress,
+            c.Channel == LetterChannels.Email ? null : c.Channel, c.ReplyAddress)];
+    }
 
     private static object[] Approve(ApproveLetter c, Letter state)
     {

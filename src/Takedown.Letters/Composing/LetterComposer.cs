@@ -21,6 +21,7 @@ public static class LetterComposer
             VictimNoticeSentModel m => NoticeSent(m, new Words(language)),
             VictimNoticeAnsweredModel m => NoticeAnswered(m, new Words(language)),
             VictimNoticeDeadlineMissedModel m => NoticeDeadlineMissed(m, new Words(language)),
+            VictimNoticeReminderWaitingModel m => NoticeReminderWaiting(m, new Words(language)),
             _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
         };
         var plain = document.ToPlainText();
@@ -260,11 +261,31 @@ public static class LetterComposer
                 $"{m.ControllerName} had uiterlijk op {w.Date(m.Deadline.DueDate)} moeten antwoorden op uw verzoek om gegevenswissing. {m.Deadline.ExplanationNl} Wij hebben geen antwoord ontvangen.",
                 $"{m.ControllerName} had to answer your request for erasure no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn} We have received no answer."))
             .Paragraph(w.T(
-                $"Wat er nu gebeurt: wij sturen {m.ControllerName} een herinnering en stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Voordat er namens u iets wordt verstuurd, krijgt u de tekst ter goedkeuring.",
-                $"What happens next: we send {m.ControllerName} a reminder and prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). Before anything is sent on your behalf, you receive the text for approval."))
+                "Wat er nu gebeurt: wij stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Om die namens u te mogen indienen, hebben wij uw machtiging nodig: als u die nog niet hebt gegeven, kunt u haar in het portaal lezen en ondertekenen.",
+                "What happens next: we prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). To lodge it on your behalf we need your authorisation: if you have not given it yet, you can read and sign it in the portal."))
             .Paragraph(w.T(
                 "U kunt zich ook tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
                 "You may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
+        NoticePrivacy(doc, w, m.CaseReference);
+        return (subject, Closing(doc, w, m.Sender, null, formal: false));
+    }
+
+    private static (string, LetterDocument) NoticeReminderWaiting(VictimNoticeReminderWaitingModel m, Words w)
+    {
+        var subject = w.T(
+            $"Herinnering aan {m.ControllerName} wacht op uw goedkeuring - kenmerk {m.CaseReference}",
+            $"Reminder to {m.ControllerName} awaits your approval - reference {m.CaseReference}");
+        var doc = new LetterDocument()
+            .Paragraph(w.T($"Beste {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
+            .Paragraph(w.T(
+                $"{m.ControllerName} moet uiterlijk op {w.Date(m.Deadline.DueDate)} antwoorden op uw verzoek om gegevenswissing (artikel 17 AVG) en heeft dat nog niet gedaan. {m.Deadline.ExplanationNl}",
+                $"{m.ControllerName} must answer your request for erasure (Article 17 GDPR) no later than {w.Date(m.Deadline.DueDate)} and has not done so yet. {m.Deadline.ExplanationEn}"))
+            .Paragraph(w.T(
+                $"Wij hebben een herinnering aan {m.ControllerName} klaargezet. Lees hem in het portaal en keur hem goed; pas daarna versturen wij hem namens u.",
+                $"We have prepared a reminder to {m.ControllerName}. Read it in the portal and approve it; only then do we send it on your behalf."))
+            .Paragraph(w.T(
+                $"Keurt u de herinnering niet goed, dan gaat er geen herinnering en loopt de termijn gewoon door. Wij laten het u weten als {m.ControllerName} niet op tijd antwoordt.",
+                $"If you do not approve the reminder, none is sent and the deadline runs on as before. We will let you know if {m.ControllerName} does not answer in time."));
         NoticePrivacy(doc, w, m.CaseReference);
         return (subject, Closing(doc, w, m.Sender, null, formal: false));
     }
@@ -371,6 +392,9 @@ public static class LetterComposer
                 Require(m.AnswerSummaryEn, "English answer summary");
                 break;
             case VictimNoticeDeadlineMissedModel m:
+                Require(m.ControllerName, "controller name");
+                break;
+            case VictimNoticeReminderWaitingModel m:
                 Require(m.ControllerName, "controller name");
                 break;
         }

@@ -10,6 +10,7 @@ public enum LetterKind
     VictimNoticeSent,
     VictimNoticeAnswered,
     VictimNoticeDeadlineMissed,
+    VictimNoticeReminderWaiting,
 }
 
 /// <summary>
@@ -167,4 +168,16 @@ public sealed record VictimNoticeDeadlineMissedModel(
     DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.VictimNoticeDeadlineMissed;
+}
+
+/// <summary>Tells the victim that a reminder to the controller waits for their approval before the deadline.</summary>
+public sealed record VictimNoticeReminderWaitingModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string ControllerName,
+    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.VictimNoticeReminderWaiting;
 }

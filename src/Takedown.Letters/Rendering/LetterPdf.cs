@@ -19,6 +19,9 @@ public static class LetterPdf
 {
     public const string FontFamily = "DejaVu Sans";
 
+    /// <summary>The PDF document information entry that holds the letter's full SHA-256.</summary>
+    public const string ContentSha256Key = "/TakedownContentSHA256";
+
     private const double Margin = 56; // 2 cm
     private const double FontSize = 10.5;
     private const double FooterSize = 8;
@@ -34,6 +37,9 @@ public static class LetterPdf
         using var document = NewDocument();
         document.Info.Title = letter.Subject;
         document.Info.Creator = "Takedown";
+        // The footer prints only the start of the hash; the whole hash in the document's metadata ties a PDF file to
+        // the recorded text without anyone having to retype it.
+        document.Info.Elements.SetString(ContentSha256Key, letter.ContentSha256);
         var regular = new XFont(FontFamily, FontSize, XFontStyleEx.Regular);
         var bold = new XFont(FontFamily, FontSize, XFontStyleEx.Bold);
         var lineHeight = regular.GetHeight() * 1.15;

@@ -89,9 +89,9 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
     }
 
     [Fact]
-    public async Task Supervisor_lodges_a_reviewed_complaint_with_the_AP_reference()
+    public async Task Supervisor_lodges_a_reviewed_complaint_with_its_dossier_and_the_AP_reference()
     {
-        var (caseId, _, complaintId) = await host.CaseWithPreparedComplaintAsync("Nog Trager B.V.");
+        var (caseId, _, complaintId) = await host.CaseWithPreparedComplaintAsync("Nog Trager B.V.", authorised: true);
         var page = await SignedInAsync(OperatorHost.SupervisorId);
         await page.GotoAsync($"/operator/escalations/{complaintId}");
 
@@ -100,6 +100,17 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         await page.ClickAsync("[data-testid=lodge]");
         (await page.TextContentAsync("[role=alert]"))!.ShouldContain("review");
         await page.ClickAsync("[data-testid=approve]");
+
+        // Approving the text made the dossier: the full copy of what goes to the AP, with the victim's authorisation.
+        var dossier = (await page.TextContentAsync("[data-testid=dossier-text]"))!;
+        dossier.ShouldContain("Klacht op grond van artikel 77 AVG over Nog Trager B.V.");
+        dossier.ShouldContain("Machtiging");
+        dossier.ShouldContain("Elektronisch ondertekend door Anna de Vries");
+        (await page.TextContentAsync("[data-testid=authorisation]"))!.ShouldContain("signed the authorisation");
+        var shown = (await page.TextContentAsync("[data-testid=dossier-sha]"))!;
+        var pdf = await page.APIRequest.GetAsync((await page.GetAttributeAsync("[data-testid=dossier-pdf]", "href"))!);
+        pdf.Status.ShouldBe(200);
+        pdf.Headers["content-type"].ShouldBe("application/pdf");
         await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0042");
         await page.ClickAsync("[data-testid=lodge]");
 
@@ -108,6 +119,8 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         await BrowserFixture.ScreenshotAsync(page, "operator-escalation-lodged");
         var stream = await host.Store.FetchStreamAsync(complaintId);
         stream.Single(e => e.Data is ApComplaintLodged).Metadata.Actor.ShouldBe("operator:sam");
+        ((ApComplaintLodged)stream.Single(e => e.Data is ApComplaintLodged).Data).DossierSha256.ShouldBe(shown);
+        ((ApDossierPrepared)stream.Single(e => e.Data is ApDossierPrepared).Data).ContentSha256.ShouldBe(shown);
         stream.Where(e => e.Data is OperatorActionRecorded).Select(e => e.As<OperatorActionRecorded>()!.Action)
             .ShouldBe([OperatorActions.ReviewApComplaint, OperatorActions.LodgeApComplaint]);
 
@@ -115,6 +128,32 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         var history = await page.Locator("[data-testid=history] tbody tr").AllTextContentsAsync();
         history.ShouldContain(t => t.Contains("ap-complaint-lodged", StringComparison.Ordinal) && t.Contains("operator:sam", StringComparison.Ordinal));
         history.ShouldContain(t => t.Contains("operator-action-recorded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_the_victims_authorisation_the_complaint_is_not_lodged_until_it_is_signed_and_the_dossier_made_again()
+    {
+        var (caseId, _, complaintId) = await host.CaseWithPreparedComplaintAsync("Stille Uitgever B.V.");
+        var page = await SignedInAsync(OperatorHost.SupervisorId);
+        await page.GotoAsync($"/operator/escalations/{complaintId}");
+        await page.ClickAsync("[data-testid=approve]");
+        (await page.TextContentAsync("[data-testid=authorisation]"))!.ShouldContain("has not signed");
+        (await page.TextContentAsync("[data-testid=dossier-text]"))!.ShouldNotContain("ondertekende machtiging");
+
+        await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0077");
+        await page.ClickAsync("[data-testid=lodge]");
+        (await page.TextContentAsync("[role=alert]"))!.ShouldContain("has not authorised us");
+
+        await host.AuthoriseAsync(caseId);
+        await page.GotoAsync($"/operator/escalations/{complaintId}");
+        (await page.Locator("[data-testid=dossier-outdated]").CountAsync()).ShouldBe(1);
+        await page.ClickAsync("[data-testid=prepare-dossier]");
+        (await page.TextContentAsync("[data-testid=dossier-text]"))!.ShouldContain("Elektronisch ondertekend door Anna de Vries");
+        await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0077");
+        await page.ClickAsync("[data-testid=lodge]");
+
+        (await page.TextContentAsync("[data-testid=complaint-status]")).ShouldBe("Lodged");
+        (await host.Store.FetchStreamAsync(complaintId)).Count(e => e.Data is ApDossierPrepared).ShouldBe(2);
     }
 
     [Fact]

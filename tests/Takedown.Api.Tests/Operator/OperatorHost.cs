@@ -56,6 +56,8 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting($"Operators:Accounts:{SupervisorId}:PasswordHash", hash);
         builder.UseSetting($"Operators:Accounts:{SupervisorId}:Role", "supervisor");
         builder.UseSetting("RateLimits:OperatorSignIn:PerMinute", "1000");
+        // Dossiers name the request's reply address, signed with this secret.
+        builder.UseSetting("Letters:ReplySecret", "operator-test-reply-secret-0123456789");
         // The tests decide when the statistics are computed: no background refresh and no expiry during a run.
         builder.UseSetting("Operator:Statistics:RefreshSeconds", "86400");
         builder.UseSetting("Operator:Statistics:MaxAgeSeconds", "86400");
@@ -74,10 +76,17 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         return (caseId, reference, requestId);
     }
 
-    /// <summary>A case whose erasure request missed its deadline and an AP complaint prepared from it, waiting for review.</summary>
-    public async Task<(Guid CaseId, string Reference, Guid ComplaintId)> CaseWithPreparedComplaintAsync(string controller)
+    /// <summary>
+    /// A case whose erasure request missed its deadline and an AP complaint prepared from it, waiting for review; with
+    /// <paramref name="authorised"/> the victim has signed the authorisation (machtiging) on the case.
+    /// </summary>
+    public async Task<(Guid CaseId, string Reference, Guid ComplaintId)> CaseWithPreparedComplaintAsync(string controller, bool authorised = false)
     {
         var (caseId, reference, requestId) = await CaseWithOverdueRequestAsync(controller, TimeSpan.FromDays(10));
+        if (authorised)
+        {
+            await AuthoriseAsync(caseId);
+        }
         var complaintId = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
         await AppendAsync(requestId, new DeadlineMissed(requestId, DateOnly.FromDateTime(now.UtcDateTime.AddDays(-10)), now));
@@ -106,9 +115,18 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         var caseId = Guid.NewGuid();
         var reference = "TD-" + caseId.ToString("N")[..8].ToUpperInvariant();
         await using var session = Store.LightweightSession(new EventMetadata("seed", null, "integration:test"));
-        session.Events.StartStream(caseId, new CaseOpened(caseId, reference, "nl", mode, DateTimeOffset.UtcNow.AddDays(-60)));
+        session.Events.StartStream(caseId,
+            new CaseOpened(caseId, reference, "nl", mode, DateTimeOffset.UtcNow.AddDays(-60)),
+            new VictimDetailsRecorded(caseId, "Anna de Vries", $"anna-{caseId:N}@slachtoffer.example", DateTimeOffset.UtcNow.AddDays(-60)));
         await session.SaveChangesAsync();
         return (caseId, reference);
+    }
+
+    /// <summary>The victim signs the authorisation (machtiging) on the case, as the portal does.</summary>
+    public async Task AuthoriseAsync(Guid caseId)
+    {
+        var (text, sha) = await Services.GetRequiredService<Takedown.Application.Letters.LetterWorkflow>().AuthorisationTextAsync(caseId, default);
+        await AppendAsync(caseId, new AuthorisationGranted(caseId, text, sha, "Anna de Vries", DateTimeOffset.UtcNow));
     }
 
     /// <summary>A platform status update the inbox processor gave up on, for a report of no case (applying it ignores it).</summary>

@@ -74,7 +74,10 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         });
     }
 
-    /// <summary>Waits for the sign-in mail to <paramref name="email"/> number <paramref name="count"/> and returns its link.</summary>
+    /// <summary>
+    /// Waits for the sign-in mail to <paramref name="email"/> number <paramref name="count"/> and returns its link. Only
+    /// sign-in mails count: the same address also receives the notices about the victim's requests.
+    /// </summary>
     public Task<Uri> SignInLinkAsync(string email, int count = 1) => SignInLinkAsync(Smtp, email, count);
 
     /// <summary>Waits for the sign-in mail number <paramref name="count"/> to <paramref name="email"/> on <paramref name="smtp"/>; its link.</summary>
@@ -82,11 +85,13 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
     {
         for (var i = 0; i < 300; i++)
         {
-            var mails = smtp.ReceivedFor(email);
-            if (mails.Count >= count)
+            var links = smtp.ReceivedFor(email)
+                .Select(m => LinkPattern().Match(DecodeQuotedPrintable(Encoding.UTF8.GetString(m.Raw))))
+                .Where(m => m.Success)
+                .ToList();
+            if (links.Count >= count)
             {
-                var text = DecodeQuotedPrintable(Encoding.UTF8.GetString(mails[count - 1].Raw));
-                return new Uri(LinkPattern().Match(text).Value);
+                return new Uri(links[count - 1].Value);
             }
             await Task.Delay(100);
         }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Takedown.Api.Operator;
+using Takedown.Domain.Letters;
 
 namespace Takedown.Api.Tests.Reliability;
 
@@ -69,6 +72,43 @@ public sealed class LetterDeliveryTests(ApiFactory factory) : IClassFixture<ApiF
         var journal = await ScalarAsync("SELECT message_id FROM takedown.letter_deliveries WHERE letter_id = $1", letterId);
         journal.ShouldNotBeNull();
         System.Text.Encoding.UTF8.GetString(received.Raw).ShouldContain("Message-ID: " + journal);
+    }
+
+    [Theory]
+    [InlineData("reject", "550")]
+    [InlineData("reject-data", "554")]
+    public async Task A_letter_the_smtp_server_refuses_for_good_is_recorded_as_failed_and_queued_for_the_operators(string localPart, string code)
+    {
+        var controllerEmail = $"{localPart}@weigeraar.example";
+        var caseId = await ApiFactory.OpenCaseAsync(_partner, victimEmail: $"{localPart}.victim@slachtoffer.example");
+        var drafted = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Weigeraar B.V.", controllerEmail, controllerCountry = "NL",
+            personalData = new[] { "adres" }, urls = new[] { "https://weigeraar.example/p/1" },
+        });
+        var requestId = (await drafted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}/letter");
+        var letterId = letter.GetProperty("letterId").GetGuid();
+
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{requestId}/approve", new { contentSha256 = letter.GetProperty("contentSha256").GetString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await ScalarAsync("SELECT status FROM takedown.letter_overview WHERE id = $1", letterId) != "Failed")
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the refusal was not recorded");
+            await Task.Delay(100);
+        }
+        var failed = (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(letterId))
+            .Select(e => e.Data).OfType<LetterSendFailed>().ShouldHaveSingleItem();
+        failed.StatusCode.ShouldBe(code);
+        failed.Reason.ShouldNotBeNullOrWhiteSpace();
+        var queued = (await factory.Services.GetRequiredService<FailedLetters>().ListAsync(default)).Single(r => r.LetterId == letterId);
+        queued.Failure.ShouldStartWith(code);
+        queued.Counterparty.ShouldBe("Weigeraar B.V.");
+        factory.Smtp.ReceivedFor(controllerEmail).ShouldBeEmpty();
+        // Not received, so no clock runs: the request stays approved, not sent.
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{requestId}")).GetProperty("status").GetString().ShouldBe("Approved");
     }
 
     private async Task ExecuteAsync(string sql, params object[] values)

@@ -10,6 +10,7 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.EventStore;
 using Takedown.Letters.Replies;
+using Takedown.Messaging;
 using Takedown.Platforms.Webhooks;
 
 namespace Takedown.Api.Tests.Replies;
@@ -43,6 +44,45 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
         var engine = factory.Services.GetRequiredService<DeadlineEngine>();
         after.AnswerDeadline(engine)!.DueDate.ShouldBeGreaterThan(before.AnswerDeadline(engine)!.DueDate.AddMonths(1));
         (await Scalar("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1 AND request_id IS NOT NULL", replyId)).ShouldBe(1L);
+    }
+
+    [Theory]
+    [InlineData("Complied", "Onze samenvatting van het antwoord: Reply B.V. laat weten dat de gegevens zijn gewist.")]
+    [InlineData("Refused", "Onze samenvatting van het antwoord: Reply B.V. weigert de gegevens te wissen. U kunt daarover een klacht indienen bij de Autoriteit Persoonsgegevens")]
+    public async Task An_answer_an_operator_confirms_on_the_reply_page_reaches_the_victim_as_the_answered_notice(string outcome, string summary)
+    {
+        var tag = "answered-" + outcome.ToLowerInvariant();
+        var requestId = await SentRequest(tag);
+        var replyTo = factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId);
+        var received = await PostSigned(Mail(replyTo, "Re: Verzoek om gegevenswissing", "Wij hebben uw verzoek behandeld."));
+        var replyId = (await received.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replyId").GetGuid();
+        var operatorClient = await SignedInOperatorAsync();
+
+        var page = await operatorClient.GetStringAsync($"/operator/replies/{replyId}");
+        var confirmed = await operatorClient.PostAsync($"/operator/replies/{replyId}", new FormUrlEncodedContent(
+        [
+            new("decision", "Answered"), new("outcome", outcome), new("text", "Gegevens op https://reply.example/p/1 behandeld."),
+            new("__RequestVerificationToken", Portal.PortalClient.Token(page)),
+        ]));
+
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        confirmed.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/operator/replies");
+        (await Request(requestId)).Outcome.ShouldBe(Enum.Parse<ErasureOutcome>(outcome));
+        var victim = $"{tag}@slachtoffer.example";
+        var until = DateTime.UtcNow.AddSeconds(30);
+        string? notice = null;
+        while (notice is null)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(until, "the answered notice did not arrive");
+            notice = factory.Smtp.ReceivedFor(victim).Select(m => Portal.PortalFactory.DecodeQuotedPrintable(Encoding.UTF8.GetString(m.Raw)))
+                .FirstOrDefault(text => text.Contains("Onze samenvatting van het antwoord", StringComparison.Ordinal));
+            await Task.Delay(100);
+        }
+        notice.ShouldContain(summary);
+        notice.ShouldContain("Reply B.V. heeft op ");
+        // The notice leaves out the data and links: an abuser may read the victim's mailbox.
+        notice.ShouldNotContain("https://reply.example");
+        (await Scalar("SELECT count(*) FROM takedown.letter_overview WHERE request_id = $1 AND kind = 'VictimNoticeAnswered' AND status = 'Sent'", requestId)).ShouldBe(1L);
     }
 
     [Fact]
@@ -117,14 +157,32 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
         return id;
     }
 
+    /// <summary>An operator's browser session: the sign-in form posted with its anti-forgery token, the cookie kept.</summary>
+    private async Task<HttpClient> SignedInOperatorAsync()
+    {
+        var client = factory.CreateClient();
+        var form = await client.GetStringAsync("/operator/sign-in");
+        var signedIn = await client.PostAsync("/operator/sign-in", new FormUrlEncodedContent(
+        [
+            new("operatorId", ApiFactory.OperatorId), new("password", ApiFactory.OperatorPassword), new("returnUrl", ""),
+            new("__RequestVerificationToken", Portal.PortalClient.Token(form)),
+        ]));
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.OK);
+        signedIn.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/operator");
+        return client;
+    }
+
     private async Task<ErasureRequest> Request(Guid id) =>
         (await factory.Services.GetRequiredService<EventStore.EventStore>().AggregateStreamAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve)).State;
 
     private async Task Confirm(Guid requestId, Guid replyId, ReplyMeaning meaning, ReplyDetails details)
     {
         var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        using var scope = factory.Services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
         await using var session = store.LightweightSession(new EventMetadata(null, null, "operator:test"));
-        await factory.Services.GetRequiredService<ReplyConfirmation>().ConfirmAsync(session, requestId, replyId, meaning, "operator:test", details, default);
+        session.Enlist(outbox);
+        await factory.Services.GetRequiredService<ReplyConfirmation>().ConfirmAsync(session, outbox, requestId, replyId, meaning, "operator:test", details, default);
         await session.SaveChangesAsync();
     }
 

@@ -87,4 +87,15 @@ public class OtherClocksTests
 
         Engine.WarningPoints(deadline, 3).Single().On.ShouldBe(new DateOnly(2025, 4, 7));
     }
+
+    [Fact]
+    public void Removal_demand_is_fourteen_days_after_the_letter_and_is_not_moved_past_a_weekend()
+    {
+        var deadline = Engine.RemovalDemand(new(2026, 3, 7));
+
+        deadline.Kind.ShouldBe(DeadlineKinds.RemovalDemand);
+        deadline.DueDate.ShouldBe(new DateOnly(2026, 3, 21));
+        deadline.Explanation.Nl.ShouldBe("Dat is 14 dagen na de datum van deze brief, zaterdag 7 maart 2026.");
+        deadline.Explanation.En.ShouldBe("That is 14 days after the date of this letter, Saturday 7 March 2026.");
+    }
 }

@@ -23,6 +23,34 @@ public partial class ErasureRequestTests
     }
 
     [Fact]
+    public void Given_nothing_When_drafted_without_a_language_Then_a_Dutch_controller_gets_Dutch_and_any_other_English()
+    {
+        Given(When(Given(), Draft(country: "NL"))).ControllerLanguage.ShouldBe("nl");
+        Given(When(Given(), Draft(country: "IE"))).ControllerLanguage.ShouldBe("en");
+    }
+
+    [Fact]
+    public void Given_nothing_When_drafted_in_English_for_a_Dutch_controller_Then_its_letters_are_English()
+    {
+        var events = When(Given(), Draft() with { ControllerLanguage = "en" });
+
+        events.Single().ShouldBeOfType<ErasureRequestDrafted>().ControllerLanguage.ShouldBe("en");
+        Given(events).ControllerLanguage.ShouldBe("en");
+    }
+
+    [Fact]
+    public void Given_a_draft_stored_before_languages_were_chosen_Then_it_reads_as_its_country_default()
+    {
+        Given(Drafted with { ControllerCountry = "IE", ControllerLanguage = null }).ControllerLanguage.ShouldBe("en");
+    }
+
+    [Fact]
+    public void Given_nothing_When_drafted_in_another_language_Then_refused()
+    {
+        ThenRefused(Given(), Draft() with { ControllerLanguage = "de" }, "'nl' or 'en'");
+    }
+
+    [Fact]
     public void Given_drafted_request_When_drafted_again_Then_nothing_happens()
     {
         When(Given(Drafted), Draft()).ShouldBeEmpty();

@@ -24,7 +24,7 @@ public partial class ErasureRequestTests
 
     private static readonly DateTimeOffset T0 = Amsterdam(3, 7);
 
-    private static ErasureRequestDrafted Drafted => new(RequestId, CaseId, "People Search B.V.", "privacy@people-search.example", "NL", PersonalData, Urls, T0);
+    private static ErasureRequestDrafted Drafted => new(RequestId, CaseId, "People Search B.V.", "privacy@people-search.example", "NL", PersonalData, Urls, T0, "nl");
     private static ErasureRequestApproved Approved => new(RequestId, T0.AddHours(1));
     private static ErasureRequestSent Sent => new(RequestId, ReceivedOn, Amsterdam(3, 10, 9));
 

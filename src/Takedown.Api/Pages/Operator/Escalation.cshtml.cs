@@ -1,14 +1,20 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Operator;
+using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Cases;
+using Takedown.Domain.Letters;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Pages.Operator;
 
-/// <summary>An AP complaint waiting for review: operators approve or edit its text; supervisors record it as lodged.</summary>
-public sealed class EscalationModel(OperatorQueries queries, OperatorCommands commands) : OperatorPageModel
+/// <summary>
+/// An AP complaint waiting for review: operators approve or edit its text and see (and download) the dossier that will
+/// be lodged, with the victim's authorisation; supervisors lodge that dossier on the AP's web form and record it here.
+/// </summary>
+public sealed class EscalationModel(OperatorQueries queries, OperatorCommands commands, LetterWorkflow letters) : OperatorPageModel
 {
     public const int MaxText = 20_000;
 
@@ -20,6 +26,15 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
     public string CaseReference { get; private set; } = "";
 
     public string EscalationMode { get; private set; } = "";
+
+    /// <summary>The complaint's latest dossier as kept (the copy of what is lodged), or null when none was made.</summary>
+    public LetterPrepared? Dossier { get; private set; }
+
+    /// <summary>The victim's authorisation in force on the case, or null.</summary>
+    public AuthorisationGranted? Authorisation { get; private set; }
+
+    /// <summary>The dossier must be made (again) before lodging: none yet, a new text, or the authorisation changed.</summary>
+    public bool DossierOutdated => Complaint!.DossierOutdated(Authorisation?.TextSha256);
 
     [TempData]
     public string? Message { get; set; }
@@ -42,7 +57,20 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
         }, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostLodgeAsync(string? apReference, CancellationToken cancellationToken)
+    /// <summary>The dossier as a PDF, to keep beside the AP's web form while lodging.</summary>
+    public async Task<IActionResult> OnGetPdfAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) && Dossier is { } dossier
+            ? File(LetterWorkflow.RenderPdf(dossier), "application/pdf", "ap-dossier.pdf")
+            : NotFound();
+
+    public async Task<IActionResult> OnPostDossierAsync(CancellationToken cancellationToken) =>
+        await ActAsync(async () =>
+        {
+            var made = await commands.PrepareDossierAsync(User, Id, HttpContext.TraceIdentifier, cancellationToken);
+            Message = made ? "The dossier was prepared again." : "Nothing changed: the dossier is up to date.";
+        }, cancellationToken);
+
+    public async Task<IActionResult> OnPostLodgeAsync(string? apReference, string? dossierSha256, CancellationToken cancellationToken)
     {
         // The button is only shown to supervisors; a form posted anyway is refused the same way.
         if (!User.IsSupervisor())
@@ -57,7 +85,7 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
         }
         return await ActAsync(async () =>
         {
-            await commands.LodgeComplaintAsync(User, Id, apReference, HttpContext.TraceIdentifier, cancellationToken);
+            await commands.LodgeComplaintAsync(User, Id, apReference, dossierSha256, HttpContext.TraceIdentifier, cancellationToken);
             Message = "Recorded as lodged with the AP.";
         }, cancellationToken);
     }
@@ -98,6 +126,8 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
             return false;
         }
         (CaseReference, EscalationMode) = (@case.Reference, @case.EscalationMode);
+        Authorisation = await commands.AuthorisationAsync(Complaint, cancellationToken);
+        Dossier = Complaint.Dossier is { } dossier ? await letters.LoadAsync(dossier.LetterId, cancellationToken) : null;
         return true;
     }
 }

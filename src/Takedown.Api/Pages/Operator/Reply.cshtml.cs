@@ -4,11 +4,12 @@ using Takedown.Application.Replies;
 using Takedown.Domain;
 using Takedown.Domain.ErasureRequests;
 using Takedown.EventStore;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Operator;
 
 /// <summary>One reply, its subject and text, and the form that confirms its meaning.</summary>
-public sealed class ReplyModel(ReplyReview replies) : OperatorPageModel
+public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : OperatorPageModel
 {
     public const int MaxText = 4_000;
 
@@ -58,7 +59,7 @@ public sealed class ReplyModel(ReplyReview replies) : OperatorPageModel
         try
         {
             var details = new ReplyDetails(decision == ReplyDecision.Answered ? outcome ?? ErasureOutcome.Complied : null, text?.Trim());
-            if (!await replies.ConfirmAsync(User, Id, decision.Value, details, HttpContext.TraceIdentifier, cancellationToken))
+            if (!await replies.ConfirmAsync(User, Id, decision.Value, details, HttpContext.TraceIdentifier, outbox, cancellationToken))
             {
                 return await replies.DetailAsync(Id, cancellationToken) is null
                     ? NotFound()

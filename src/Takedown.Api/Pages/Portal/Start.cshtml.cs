@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
 using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
 using Takedown.Messaging;
 
@@ -22,6 +23,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     [BindProperty] public string? ControllerName { get; set; }
     [BindProperty] public string? ControllerEmail { get; set; }
     [BindProperty] public string ControllerCountry { get; set; } = "NL";
+    [BindProperty] public string? ControllerLanguage { get; set; }
     [BindProperty] public bool Report { get; set; }
     [BindProperty] public string? Platform { get; set; }
     [BindProperty] public ReportCategory Category { get; set; } = ReportCategory.Doxing;
@@ -70,6 +72,8 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             Check(ControllerEmail is not null && Input.IsEmail(ControllerEmail.Trim()), nameof(ControllerEmail),
                 text.T("Vul het privacy-e-mailadres van de organisatie in.", "Enter the organisation's privacy e-mail address."));
             Check(engine.Calendars.Supports(ControllerCountry), nameof(ControllerCountry), text.T("Kies een land.", "Choose a country."));
+            Check(string.IsNullOrEmpty(ControllerLanguage) || ErasureRequest.ControllerLanguages.Contains(ControllerLanguage), nameof(ControllerLanguage),
+                text.T("Kies een taal.", "Choose a language."));
         }
         if (Report)
         {
@@ -86,7 +90,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var data = What.Where(Kinds.Contains).Distinct().Select(k => k == "other" ? OtherWhat!.Trim() : KindLabel(k)).ToList();
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
-            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry) : null,
+            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage) : null,
             Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, outbox, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
