@@ -103,7 +103,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         await using (var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test")))
         {
             session.Enlist(outbox);
-            await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, default);
+            await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, false, default);
             await session.SaveChangesAsync();
         }
         return requestId;

@@ -5,6 +5,7 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Letters.Composing;
 using Takedown.Letters.Rendering;
@@ -41,11 +42,36 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>
+    /// The notice to a platform that takes notices by e-mail only (DSA Art. 16), composed from the report as stored
+    /// and appended as prepared, waiting for approval: the letter is the notice, so approving it approves the report.
+    /// </summary>
+    public async Task<Guid> PreparePlatformNoticeAsync(EventSession session, Guid reportId, string platformEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrWhiteSpace(platformEmail);
+        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+            .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        if (report.Status == PlatformReportStatus.None)
+        {
+            throw new Domain.DomainRuleViolated("There is no such platform report.");
+        }
+        var @case = await LoadCaseAsync(session, report.CaseId, cancellationToken);
+        var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
+        var composed = LetterComposer.Compose(new PlatformNoticeModel(
+            Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference, today,
+            report.Category.ToString(), report.Explanation, report.Urls, report.NotifierName, report.NotifierEmail));
+        return Prepare(session, @case.Id, reportId, composed, report.Platform, platformEmail, needsApproval: true);
+    }
+
+    /// <summary>
     /// The victim approves the letter whose SHA-256 they were shown: the letter and its request are approved, and the
     /// letter is sent by the worker. <paramref name="outbox"/> must commit with the session (enlisted in it, or a
-    /// handler's context outbox when the session runs in the handler's transaction).
+    /// handler's context outbox when the session runs in the handler's transaction). A platform notice letter also
+    /// approves its report, which needs <paramref name="publicationWarningShown"/>: the notice may be published.
     /// </summary>
-    public async Task ApproveAsync(EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, CancellationToken cancellationToken)
+    public async Task ApproveAsync(
+        EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, bool publicationWarningShown,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -55,6 +81,12 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         {
             await session.DecideAsync(letter.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve,
                 state => ErasureRequest.Decide(new ApproveErasureRequest(letter.RequestId, time.GetUtcNow()), state, engine), cancellationToken);
+        }
+        else if (letter.Kind == nameof(LetterKind.PlatformNotice))
+        {
+            await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+                new ApprovePlatformReport(letter.RequestId, approvedBy, shownSha256, letter.ContentSha256, publicationWarningShown, time.GetUtcNow()),
+                state, engine), cancellationToken);
         }
         if (letterEvents.Count > 0)
         {

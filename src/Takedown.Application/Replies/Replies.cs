@@ -52,7 +52,10 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
             insert.Parameters.AddWithValue("at", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        if (requestId is { } request && (await store.FetchStreamAsync(request, cancellationToken: cancellationToken)).Count > 0)
+        // Only an erasure request follows its replies; a reply to a platform notice or an AP dossier is kept for operators.
+        if (requestId is { } request
+            && await store.FetchStreamAsync(request, cancellationToken: cancellationToken) is { Count: > 0 } stream
+            && stream[0].Data is ErasureRequestDrafted)
         {
             var session = store.OpenSession(connection, transaction, new EventMetadata(null, replyId.ToString(), "system"));
             await session.DecideAsync(request, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
