@@ -49,6 +49,11 @@ export Platforms__Sandbox__Categories__0=Doxing Platforms__Sandbox__Categories__
 export Platforms__Sandbox__Auth__Header=X-Api-Key
 export Platforms__Sandbox__Auth__Key=sandbox-key
 export Platforms__Sandbox__ResponseTarget=2.00:00:00
+# A platform without a report API: its notices are letters, written to the letters folder (docs/platform-reports.md).
+export Platforms__SandboxMail__Channel=Email
+export Platforms__SandboxMail__Email=meldingen@sandboxmail.localhost
+export Platforms__SandboxMail__ResponseTarget=3.00:00:00
+export Platforms__SandboxMail__Categories__0=Doxing Platforms__SandboxMail__Categories__1=Stalking Platforms__SandboxMail__Categories__2=IntimateImages Platforms__SandboxMail__Categories__3=Threats
 
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Takedown="${admin/Database=postgres/Database=takedown}"

@@ -39,10 +39,36 @@ public static class TakedownMetrics
         tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 3, 7, 14, 21, 30, 45, 60, 90] });
 
     /// <summary>
-    /// Webhook deliveries, for whoever sends or receives them: label <c>direction</c> (<c>in</c>, <c>out</c>),
-    /// <c>platform</c> or partner name, and <c>outcome</c> (<c>accepted</c>, <c>rejected</c>, <c>failed</c>).
+    /// Webhook deliveries received and sent: label <c>direction</c> (<c>in</c>, <c>out</c>), <c>integration</c> (the
+    /// configured name of the sender or of the partner owning the subscription; <c>unknown</c> for a name nobody
+    /// configured), <c>outcome</c> and, for a rejected incoming one, <c>reason</c>. Record through
+    /// <see cref="RecordIncomingWebhook"/> and <see cref="RecordOutgoingWebhook"/>, which keep the labels to fixed words.
     /// </summary>
     public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("takedown.webhooks.deliveries", description: "Webhook deliveries received or sent");
+
+    /// <summary>
+    /// One incoming webhook: <paramref name="outcome"/> is <c>accepted</c>, <c>duplicate</c>, <c>ignored</c> or
+    /// <c>rejected</c>, the latter with a fixed <paramref name="reason"/> (never a value from the request).
+    /// </summary>
+    public static void RecordIncomingWebhook(string integration, string outcome, string? reason = null)
+    {
+        if (reason is null)
+        {
+            WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("direction", "in"), new KeyValuePair<string, object?>("integration", integration),
+                new KeyValuePair<string, object?>("outcome", outcome));
+            return;
+        }
+        WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("direction", "in"), new KeyValuePair<string, object?>("integration", integration),
+            new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    /// <summary>
+    /// One try of an outgoing webhook: <paramref name="outcome"/> is <c>delivered</c>, <c>failed</c> (it is retried, or
+    /// dead after the last try) or <c>disabled</c> (this failed try switched the subscription off).
+    /// </summary>
+    public static void RecordOutgoingWebhook(string integration, string outcome) =>
+        WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("direction", "out"), new KeyValuePair<string, object?>("integration", integration),
+            new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>Incoming status updates taken from the inbox, by <c>outcome</c> (applied, nochange, stale, conflict, failed).</summary>
     public static readonly Counter<long> WebhooksApplied = Meter.CreateCounter<long>("takedown.webhooks.applied", description: "Incoming status updates applied from the inbox, by outcome");
@@ -104,7 +130,7 @@ public sealed class AnswerTimeProjection : IProjection
                     var drafted = stream.Select(e => e.Data).OfType<ErasureRequestDrafted>().First();
                     TakedownMetrics.RecordAnswer(RequestKinds.Erasure, drafted.ControllerName, a.Outcome.ToString(), sent.SentAt, a.AnsweredAt);
                     break;
-                case var decision when stream.Select(e => e.Data).OfType<PlatformReportFiled>().FirstOrDefault() is { } filed:
+                case var decision when FiledAt(stream) is { } filedAt:
                     var report = stream.Select(e => e.Data).OfType<PlatformReportDrafted>().First();
                     var (outcome, at) = decision switch
                     {
@@ -113,13 +139,20 @@ public sealed class AnswerTimeProjection : IProjection
                         ContentRemovalRefused r => ("Refused", r.RefusedAt),
                         _ => ("", default(DateTimeOffset)),
                     };
-                    TakedownMetrics.RecordAnswer(RequestKinds.Platform, report.Platform, outcome, filed.FiledAt, at);
+                    TakedownMetrics.RecordAnswer(RequestKinds.Platform, report.Platform, outcome, filedAt, at);
                     break;
             }
         }
     }
 
     public Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static DateTimeOffset? FiledAt(IReadOnlyList<StoredEvent> stream) => stream.Select(e => e.Data).FirstOrDefault(d => d is PlatformReportFiled or PlatformReportFiledByEmail) switch
+    {
+        PlatformReportFiled f => f.FiledAt,
+        PlatformReportFiledByEmail f => f.FiledAt,
+        _ => null,
+    };
 
     private static bool IsAnswer(object data) => data is ErasureRequestAnswered or ContentRemoved or ContentRestricted or ContentRemovalRefused;
 }

@@ -41,7 +41,9 @@ public static class DomainEvents
         ["controller-address-bounced"] = typeof(ControllerAddressBounced),
 
         ["platform-report-drafted"] = typeof(PlatformReportDrafted),
+        ["platform-report-approved"] = typeof(PlatformReportApproved),
         ["platform-report-filed"] = typeof(PlatformReportFiled),
+        ["platform-report-filed-by-email"] = typeof(PlatformReportFiledByEmail),
         ["platform-report-acknowledged"] = typeof(PlatformReportAcknowledged),
         ["platform-report-status-changed"] = typeof(PlatformReportStatusChanged),
         ["content-removed"] = typeof(ContentRemoved),
@@ -49,6 +51,7 @@ public static class DomainEvents
         ["content-removal-refused"] = typeof(ContentRemovalRefused),
         ["response-target-missed"] = typeof(ResponseTargetMissed),
         ["internal-complaint-lodged"] = typeof(InternalComplaintLodged),
+        ["internal-complaint-filed"] = typeof(InternalComplaintFiled),
         ["platform-report-closed"] = typeof(PlatformReportClosed),
 
         ["ap-complaint-prepared"] = typeof(ApComplaintPrepared),

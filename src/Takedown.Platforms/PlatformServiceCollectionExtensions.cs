@@ -18,9 +18,9 @@ public static class PlatformServiceCollectionExtensions
     public static IServiceCollection AddPlatformClients(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var registry = PlatformRegistry.FromConfiguration(configuration);
+        services.AddPlatformRegistry(configuration);
+        var registry = (PlatformRegistry)services.First(d => d.ServiceType == typeof(PlatformRegistry)).ImplementationInstance!;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(registry);
         services.AddHttpClient(OAuthTokenSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         foreach (var platform in registry.All.Where(p => p.Channel == NoticeChannel.Api))
         {
@@ -34,6 +34,22 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<OAuthTokenSource>();
         services.AddSingleton<IPlatformReportApis, PlatformReportApis>();
         services.AddSingleton<WebhookVerifier>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the platform registry alone (read and validated now), for hosts that need to know a platform's
+    /// channel without calling it; a second call keeps the first registry.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The <c>Platforms</c> section is invalid.</exception>
+    public static IServiceCollection AddPlatformRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(PlatformRegistry)))
+        {
+            return services;
+        }
+        services.AddSingleton(PlatformRegistry.FromConfiguration(configuration));
         return services;
     }
 

@@ -46,6 +46,14 @@ public static partial class SandboxApp
             return result;
         });
 
+        app.MapPost("/v1/notices/{ticket}/complaints", async (string ticket, HttpContext http, SandboxState state,
+            IOptions<SandboxOptions> options, TimeProvider time, IHttpClientFactory clients, ILoggerFactory loggers) =>
+        {
+            var result = await FileComplaint(ticket, http, state, options.Value, time, clients, loggers.CreateLogger("Sandbox"));
+            state.Record(new CallRecord("POST", "/v1/notices/" + ticket + "/complaints", StatusOf(result), time.GetUtcNow()));
+            return result;
+        });
+
         app.MapGet("/v1/notices/{ticket}", async (string ticket, HttpContext http, SandboxState state,
             IOptions<SandboxOptions> options, TimeProvider time) =>
         {
@@ -105,6 +113,55 @@ public static partial class SandboxApp
             return Results.Problem("Filed, but the answer was lost.", statusCode: StatusCodes.Status500InternalServerError);
         }
         var answer = Answer(filing);
+        return created ? Results.Json(answer, Json, statusCode: StatusCodes.Status201Created) : Results.Json(answer, Json);
+    }
+
+    /// <summary>
+    /// An internal complaint (DSA Art. 20) against the decision on a notice: accepted only against a refusal, once per
+    /// Idempotency-Key. The platform's new decision follows as a status webhook when the scenario step asks for one.
+    /// </summary>
+    private static async Task<IResult> FileComplaint(string ticket, HttpContext http, SandboxState state, SandboxOptions options,
+        TimeProvider time, IHttpClientFactory clients, ILogger logger)
+    {
+        if (!IsAuthorised(http.Request, state, options))
+        {
+            return Results.Unauthorized();
+        }
+        var step = state.NextStep();
+        if (Failure(step, time) is { } failure)
+        {
+            return failure;
+        }
+        ComplaintRequest? complaint;
+        try
+        {
+            complaint = await http.Request.ReadFromJsonAsync<ComplaintRequest>(Json);
+        }
+        catch (JsonException)
+        {
+            return Results.Problem("The body is not a complaint.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (complaint is null || string.IsNullOrWhiteSpace(complaint.Grounds))
+        {
+            return Results.Problem("A complaint needs its grounds.", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        var now = time.GetUtcNow();
+        var (filed, created, found) = state.Complain(ticket, string.IsNullOrEmpty(key) ? null : key, complaint.Reference ?? "", complaint.Grounds, now);
+        if (!found)
+        {
+            return Results.Problem("No notice has this ticket id.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (filed is null)
+        {
+            return Results.Problem("Only a refusal can be contested.", statusCode: StatusCodes.Status409Conflict);
+        }
+        if (created && step.WebhookAfterMs is { } after)
+        {
+            _ = SendWebhookLaterAsync(ticket, after, step.WebhookStatus ?? "content_removed", step.WebhookReasons,
+                state, options, time, clients, logger);
+        }
+        var answer = new { complaintId = filed.ComplaintId, ticketId = filed.TicketId, status = "under_review", receivedAt = filed.ReceivedAt };
         return created ? Results.Json(answer, Json, statusCode: StatusCodes.Status201Created) : Results.Json(answer, Json);
     }
 
@@ -200,6 +257,7 @@ public static partial class SandboxApp
             return Results.NoContent();
         });
         app.MapGet("/sandbox/filings", (SandboxState state) => Results.Json(state.Filings(), Json));
+        app.MapGet("/sandbox/complaints", (SandboxState state) => Results.Json(state.Complaints(), Json));
         app.MapGet("/sandbox/calls", (SandboxState state) => Results.Json(state.Calls(), Json));
         app.MapGet("/sandbox/tokens", (SandboxState state) => Results.Json(new { issued = state.TokensIssued }, Json));
     }
@@ -270,6 +328,8 @@ public static partial class SandboxApp
         string? Category,
         NotifierRequest? Notifier,
         string? GoodFaithStatement);
+
+    private sealed record ComplaintRequest(string? Reference, string? Grounds);
 
     private sealed class RetryAfterResult(string retryAfter) : IResult, IStatusCodeHttpResult
     {

@@ -12,6 +12,15 @@ public sealed record Filing(
     DateTimeOffset ReceivedAt,
     DateTimeOffset UpdatedAt);
 
+/// <summary>An internal complaint as the sandbox platform holds it.</summary>
+public sealed record ComplaintFiling(
+    string ComplaintId,
+    string TicketId,
+    string? IdempotencyKey,
+    string Reference,
+    string Grounds,
+    DateTimeOffset ReceivedAt);
+
 /// <summary>One call the report API saw, for tests that check pacing and counts.</summary>
 public sealed record CallRecord(string Method, string Path, int Status, DateTimeOffset At);
 
@@ -23,9 +32,12 @@ public sealed class SandboxState
     private readonly Dictionary<string, Filing> _byTicket = [];
     private readonly Dictionary<string, string> _ticketByKey = [];
     private readonly List<CallRecord> _calls = [];
+    private readonly Dictionary<string, ComplaintFiling> _complaintByKey = [];
+    private readonly List<ComplaintFiling> _complaints = [];
     private readonly HashSet<string> _tokens = [];
     private int _tokensIssued;
     private int _nextTicket;
+    private int _nextComplaint;
 
     public void Script(IEnumerable<ScenarioStep> steps)
     {
@@ -54,6 +66,8 @@ public sealed class SandboxState
             _byTicket.Clear();
             _ticketByKey.Clear();
             _calls.Clear();
+            _complaints.Clear();
+            _complaintByKey.Clear();
             _tokens.Clear();
             _tokensIssued = 0;
         }
@@ -76,6 +90,45 @@ public sealed class SandboxState
                 _ticketByKey[key] = ticket;
             }
             return (filing, true);
+        }
+    }
+
+    /// <summary>
+    /// Takes an internal complaint against a refused notice, once per idempotency key; the notice goes back under
+    /// review. Found is false for an unknown ticket; the filing is null when the notice was not refused.
+    /// </summary>
+    public (ComplaintFiling? Filing, bool Created, bool Found) Complain(string ticket, string? key, string reference, string grounds, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            if (key is not null && _complaintByKey.TryGetValue(key, out var existing))
+            {
+                return (existing, false, true);
+            }
+            if (!_byTicket.TryGetValue(ticket, out var notice))
+            {
+                return (null, false, false);
+            }
+            if (notice.Status != "refused")
+            {
+                return (null, false, true);
+            }
+            var complaint = new ComplaintFiling($"CMP-{++_nextComplaint:D6}", ticket, key, reference, grounds, at);
+            _complaints.Add(complaint);
+            if (key is not null)
+            {
+                _complaintByKey[key] = complaint;
+            }
+            _byTicket[ticket] = notice with { Status = "under_review", UpdatedAt = at };
+            return (complaint, true, true);
+        }
+    }
+
+    public IReadOnlyList<ComplaintFiling> Complaints()
+    {
+        lock (_lock)
+        {
+            return [.. _complaints];
         }
     }
 

@@ -184,6 +184,32 @@ public class LetterComposerTests
         }
     }
 
+    [Theory]
+    [InlineData("nl", "artikel 16, tweede lid, onder a", "artikel 16, tweede lid, onder b", "artikel 16, tweede lid, onder c", "artikel 16, tweede lid, onder d", "te goeder trouw", "285d", "artikel 16, vierde lid")]
+    [InlineData("en", "Article 16(2)(a)", "Article 16(2)(b)", "Article 16(2)(c)", "Article 16(2)(d)", "bona fide belief", "285d", "Article 16(4)")]
+    public void Platform_notice_holds_the_four_elements_of_Article_16_2_exactly_as_given(string language, params string[] required)
+    {
+        var model = Samples.PlatformNotice(language);
+
+        var letter = LetterComposer.Compose(model);
+
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+        letter.PlainText.ShouldContain(model.Explanation);
+        foreach (var url in model.Urls)
+        {
+            letter.PlainText.ShouldContain("- " + url + "\n");
+        }
+        letter.PlainText.ShouldContain(model.NotifierName);
+        letter.PlainText.ShouldContain(model.NotifierEmail);
+        letter.PlainText.ShouldContain(Samples.ReplyAddress);
+        letter.Subject.ShouldContain(language == "nl" ? "art. 16 DSA" : "Art. 16 DSA");
+        // Nothing the victim did not approve: none of the erasure letter's data items travels with a notice.
+        letter.PlainText.ShouldNotContain(Samples.DataItems[0]);
+    }
+
     [Fact]
     public void Html_escapes_every_input()
     {

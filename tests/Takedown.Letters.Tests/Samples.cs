@@ -62,11 +62,15 @@ public static class Samples
     public static VictimNoticeReminderWaitingModel NoticeReminderWaiting(string language) =>
         new(Sender, new LetterRecipient("Anna", "anna@mail.example", [], language), "TD-2026-0042", new DateOnly(2026, 3, 27),
             "Voorbeeld Forum B.V.", Deadline);
+    public static PlatformNoticeModel PlatformNotice(string language) =>
+        new(Sender, new LetterRecipient("Voorbeeld Prikbord", "notices@prikbord.example", [], language), "TD-2026-0044", LetterDate,
+            "Doxing", "Op deze pagina's staan mijn woonadres en telefoonnummer, geplaatst om mij bang te maken.", Urls,
+            "Anna de Vries", "anna@mail.example");
 
     public static IEnumerable<LetterModel> AllKinds(string language) =>
     [
         Erasure(language), Reminder(language, new DateOnly(2026, 3, 27)), Reminder(language, new DateOnly(2026, 4, 6)),
         ApComplaint(language), ApComplaint(language, byOperator: false), CeaseAndDesist(language),
-        NoticeSent(language), NoticeAnswered(language), NoticeDeadlineMissed(language), NoticeReminderWaiting(language),
+        NoticeSent(language), NoticeAnswered(language), NoticeDeadlineMissed(language), NoticeReminderWaiting(language), PlatformNotice(language),
     ];
 }

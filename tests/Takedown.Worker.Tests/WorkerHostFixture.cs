@@ -110,7 +110,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
         await using var session = Store.LightweightSession(new EventMetadata(null, null, "victim:test"));
         session.Enlist(outbox);
-        await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, default);
+        await workflow.ApproveAsync(session, outbox, letterId, "victim:test", sha, false, default);
         await session.SaveChangesAsync();
     }
 

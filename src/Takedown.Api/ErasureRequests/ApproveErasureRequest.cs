@@ -43,7 +43,7 @@ public static class ApproveErasureRequestEndpoint
         }
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Enlist(outbox);
-        await letters.ApproveAsync(session, outbox, letterId, http.User.Actor(), request.ContentSha256!.ToLowerInvariant(), cancellationToken);
+        await letters.ApproveAsync(session, outbox, letterId, http.User.Actor(), request.ContentSha256!.ToLowerInvariant(), false, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/api/v1/erasure-requests/{id}");
     }

@@ -68,7 +68,9 @@ public static class OpenApiContract
             null),
         ["DraftPlatformReport"] = new(
             "Drafts a DSA Art. 16 notice to a hosting platform. The notice must name the exact URLs, explain why the content is " +
-            "unlawful and carry the good-faith statement.",
+            "unlawful and carry the good-faith statement. Nothing is filed yet: read the notice (GET …/notice), show it to the " +
+            "victim with the publication warning, and approve it (POST …/approve). For a platform that takes notices by e-mail " +
+            "only, the notice is a letter, prepared now.",
             """
             { "platform": "ExampleTube", "urls": ["https://exampletube.example/watch?v=abc123"], "category": "Doxing",
               "explanation": "The video shows my home address and phone number (Sr art. 285d).", "notifierName": "Takedown on behalf of the victim",
@@ -76,8 +78,41 @@ public static class OpenApiContract
             """,
             $$"""{ "id": "{{RequestId}}" }"""),
         ["GetPlatformReport"] = new(
-            "A platform report, its response target and, after a refusal, the window for the internal complaint (DSA Art. 20).",
+            "A platform report, how its notice goes (api or email), its response target and, after a refusal, the window for the " +
+            "internal complaint (DSA Art. 20) until one is lodged.",
             null, null),
+        ["GetPlatformNotice"] = new(
+            "The notice exactly as it will be sent, its SHA-256 and the warning to give the victim before approval, in Dutch and " +
+            "English. Channel api: the fields in content are what the platform's report API receives. Channel email: the subject " +
+            "and plainText are the letter that goes to emailTo; content lists what it contains.",
+            null,
+            $$"""
+            { "reportId": "{{RequestId}}", "status": "Drafted", "awaitsApproval": true, "platform": "ExampleTube", "channel": "api",
+              "content": { "reference": "01936f0e9d2b7c5d8e3f6a4d2c3b5e7f", "urls": ["https://exampletube.example/watch?v=abc123"],
+                "category": "Doxing", "explanation": "The video shows my home address and phone number (Sr art. 285d).",
+                "notifierName": "Takedown on behalf of the victim", "notifierEmail": "notices@takedown.example",
+                "goodFaithStatement": "I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete." },
+              "emailTo": null, "language": null, "subject": null, "plainText": null,
+              "contentSha256": "3b7e4c1d9a8f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d",
+              "publicationWarningNl": "Platforms kunnen meldingen die zij ontvangen openbaar maken, bijvoorbeeld in de Lumen-database (lumendatabase.org). …",
+              "publicationWarningEn": "Platforms may publish notices they receive, for example in the Lumen database (lumendatabase.org). …" }
+            """),
+        ["ApprovePlatformReport"] = new(
+            "Approves the notice on the victim's behalf, exactly as shown (its SHA-256 from GET …/notice); only then is it filed " +
+            "with the platform's report API, or sent as a letter to a platform that takes notices by e-mail only. " +
+            "Before approving, tell the victim: \"" + Platforms.Notices.DsaNoticeCheck.PublicationWarningEn + "\" (Dutch: \"" +
+            Platforms.Notices.DsaNoticeCheck.PublicationWarningNl + "\") and send victimInformedOfPublication: true. " +
+            "A different hash is refused (409): the notice changed since it was shown. Approving again changes nothing.",
+            """{ "contentSha256": "3b7e4c1d9a8f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d", "victimInformedOfPublication": true }""",
+            null),
+        ["LodgeInternalComplaint"] = new(
+            "After the platform refused to act, the victim may contest the decision with the platform's internal complaint system " +
+            "(DSA Art. 20) until the window in GET …/{id} (internalComplaintWindow) ends: at least six months. The complaint is " +
+            "filed with the platform's report API; its new decision arrives as a status update (platform_report.content_removed " +
+            "or platform_report.refused). Refused (409) before a refusal, after the window, after a complaint was already decided, " +
+            "and for a platform that takes notices by e-mail only.",
+            """{ "grounds": "The video shows my home address; publishing it to intimidate me is doxing (Sr art. 285d), not news." }""",
+            null),
         ["ExportCase"] = new(
             "Everything held about the case, decrypted: every stream of the case (the case, its requests, reports, letters and " +
             "complaints) with its events in order (GDPR Art. 15 access and Art. 20 portability).",
@@ -92,7 +127,7 @@ public static class OpenApiContract
             null, null),
         ["CreateWebhookSubscription"] = new(
             "Subscribes an https URL to status changes of your cases (erasure request sent, answered, deadline missed, escalated; " +
-            "platform report filed, removed, refused; AP complaint lodged). Deliveries are signed as Standard Webhooks " +
+            "platform report filed, removed, refused, internal complaint lodged; AP complaint lodged). Deliveries are signed as Standard Webhooks " +
             "(webhook-id, webhook-timestamp, webhook-signature) with the returned secret, which is shown only once. " +
             "Payloads carry ids, kinds, statuses and dates, never personal data. Needs the webhooks:manage scope.",
             """{ "url": "https://partner.example/hooks/takedown", "eventTypes": ["erasure_request.sent", "erasure_request.deadline_missed"] }""",

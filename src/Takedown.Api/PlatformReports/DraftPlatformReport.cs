@@ -2,8 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application;
-using Takedown.Application.Messaging;
-using Takedown.Messaging;
+using Takedown.Application.PlatformReports;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
@@ -11,7 +10,7 @@ using Takedown.EventStore;
 
 namespace Takedown.Api.PlatformReports;
 
-/// <summary>Drafts a DSA Art. 16 notice to a hosting platform on a case.</summary>
+/// <summary>Drafts a DSA Art. 16 notice to a hosting platform on a case; it is filed only after approval.</summary>
 public static class DraftPlatformReportEndpoint
 {
     /// <param name="Platform">The platform's name as configured (see the platform registry).</param>
@@ -38,12 +37,13 @@ public static class DraftPlatformReportEndpoint
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
-        DeadlineEngine engine, MessageOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+        DeadlineEngine engine, PlatformNotices notices, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(notices);
         if (!await access.CanAddRequestAsync(http.User, caseId, store, cancellationToken))
         {
             return CaseAccess.NotFound();
@@ -60,16 +60,22 @@ public static class DraftPlatformReportEndpoint
                 "The notifier must confirm that the notice is accurate and complete (DSA Art. 16(2)(d)).")
             .ThrowIfAny();
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
-        session.Enlist(outbox);
-        // Through the integration API, drafting is the instruction to file: the partner has told the victim that
-        // platforms may publish notices (e.g. in the Lumen database), as our API documentation requires.
-        outbox.Publish(new FileWithPlatform(id));
+        // Drafting files nothing: the notice goes only after an explicit approval (POST …/approve), once the victim has
+        // seen it and been told that platforms may publish notices. For a platform that takes notices by e-mail only,
+        // the notice letter is prepared here, in the same transaction, so it can be read before approval.
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
+        var session = store.OpenSession(connection, transaction, metadata);
         await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new DraftPlatformReport(id, caseId, request.Platform!.Trim(), request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
                 request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),
             state, engine), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
+        var letterSession = store.OpenSession(connection, transaction, metadata);
+        await notices.PrepareAsync(letterSession, id, request.Platform!.Trim(), cancellationToken);
+        await letterSession.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/platform-reports/{id}", new RequestCreated(id));
     }
 }

@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.PlatformReports;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 
@@ -10,11 +11,18 @@ namespace Takedown.Api.PlatformReports;
 /// <summary>A platform report with its response target and, after a refusal, the internal complaint window.</summary>
 public static class GetPlatformReportEndpoint
 {
+    /// <summary>
+    /// A platform report as partners see it. <c>Channel</c>: how the notice goes, <c>api</c> (the platform's report API)
+    /// or <c>email</c> (a notice letter, without a ticket). <c>InternalComplaintWindow</c>: after a refusal and until an
+    /// internal complaint was lodged, its window (DSA Art. 20). <c>InternalComplaintId</c>: the platform's id for the
+    /// complaint once it received it.
+    /// </summary>
     public sealed record PlatformReportView(
         Guid Id, Guid CaseId, string Status, string Platform, string Category, IReadOnlyList<string> Urls, string? TicketId,
         DateTimeOffset? FiledAt, string? PlatformStatus, TimeSpan? ResponseTime, bool ResponseTargetMissed,
         GetErasureRequestEndpoint.DeadlineDetail? ResponseDeadline, GetErasureRequestEndpoint.DeadlineDetail? InternalComplaintWindow,
-        IReadOnlyList<GetErasureRequestEndpoint.TimelineEntry> Timeline);
+        IReadOnlyList<GetErasureRequestEndpoint.TimelineEntry> Timeline, string Channel, DateTimeOffset? InternalComplaintLodgedAt,
+        string? InternalComplaintId);
 
     public static void MapGetPlatformReport(this ApiGroups api) => api.Map(group => group
         .MapGet("/platform-reports/{id:guid}", Get)
@@ -25,11 +33,13 @@ public static class GetPlatformReportEndpoint
         .ProducesProblem(StatusCodes.Status404NotFound));
 
     public static async Task<IResult> Get(
-        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, CancellationToken cancellationToken)
+        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, PlatformNotices notices,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(notices);
         if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
         {
             return CaseAccess.NotFound();
@@ -40,9 +50,23 @@ public static class GetPlatformReportEndpoint
             state.Id, state.CaseId, state.Status.ToString(), state.Platform, state.Category.ToString(), state.Urls, state.TicketId,
             state.FiledAt, state.PlatformStatus, state.ResponseTime, state.TargetMissed,
             GetErasureRequestEndpoint.DeadlineDetail.From(state.ResponseDeadline(engine)),
-            GetErasureRequestEndpoint.DeadlineDetail.From(state.InternalComplaintWindow(engine)),
-            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventType, e.Timestamp))]));
+            GetErasureRequestEndpoint.DeadlineDetail.From(state.ComplaintLodgedAt is null ? state.InternalComplaintWindow(engine) : null),
+            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventType, e.Timestamp))],
+            ChannelOf(state, notices), state.ComplaintLodgedAt, state.ComplaintId));
     }
+
+    /// <summary>E-mail once filed by e-mail; before filing, what the registry says of the platform now.</summary>
+    private static string ChannelOf(PlatformReport state, PlatformNotices notices) =>
+        state.FiledByEmail || (state.TicketId is null && notices.EmailChannel(state.Platform) is not null)
+            ? NoticeChannels.Email
+            : NoticeChannels.Api;
+}
+
+/// <summary>The two ways a notice goes, as the API names them.</summary>
+public static class NoticeChannels
+{
+    public const string Api = "api";
+    public const string Email = "email";
 }
 
 public static class PlatformReportsEndpoints
@@ -52,6 +76,9 @@ public static class PlatformReportsEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapDraftPlatformReport();
         api.MapGetPlatformReport();
+        api.MapGetPlatformNotice();
+        api.MapApprovePlatformReport();
+        api.MapLodgeInternalComplaint();
         return api;
     }
 }

@@ -2,13 +2,12 @@ using Npgsql;
 using Takedown.Api.Cases;
 using Takedown.Application;
 using Takedown.Application.Letters;
-using Takedown.Application.Messaging;
+using Takedown.Application.PlatformReports;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
-using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
 
@@ -35,7 +34,8 @@ public sealed record CaseListItem(Guid Id, string Reference, string Status, Date
 /// does not exist look the same (null, a 404), so guessing ids tells nothing.
 /// </summary>
 public sealed class PortalCases(
-    NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow letters, TimeProvider time)
+    NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow letters,
+    PlatformNotices notices, TimeProvider time)
 {
     public static string Actor(Guid victimId) => "victim:" + victimId.ToString("D");
 
@@ -87,13 +87,13 @@ public sealed class PortalCases(
 
     /// <summary>
     /// Opens the case with the victim as its owner, records the victim's name and address for the letters, drafts the
-    /// chosen requests, prepares the erasure letter for the victim's approval and has the platform report filed: all
-    /// in one transaction, so a failure leaves no half-started takedown.
+    /// chosen requests and prepares what the victim must approve (the erasure letter; for a platform that takes notices
+    /// by e-mail only, the notice letter): all in one transaction, so a failure leaves no half-started takedown. Nothing
+    /// is sent or filed before the victim approved it.
     /// </summary>
-    public async Task<Guid> StartAsync(Guid victimId, TakedownStart start, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
+    public async Task<Guid> StartAsync(Guid victimId, TakedownStart start, string correlationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(outbox);
         var now = time.GetUtcNow();
         var caseId = Guid.CreateVersion7(now);
         var @case = Case.Initial;
@@ -112,9 +112,9 @@ public sealed class PortalCases(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(correlationId, null, Actor(victimId));
         var session = store.OpenSession(connection, transaction, metadata);
-        session.Enlist(outbox);
         session.Events.StartStream(caseId, [.. caseEvents]);
         Guid? erasureId = null;
+        Guid? reportId = null;
         if (start.Erasure is { } erasure)
         {
             var id = Guid.CreateVersion7(now);
@@ -127,21 +127,25 @@ public sealed class PortalCases(
         if (start.Platform is { } platform)
         {
             var id = Guid.CreateVersion7(now);
+            reportId = id;
             await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
                 new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start), start.VictimName,
                     start.VictimEmail, true, now),
                 state, engine), cancellationToken);
-            outbox.Publish(new FileWithPlatform(id));
         }
         await session.SaveChangesAsync(cancellationToken);
+        // The letters are composed from the case and the requests as stored, so they are prepared after those are
+        // written, inside the same transaction.
+        var letterSession = store.OpenSession(connection, transaction, metadata);
         if (erasureId is { } requestId)
         {
-            // The letter is composed from the case and the request as stored, so it is prepared after they are written,
-            // inside the same transaction.
-            var letterSession = store.OpenSession(connection, transaction, metadata);
             await letters.PrepareErasureLetterAsync(letterSession, requestId, cancellationToken);
-            await letterSession.SaveChangesAsync(cancellationToken);
         }
+        if (reportId is { } report)
+        {
+            await notices.PrepareAsync(letterSession, report, start.Platform!.Platform, cancellationToken);
+        }
+        await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return caseId;
     }

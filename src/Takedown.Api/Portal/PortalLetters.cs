@@ -56,7 +56,7 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         session.Enlist(outbox);
         try
         {
-            await letters.ApproveAsync(session, outbox, preview.LetterId, actor, shownSha256, cancellationToken);
+            await letters.ApproveAsync(session, outbox, preview.LetterId, actor, shownSha256, false, cancellationToken);
         }
         catch (DomainRuleViolated)
         {
@@ -121,7 +121,7 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         session.Enlist(outbox);
         try
         {
-            await letters.ApproveAsync(session, outbox, letter.LetterId, actor, shownSha256, cancellationToken);
+            await letters.ApproveAsync(session, outbox, letter.LetterId, actor, shownSha256, false, cancellationToken);
         }
         catch (DomainRuleViolated e)
         {

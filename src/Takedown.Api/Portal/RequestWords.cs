@@ -32,12 +32,15 @@ public static class RequestWords
             ("erasure", "Escalated") => t.T("Doorgezet naar de Autoriteit Persoonsgegevens (AP), de toezichthouder op de privacywet.", "Passed on to the Dutch Data Protection Authority (AP), which supervises the privacy law."),
             ("erasure", "Withdrawn") => t.T("Ingetrokken.", "Withdrawn."),
             ("erasure", "Closed") => t.T("Afgerond.", "Closed."),
-            ("platform", "Drafted") => t.T("We melden dit bij het platform.", "We are reporting this to the platform."),
+            ("platform", "Drafted") => t.T("Klaar: lees de melding en keur hem goed. Pas daarna sturen wij hem naar het platform.",
+                "Ready: read the report and approve it. Only then do we send it to the platform."),
+            ("platform", "Approved") => t.T("U hebt de melding goedgekeurd. Wij sturen hem nu naar het platform.", "You approved the report. We are sending it to the platform now."),
             ("platform", "Filed") => t.T("Gemeld. We wachten op de beslissing van het platform.", "Reported. We are waiting for the platform's decision."),
             ("platform", "Removed") => t.T("Het platform heeft de inhoud verwijderd.", "The platform removed the content."),
             ("platform", "Restricted") => t.T("Het platform heeft de inhoud beperkt (bijvoorbeeld verborgen).", "The platform restricted the content (for example hid it)."),
             ("platform", "Refused") => t.T("Het platform weigert de inhoud te verwijderen. U kunt bezwaar maken bij het platform.", "The platform refuses to remove the content. You can object with the platform."),
-            ("platform", "InternalComplaint") => t.T("Bezwaar gemaakt bij het platform.", "Objection lodged with the platform."),
+            ("platform", "InternalComplaint") => t.T("Bezwaar gemaakt bij het platform. Het platform moet opnieuw beslissen.",
+                "Objection lodged with the platform. The platform must decide again."),
             ("platform", "Closed") => t.T("Afgerond.", "Closed."),
             _ => r.Status,
         };
@@ -62,6 +65,30 @@ public static class RequestWords
             _ => t.T(
                 $"Klok loopt weer sinds {t.Date(step.On)}: de vraag naar uw identiteit is beantwoord.",
                 $"Clock running again since {t.Date(step.On)}: the question about your identity was answered."),
+        };
+    }
+
+    /// <summary>
+    /// A platform report's state, with what the request list cannot tell: whether an objection (internal complaint,
+    /// DSA Art. 20) was lodged, and so whether a refusal or a removal came after it.
+    /// </summary>
+    public static string PlatformStatus(GetCaseEndpoint.RequestSummary r, Domain.PlatformReports.PlatformReport report, PortalText t)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(t);
+        if (report.ComplaintLodgedAt is null)
+        {
+            return Status(r, t);
+        }
+        return report.Status switch
+        {
+            Domain.PlatformReports.PlatformReportStatus.Refused => t.T(
+                "Het platform blijft na uw bezwaar bij zijn weigering. U kunt het geschil nog voorleggen aan een erkende geschillenbeslechter (DSA artikel 21) of aan de rechter; wij helpen u daarbij.",
+                "After your objection the platform stands by its refusal. You can still take the dispute to a certified out-of-court dispute settlement body (DSA Article 21) or to court; we will help you with that."),
+            Domain.PlatformReports.PlatformReportStatus.Removed => t.T("Na uw bezwaar heeft het platform de inhoud alsnog verwijderd.", "After your objection the platform removed the content after all."),
+            Domain.PlatformReports.PlatformReportStatus.Restricted => t.T("Na uw bezwaar heeft het platform de inhoud alsnog beperkt (bijvoorbeeld verborgen).",
+                "After your objection the platform restricted the content after all (for example hid it)."),
+            _ => Status(r, t),
         };
     }
 

@@ -1,3 +1,4 @@
+using Takedown.Application;
 using Takedown.Application.PlatformReports;
 using Takedown.Application.Webhooks;
 using Takedown.Platforms.Webhooks;
@@ -44,16 +45,18 @@ public static class ReceiveWebhookEndpoint
         ArgumentNullException.ThrowIfNull(signal);
         if (integrations.Find(integration) is not { } sender)
         {
-            return Problem(StatusCodes.Status404NotFound, "Unknown integration", "No webhook integration has this name.");
+            // The name comes from the address: counted as "unknown", so no caller can add label values.
+            return Rejected("unknown", "unknown_integration",
+                Problem(StatusCodes.Status404NotFound, "Unknown integration", "No webhook integration has this name."));
         }
         if (request.ContentLength > MaxBodyBytes)
         {
-            return TooLarge();
+            return Rejected(sender.Name, "too_large", TooLarge());
         }
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
         {
-            return TooLarge();
+            return Rejected(sender.Name, "too_large", TooLarge());
         }
         var verification = verifier.Verify(request.Headers, body, sender.Secrets);
         switch (verification)
@@ -61,36 +64,49 @@ public static class ReceiveWebhookEndpoint
             case WebhookVerification.Valid:
                 break;
             case WebhookVerification.MissingHeaders or WebhookVerification.BadTimestamp:
-                return Problem(StatusCodes.Status400BadRequest, "Not a signed webhook",
-                    "The webhook-id, webhook-timestamp (Unix seconds) and webhook-signature headers are required.");
+                return Rejected(sender.Name, verification == WebhookVerification.MissingHeaders ? "missing_headers" : "bad_timestamp",
+                    Problem(StatusCodes.Status400BadRequest, "Not a signed webhook",
+                        "The webhook-id, webhook-timestamp (Unix seconds) and webhook-signature headers are required."));
             case WebhookVerification.TooOld or WebhookVerification.TooNew:
-                return Problem(StatusCodes.Status401Unauthorized, "Timestamp outside tolerance",
-                    "The webhook-timestamp must lie within five minutes of our clock.");
+                return Rejected(sender.Name, "timestamp_out_of_tolerance", Problem(StatusCodes.Status401Unauthorized, "Timestamp outside tolerance",
+                    "The webhook-timestamp must lie within five minutes of our clock."));
             default:
-                return Problem(StatusCodes.Status401Unauthorized, "Bad signature", "No signature matches a secret of this integration.");
+                // The reason a secret rotation is watched by (docs/operations.md).
+                return Rejected(sender.Name, "bad_signature",
+                    Problem(StatusCodes.Status401Unauthorized, "Bad signature", "No signature matches a secret of this integration."));
         }
         var webhookId = request.Headers[WebhookHeaders.Id].ToString();
         if (webhookId.Length > 200)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Bad webhook-id", "The webhook-id may be at most 200 characters.");
+            return Rejected(sender.Name, "bad_webhook_id",
+                Problem(StatusCodes.Status400BadRequest, "Bad webhook-id", "The webhook-id may be at most 200 characters."));
         }
         if (PlatformStatusUpdate.Parse(sender.Name, sender.Platform, webhookId, body) is not { } update)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Not a status update",
-                "The body must be JSON with a type and data.ticketId and data.status strings.");
+            return Rejected(sender.Name, "not_a_status_update", Problem(StatusCodes.Status400BadRequest, "Not a status update",
+                "The body must be JSON with a type and data.ticketId and data.status strings."));
         }
         var outcome = await statusWebhooks.AcceptAsync(update, body, System.Diagnostics.Activity.Current?.Id, cancellationToken);
         switch (outcome)
         {
             case StatusWebhookOutcome.UnknownTicket:
                 // Nothing stored: the platform's retry succeeds once our filing of this ticket has committed.
-                return Problem(StatusCodes.Status409Conflict, "Unknown ticket", "No report filed with this platform carries this ticket id.");
+                return Rejected(sender.Name, "unknown_ticket",
+                    Problem(StatusCodes.Status409Conflict, "Unknown ticket", "No report filed with this platform carries this ticket id."));
             case StatusWebhookOutcome.Accepted:
                 signal.Notify();
+                TakedownMetrics.RecordIncomingWebhook(sender.Name, "accepted");
                 return TypedResults.Accepted((string?)null, new Acknowledged("accepted"));
             default:
+                TakedownMetrics.RecordIncomingWebhook(sender.Name, outcome.ToString().ToLowerInvariant());
                 return TypedResults.Ok(new Acknowledged(outcome.ToString().ToLowerInvariant()));
         }
+    }
+
+    private static IResult Rejected(string integration, string reason, IResult problem)
+    {
+        TakedownMetrics.RecordIncomingWebhook(integration, "rejected", reason);
+        return problem;
     }
 
     /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/> (chunked bodies have no Content-Length).</summary>

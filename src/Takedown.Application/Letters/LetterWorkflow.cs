@@ -6,6 +6,7 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Letters.Composing;
 using Takedown.Letters.Rendering;
@@ -91,12 +92,38 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>
+    /// The notice to a platform that takes notices by e-mail only (DSA Art. 16), composed from the report as stored
+    /// and appended as prepared, waiting for approval: the letter is the notice, so approving it approves the report.
+    /// </summary>
+    public async Task<Guid> PreparePlatformNoticeAsync(EventSession session, Guid reportId, string platformEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrWhiteSpace(platformEmail);
+        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+            .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        if (report.Status == PlatformReportStatus.None)
+        {
+            throw new Domain.DomainRuleViolated("There is no such platform report.");
+        }
+        var @case = await LoadCaseAsync(session, report.CaseId, cancellationToken);
+        var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
+        var composed = LetterComposer.Compose(new PlatformNoticeModel(
+            Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference, today,
+            report.Category.ToString(), report.Explanation, report.Urls, report.NotifierName, report.NotifierEmail));
+        return Prepare(session, NewId(), @case.Id, reportId, composed, report.Platform, platformEmail, needsApproval: true);
+    }
+
+    /// <summary>
     /// The victim approves the letter whose SHA-256 they were shown: the letter (and, for the erasure letter, its
     /// request) is approved, and an e-mail letter is sent by the worker. A reminder is refused once it no longer fits:
-    /// the request was answered or withdrawn, its deadline passed or moved. <paramref name="outbox"/> must commit with
-    /// the session (enlisted in it, or a handler's context outbox when the session runs in the handler's transaction).
+    /// the request was answered or withdrawn, its deadline passed or moved. A platform notice letter also approves its
+    /// report, which needs <paramref name="publicationWarningShown"/>: the notice may be published. <paramref name="outbox"/>
+    /// must commit with the session (enlisted in it, or a handler's context outbox when the session runs in the
+    /// handler's transaction).
     /// </summary>
-    public async Task ApproveAsync(EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, CancellationToken cancellationToken)
+    public async Task ApproveAsync(
+        EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, bool publicationWarningShown,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -122,6 +149,12 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         {
             await session.DecideAsync(letter.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve,
                 state => ErasureRequest.Decide(new ApproveErasureRequest(letter.RequestId, now), state, engine), cancellationToken);
+        }
+        else if (letter.Kind == nameof(LetterKind.PlatformNotice))
+        {
+            await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+                new ApprovePlatformReport(letter.RequestId, approvedBy, shownSha256, letter.ContentSha256, publicationWarningShown, now),
+                state, engine), cancellationToken);
         }
         if (letterEvents.Count > 0 && letter.MaySend)
         {

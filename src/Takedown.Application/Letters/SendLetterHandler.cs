@@ -6,6 +6,7 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
@@ -77,6 +78,9 @@ public static class SendLetterHandler
             case nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest):
                 await StartTheClockAsync(session, context, letter.RequestId, receipt.SentAt, engine, settings.Value, time, cancellationToken);
                 break;
+            case nameof(Takedown.Letters.Composing.LetterKind.PlatformNotice):
+                await FileByEmailAsync(session, context, letter, receipt, engine, cancellationToken);
+                break;
             case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
                 await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
                     new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow(), letter.ContentSha256), state),
@@ -84,6 +88,27 @@ public static class SendLetterHandler
                 break;
         }
         await session.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A notice to a platform that takes notices by e-mail only is filed when the platform's server accepts it: the
+    /// response target runs from then, and its check is scheduled as for a filing through an API.
+    /// </summary>
+    private static async Task FileByEmailAsync(
+        EventSession session, MessageContext context, Letter letter, SendReceipt receipt, DeadlineEngine engine, CancellationToken cancellationToken)
+    {
+        var (events, report) = await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+            new FilePlatformReportByEmail(letter.RequestId, letter.Id, receipt.MessageId, receipt.SentAt), state, engine), cancellationToken);
+        if (events.Count == 0)
+        {
+            return;
+        }
+        if (report.ResponseDeadline(engine) is { } due)
+        {
+            context.Schedule(new CheckPlatformResponse(report.Id), due.DueAt);
+        }
+        TakedownMetrics.PlatformReportsFiled.Add(1,
+            new KeyValuePair<string, object?>("category", report.Category.ToString()), new KeyValuePair<string, object?>("channel", "email"));
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public static class MessagingSetup
             o.Policy<CheckErasureDeadline>(retries: 20, firstDelay: TimeSpan.FromSeconds(10), maxDelay: TimeSpan.FromMinutes(30));
             o.Policy<SendLetter>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));
             o.Policy<FileWithPlatform>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));
+            o.Policy<FileInternalComplaint>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));
             if (configuration.GetValue<TimeSpan?>("Messaging:PollingInterval") is { } polling)
             {
                 o.PollingInterval = polling;
@@ -40,6 +41,9 @@ public static class MessagingSetup
         services.AddOptions<LetterSettings>().Bind(configuration.GetSection("Letters")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LetterSettings>, LetterSettingsValidation>());
         services.TryAddSingleton<LetterWorkflow>();
+        // Drafting needs each platform's channel (a notice by e-mail is a letter the victim approves), in every host.
+        services.AddPlatformRegistry(configuration);
+        services.TryAddSingleton<PlatformReports.PlatformNotices>();
         services.TryAddSingleton<LetterDeliveries>();
         services.AddHostedService<LetterDeliveries.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();

@@ -33,10 +33,14 @@ public enum VictimNoticeKind
 [MessageType("send-ap-complaint-dossier")]
 public sealed record SendApComplaintDossier(Guid ComplaintId);
 
-/// <summary>File a drafted platform report with its platform (DSA Art. 16 notice).</summary>
+/// <summary>File an approved platform report with its platform's report API (DSA Art. 16 notice).</summary>
 [MessageType("file-platform-report")]
 public sealed record FileWithPlatform(Guid ReportId);
 
 /// <summary>At a platform report's response target: has the platform decided? If not, the operators must act.</summary>
 [MessageType("check-platform-response")]
 public sealed record CheckPlatformResponse(Guid ReportId);
+
+/// <summary>File a lodged internal complaint (DSA Art. 20) with the platform's report API.</summary>
+[MessageType("file-internal-complaint")]
+public sealed record FileInternalComplaint(Guid ReportId);

@@ -9,8 +9,9 @@ using Takedown.Platforms.Reports;
 namespace Takedown.Application.PlatformReports;
 
 /// <summary>
-/// Files a drafted report with its platform's report API. The Idempotency-Key is derived from the report, so a
-/// retried filing (a lost answer, a crash after the call) never files twice. Transient failures are retried by the
+/// Files an approved report with its platform's report API. The notice is rebuilt from the report and must have the
+/// hash that was approved, so what is filed is what the victim saw. The Idempotency-Key is derived from the report, so
+/// a retried filing (a lost answer, a crash after the call) never files twice. Transient failures are retried by the
 /// messaging engine; a permanent refusal of the request itself is dead-lettered for an operator.
 /// </summary>
 public static class FilePlatformReportHandler
@@ -26,18 +27,20 @@ public static class FilePlatformReportHandler
         var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         var stream = await session.Events.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
         var report = stream.Aggregate;
-        if (report.Status != PlatformReportStatus.Drafted)
+        // Only an approved report is filed: a draft waits for the victim, a filed or closed one is done.
+        if (report.Status != PlatformReportStatus.Approved)
         {
             return;
+        }
+        var notice = PlatformNotices.NoticeFor(report);
+        if (notice.ContentSha256() != report.ApprovedNoticeSha256)
+        {
+            throw new PermanentFailureException("The notice is no longer the text that was approved; it must be approved again.");
         }
         FiledNotice filed;
         try
         {
-            filed = await platforms.ForPlatform(report.Platform).FileNoticeAsync(
-                new DsaNotice(
-                    report.Id.ToString("N"), report.Urls, report.Explanation, report.Category.ToString(),
-                    new NotifierContact(report.NotifierName, report.NotifierEmail), DsaNotice.StandardGoodFaithStatement),
-                IdempotencyKeys.For(report.Id, "file"), cancellationToken);
+            filed = await platforms.ForPlatform(report.Platform).FileNoticeAsync(notice, IdempotencyKeys.For(report.Id, "file"), cancellationToken);
         }
         catch (PlatformRequestException e) when (!e.IsTransient)
         {
@@ -64,7 +67,54 @@ public static class FilePlatformReportHandler
             context.Schedule(new CheckPlatformResponse(report.Id), due.DueAt);
         }
         await session.SaveChangesAsync(cancellationToken);
-        TakedownMetrics.PlatformReportsFiled.Add(1, new KeyValuePair<string, object?>("category", report.Category.ToString()));
+        TakedownMetrics.PlatformReportsFiled.Add(1,
+            new KeyValuePair<string, object?>("category", report.Category.ToString()), new KeyValuePair<string, object?>("channel", "api"));
+    }
+}
+
+/// <summary>
+/// Files a lodged internal complaint (DSA Art. 20) with the platform's report API, with an Idempotency-Key derived
+/// from the report as for the filing, and records the platform's receipt. The platform's new decision arrives later
+/// as a status update of the notice.
+/// </summary>
+public static class FileInternalComplaintHandler
+{
+    public static async Task HandleAsync(
+        FileInternalComplaint message, MessageContext context, EventStore.EventStore store, IPlatformReportApis platforms, DeadlineEngine engine,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(platforms);
+        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var stream = await session.Events.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var report = stream.Aggregate;
+        if (report.ComplaintLodgedAt is null || report.ComplaintId is not null || report.Status == PlatformReportStatus.Closed)
+        {
+            return;
+        }
+        if (report.TicketId is not { } ticket)
+        {
+            throw new PermanentFailureException("The report has no ticket with a report API: its internal complaint cannot be filed by API.");
+        }
+        var grounds = stream.Events.Select(e => e.Data).OfType<InternalComplaintLodged>().Last().Grounds;
+        FiledComplaint filed;
+        try
+        {
+            filed = await platforms.ForPlatform(report.Platform).FileComplaintAsync(
+                ticket, new InternalComplaint(report.Id.ToString("N"), grounds), IdempotencyKeys.For(report.Id, "complaint"), cancellationToken);
+        }
+        catch (PlatformRequestException e) when (!e.IsTransient)
+        {
+            throw new PermanentFailureException($"The platform refused the complaint ({(int?)e.StatusCode}).", e);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+        {
+            throw new PermanentFailureException("The complaint cannot be filed by API: " + e.GetType().Name, e);
+        }
+        stream.AppendMany(PlatformReport.Decide(new RecordInternalComplaintFiled(report.Id, filed.ComplaintId, time.GetUtcNow()), report, engine));
+        await session.SaveChangesAsync(cancellationToken);
     }
 }
 

@@ -98,11 +98,13 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
     private Row Platform(IReadOnlyList<StoredEvent> stream)
     {
         var state = stream.Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        // After a refusal the DSA Art. 20 window is what runs, but only until a complaint was lodged: a refusal upheld
+        // after the complaint opens no second window.
         var deadline = state.Status == PlatformReportStatus.Filed ? state.ResponseDeadline(engine)
-            : state.Status == PlatformReportStatus.Refused ? state.InternalComplaintWindow(engine)
+            : state.Status == PlatformReportStatus.Refused && state.ComplaintLodgedAt is null ? state.InternalComplaintWindow(engine)
             : null;
-        var open = state.Status is PlatformReportStatus.Drafted or PlatformReportStatus.Filed or PlatformReportStatus.Refused
-            or PlatformReportStatus.InternalComplaint;
+        var open = state.Status is PlatformReportStatus.Drafted or PlatformReportStatus.Approved or PlatformReportStatus.Filed
+            or PlatformReportStatus.Refused or PlatformReportStatus.InternalComplaint;
         return new Row(
             state.Id, state.CaseId, RequestKinds.Platform, state.Status.ToString(), open, state.Platform, state.Category.ToString(),
             stream[0].Timestamp, state.FiledAt, state.FirstDecisionAt,

@@ -54,10 +54,11 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
             insert.Parameters.AddWithValue("at", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        // Only an erasure request takes a reply. Other letters answer to other addresses (a case's, for a letter on the
-        // case itself): their replies are kept above for an operator to read, matched to nothing.
+        // Only an erasure request follows its replies. Other letters (a platform notice, an AP dossier, a letter on the
+        // case itself) answer to other addresses: their replies are kept above for an operator to read, matched to nothing.
         if (requestId is { } request
-            && (await store.FetchStreamAsync(request, cancellationToken: cancellationToken)).Any(e => e.Data is ErasureRequestDrafted))
+            && await store.FetchStreamAsync(request, cancellationToken: cancellationToken) is { Count: > 0 } stream
+            && stream[0].Data is ErasureRequestDrafted)
         {
             var session = store.OpenSession(connection, transaction, new EventMetadata(null, replyId.ToString(), "system"));
             await session.DecideAsync(request, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(

@@ -45,8 +45,9 @@ public static class DeliverWebhookHandler
         var schema = storeOptions.Schema;
         string url;
         string secret;
+        string owner;
         await using (var load = new NpgsqlCommand(
-            $"SELECT url, secret FROM {schema}.webhook_subscriptions WHERE id = @id AND disabled_at IS NULL",
+            $"SELECT url, secret, owner FROM {schema}.webhook_subscriptions WHERE id = @id AND disabled_at IS NULL",
             context.Connection, context.Transaction))
         {
             load.Parameters.AddWithValue("id", message.SubscriptionId);
@@ -57,6 +58,7 @@ public static class DeliverWebhookHandler
             }
             url = reader.GetString(0);
             secret = reader.GetString(1);
+            owner = reader.GetString(2);
         }
 
         var body = Encoding.UTF8.GetBytes(message.Payload);
@@ -110,26 +112,31 @@ public static class DeliverWebhookHandler
             reset.Parameters.AddWithValue("id", message.SubscriptionId);
             batch.BatchCommands.Add(reset);
         }
-        else if (dead)
+        else if (!dead)
         {
-            var count = new NpgsqlBatchCommand(
+            context.Schedule(message with { Attempt = message.Attempt + 1 }, now + Backoff(options, message.Attempt));
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var disabled = false;
+        if (dead)
+        {
+            await using var count = new NpgsqlCommand(
                 $"""
                 UPDATE {schema}.webhook_subscriptions
                 SET consecutive_failures = consecutive_failures + 1,
                     disabled_at = CASE WHEN @gone OR consecutive_failures + 1 >= @limit THEN @now ELSE disabled_at END
                 WHERE id = @id
-                """);
+                RETURNING @gone OR consecutive_failures >= @limit
+                """, context.Connection, context.Transaction);
             count.Parameters.AddWithValue("id", message.SubscriptionId);
             count.Parameters.AddWithValue("gone", gone);
             count.Parameters.AddWithValue("limit", options.DisableAfterDeadDeliveries);
             count.Parameters.AddWithValue("now", now);
-            batch.BatchCommands.Add(count);
+            disabled = await count.ExecuteScalarAsync(cancellationToken) is true;
         }
-        else
-        {
-            context.Schedule(message with { Attempt = message.Attempt + 1 }, now + Backoff(options, message.Attempt));
-        }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // The partner's configured name (owner "integration:{name}"), never the receiver's address.
+        TakedownMetrics.RecordOutgoingWebhook(owner.StartsWith("integration:", StringComparison.Ordinal) ? owner["integration:".Length..] : "unknown",
+            delivered ? "delivered" : disabled ? "disabled" : "failed");
     }
 
     /// <summary>Exponential backoff with equal jitter, so a receiver coming back up is not hit by every retry at once.</summary>

@@ -18,12 +18,14 @@ public static class OutgoingWebhookEvents
     public const string PlatformReportContentRemoved = "platform_report.content_removed";
     public const string PlatformReportContentRestricted = "platform_report.content_restricted";
     public const string PlatformReportRefused = "platform_report.refused";
+    public const string PlatformReportInternalComplaintLodged = "platform_report.internal_complaint_lodged";
     public const string ApComplaintLodged = "ap_complaint.lodged";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ErasureRequestSent, ErasureRequestAnswered, ErasureDeadlineMissed, ErasureRequestEscalated, PlatformReportFiled,
-        PlatformReportContentRemoved, PlatformReportContentRestricted, PlatformReportRefused, ApComplaintLodged,
+        PlatformReportContentRemoved, PlatformReportContentRestricted, PlatformReportRefused, PlatformReportInternalComplaintLodged,
+        ApComplaintLodged,
     ];
 
     /// <summary>The outgoing type of a domain event and when it happened, or null for events integrations do not get.</summary>
@@ -34,6 +36,8 @@ public static class OutgoingWebhookEvents
         DeadlineMissed e => (ErasureDeadlineMissed, e.MissedAt),
         ErasureRequestEscalated e => (ErasureRequestEscalated, e.EscalatedAt),
         PlatformReportFiled e => (PlatformReportFiled, e.FiledAt),
+        PlatformReportFiledByEmail e => (PlatformReportFiled, e.FiledAt),
+        InternalComplaintLodged e => (PlatformReportInternalComplaintLodged, e.LodgedAt),
         ContentRemoved e => (PlatformReportContentRemoved, e.RemovedAt),
         ContentRestricted e => (PlatformReportContentRestricted, e.RestrictedAt),
         ContentRemovalRefused e => (PlatformReportRefused, e.RefusedAt),

@@ -21,6 +21,9 @@ public enum PlatformReportStatus
 {
     None,
     Drafted,
+
+    /// <summary>The victim (or the partner on the victim's behalf) approved the notice's text; it may be filed.</summary>
+    Approved,
     Filed,
     Removed,
     Restricted,
@@ -57,7 +60,17 @@ public sealed record PlatformReportDrafted(
     [PersonalData] string NotifierEmail,
     bool GoodFaithStatement,
     DateTimeOffset DraftedAt);
+/// <summary>
+/// The notice's text as shown was approved: <see cref="NoticeSha256"/> is the SHA-256 of exactly what will be sent (the
+/// API notice's fields, or the notice letter for a platform that takes notices by e-mail only).
+/// </summary>
+public sealed record PlatformReportApproved(Guid ReportId, string ApprovedBy, string NoticeSha256, DateTimeOffset ApprovedAt);
 public sealed record PlatformReportFiled(Guid ReportId, string TicketId, DateTimeOffset FiledAt);
+/// <summary>
+/// Filed by e-mail with a platform that has no report API: the notice letter <see cref="LetterId"/> was accepted by the
+/// SMTP server at <see cref="FiledAt"/> (the response target runs from then). There is no ticket.
+/// </summary>
+public sealed record PlatformReportFiledByEmail(Guid ReportId, Guid LetterId, string MessageId, DateTimeOffset FiledAt);
 public sealed record PlatformReportAcknowledged(Guid ReportId, DateTimeOffset AcknowledgedAt);
 public sealed record PlatformReportStatusChanged(Guid ReportId, string Status, DateTimeOffset ChangedAt);
 public sealed record ContentRemoved(Guid ReportId, DateTimeOffset RemovedAt);
@@ -66,6 +79,8 @@ public sealed record ContentRestricted(Guid ReportId, string Restriction, [Perso
 public sealed record ContentRemovalRefused(Guid ReportId, [PersonalData] string StatementOfReasons, DateTimeOffset RefusedAt);
 public sealed record ResponseTargetMissed(Guid ReportId, DateTimeOffset DueAt, DateTimeOffset MissedAt);
 public sealed record InternalComplaintLodged(Guid ReportId, [PersonalData] string Grounds, DateTimeOffset LodgedAt);
+/// <summary>The platform received the internal complaint (DSA Art. 20) and gave it <see cref="ComplaintId"/>.</summary>
+public sealed record InternalComplaintFiled(Guid ReportId, string ComplaintId, DateTimeOffset FiledAt);
 public sealed record PlatformReportClosed(Guid ReportId, DateTimeOffset ClosedAt);
 
 // Commands
@@ -80,7 +95,16 @@ public sealed record DraftPlatformReport(
     string NotifierEmail,
     bool GoodFaithStatement,
     DateTimeOffset Now);
+/// <summary>
+/// Approves the notice's text: <c>ShownSha256</c> is the SHA-256 of the notice the approver was shown,
+/// <c>NoticeSha256</c> that of the notice as it would be sent now, and <c>PublicationWarningShown</c> says the approver
+/// was told that platforms may publish notices.
+/// </summary>
+public sealed record ApprovePlatformReport(
+    Guid ReportId, string ApprovedBy, string ShownSha256, string NoticeSha256, bool PublicationWarningShown, DateTimeOffset Now);
 public sealed record FilePlatformReport(Guid ReportId, string TicketId, DateTimeOffset Now);
+/// <summary>Records the notice letter as sent; <c>Now</c> is when the SMTP server accepted it.</summary>
+public sealed record FilePlatformReportByEmail(Guid ReportId, Guid LetterId, string MessageId, DateTimeOffset Now);
 public sealed record AcknowledgePlatformReport(Guid ReportId, DateTimeOffset Now);
 public sealed record RecordPlatformStatus(Guid ReportId, string Status, DateTimeOffset Now);
 public sealed record RecordContentRemoved(Guid ReportId, DateTimeOffset Now);
@@ -88,6 +112,7 @@ public sealed record RecordContentRestricted(Guid ReportId, string Restriction, 
 public sealed record RecordContentRemovalRefused(Guid ReportId, string StatementOfReasons, DateTimeOffset Now);
 public sealed record MarkResponseTargetMissed(Guid ReportId, DateTimeOffset Now);
 public sealed record LodgeInternalComplaint(Guid ReportId, string Grounds, DateTimeOffset Now);
+public sealed record RecordInternalComplaintFiled(Guid ReportId, string ComplaintId, DateTimeOffset Now);
 public sealed record ClosePlatformReport(Guid ReportId, DateTimeOffset Now);
 
 /// <summary>A DSA Art. 16 notice to one hosting platform about exact URLs.</summary>
@@ -109,10 +134,20 @@ public sealed record PlatformReport(
     DateTimeOffset? FirstDecisionAt,
     DateTimeOffset? RefusedAt,
     bool TargetMissed,
-    DateTimeOffset? ComplaintLodgedAt)
+    DateTimeOffset? ComplaintLodgedAt,
+    string? ApprovedNoticeSha256,
+    Guid? EmailLetterId,
+    string? ComplaintId)
 {
     public static readonly PlatformReport Initial = new(
-        Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, false, null, null, null, false, null);
+        Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, false, null, null, null, false, null,
+        null, null, null);
+
+    /// <summary>Filed with the platform, through its API or by e-mail.</summary>
+    public bool IsFiled => FiledAt is not null;
+
+    /// <summary>Filed as a notice letter, because the platform takes notices by e-mail only.</summary>
+    public bool FiledByEmail => EmailLetterId is not null;
 
     public IReadOnlyList<NoticeElement> MissingNoticeElements() =>
         MissingElements(Urls, Explanation, NotifierName, NotifierEmail, GoodFaithStatement);
@@ -165,7 +200,9 @@ public sealed record PlatformReport(
             Id = e.ReportId, CaseId = e.CaseId, Status = PlatformReportStatus.Drafted, Platform = e.Platform, Category = e.Category, Urls = e.Urls,
             Explanation = e.Explanation, NotifierName = e.NotifierName, NotifierEmail = e.NotifierEmail, GoodFaithStatement = e.GoodFaithStatement,
         },
+        PlatformReportApproved e => state with { Status = PlatformReportStatus.Approved, ApprovedNoticeSha256 = e.NoticeSha256 },
         PlatformReportFiled e => state with { Status = PlatformReportStatus.Filed, TicketId = e.TicketId, FiledAt = e.FiledAt },
+        PlatformReportFiledByEmail e => state with { Status = PlatformReportStatus.Filed, EmailLetterId = e.LetterId, FiledAt = e.FiledAt },
         PlatformReportAcknowledged => state with { Acknowledged = true },
         PlatformReportStatusChanged e => state with { PlatformStatus = e.Status },
         ContentRemoved e => state with { Status = PlatformReportStatus.Removed, FirstDecisionAt = state.FirstDecisionAt ?? e.RemovedAt },
@@ -173,6 +210,7 @@ public sealed record PlatformReport(
         ContentRemovalRefused e => state with { Status = PlatformReportStatus.Refused, FirstDecisionAt = state.FirstDecisionAt ?? e.RefusedAt, RefusedAt = e.RefusedAt },
         ResponseTargetMissed => state with { TargetMissed = true },
         InternalComplaintLodged e => state with { Status = PlatformReportStatus.InternalComplaint, ComplaintLodgedAt = e.LodgedAt },
+        InternalComplaintFiled e => state with { ComplaintId = e.ComplaintId },
         PlatformReportClosed => state with { Status = PlatformReportStatus.Closed },
         _ => state,
     };
@@ -192,14 +230,17 @@ public sealed record PlatformReport(
         return command switch
         {
             DraftPlatformReport c => Draft(c, state),
+            ApprovePlatformReport c => Approve(c, state),
             FilePlatformReport c => File(c, state),
-            AcknowledgePlatformReport c => state.Acknowledged ? [] : [new PlatformReportAcknowledged(state.Id, c.Now)],
+            FilePlatformReportByEmail c => FileByEmail(c, state),
+            AcknowledgePlatformReport c => Acknowledge(c, state),
             RecordPlatformStatus c => RecordStatus(c, state),
             RecordContentRemoved c => Removed(c, state),
             RecordContentRestricted c => Restricted(c, state),
             RecordContentRemovalRefused c => Refused(c, state),
             MarkResponseTargetMissed c => MarkTargetMissed(c, state, engine),
             LodgeInternalComplaint c => Complain(c, state, engine),
+            RecordInternalComplaintFiled c => ComplaintFiled(c, state),
             ClosePlatformReport c => state.Status == PlatformReportStatus.Closed ? [] : [new PlatformReportClosed(state.Id, c.Now)],
             _ => throw new DomainRuleViolated($"A platform report does not handle {command.GetType().Name}."),
         };
@@ -219,6 +260,38 @@ public sealed record PlatformReport(
             : [new PlatformReportDrafted(c.ReportId, c.CaseId, c.Platform, c.Urls, c.Category, c.Explanation, c.NotifierName, c.NotifierEmail, c.GoodFaithStatement, c.Now)];
     }
 
+    private static object[] Approve(ApprovePlatformReport c, PlatformReport state)
+    {
+        if (state.Status != PlatformReportStatus.Drafted)
+        {
+            // Approved already, or filed since: approving again changes nothing.
+            return [];
+        }
+
+        // Platforms may publish notices (e.g. in the Lumen database), and the notice carries the notifier's name and
+        // e-mail address (DSA Art. 16(2)(c)): nobody may approve it without having been told.
+        if (!c.PublicationWarningShown)
+        {
+            throw new DomainRuleViolated("Before approving, the victim must be told that platforms may publish notices they receive (for example in the Lumen database).");
+        }
+
+        var missing = state.MissingNoticeElements();
+        if (missing.Count > 0)
+        {
+            throw new DomainRuleViolated($"The notice lacks what DSA Art. 16(2) requires: {string.Join(", ", missing)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.NoticeSha256))
+        {
+            throw new DomainRuleViolated("Approving needs the SHA-256 of the notice as it will be sent.");
+        }
+
+        // The victim approves the text they saw: a different hash means the notice changed under them.
+        return !string.Equals(c.ShownSha256, c.NoticeSha256, StringComparison.OrdinalIgnoreCase)
+            ? throw new DomainRuleViolated("The notice's text is not the one shown for approval; reload it and approve again.")
+            : [new PlatformReportApproved(state.Id, c.ApprovedBy, c.NoticeSha256.ToLowerInvariant(), c.Now)];
+    }
+
     private static object[] File(FilePlatformReport c, PlatformReport state)
     {
         if (state.TicketId is { } ticket)
@@ -226,6 +299,7 @@ public sealed record PlatformReport(
             return ticket == c.TicketId ? [] : throw new DomainRuleViolated("The report was already filed; it cannot be filed a second time.");
         }
 
+        EnsureApprovedAndNotFiled(state);
         var missing = state.MissingNoticeElements();
         if (missing.Count > 0)
         {
@@ -235,6 +309,40 @@ public sealed record PlatformReport(
         return string.IsNullOrWhiteSpace(c.TicketId)
             ? throw new DomainRuleViolated("Filing needs the platform's ticket id.")
             : [new PlatformReportFiled(state.Id, c.TicketId, c.Now)];
+    }
+
+    private static object[] FileByEmail(FilePlatformReportByEmail c, PlatformReport state)
+    {
+        if (state.EmailLetterId is { } letter)
+        {
+            return letter == c.LetterId ? [] : throw new DomainRuleViolated("The report was already filed by e-mail with another letter.");
+        }
+
+        EnsureApprovedAndNotFiled(state);
+        return string.IsNullOrWhiteSpace(c.MessageId)
+            ? throw new DomainRuleViolated("Filing by e-mail needs the notice letter's Message-ID as proof of sending.")
+            : [new PlatformReportFiledByEmail(state.Id, c.LetterId, c.MessageId, c.Now)];
+    }
+
+    private static void EnsureApprovedAndNotFiled(PlatformReport state)
+    {
+        if (state.IsFiled)
+        {
+            throw new DomainRuleViolated(state.FiledByEmail
+                ? "The report was already filed by e-mail; it cannot be filed a second time."
+                : "The report was already filed; it cannot be filed a second time.");
+        }
+
+        if (state.Status != PlatformReportStatus.Approved)
+        {
+            throw new DomainRuleViolated("The notice has not been approved yet: a report is filed only after its text was approved.");
+        }
+    }
+
+    private static object[] Acknowledge(AcknowledgePlatformReport c, PlatformReport state)
+    {
+        EnsureFiled(state, "an acknowledgement by the platform");
+        return state.Acknowledged ? [] : [new PlatformReportAcknowledged(state.Id, c.Now)];
     }
 
     private static object[] RecordStatus(RecordPlatformStatus c, PlatformReport state)
@@ -315,9 +423,28 @@ public sealed record PlatformReport(
             : [new InternalComplaintLodged(state.Id, c.Grounds, c.Now)];
     }
 
+    private static object[] ComplaintFiled(RecordInternalComplaintFiled c, PlatformReport state)
+    {
+        if (state.ComplaintLodgedAt is null)
+        {
+            throw new DomainRuleViolated("No internal complaint was lodged, so none can have been filed with the platform.");
+        }
+
+        if (state.ComplaintId is { } known)
+        {
+            return known == c.ComplaintId ? [] : throw new DomainRuleViolated("The internal complaint was already filed with the platform under another id.");
+        }
+
+        // A decision on the complaint may be applied before the platform's receipt is recorded (a status webhook can
+        // overtake the filing's own transaction), so the receipt is taken whatever the report's status now is.
+        return string.IsNullOrWhiteSpace(c.ComplaintId)
+            ? throw new DomainRuleViolated("Recording the internal complaint needs the platform's id for it.")
+            : [new InternalComplaintFiled(state.Id, c.ComplaintId, c.Now)];
+    }
+
     private static void EnsureFiled(PlatformReport state, string what)
     {
-        if (state.TicketId is null)
+        if (!state.IsFiled)
         {
             throw new DomainRuleViolated($"The report has not been filed yet, so {what} is not possible.");
         }

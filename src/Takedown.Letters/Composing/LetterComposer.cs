@@ -22,6 +22,7 @@ public static class LetterComposer
             VictimNoticeAnsweredModel m => NoticeAnswered(m, new Words(language)),
             VictimNoticeDeadlineMissedModel m => NoticeDeadlineMissed(m, new Words(language)),
             VictimNoticeReminderWaitingModel m => NoticeReminderWaiting(m, new Words(language)),
+            PlatformNoticeModel m => PlatformNotice(m, new Words(language)),
             _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
         };
         var plain = document.ToPlainText();
@@ -290,6 +291,54 @@ public static class LetterComposer
         return (subject, Closing(doc, w, m.Sender, null, formal: false));
     }
 
+    /// <summary>
+    /// DSA Art. 16 notice by e-mail. The four elements of Art. 16(2) each under their own heading, so the platform
+    /// cannot miss one; the notifier's good-faith statement in the words of Art. 16(2)(d).
+    /// </summary>
+    private static (string, LetterDocument) PlatformNotice(PlatformNoticeModel m, Words w)
+    {
+        var subject = w.T(
+            $"Melding van illegale inhoud (art. 16 DSA) - kenmerk {m.CaseReference}",
+            $"Notice of illegal content (Art. 16 DSA) - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Hierbij melden wij namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA). Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
+                $"On behalf of {m.NotifierName} (the notifier) we hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA). This notice contains the four elements Article 16(2) DSA requires."))
+            .Heading(w.T("1. Waarom de inhoud illegaal is (artikel 16, tweede lid, onder a, DSA)", "1. Why the content is illegal (Article 16(2)(a) DSA)"))
+            .Paragraph($"{w.T("Soort inhoud", "Kind of content")}: {CategoryText(m.Category, w)}")
+            .Paragraph(m.Explanation)
+            .Heading(w.T("2. Waar de inhoud staat (artikel 16, tweede lid, onder b, DSA)", "2. Where the content is (Article 16(2)(b) DSA)"))
+            .Paragraph(w.T("De exacte adressen (URL's):", "The exact addresses (URLs):"))
+            .Bullets(m.Urls)
+            .Heading(w.T("3. De melder (artikel 16, tweede lid, onder c, DSA)", "3. The notifier (Article 16(2)(c) DSA)"))
+            .Lines($"{w.T("Naam", "Name")}: {m.NotifierName}", $"{w.T("E-mailadres", "E-mail address")}: {m.NotifierEmail}")
+            .Heading(w.T("4. Verklaring te goeder trouw (artikel 16, tweede lid, onder d, DSA)", "4. Statement of good faith (Article 16(2)(d) DSA)"))
+            .Paragraph(w.T(
+                "De melder verklaart te goeder trouw dat de informatie en beweringen in deze melding juist en volledig zijn.",
+                "The notifier confirms their bona fide belief that the information and allegations contained in this notice are accurate and complete."))
+            .Heading(w.T("Wat wij van u vragen", "What we ask of you"))
+            .Paragraph(w.T(
+                $"Wij vragen u de ontvangst van deze melding zonder onnodige vertraging te bevestigen (artikel 16, vierde lid, DSA), tijdig, zorgvuldig, niet-willekeurig en objectief over de melding te besluiten (artikel 16, zesde lid, DSA) en ons uw besluit met de motivering mee te delen (artikel 16, vijfde lid, en artikel 17 DSA), met vermelding van ons kenmerk {m.CaseReference}. Stuur uw bevestiging en uw besluit per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij deze melding.",
+                $"Please confirm receipt of this notice without undue delay (Article 16(4) DSA), decide on it in a timely, diligent, non-arbitrary and objective manner (Article 16(6) DSA) and notify us of your decision with its statement of reasons (Article 16(5) and Article 17 DSA), quoting our reference {m.CaseReference}. Send your confirmation and your decision by e-mail to {m.Sender.ReplyAddress}; that address belongs to this notice."))
+            .Heading(w.T("Waarom deze melding weinig persoonsgegevens bevat", "Why this notice contains little personal data"))
+            .Paragraph(w.T(
+                "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
+                "We send this notice from our own address, on behalf of the notifier. It contains no more than Article 16(2) DSA requires: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this notice."));
+        return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
+    }
+
+    private static string CategoryText(string category, Words w) => category switch
+    {
+        "Doxing" => w.T("verspreiding van identificerende persoonsgegevens om iemand vrees aan te jagen (doxing, artikel 285d Wetboek van Strafrecht)",
+            "spreading identifying personal data to intimidate someone (doxing, Article 285d of the Dutch Criminal Code)"),
+        "Stalking" => w.T("belaging (artikel 285b Wetboek van Strafrecht)", "stalking (Article 285b of the Dutch Criminal Code)"),
+        "IntimateImages" => w.T("seksueel beeldmateriaal zonder toestemming (artikel 139h Wetboek van Strafrecht)",
+            "sexual images without consent (Article 139h of the Dutch Criminal Code)"),
+        "Threats" => w.T("bedreiging (artikel 285 Wetboek van Strafrecht)", "threats (Article 285 of the Dutch Criminal Code)"),
+        _ => category,
+    };
+
     private static LetterDocument Header(LetterModel m, Words w, string subject, bool registeredPost)
     {
         var doc = new LetterDocument();
@@ -396,6 +445,13 @@ public static class LetterComposer
                 break;
             case VictimNoticeReminderWaitingModel m:
                 Require(m.ControllerName, "controller name");
+                break;
+            case PlatformNoticeModel m:
+                Require(m.Category, "category");
+                Require(m.Explanation, "explanation");
+                Require(m.NotifierName, "notifier name");
+                Require(m.NotifierEmail, "notifier e-mail address");
+                RequireItems(m.Urls, "URLs");
                 break;
         }
     }

@@ -11,6 +11,7 @@ public enum LetterKind
     VictimNoticeAnswered,
     VictimNoticeDeadlineMissed,
     VictimNoticeReminderWaiting,
+    PlatformNotice,
 }
 
 /// <summary>
@@ -180,4 +181,26 @@ public sealed record VictimNoticeReminderWaitingModel(
     DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.VictimNoticeReminderWaiting;
+}
+
+/// <summary>
+/// A DSA Art. 16 notice to a hosting platform that takes notices by e-mail only: the four elements Art. 16(2)
+/// requires, exactly as given, and nothing more (platforms may publish notices).
+/// </summary>
+/// <remarks>Category: the report's category name (Doxing, Stalking, IntimateImages, Threats).</remarks>
+/// <remarks>Explanation: why the content is illegal, Art. 16(2)(a), as the victim approved it.</remarks>
+/// <remarks>Urls: the exact locations, Art. 16(2)(b).</remarks>
+/// <remarks>NotifierName, NotifierEmail: the notifier, Art. 16(2)(c).</remarks>
+public sealed record PlatformNoticeModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string Category,
+    string Explanation,
+    IReadOnlyList<string> Urls,
+    string NotifierName,
+    string NotifierEmail) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.PlatformNotice;
 }

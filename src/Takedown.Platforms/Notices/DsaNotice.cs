@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Takedown.Platforms.Notices;
 
 /// <summary>The notifier's contact details, DSA Art. 16(2)(c).</summary>
@@ -25,6 +29,36 @@ public sealed record DsaNotice(
     /// <summary>The wording of Art. 16(2)(d) the notifier confirms.</summary>
     public const string StandardGoodFaithStatement =
         "I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete.";
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) over every field that is sent, in a fixed order, each as UTF-8 preceded by its byte
+    /// length, so no two different notices share an encoding. The victim approves this hash; the filing recomputes it,
+    /// so what is filed is what was approved.
+    /// </summary>
+    public string ContentSha256()
+    {
+        using var buffer = new MemoryStream();
+        void Part(string? value)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value ?? "");
+            buffer.Write(Encoding.ASCII.GetBytes(bytes.Length.ToString(CultureInfo.InvariantCulture) + ":"));
+            buffer.Write(bytes);
+            buffer.WriteByte((byte)'\n');
+        }
+        Part("dsa-notice/1");
+        Part(Reference);
+        Part(Urls.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var url in Urls)
+        {
+            Part(url);
+        }
+        Part(Explanation);
+        Part(Category);
+        Part(Notifier.Name);
+        Part(Notifier.Email);
+        Part(GoodFaithStatement);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
 }
 
 /// <summary>One element DSA Art. 16(2) requires of a notice.</summary>
@@ -50,12 +84,20 @@ public enum NoticeElement
 public static class DsaNoticeCheck
 {
     /// <summary>
-    /// What the victim is told before a notice is filed: platforms may pass notices on for publication.
+    /// What the victim is told before approving a notice, in Dutch: platforms may pass notices on for publication.
     /// </summary>
-    public const string PublicationWarning =
+    public const string PublicationWarningNl =
+        "Platforms kunnen meldingen die zij ontvangen openbaar maken, bijvoorbeeld in de Lumen-database (lumendatabase.org). " +
+        "De melding bevat daarom alleen wat de wet vereist: de webadressen, de toelichting, de naam en het e-mailadres van " +
+        "de melder en de verklaring te goeder trouw. Alles wat erin staat, ook de toelichting, kan openbaar worden: lees " +
+        "de melding voordat u hem goedkeurt.";
+
+    /// <summary>The same warning in English.</summary>
+    public const string PublicationWarningEn =
         "Platforms may publish notices they receive, for example in the Lumen database (lumendatabase.org). " +
         "The notice therefore contains only what the law requires: the web addresses, the explanation, " +
-        "the notifier's name and e-mail address and the statement of good faith.";
+        "the notifier's name and e-mail address and the statement of good faith. Everything in it, the explanation " +
+        "included, may become public: read the notice before you approve it.";
 
     /// <summary>The elements DSA Art. 16(2) requires that the notice lacks; empty when it is complete.</summary>
     public static IReadOnlyList<NoticeElement> Missing(DsaNotice notice)

@@ -58,6 +58,27 @@ public sealed partial class HttpPlatformReportApi(
         return new FiledNotice(filed.TicketId, Webhooks.NoticeStatusWebhook.ParseState(filed.Status), filed.StatementOfReasons, filed.ReceivedAt ?? filed.UpdatedAt ?? default);
     }
 
+    public async Task<FiledComplaint> FileComplaintAsync(string ticketId, InternalComplaint complaint, string idempotencyKey, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ticketId);
+        ArgumentNullException.ThrowIfNull(complaint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(complaint.Grounds);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        var body = new ComplaintBody(complaint.Reference, complaint.Grounds);
+        var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, "v1/notices/" + Uri.EscapeDataString(ticketId) + "/complaints")
+            {
+                Content = JsonContent.Create(body, options: Json),
+                Headers = { { IdempotencyKeyHeader, idempotencyKey } },
+            },
+            "file complaint",
+            ct).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var answer = await ReadAsync<ComplaintAnswer>(response, ct).ConfigureAwait(false);
+        LogComplaintFiled(logger, platform.Name, answer.TicketId ?? ticketId, answer.ComplaintId, status);
+        return new FiledComplaint(answer.ComplaintId, answer.TicketId ?? ticketId, answer.ReceivedAt ?? default);
+    }
+
     public async Task<NoticeStatus> GetStatusAsync(string ticketId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ticketId);
@@ -160,7 +181,14 @@ public sealed partial class HttpPlatformReportApi(
     [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: notice filed as ticket {TicketId} ({Status})")]
     private static partial void LogFiled(ILogger logger, string platform, string ticketId, int status);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: internal complaint on ticket {TicketId} filed as {ComplaintId} ({Status})")]
+    private static partial void LogComplaintFiled(ILogger logger, string platform, string ticketId, string complaintId, int status);
+
     private sealed record NotifierBody(string Name, string Email);
+
+    private sealed record ComplaintBody(string Reference, string Grounds);
+
+    private sealed record ComplaintAnswer(string ComplaintId, string? TicketId, string? Status, DateTimeOffset? ReceivedAt);
 
     private sealed record NoticeBody(
         string Reference,

@@ -19,6 +19,18 @@ public interface IPlatformReportApi
     /// <exception cref="PlatformRequestException">The platform could not be reached or refused the request.</exception>
     Task<FiledNotice> FileNoticeAsync(DsaNotice notice, string idempotencyKey, CancellationToken ct);
 
+    /// <summary>
+    /// Lodges an internal complaint (DSA Art. 20) against the platform's decision on a notice
+    /// (<c>POST v1/notices/{ticketId}/complaints</c>). The platform's new decision comes later, as a status update of
+    /// the notice.
+    /// </summary>
+    /// <param name="ticketId">The notice the decision was taken on.</param>
+    /// <param name="complaint">The complaint; its grounds must not be empty.</param>
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>, as for filing: derive it from the report.</param>
+    /// <param name="ct">Cancels the call, waits between attempts included.</param>
+    /// <exception cref="PlatformRequestException">The platform could not be reached or refused the request.</exception>
+    Task<FiledComplaint> FileComplaintAsync(string ticketId, InternalComplaint complaint, string idempotencyKey, CancellationToken ct);
+
     /// <summary>Reads the platform's decision on a notice (<c>GET v1/notices/{ticketId}</c>).</summary>
     /// <exception cref="PlatformRequestException">The platform could not be reached or refused the request.</exception>
     Task<NoticeStatus> GetStatusAsync(string ticketId, CancellationToken ct);

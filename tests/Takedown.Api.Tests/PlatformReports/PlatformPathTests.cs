@@ -9,8 +9,10 @@ using StepKind = sandbox::Takedown.Sandbox.StepKind;
 namespace Takedown.Api.Tests.PlatformReports;
 
 /// <summary>
-/// The whole platform path over real HTTP: the API drafts, the in-process worker files with the sandbox platform,
-/// the sandbox answers with a signed status webhook to the API, the report changes.
+/// The whole platform path over real HTTP: the API drafts, the partner approves the notice as shown, the in-process
+/// worker files it with the sandbox platform (or sends it as a letter to the e-mail-only platform over real SMTP), the
+/// sandbox answers with a signed status webhook to the API, the report changes; after a refusal the internal complaint
+/// goes to the sandbox too.
 /// </summary>
 [Collection(WebhookCollection.Name)]
 public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
@@ -32,7 +34,7 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
         var removed = await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Removed");
         removed.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
         removed.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("event").GetString())
-            .ShouldBe(["platform-report-drafted", "platform-report-filed", "platform-report-status-changed", "content-removed"]);
+            .ShouldBe(["platform-report-drafted", "platform-report-approved", "platform-report-filed", "platform-report-status-changed", "content-removed"]);
         var filing = (await host.FilingsAsync()).ShouldHaveSingleItem();
         filing.TicketId.ShouldBe(filed.GetProperty("ticketId").GetString());
         (await host.CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = @id AND outcome = 'applied'", ("id", reportId))).ShouldBe(1);
@@ -90,5 +92,123 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
         var filing = (await host.FilingsAsync()).ShouldHaveSingleItem();
         filed.GetProperty("ticketId").GetString().ShouldBe(filing.TicketId);
         (await host.CallsAsync()).Where(c => c.Method == "POST").Select(c => c.Status).ShouldBe([500, 500, 500, 200]);
+    }
+
+    [Fact]
+    public async Task Given_a_drafted_report_When_not_yet_approved_Then_nothing_is_filed_and_the_notice_shows_what_will_be_sent_with_the_warning()
+    {
+        var (_, reportId) = await WebhookHostFixture.DraftOnlyAsync(_partner);
+
+        var notice = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{reportId}/notice");
+        notice.GetProperty("channel").GetString().ShouldBe("api");
+        notice.GetProperty("awaitsApproval").GetBoolean().ShouldBeTrue();
+        var content = notice.GetProperty("content");
+        content.GetProperty("reference").GetString().ShouldBe(reportId.ToString("N"));
+        content.GetProperty("urls").EnumerateArray().Select(u => u.GetString()).ShouldBe(["https://forum.example/thread/42#post-7"]);
+        content.GetProperty("notifierName").GetString().ShouldBe("Anna de Vries");
+        content.GetProperty("notifierEmail").GetString().ShouldBe("anna@slachtoffer.example");
+        content.GetProperty("goodFaithStatement").GetString()!.ShouldContain("bona fide");
+        notice.GetProperty("publicationWarningNl").GetString()!.ShouldContain("Lumen");
+        notice.GetProperty("publicationWarningEn").GetString()!.ShouldContain("Lumen");
+        var sha = notice.GetProperty("contentSha256").GetString()!;
+        sha.ShouldMatch("^[0-9a-f]{64}$");
+
+        var unwarned = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/approve", new { contentSha256 = sha, victimInformedOfPublication = false });
+        var otherText = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/approve", new { contentSha256 = new string('0', 64), victimInformedOfPublication = true });
+        await Task.Delay(1000);
+
+        unwarned.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await unwarned.Content.ReadAsStringAsync()).ShouldContain("victimInformedOfPublication");
+        otherText.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+        (await otherText.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("not the one shown");
+        (await host.FilingsAsync()).ShouldBeEmpty();
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{reportId}")).GetProperty("status").GetString().ShouldBe("Drafted");
+
+        await WebhookHostFixture.ApproveAsync(_partner, reportId);
+        await WebhookHostFixture.ApproveAsync(_partner, reportId);
+
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
+        var filing = (await host.FilingsAsync()).ShouldHaveSingleItem();
+        filing.Reference.ShouldBe(reportId.ToString("N"));
+        filing.Urls.ShouldBe(["https://forum.example/thread/42#post-7"]);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{reportId}/notice")).GetProperty("awaitsApproval").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Given_an_email_only_platform_When_the_notice_is_approved_Then_it_goes_as_a_letter_over_smtp_and_the_report_is_filed_by_email()
+    {
+        var (_, reportId) = await WebhookHostFixture.DraftOnlyAsync(_partner, "SandboxMail");
+        var before = host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress).Count;
+
+        var notice = await WebhookHostFixture.ApproveAsync(_partner, reportId);
+
+        notice.GetProperty("channel").GetString().ShouldBe("email");
+        notice.GetProperty("emailTo").GetString().ShouldBe(WebhookHostFixture.MailPlatformAddress);
+        var text = notice.GetProperty("plainText").GetString()!;
+        foreach (var element in new[] { "artikel 16, tweede lid, onder a", "https://forum.example/thread/42#post-7", "Anna de Vries", "anna@slachtoffer.example", "te goeder trouw" })
+        {
+            text.ShouldContain(element);
+        }
+        var filed = await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
+        filed.GetProperty("channel").GetString().ShouldBe("email");
+        filed.GetProperty("ticketId").ValueKind.ShouldBe(JsonValueKind.Null);
+        filed.GetProperty("responseDeadline").GetProperty("dueAt").GetDateTimeOffset()
+            .ShouldBe(filed.GetProperty("filedAt").GetDateTimeOffset().AddHours(48), TimeSpan.FromSeconds(1));
+        filed.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("event").GetString())
+            .ShouldBe(["platform-report-drafted", "platform-report-approved", "platform-report-filed-by-email"]);
+        var mails = host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress);
+        mails.Count.ShouldBe(before + 1);
+        var raw = System.Text.Encoding.UTF8.GetString(mails[^1].Raw);
+        raw.ShouldContain("X-Takedown-Content-SHA256: " + notice.GetProperty("contentSha256").GetString());
+        var messageId = await host.ScalarAsync(
+            "SELECT data->>'messageId' FROM takedown.events WHERE stream_id = @id AND type = 'platform-report-filed-by-email'", ("id", reportId));
+        raw.ShouldContain("Message-ID: " + messageId);
+        (await host.FilingsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Given_a_refusal_When_the_partner_lodges_an_internal_complaint_Then_the_sandbox_gets_it_once_and_its_new_decision_arrives_by_webhook()
+    {
+        await host.ScriptAsync(
+            new ScenarioStep(StepKind.Refuse, Reasons: "Geen schending van onze voorwaarden."),
+            new ScenarioStep(StepKind.Accept, WebhookAfterMs: 1000, WebhookStatus: "content_removed"));
+        var (_, reportId) = await WebhookHostFixture.DraftReportAsync(_partner);
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Refused");
+        const string grounds = "Het bericht toont mijn woonadres om mij bang te maken: dat is doxing (Sr art. 285d).";
+
+        var empty = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds = " " });
+        var lodged = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds });
+        var again = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds });
+
+        empty.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        lodged.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        again.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        var removed = await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Removed");
+        var complaint = (await host.ComplaintsAsync()).ShouldHaveSingleItem();
+        complaint.Grounds.ShouldBe(grounds);
+        complaint.TicketId.ShouldBe(removed.GetProperty("ticketId").GetString());
+        complaint.IdempotencyKey.ShouldNotBeNullOrEmpty();
+        var withReceipt = await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("internalComplaintId").ValueKind == JsonValueKind.String);
+        withReceipt.GetProperty("internalComplaintId").GetString().ShouldBe(complaint.ComplaintId);
+        withReceipt.GetProperty("internalComplaintLodgedAt").ValueKind.ShouldBe(JsonValueKind.String);
+        withReceipt.GetProperty("internalComplaintWindow").ValueKind.ShouldBe(JsonValueKind.Null);
+        withReceipt.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("event").GetString())
+            .ShouldContain("internal-complaint-lodged");
+        (await host.CallsAsync()).Count(c => c.Path.EndsWith("/complaints", StringComparison.Ordinal)).ShouldBe(1);
+        var late = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds = "Nog een keer." });
+        late.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Given_a_report_the_platform_did_not_refuse_When_an_internal_complaint_is_lodged_Then_refused_with_the_reason()
+    {
+        var (_, reportId) = await WebhookHostFixture.DraftReportAsync(_partner);
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
+
+        var response = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds = "Waarom nog niets?" });
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("after the platform refused");
+        (await host.ComplaintsAsync()).ShouldBeEmpty();
     }
 }

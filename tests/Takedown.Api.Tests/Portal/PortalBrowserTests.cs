@@ -44,7 +44,7 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await page.GetByLabel("Naam van de organisatie of website").FillAsync("Forum Voorbeeld B.V.");
         await page.GetByLabel("Privacy-e-mailadres van de organisatie").FillAsync("privacy@forum.example");
         await page.GetByLabel("Ja, meld het bij het platform waar het staat").CheckAsync();
-        await page.Locator("#Platform").FillAsync("Facebook");
+        await page.Locator("#Platform").FillAsync("Sandbox");
         await page.GetByLabel("Ik verklaar dat deze melding naar waarheid en volledig is.").CheckAsync();
         await BrowserFixture.ScreenshotAsync(page, "portal-start-takedown");
         await page.GetByRole(AriaRole.Button, new() { Name = "Verder: brieven bekijken" }).ClickAsync();
@@ -53,7 +53,7 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await Expect(page).ToHaveTitleAsync("Uw zaak - Takedown");
         var casePath = new Uri(page.Url).AbsolutePath;
         await Expect(page.GetByText("Klaar: lees de brief en keur hem goed.")).ToBeVisibleAsync();
-        await Expect(page.GetByText("We melden dit bij het platform.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Klaar: lees de melding en keur hem goed.")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "portal-case-drafted");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Brief lezen en goedkeuren" }).ClickAsync();
@@ -65,7 +65,9 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         (await pdf.BodyAsync()).Take(4).ShouldBe("%PDF"u8.ToArray());
         await page.GetByRole(AriaRole.Button, new() { Name = "Ik keur deze brief goed" }).ClickAsync();
         // Approved, or already sent by the worker by the time the page shows.
-        await Expect(page.Locator(".request .status").First).ToHaveTextAsync(new Regex("U hebt de brief goedgekeurd|Verstuurd"));
+        // Both requests were drafted at the same instant, so their order on the page is not fixed: find each by its title.
+        await Expect(page.Locator(".request", new() { HasText = "Verzoek om verwijdering aan" }).Locator(".status"))
+            .ToHaveTextAsync(new Regex("U hebt de brief goedgekeurd|Verstuurd"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Brief lezen en goedkeuren" })).ToHaveCountAsync(0);
         (await StatusOfAsync(requestId)).ShouldBeOneOf(ErasureRequestStatus.Approved, ErasureRequestStatus.Sent);
 
@@ -79,6 +81,18 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await Expect(page.Locator(".deadline")).ToContainTextAsync("Waarom deze datum: " + due.Explanation.Nl);
         await Expect(page.GetByText("Verstuurd op " + LetterDates.Format(receivedOn, "nl"))).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "portal-case-deadline");
+
+        // The notice to the platform: read with the publication warning, approved, and only then filed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Melding lezen en goedkeuren" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Let op: meldingen kunnen openbaar worden" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".notice.warn")).ToContainTextAsync("Lumen");
+        await Expect(page.Locator(".letter").Last).ToContainTextAsync("https://forum.example/t/124");
+        await BrowserFixture.ScreenshotAsync(page, "portal-notice");
+        await page.GetByLabel("Ik heb gelezen dat het platform deze melding openbaar kan maken.").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ik keur deze melding goed" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/zaak/[0-9a-f-]{36}$"));
+        await Expect(page.Locator(".request", new() { HasText = "Melding bij Sandbox" }).Locator(".status"))
+            .ToHaveTextAsync(new Regex("U hebt de melding goedgekeurd|Gemeld"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Naar het bewijsdagboek" }).ClickAsync();
         await AddDiaryEntryAsync(page, "2026-03-01", "21:30", "Bij mijn voordeur", "Hij stond een kwartier voor mijn deur en belde aan.", "buurvrouw", true);

@@ -103,6 +103,19 @@ public sealed partial class PortalClient(HttpClient http, SmtpTestServer smtp, F
     /// <summary>Confirms the deletion of the case on its confirmation page.</summary>
     public Task<HttpResponseMessage> DeleteCaseAsync(string casePath) => PostFormAsync(casePath + "/verwijderen", []);
 
+    /// <summary>Starts a takedown with only a platform report; returns the case page's path.</summary>
+    public async Task<string> StartReportAsync(string name, string email, string platform, string byWhom = "mijn ex-partner")
+    {
+        var started = await PostFormAsync("/melden",
+        [
+            new("Name", name), new("Email", email), new("What", "address"),
+            new("Urls", "https://forum.example/t/777"), new("ByWhom", byWhom),
+            new("Erasure", "false"), new("Report", "true"), new("Platform", platform), new("Category", "Doxing"), new("GoodFaith", "true"),
+        ]);
+        started.StatusCode.ShouldBe(HttpStatusCode.Redirect, diagnostics?.Invoke());
+        return started.Headers.Location!.ToString();
+    }
+
     public static string Query(Uri uri, string name) =>
         uri.Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).Single(p => p[0] == name)[1];
 

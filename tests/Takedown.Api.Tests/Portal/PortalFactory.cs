@@ -1,6 +1,9 @@
+extern alias sandbox;
+
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,16 +12,29 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Takedown.Testing;
+using SandboxApp = sandbox::Takedown.Sandbox.SandboxApp;
 
 namespace Takedown.Api.Tests.Portal;
 
 /// <summary>
-/// The host on a real Kestrel server on 127.0.0.1, its own database, a real SMTP server for the sign-in mails and a
-/// clock the tests move by hand.
+/// The host on a real Kestrel server on 127.0.0.1, its own database, a real SMTP server for the sign-in mails and
+/// letters, the sandbox platform on Kestrel (platform <c>Sandbox</c> with a report API; <c>SandboxMail</c> takes
+/// notices by e-mail only, into the SMTP server) and a clock the tests move by hand.
 /// </summary>
 public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>Where the e-mail-only platform <c>SandboxMail</c> takes notices.</summary>
+    public const string MailPlatformAddress = "meldingen@sandboxmail.example";
+
+    /// <summary>The secret the platform's status webhooks are signed with (the tests sign them, at the manual clock's time).</summary>
+    public static readonly string WebhookSecret = PythonSigner.NewSecret();
+
+    private WebApplication? _sandbox;
+
     public SmtpTestServer Smtp { get; } = new();
+
+    /// <summary>The sandbox platform's control and report API.</summary>
+    public HttpClient Sandbox { get; private set; } = null!;
 
     public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
@@ -34,6 +50,12 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
     {
         await Smtp.InitializeAsync();
         ConnectionString = await PostgresServer.CreateDatabaseAsync("portal");
+        _sandbox = SandboxApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        await _sandbox.StartAsync();
+        Sandbox = new HttpClient
+        {
+            BaseAddress = new Uri(_sandbox.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/"),
+        };
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -42,6 +64,12 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_sandbox is not null)
+        {
+            Sandbox.Dispose();
+            await _sandbox.StopAsync();
+            await _sandbox.DisposeAsync();
+        }
         await Smtp.DisposeAsync();
         await PostgresServer.DropDatabaseAsync(ConnectionString);
     }
@@ -66,6 +94,20 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Messaging:PollingInterval", "00:00:00.200");
         builder.UseSetting("Letters:ReplyDomain", "takedown.test");
         builder.UseSetting("Letters:ReplySecret", "portal-test-reply-secret-0123456789");
+        builder.UseSetting("Platforms:Sandbox:BaseUrl", Sandbox.BaseAddress!.ToString());
+        builder.UseSetting("Platforms:Sandbox:ResponseTarget", "3.00:00:00");
+        builder.UseSetting("Platforms:Sandbox:Categories:0", "Doxing");
+        builder.UseSetting("Platforms:Sandbox:Auth:Kind", "ApiKey");
+        builder.UseSetting("Platforms:Sandbox:Auth:Header", "X-Api-Key");
+        builder.UseSetting("Platforms:Sandbox:Auth:Key", "sandbox-key");
+        builder.UseSetting("Platforms:SandboxMail:Channel", "Email");
+        builder.UseSetting("Platforms:SandboxMail:Email", MailPlatformAddress);
+        builder.UseSetting("Platforms:SandboxMail:ResponseTarget", "3.00:00:00");
+        builder.UseSetting("Platforms:SandboxMail:Categories:0", "Doxing");
+        builder.UseSetting("Webhooks:Incoming:sandbox:Platform", "Sandbox");
+        builder.UseSetting("Webhooks:Incoming:sandbox:Secrets:0", WebhookSecret);
+        // The inbox processor lingers on the host's clock, which only the tests move: apply at once after a wake-up.
+        builder.UseSetting("Webhooks:Inbox:Linger", "00:00:00");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         builder.ConfigureServices(services =>
         {

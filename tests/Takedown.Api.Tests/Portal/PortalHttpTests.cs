@@ -165,6 +165,8 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         var caseHtml = await owner.GetHtmlAsync(casePath);
         var letterPath = LetterLink().Match(caseHtml).Value;
         letterPath.ShouldNotBeEmpty();
+        var noticePath = NoticeLink().Match(caseHtml).Value;
+        noticePath.ShouldNotBeEmpty();
         (await owner.Http.GetAsync(letterPath + "/pdf")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var intruder = new PortalClient(factory);
@@ -175,6 +177,7 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
             (casePath, unknownCase),
             (letterPath, unknownCase + "/brief/" + Guid.NewGuid()),
             (letterPath + "/pdf", unknownCase + "/brief/" + Guid.NewGuid() + "/pdf"),
+            (noticePath, unknownCase + "/melding/" + Guid.NewGuid()),
             (casePath + "/dagboek", unknownCase + "/dagboek"),
             (casePath + "/dagboek/pdf", unknownCase + "/dagboek/pdf"),
             (casePath + "/dagboek/bijlage/" + Guid.NewGuid(), unknownCase + "/dagboek/bijlage/" + Guid.NewGuid()),
@@ -196,6 +199,10 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         cases.ShouldNotContain(casePath);
         var approve = await intruder.PostFormAsync("/mijn-zaken", [new("shownSha256", "x")], letterPath);
         approve.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var approveNotice = await intruder.PostFormAsync("/mijn-zaken", [new("shownSha256", "x"), new("publicationWarningRead", "true")], noticePath);
+        approveNotice.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var complaint = await intruder.PostFormAsync("/mijn-zaken", [new("reportId", noticePath[^36..]), new("Grounds", "x")], casePath + "?handler=complaint");
+        complaint.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var diaryPost = await intruder.PostFormAsync("/mijn-zaken", [new("OccurredOn", "2026-03-01"), new("WhatHappened", "x")], casePath + "/dagboek");
         diaryPost.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var deletePost = await intruder.PostFormAsync("/mijn-zaken", [], casePath + "/verwijderen");
@@ -324,6 +331,9 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
 
     [GeneratedRegex(@"/zaak/[0-9a-f-]{36}/brief/[0-9a-f-]{36}")]
     private static partial Regex LetterLink();
+
+    [GeneratedRegex(@"/zaak/[0-9a-f-]{36}/melding/[0-9a-f-]{36}")]
+    private static partial Regex NoticeLink();
 
     [GeneratedRegex("<title>([^<]*)</title>")]
     private static partial Regex Title();

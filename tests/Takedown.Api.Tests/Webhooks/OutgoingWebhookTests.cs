@@ -88,6 +88,7 @@ public sealed class OutgoingWebhookTests(WebhookHostFixture host) : IAsyncLifeti
     [Fact]
     public async Task Given_a_failing_receiver_When_deliveries_die_Then_retried_logged_and_the_subscription_disabled()
     {
+        using var metrics = new DeliveryMetrics();
         host.SubscriberStatus = 503;
         var (id, _) = await SubscribeAsync(_partner, host.SubscriberUrl.ToString(), ["platform_report.filed"]);
 
@@ -117,6 +118,12 @@ public sealed class OutgoingWebhookTests(WebhookHostFixture host) : IAsyncLifeti
         (await _partner.PostAsync($"/api/v1/webhook-subscriptions/{id}/enable", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await WebhookHostFixture.DraftReportAsync(_partner);
         await Eventually.True(() => Task.FromResult(host.Deliveries.Count == 1));
+        // Each try counted once, under the partner's configured name: three failed tries, the last one switched the
+        // subscription off, and, once enabled again, one delivered.
+        await Eventually.True(() => Task.FromResult(metrics.Count("out", "hooks", "delivered") == 1));
+        metrics.Count("out", "hooks", "failed").ShouldBe(3);
+        metrics.Count("out", "hooks", "disabled").ShouldBe(1);
+        metrics.Measurements.Where(m => m.Direction == "out").ShouldAllBe(m => m.Reason == null && m.Labels.Count == 3);
     }
 
     [Fact]

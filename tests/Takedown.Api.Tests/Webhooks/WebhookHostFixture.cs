@@ -19,6 +19,7 @@ using Npgsql;
 using Takedown.Testing;
 using Filing = sandbox::Takedown.Sandbox.Filing;
 using CallRecord = sandbox::Takedown.Sandbox.CallRecord;
+using ComplaintFiling = sandbox::Takedown.Sandbox.ComplaintFiling;
 using SandboxApp = sandbox::Takedown.Sandbox.SandboxApp;
 using Scenario = sandbox::Takedown.Sandbox.Scenario;
 using ScenarioStep = sandbox::Takedown.Sandbox.ScenarioStep;
@@ -38,6 +39,9 @@ public sealed class WebhookHostFixture : IAsyncLifetime
     public const string PartnerKey = "hooks-partner-key-0123456789";
     public const string OtherKey = "hooks-other-key-0123456789";
     public const string NoWebhooksKey = "hooks-nowebhooks-key-0123456789";
+
+    /// <summary>Where the e-mail-only platform <c>SandboxMail</c> takes notices (a mailbox on the test SMTP server).</summary>
+    public const string MailPlatformAddress = "meldingen@sandboxmail.example";
 
     /// <summary>The sandbox signs with this one; the integration also accepts <see cref="NewSecret"/> (a rotation).</summary>
     public static readonly string OldSecret = PythonSigner.NewSecret();
@@ -139,16 +143,27 @@ public sealed class WebhookHostFixture : IAsyncLifetime
     public async Task<IReadOnlyList<Filing>> FilingsAsync() =>
         (await Sandbox.GetFromJsonAsync<List<Filing>>("sandbox/filings", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
 
+    public async Task<IReadOnlyList<ComplaintFiling>> ComplaintsAsync() =>
+        (await Sandbox.GetFromJsonAsync<List<ComplaintFiling>>("sandbox/complaints", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+
     public async Task<IReadOnlyList<CallRecord>> CallsAsync() =>
         (await Sandbox.GetFromJsonAsync<List<CallRecord>>("sandbox/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
 
-    /// <summary>Opens a case and drafts a platform report to the sandbox; the worker files it.</summary>
-    public static async Task<(Guid CaseId, Guid ReportId)> DraftReportAsync(HttpClient partner)
+    /// <summary>Opens a case, drafts a platform report to the sandbox and approves its notice as shown; the worker files it.</summary>
+    public static async Task<(Guid CaseId, Guid ReportId)> DraftReportAsync(HttpClient partner, string platform = "Sandbox")
+    {
+        var (caseId, reportId) = await DraftOnlyAsync(partner, platform);
+        await ApproveAsync(partner, reportId);
+        return (caseId, reportId);
+    }
+
+    /// <summary>Opens a case and drafts a platform report; nothing is filed until it is approved.</summary>
+    public static async Task<(Guid CaseId, Guid ReportId)> DraftOnlyAsync(HttpClient partner, string platform = "Sandbox")
     {
         var caseId = await ApiFactory.OpenCaseAsync(partner, victimEmail: "anna@slachtoffer.example");
         var response = await partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/platform-reports", new
         {
-            platform = "Sandbox",
+            platform,
             urls = new[] { "https://forum.example/thread/42#post-7" },
             category = "Doxing",
             explanation = "Het woonadres en telefoonnummer van het slachtoffer zijn zonder toestemming gepubliceerd (Sr art. 285d).",
@@ -158,6 +173,19 @@ public sealed class WebhookHostFixture : IAsyncLifetime
         });
         response.EnsureSuccessStatusCode();
         return (caseId, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
+
+    /// <summary>Reads the notice and approves it with its hash, as a partner does after telling the victim about publication.</summary>
+    public static async Task<JsonElement> ApproveAsync(HttpClient partner, Guid reportId)
+    {
+        var notice = await partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{reportId}/notice");
+        var approved = await partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/approve", new
+        {
+            contentSha256 = notice.GetProperty("contentSha256").GetString(),
+            victimInformedOfPublication = true,
+        });
+        approved.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await approved.Content.ReadAsStringAsync());
+        return notice;
     }
 
     /// <summary>Polls the report until <paramref name="done"/> holds.</summary>
@@ -178,6 +206,18 @@ public sealed class WebhookHostFixture : IAsyncLifetime
             command.Parameters.AddWithValue(name, value);
         }
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Waits until the inbox processor has applied every accepted update.</summary>
@@ -236,6 +276,10 @@ public sealed class WebhookHostFixture : IAsyncLifetime
                 ["Platforms:Sandbox:Resilience:BaseDelay"] = "00:00:00.050",
                 ["Platforms:Sandbox:Resilience:AttemptTimeout"] = "00:00:05",
                 ["Platforms:Sandbox:Resilience:TotalTimeout"] = "00:00:30",
+                ["Platforms:SandboxMail:Channel"] = "Email",
+                ["Platforms:SandboxMail:Email"] = MailPlatformAddress,
+                ["Platforms:SandboxMail:ResponseTarget"] = "2.00:00:00",
+                ["Platforms:SandboxMail:Categories:0"] = "Doxing",
                 ["Webhooks:Incoming:sandbox:Platform"] = "Sandbox",
                 ["Webhooks:Incoming:sandbox:Secrets:0"] = OldSecret,
                 ["Webhooks:Incoming:sandbox:Secrets:1"] = NewSecret,

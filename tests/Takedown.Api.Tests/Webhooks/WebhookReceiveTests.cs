@@ -160,6 +160,42 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Every_incoming_webhook_is_counted_by_outcome_and_a_rejection_by_a_fixed_reason_without_personal_data()
+    {
+        using var metrics = new DeliveryMetrics();
+        var id = NewId();
+        var stranger = PythonSigner.NewSecret();
+
+        (await PostAsync(Body("under_review"), OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await PostAsync(Body("under_review"), OldSecretOnly, id)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostAsync(Body("content_removed"), [stranger])).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await PostAsync(Body("content_removed"), [stranger])).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await PostAsync(Body("content_removed"), OldSecretOnly, timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await _anonymous.PostAsync("/webhooks/sandbox", Json(Body("content_removed")))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync(Body("content_removed", ticket: "SBX-999998"), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await PostAsync("{\"type\":\"notice.status_changed\",\"data\":{}}"u8.ToArray(), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await PostAsync("{\"type\":\"notice.comment_added\",\"data\":{\"ticketId\":\"x\",\"status\":\"x\"}}"u8.ToArray(), OldSecretOnly)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _anonymous.PostAsync("/webhooks/" + Guid.NewGuid().ToString("N"), Json(Body("content_removed")))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The portal's tests, running beside these in the same process, may count accepted updates of their own.
+        metrics.Count("in", "sandbox", "accepted").ShouldBeGreaterThanOrEqualTo(1);
+        metrics.Count("in", "sandbox", "duplicate").ShouldBe(1);
+        metrics.Count("in", "sandbox", "ignored").ShouldBe(1);
+        metrics.Count("in", "sandbox", "rejected", "bad_signature").ShouldBe(2);
+        metrics.Count("in", "sandbox", "rejected", "timestamp_out_of_tolerance").ShouldBe(1);
+        metrics.Count("in", "sandbox", "rejected", "missing_headers").ShouldBe(1);
+        metrics.Count("in", "sandbox", "rejected", "unknown_ticket").ShouldBe(1);
+        metrics.Count("in", "sandbox", "rejected", "not_a_status_update").ShouldBe(1);
+        // A name nobody configured is not a label value: any caller could invent endless names.
+        metrics.Count("in", "unknown", "rejected", "unknown_integration").ShouldBeGreaterThanOrEqualTo(1);
+        metrics.Measurements.Where(m => m.Direction == "in").ShouldAllBe(m => m.Integration == "sandbox" || m.Integration == "unknown");
+        metrics.Measurements.Where(m => m.Direction == "in" && m.Outcome != "rejected").ShouldAllBe(m => m.Reason == null);
+        metrics.Measurements.SelectMany(m => m.Labels).Distinct().ShouldBeSubsetOf(["direction", "integration", "outcome", "reason"]);
+        var ticket = _ticket;
+        metrics.Measurements.Select(m => $"{m.Direction},{m.Integration},{m.Outcome},{m.Reason}").ShouldAllBe(labels => !labels.Contains(ticket, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_updates_out_of_order_When_an_older_one_arrives_last_Then_it_changes_nothing()
     {
         var now = DateTimeOffset.UtcNow;

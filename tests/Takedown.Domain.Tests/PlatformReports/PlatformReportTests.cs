@@ -18,6 +18,10 @@ public partial class PlatformReportTests
         "The posts publish my home address and phone number to intimidate me (Sr art. 285d).",
         "J. Jansen", "j.jansen@mail.example", true, T0);
 
+    private const string NoticeSha = "5d41402abc4b2a76b9719d911017c592aa1a1e4ae5c1b5d9c0e1f2a3b4c5d6e7";
+
+    private static PlatformReportApproved Approved => new(ReportId, "victim:7", NoticeSha, T0.AddMinutes(30));
+
     private static PlatformReportFiled Filed => new(ReportId, "TICKET-1", FiledAt);
 
     private static ContentRemovalRefused Refusal => new(ReportId, "Not against our terms.", new(2025, 6, 5, 12, 0, 0, Summer));

@@ -52,4 +52,29 @@ public sealed class DsaNoticeCheckTests
         error.Missing.ShouldBe([NoticeElement.Explanation]);
         error.Message.ShouldContain("Explanation");
     }
+
+    [Fact]
+    public void Given_the_same_notice_When_hashed_twice_Then_the_same_hash_and_any_changed_field_changes_it()
+    {
+        var notice = Reports.Notices.Complete();
+        var hash = notice.ContentSha256();
+
+        hash.ShouldMatch("^[0-9a-f]{64}$");
+        (notice with { Urls = [.. notice.Urls] }).ContentSha256().ShouldBe(hash);
+        DsaNotice[] changed =
+        [
+            notice with { Reference = "TD-2026-0002" },
+            notice with { Urls = [notice.Urls[0]] },
+            notice with { Urls = [notice.Urls[1], notice.Urls[0]] },
+            notice with { Explanation = notice.Explanation + " " },
+            notice with { Category = "harassment" },
+            notice with { Notifier = notice.Notifier with { Name = "B. Jansen" } },
+            notice with { Notifier = notice.Notifier with { Email = "other@example.nl" } },
+            notice with { GoodFaithStatement = "I believe so." },
+            // Moving text between fields must not give the same hash: every field is length-prefixed.
+            notice with { Notifier = new NotifierContact("A. Jansennotifier@example.nl", "") },
+        ];
+        changed.Select(n => n.ContentSha256()).ShouldAllBe(h => h != hash);
+        changed.Select(n => n.ContentSha256()).Distinct().Count().ShouldBe(changed.Length);
+    }
 }

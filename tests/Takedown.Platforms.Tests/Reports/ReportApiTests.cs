@@ -69,6 +69,49 @@ public sealed class ReportApiTests(SandboxFixture sandbox) : IClassFixture<Sandb
         status.StatementOfReasons.ShouldBe("Public interest.");
     }
 
+    [Fact]
+    public async Task Given_refused_notice_When_an_internal_complaint_is_filed_twice_with_one_key_Then_one_complaint_and_the_new_decision_arrives_as_webhook()
+    {
+        await using var services = sandbox.Clients();
+        var reportId = Guid.NewGuid();
+        await sandbox.ScriptAsync(
+            new ScenarioStep(StepKind.Refuse, Reasons: "Not illegal."),
+            new ScenarioStep(StepKind.Error),
+            new ScenarioStep(StepKind.Accept, WebhookAfterMs: 50, WebhookStatus: "content_removed"));
+        var filed = await Api(services).FileNoticeAsync(Notices.Complete(), IdempotencyKeys.For(reportId, "file"), default);
+        var complaint = new InternalComplaint(reportId.ToString("N"), "The post shows my home address; that is doxing (Sr art. 285d).");
+        var key = IdempotencyKeys.For(reportId, "complaint");
+
+        var first = await Api(services).FileComplaintAsync(filed.TicketId, complaint, key, default);
+        var again = await Api(services).FileComplaintAsync(filed.TicketId, complaint, key, default);
+
+        first.TicketId.ShouldBe(filed.TicketId);
+        again.ComplaintId.ShouldBe(first.ComplaintId);
+        var stored = (await sandbox.ComplaintsAsync()).ShouldHaveSingleItem();
+        stored.IdempotencyKey.ShouldBe(key);
+        stored.Grounds.ShouldBe(complaint.Grounds);
+        (await sandbox.CallsAsync()).Where(c => c.Path.EndsWith("/complaints", StringComparison.Ordinal)).Select(c => c.Status).ShouldBe([500, 201, 200]);
+        var webhook = await WaitForWebhookAsync();
+        webhook.Verification.ShouldBe(WebhookVerification.Valid);
+        NoticeStatusWebhook.TryParse(System.Text.Encoding.UTF8.GetBytes(webhook.Body), out var update).ShouldBeTrue();
+        update!.TicketId.ShouldBe(filed.TicketId);
+        update.State.ShouldBe(NoticeState.ContentRemoved);
+    }
+
+    [Fact]
+    public async Task Given_notice_that_was_not_refused_When_an_internal_complaint_is_filed_Then_permanent_failure()
+    {
+        await using var services = sandbox.Clients();
+        var filed = await Api(services).FileNoticeAsync(Notices.Complete(), IdempotencyKeys.For(Guid.NewGuid(), "file"), default);
+
+        var failure = await Should.ThrowAsync<PlatformRequestException>(() => Api(services).FileComplaintAsync(
+            filed.TicketId, new InternalComplaint("ref", "grounds"), IdempotencyKeys.For(Guid.NewGuid(), "complaint"), default));
+
+        failure.IsTransient.ShouldBeFalse();
+        failure.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+        (await sandbox.ComplaintsAsync()).ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

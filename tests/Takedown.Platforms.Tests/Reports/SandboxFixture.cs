@@ -97,6 +97,9 @@ public sealed class SandboxFixture : IAsyncLifetime
     public async Task<IReadOnlyList<Filing>> FilingsAsync() =>
         (await Control.GetFromJsonAsync<List<Filing>>("sandbox/filings", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
 
+    public async Task<IReadOnlyList<ComplaintFiling>> ComplaintsAsync() =>
+        (await Control.GetFromJsonAsync<List<ComplaintFiling>>("sandbox/complaints", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+
     public async Task<IReadOnlyList<CallRecord>> CallsAsync() =>
         (await Control.GetFromJsonAsync<List<CallRecord>>("sandbox/calls", new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
 

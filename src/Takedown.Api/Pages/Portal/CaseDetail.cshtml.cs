@@ -1,13 +1,28 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Cases;
+using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
+using Takedown.Application.PlatformReports;
+using Takedown.Domain;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Letters.Composing;
+using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
 
-public sealed class CaseDetailModel(PortalCases cases, PortalLetters letters, EventStore.EventStore store) : VictimPageModel
+/// <summary>
+/// The case's requests on a timeline, with the clock's turns, reminders waiting for approval and the case's letters.
+/// After a platform's refusal, while the DSA Art. 20 window is open, the victim can
+/// object here (an internal complaint), which the worker files with the platform.
+/// </summary>
+public sealed class CaseDetailModel(
+    PortalCases cases, PortalLetters letters, EventStore.EventStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
+    PortalText text, TimeProvider time)
+    : VictimPageModel
 {
     private IReadOnlyDictionary<Guid, IReadOnlyList<ClockStep>> _clock = new Dictionary<Guid, IReadOnlyList<ClockStep>>();
 
@@ -30,17 +45,92 @@ public sealed class CaseDetailModel(PortalCases cases, PortalLetters letters, Ev
             ? reminder
             : null;
 
-    public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken cancellationToken)
+    /// <summary>Each platform report of the case, folded from its stream (the list alone cannot tell an objection).</summary>
+    public Dictionary<Guid, PlatformReport> Reports { get; } = [];
+
+    /// <summary>The report whose objection form was posted, with what needs fixing.</summary>
+    public Guid? ComplaintFor { get; private set; }
+
+    public string? ComplaintError { get; private set; }
+
+    [BindProperty] public string? Grounds { get; set; }
+
+    /// <summary>The internal complaint window, while the victim can still object; null otherwise.</summary>
+    public Deadline? OpenComplaintWindow(PlatformReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Status == PlatformReportStatus.Refused && report.ComplaintLodgedAt is null && !report.FiledByEmail
+            && report.InternalComplaintWindow(engine) is { } window && !window.IsExpiredAt(time.GetUtcNow())
+            ? window
+            : null;
+    }
+
+    public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken cancellationToken) =>
+        await LoadAsync(caseId, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostComplaintAsync(Guid caseId, Guid reportId, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(caseId, cancellationToken) || !Reports.TryGetValue(reportId, out var report))
+        {
+            return NotFound();
+        }
+        ComplaintFor = reportId;
+        var grounds = Grounds?.Trim() ?? "";
+        if (grounds.Length == 0 || grounds.Length > Input.MaxLongText)
+        {
+            return Refuse(text.T("Schrijf kort op waarom het besluit van het platform niet klopt (maximaal 5000 tekens).",
+                "Write briefly why the platform's decision is wrong (at most 5000 characters)."));
+        }
+        if (!Input.IsCleanText(grounds, multiline: true))
+        {
+            return Refuse(text.T(
+                "Deze tekst bevat onzichtbare stuur- of leesrichtingstekens (die komen vaak mee bij kopiëren en plakken). Typ hem opnieuw.",
+                "This text contains invisible control or text-direction characters (they often come along with copy and paste). Please type it again."));
+        }
+        if (OpenComplaintWindow(report) is null)
+        {
+            return Refuse(text.T("Bezwaar maken bij het platform kan nu niet (meer).", "Objecting with the platform is not possible (any more)."));
+        }
+        await using var session = store.LightweightSession(new EventMetadata(HttpContext.TraceIdentifier, null, Actor));
+        session.Enlist(outbox);
+        try
+        {
+            await notices.LodgeComplaintAsync(session, outbox, reportId, grounds, cancellationToken);
+        }
+        catch (DomainRuleViolated)
+        {
+            return Refuse(text.T("Bezwaar maken bij het platform kan nu niet (meer).", "Objecting with the platform is not possible (any more)."));
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return LocalRedirect($"/zaak/{caseId}");
+    }
+
+    private PageResult Refuse(string message)
+    {
+        ComplaintError = message;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid caseId, CancellationToken cancellationToken)
     {
         if (await cases.LoadAsync(VictimId, caseId, cancellationToken) is not { } view)
         {
-            return NotFound();
+            return false;
         }
         Case = view;
         _clock = await cases.ClockStepsAsync(view, cancellationToken);
         Letters = await letters.ListAsync(caseId, cancellationToken);
         Authorised = (await store.AggregateStreamAsync(caseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve, cancellationToken: cancellationToken))
             .State.Authorisation is not null;
-        return Page();
+        foreach (var request in view.Requests.Where(r => r.Kind == "platform"))
+        {
+            var (report, _) = await store.AggregateStreamAsync(request.Id, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken: cancellationToken);
+            if (report.CaseId == caseId)
+            {
+                Reports[request.Id] = report;
+            }
+        }
+        return true;
     }
 }

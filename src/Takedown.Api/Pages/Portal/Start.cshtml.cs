@@ -4,12 +4,11 @@ using Takedown.Api.Portal;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
 
 /// <summary>Start a takedown: what was posted, where, by whom if known, and which tracks to take.</summary>
-public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, MessageOutbox outbox) : VictimPageModel
+public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine) : VictimPageModel
 {
     public static readonly IReadOnlyList<string> Kinds = ["address", "phone", "photos", "other"];
 
@@ -56,6 +55,23 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var urls = (Urls ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // First, so a field gets this message rather than a vaguer one: the API's rule for text (Input.IsCleanText), no
+        // control characters and no direction overrides, which could make a name or an address read one way on screen
+        // and another in a letter or a notice.
+        CheckClean(Name, nameof(Name));
+        CheckClean(Email, nameof(Email));
+        CheckClean(OtherWhat, nameof(OtherWhat));
+        CheckClean(Urls, nameof(Urls), multiline: true);
+        CheckClean(ByWhom, nameof(ByWhom));
+        if (Erasure)
+        {
+            CheckClean(ControllerName, nameof(ControllerName));
+            CheckClean(ControllerEmail, nameof(ControllerEmail));
+        }
+        if (Report)
+        {
+            CheckClean(Platform, nameof(Platform));
+        }
         Check(!string.IsNullOrWhiteSpace(Name) && Name.Length <= Input.MaxShortText, nameof(Name), text.T("Vul uw naam in.", "Enter your name."));
         Check(Email is not null && Input.IsEmail(Email.Trim()), nameof(Email), text.T("Vul een geldig e-mailadres in.", "Enter a valid e-mail address."));
         Check(What.Any(Kinds.Contains), nameof(What), text.T("Kies wat er is geplaatst.", "Choose what was posted."));
@@ -91,9 +107,14 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
             Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage) : null,
-            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, outbox, cancellationToken);
+            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
+
+    private void CheckClean(string? value, string field, bool multiline = false) =>
+        Check(value is null || Input.IsCleanText(value, multiline), field, text.T(
+            "Deze tekst bevat onzichtbare stuur- of leesrichtingstekens (die komen vaak mee bij kopiëren en plakken). Typ hem opnieuw.",
+            "This text contains invisible control or text-direction characters (they often come along with copy and paste). Please type it again."));
 
     private void Check(bool ok, string field, string message)
     {

@@ -1,0 +1,48 @@
+using Takedown.Api.Cases;
+using Takedown.Api.Infrastructure;
+using Takedown.Api.Integrations;
+using Takedown.Application.PlatformReports;
+using Takedown.EventStore;
+using Takedown.Messaging;
+
+namespace Takedown.Api.PlatformReports;
+
+/// <summary>
+/// The internal complaint (DSA Art. 20) against a platform's refusal, within its window; the worker files it with the
+/// platform, whose new decision arrives as a status update.
+/// </summary>
+public static class LodgeInternalComplaintEndpoint
+{
+    /// <param name="Grounds">Why the platform's decision is wrong, in the victim's words.</param>
+    public sealed record LodgeComplaintRequest(string? Grounds);
+
+    public static void MapLodgeInternalComplaint(this ApiGroups api) => api.Map(group => group
+        .MapPost("/platform-reports/{id:guid}/internal-complaint", Lodge)
+        .RequireAuthorization(Scopes.CasesWrite)
+        .WithName("LodgeInternalComplaint")
+        .WithSummary("Lodge an internal complaint (DSA Art. 20) against the platform's refusal")
+        .Produces(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict));
+
+    public static async Task<IResult> Lodge(
+        Guid id, LodgeComplaintRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store, PlatformNotices notices,
+        MessageOutbox outbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(notices);
+        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        {
+            return CaseAccess.NotFound();
+        }
+        new Input().Text(request.Grounds, "grounds", Input.MaxLongText).ThrowIfAny();
+        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+        session.Enlist(outbox);
+        await notices.LodgeComplaintAsync(session, outbox, id, request.Grounds!.Trim(), cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/api/v1/platform-reports/{id}");
+    }
+}
