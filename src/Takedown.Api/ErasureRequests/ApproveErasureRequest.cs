@@ -3,6 +3,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
+using Takedown.Application.ReadModels;
 using Takedown.EventStore;
 using Takedown.Messaging;
 
@@ -32,7 +33,7 @@ public static class ApproveErasureRequestEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(letters);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Erasure, cancellationToken))
         {
             return CaseAccess.NotFound();
         }

@@ -2,6 +2,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 
@@ -30,7 +31,7 @@ public static class GetPlatformReportEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Platform, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
