@@ -22,7 +22,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         host.Clock.SetUtcNow(due.DueAt.AddMinutes(1));
         var escalated = await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
 
-        var complaintId = CheckErasureDeadlineHandler.ComplaintIdFor(id);
+        var complaintId = ApComplaintEscalation.ComplaintIdFor(id);
         escalated.ApComplaintId.ShouldBe(complaintId);
         var complaint = (await host.Store.AggregateStreamAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve)).State;
         complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
@@ -76,7 +76,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         host.Clock.SetUtcNow(sent.AnswerDeadline(host.Engine)!.DueAt.AddMinutes(5));
         await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
 
-        var complaintId = CheckErasureDeadlineHandler.ComplaintIdFor(id);
+        var complaintId = ApComplaintEscalation.ComplaintIdFor(id);
         var until = DateTime.UtcNow.AddSeconds(30);
         ApComplaint complaint;
         do

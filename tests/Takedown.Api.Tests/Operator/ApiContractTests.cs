@@ -51,7 +51,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         var order = new[]
         {
             "OpenCase", "GetCase", "DraftErasureRequest", "GetErasureRequest", "GetErasureLetter", "GetErasureLetterPdf",
-            "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport", "ExportCase", "ExportCasePdf", "EraseCase",
+            "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformReport", "OpenApComplaint", "GetApComplaint", "ExportCase", "ExportCasePdf", "EraseCase",
             "CreateWebhookSubscription", "ListWebhookSubscriptions", "ListWebhookDeliveries", "EnableWebhookSubscription",
             "DeleteWebhookSubscription",
         };
@@ -61,7 +61,12 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         {
             var (method, path, operation) = operations[operationId];
             var url = path.Replace("{caseId}", ids.GetValueOrDefault("case"), StringComparison.Ordinal)
-                .Replace("{id}", operationId.Contains("Webhook", StringComparison.Ordinal) ? ids.GetValueOrDefault("subscription") : operationId.Contains("Platform", StringComparison.Ordinal) ? ids.GetValueOrDefault("platform") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+                .Replace("{id}", operationId.Contains("Webhook", StringComparison.Ordinal) ? ids.GetValueOrDefault("subscription") : operationId.Contains("Platform", StringComparison.Ordinal) ? ids.GetValueOrDefault("platform") : operationId == "GetApComplaint" ? ids.GetValueOrDefault("complaint") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+            if (operationId == "OpenApComplaint")
+            {
+                // The controller's refusal arrives by mail and an operator confirms it: here it is recorded directly.
+                await factory.AnswerErasureRequestAsync(Guid.Parse(ids["erasure"]), Takedown.Domain.ErasureRequests.ErasureOutcome.Refused);
+            }
             using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
             if (operation["requestBody"]?["content"]?["application/json"]?["example"] is { } example)
             {
@@ -102,6 +107,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
                     case "DraftErasureRequest": ids["erasure"] = id!; break;
                     case "DraftPlatformReport": ids["platform"] = id!; break;
                     case "CreateWebhookSubscription": ids["subscription"] = id!; break;
+                    case "OpenApComplaint": ids["complaint"] = id!; break;
                     case "GetErasureLetter": ids["letterSha256"] = json["contentSha256"]!.GetValue<string>(); break;
                 }
             }
