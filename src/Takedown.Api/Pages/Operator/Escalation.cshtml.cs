@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Operator;
 using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Operators;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Pages.Operator;
@@ -29,6 +30,7 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
 
+    [OperatorAction(OperatorActions.ReviewApComplaint)]
     public async Task<IActionResult> OnPostReviewAsync(string? text, CancellationToken cancellationToken)
     {
         if (text is { Length: > MaxText })
@@ -42,15 +44,10 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
         }, cancellationToken);
     }
 
+    // The button is only shown to supervisors; a form posted anyway is refused by the action's filter.
+    [OperatorAction(OperatorActions.LodgeApComplaint)]
     public async Task<IActionResult> OnPostLodgeAsync(string? apReference, CancellationToken cancellationToken)
     {
-        // The button is only shown to supervisors; a form posted anyway is refused the same way.
-        if (!User.IsSupervisor())
-        {
-            var denied = Partial("_Denied");
-            denied.StatusCode = StatusCodes.Status403Forbidden;
-            return denied;
-        }
         if (string.IsNullOrWhiteSpace(apReference) || apReference.Length > 100)
         {
             return await FailAsync("Enter the AP's reference (at most 100 characters).", cancellationToken);
