@@ -37,7 +37,8 @@ public static class ApproveErasureRequestEndpoint
         {
             return CaseAccess.NotFound();
         }
-        new Input().Require(request.ContentSha256 is { Length: 64 }, "contentSha256", "The SHA-256 (64 hex digits) of the letter you approve.").ThrowIfAny();
+        new Input().Require(request.ContentSha256 is { Length: 64 } sha && sha.All(char.IsAsciiHexDigit), "contentSha256",
+            "The SHA-256 (64 hex digits) of the letter you approve.").ThrowIfAny();
         if (await GetErasureLetterEndpoint.CurrentLetterIdAsync(dataSource, options.Schema, id, cancellationToken) is not { } letterId)
         {
             return CaseAccess.NotFound();
