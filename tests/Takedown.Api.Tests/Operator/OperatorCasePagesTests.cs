@@ -28,8 +28,8 @@ public sealed partial class OperatorCasePagesTests(OperatorHost host) : IClassFi
         var (otherCase, _) = await host.OpenCaseAsync(EscalationMode.OperatorReview);
         var otherReport = await host.DecidedPlatformReportAsync(otherCase, "Historieplatform", ReportCategory.Doxing, removed: true, afterDays: 1);
         var (otherUpdate, _) = await host.FailedStatusUpdateAsync("TimeoutException", "{\"marker\":\"other\"}", otherReport);
-        var olga = await OperatorSession.SignInAsync(host.BaseUrl, OperatorHost.OperatorId);
-        var sam = await OperatorSession.SignInAsync(host.BaseUrl, OperatorHost.SupervisorId);
+        var olga = await OperatorClient.SignInAsync(host.BaseUrl, OperatorHost.OperatorId);
+        var sam = await OperatorClient.SignInAsync(host.BaseUrl, OperatorHost.SupervisorId);
         (await olga.PostFormAsync("/operator/letters/failed", [], $"/operator/letters/failed?handler=Handled&id={letterId}"))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
         foreach (var webhookId in new[] { update, otherUpdate })
@@ -43,7 +43,7 @@ public sealed partial class OperatorCasePagesTests(OperatorHost host) : IClassFi
 
         var html = await olga.GetHtmlAsync($"/operator/cases/{caseId}");
 
-        var rows = OperatorSession.Rows(html, "history");
+        var rows = OperatorClient.Rows(html, "history");
         var sequences = SequenceOf().Matches(html).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         sequences.ShouldBe(sequences.Order().ToList(), "in the order they were recorded");
         var audit = (await host.Store.FetchStreamAsync(OperatorAudit.StreamOf(OperatorHost.SupervisorId)))
@@ -79,7 +79,7 @@ public sealed partial class OperatorCasePagesTests(OperatorHost host) : IClassFi
         var (other, otherReference, _) = await host.CaseWithOverdueRequestAsync("Kapper Bakker B.V.", TimeSpan.FromDays(-10));
         var (closed, closedReference) = await host.OpenCaseAsync(EscalationMode.OperatorReview);
         await host.AppendAsync(closed, new CaseClosed(closed, DateTimeOffset.UtcNow));
-        var olga = await OperatorSession.SignInAsync(host.BaseUrl, OperatorHost.OperatorId);
+        var olga = await OperatorClient.SignInAsync(host.BaseUrl, OperatorHost.OperatorId);
 
         async Task<IReadOnlyList<Guid>> SearchAsync(string q) =>
             [.. CaseLink().Matches(await olga.GetHtmlAsync("/operator/cases?q=" + Uri.EscapeDataString(q))).Select(m => Guid.Parse(m.Groups[1].Value))];

@@ -51,10 +51,10 @@ public sealed partial class OperatorStatisticsTests(OperatorHost host) : IClassF
         await DecidedReportAsync(RecordAsync, b, "Snelplatform", filedDaysAgo: 12, hoursToDecide: 50);
         clock.SetUtcNow(Today);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var operatorSession = await OperatorSession.SignInAsync(client, OperatorHost.OperatorId);
-        (await operatorSession.PostFormAsync("/operator/statistics", [], "/operator/statistics?handler=Refresh")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var operatorClient = await OperatorClient.SignInAsync(client, OperatorHost.OperatorId);
+        (await operatorClient.PostFormAsync("/operator/statistics", [], "/operator/statistics?handler=Refresh")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
-        var html = await operatorSession.GetHtmlAsync("/operator/statistics");
+        var html = await operatorClient.GetHtmlAsync("/operator/statistics");
 
         var share = Regex.Replace(ShareInTime().Match(html).Groups[1].Value, "<[^>]+>", "");
         Regex.Replace(share, @"\s+", " ").Trim().ShouldBe("Answered in time: 75 % of 4 answered requests with a deadline.");

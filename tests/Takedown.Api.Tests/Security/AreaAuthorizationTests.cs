@@ -68,7 +68,7 @@ public sealed partial class AreaAuthorizationTests(AreaAuthorizationTests.Host h
     }
 
     [Fact]
-    public async Task Nobody_without_the_right_session_gets_into_a_page_or_endpoint_of_the_operator_area_or_the_portal()
+    public async Task Nobody_without_the_right_sign_in_gets_into_a_page_or_endpoint_of_the_operator_area_or_the_portal()
     {
         var ids = await CreateResourcesAsync();
         var routes = await RoutesAsync();
@@ -79,7 +79,7 @@ public sealed partial class AreaAuthorizationTests(AreaAuthorizationTests.Host h
         var anonymous = host.CreateDefaultClient();
         var integration = host.CreateDefaultClient();
         integration.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiFactory.PartnerKey);
-        // The sessions work where they belong, so every refusal below is a refusal and not a broken sign-in.
+        // The sign-ins work where they belong, so every refusal below is a refusal and not a broken sign-in.
         (await victim.GetAsync("/mijn-zaken")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await integration.GetAsync($"/api/v1/cases/{ids["case"]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var failures = new List<string>();

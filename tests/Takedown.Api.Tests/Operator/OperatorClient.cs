@@ -8,28 +8,28 @@ namespace Takedown.Api.Tests.Operator;
 /// An operator's browser over plain HTTP: signs in with the form, keeps the cookies, and posts forms with the
 /// anti-forgery token the page gave, as a browser would. Not following redirects, so tests see them.
 /// </summary>
-public sealed partial class OperatorSession
+public sealed partial class OperatorClient
 {
-    private OperatorSession(HttpClient http) => Http = http;
+    private OperatorClient(HttpClient http) => Http = http;
 
     public HttpClient Http { get; }
 
-    /// <summary>A session on a host listening on <paramref name="baseUrl"/>.</summary>
-    public static Task<OperatorSession> SignInAsync(string baseUrl, string operatorId, string password = OperatorHost.Password) =>
+    /// <summary>Signed in to a host listening on <paramref name="baseUrl"/>.</summary>
+    public static Task<OperatorClient> SignInAsync(string baseUrl, string operatorId, string password = OperatorHost.Password) =>
         SignInAsync(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
         {
             BaseAddress = new Uri(baseUrl),
         }, operatorId, password);
 
-    /// <summary>A session on a client that keeps cookies and does not follow redirects.</summary>
-    public static async Task<OperatorSession> SignInAsync(HttpClient client, string operatorId, string password = OperatorHost.Password)
+    /// <summary>Signed in on a client that keeps cookies and does not follow redirects.</summary>
+    public static async Task<OperatorClient> SignInAsync(HttpClient client, string operatorId, string password = OperatorHost.Password)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var session = new OperatorSession(client);
-        var signedIn = await session.PostFormAsync("/operator/sign-in", [new("operatorId", operatorId), new("password", password)]);
+        var signedInClient = new OperatorClient(client);
+        var signedIn = await signedInClient.PostFormAsync("/operator/sign-in", [new("operatorId", operatorId), new("password", password)]);
         signedIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         signedIn.Headers.Location!.ToString().ShouldBe("/operator");
-        return session;
+        return signedInClient;
     }
 
     public async Task<string> GetHtmlAsync(string path)
