@@ -1,3 +1,4 @@
+using Takedown.Api.ApComplaints;
 using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
@@ -47,6 +48,7 @@ var api = app.MapApi();
 api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
+api.MapApComplaints();
 Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 api.MapPrivacy();
 app.MapInboundMail();

@@ -3,7 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Takedown.Application;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests;
@@ -86,6 +90,36 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content))
             .GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Waits until the in-process worker has sent the erasure request's letter.</summary>
+    public async Task WaitUntilSentAsync(Guid requestId)
+    {
+        var store = Services.GetRequiredService<EventStore.EventStore>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while ((await store.AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status != ErasureRequestStatus.Sent)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("The erasure request's letter was not sent within 30 s.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Records the controller's answer on an erasure request as an operator's confirmation of a reply would, once the
+    /// letter was sent (an answer needs a request that was received).
+    /// </summary>
+    public async Task AnswerErasureRequestAsync(Guid requestId, ErasureOutcome outcome, string reasons = "Wij hebben een gerechtvaardigd belang.")
+    {
+        await WaitUntilSentAsync(requestId);
+        var store = Services.GetRequiredService<EventStore.EventStore>();
+        var engine = Services.GetRequiredService<DeadlineEngine>();
+        await using var session = store.LightweightSession(new EventStore.EventMetadata("test", null, "operator:test"));
+        await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve,
+            state => ErasureRequest.Decide(new RecordErasureAnswer(requestId, outcome, reasons, DateTimeOffset.UtcNow), state, engine));
+        await session.SaveChangesAsync();
     }
 
     private static string Sha(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -121,6 +121,29 @@ public sealed class WorkerTests(PostgresDatabase database) : IClassFixture<Postg
         (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.effects")).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Given_polling_only_once_a_minute_When_messages_are_published_Then_the_notification_wakes_a_worker_within_seconds()
+    {
+        var schema = Db.NewSchema();
+        await using var worker = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: true,
+            configure: o => o.PollingInterval = TimeSpan.FromMinutes(1));
+        await using var publisher = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: false);
+        await Db.EventuallyAsync(async () => await Db.CountAsync(database.ConnectionString,
+            $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {schema}_messages'") == 1, "the worker listens");
+        // Listening starts with one look at the queue; after that the loops sleep for the polling interval unless notified.
+        await Task.Delay(500);
+
+        for (var n = 1; n <= 3; n++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await publisher.PublishAsync(new RecordEffect(n));
+
+            await Db.EventuallyAsync(async () => await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.effects") == n,
+                $"message {n} is handled", seconds: 70);
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), $"message {n} waited for the poll instead of being notified");
+        }
+    }
+
     private static async Task PublishManyAsync(TestMessaging messaging, int count)
     {
         for (var start = 0; start < count; start += 500)

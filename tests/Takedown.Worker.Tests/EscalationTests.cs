@@ -5,6 +5,7 @@ using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 
 namespace Takedown.Worker.Tests;
 
@@ -25,7 +26,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         host.Clock.SetUtcNow(due.DueAt.AddMinutes(1));
         var escalated = await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
 
-        var complaintId = CheckErasureDeadlineHandler.ComplaintIdFor(id);
+        var complaintId = ApComplaintEscalation.ComplaintIdFor(id);
         escalated.ApComplaintId.ShouldBe(complaintId);
         var complaint = (await host.Store.AggregateStreamAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve)).State;
         complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
@@ -33,6 +34,41 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         (await host.CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND needs_operator", complaintId)).ShouldBe(1);
         (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'deadline-missed'", id)).ShouldBe(1);
         host.Smtp.ReceivedFor(WorkerHostFixture.ApEmail).ShouldBeEmpty();
+
+        // The victim is told, by a notice that needs no approval, sent over SMTP.
+        var victim = $"victim-{escalated.CaseId:N}@example.nl";
+        await WorkerHostFixture.EventuallyAsync(async () =>
+            await host.CountAsync("SELECT count(*) FROM takedown.letter_overview WHERE request_id = $1 AND kind = 'VictimNoticeDeadlineMissed' AND status = 'Sent'", id) == 1,
+            "the victim's deadline-missed notice is sent");
+        var notices = host.Smtp.ReceivedFor(victim)
+            .Select(m => System.Text.Encoding.UTF8.GetString(m.Raw).Replace("\r\n ", " ", StringComparison.Ordinal))
+            .Where(raw => raw.Contains("Subject: Controller B.V. heeft niet op tijd geantwoord", StringComparison.Ordinal))
+            .ToList();
+        notices.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Platform_report_without_a_decision_past_its_response_target_goes_to_the_operators_queue_and_a_decided_one_does_not()
+    {
+        var waiting = await host.FiledPlatformReportAsync(ReportCategory.Threats);
+        var decided = await host.FiledPlatformReportAsync(ReportCategory.Threats);
+        await host.AppendAsync(decided, new ContentRemoved(decided, host.Clock.GetUtcNow().AddHours(2)));
+        var due = (await host.ReportAsync(waiting)).ResponseDeadline(host.Engine)!;
+        due.DueAt.ShouldBe(host.Clock.GetUtcNow().AddHours(24), "the 24-hour target for threats");
+
+        host.Clock.SetUtcNow(due.DueAt.AddMinutes(-1));
+        await Task.Delay(1000);
+        (await host.ReportAsync(waiting)).TargetMissed.ShouldBeFalse();
+
+        host.Clock.SetUtcNow(due.DueAt.AddMinutes(1));
+        await WorkerHostFixture.EventuallyAsync(async () => (await host.ReportAsync(waiting)).TargetMissed, "the missed target is recorded");
+
+        (await host.CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND kind = 'platform' AND needs_operator", waiting)).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'response-target-missed'", waiting)).ShouldBe(1);
+        await WorkerHostFixture.EventuallyAsync(async () => await host.CountAsync("SELECT count(*) FROM takedown.messages WHERE body->>'reportId' = $1::text", decided) == 0,
+            "the decided report's check is handled");
+        (await host.ReportAsync(decided)).TargetMissed.ShouldBeFalse();
+        (await host.CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND needs_operator", decided)).ShouldBe(0);
     }
 
     [Fact]
@@ -79,7 +115,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         host.Clock.SetUtcNow(sent.AnswerDeadline(host.Engine)!.DueAt.AddMinutes(5));
         await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
 
-        var complaintId = CheckErasureDeadlineHandler.ComplaintIdFor(id);
+        var complaintId = ApComplaintEscalation.ComplaintIdFor(id);
         var until = DateTime.UtcNow.AddSeconds(30);
         ApComplaint complaint;
         do
@@ -104,7 +140,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         host.Clock.SetUtcNow(sent.AnswerDeadline(host.Engine)!.DueAt.AddMinutes(1));
         await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Escalated, "the request is escalated");
 
-        var complaint = (await host.Store.AggregateStreamAsync(CheckErasureDeadlineHandler.ComplaintIdFor(id), ApComplaint.Initial, ApComplaint.Evolve)).State;
+        var complaint = (await host.Store.AggregateStreamAsync(ApComplaintEscalation.ComplaintIdFor(id), ApComplaint.Initial, ApComplaint.Evolve)).State;
         complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
         var kept = complaint.Dossier.ShouldNotBeNull();
         kept.AuthorisationSha256.ShouldBe(authorisation.TextSha256);

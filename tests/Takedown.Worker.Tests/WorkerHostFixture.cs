@@ -8,6 +8,7 @@ using Takedown.Application.Messaging;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Messaging;
 using Takedown.Testing;
@@ -156,6 +157,41 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             letters.Add((reader.GetGuid(0), reader.GetString(1)));
         }
         return letters;
+    }
+
+    /// <summary>
+    /// A platform report filed now on a new case, with its response check scheduled at the target as the filing
+    /// handler schedules it (no platform API is needed to file by hand).
+    /// </summary>
+    public async Task<Guid> FiledPlatformReportAsync(ReportCategory category)
+    {
+        var now = Clock.GetUtcNow();
+        var caseId = Guid.CreateVersion7();
+        var reportId = Guid.CreateVersion7();
+        using var scope = Services.CreateScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
+        await using var session = Store.LightweightSession(new EventMetadata(null, null, "system"));
+        session.Enlist(outbox);
+        session.Events.StartStream(caseId, Case.Decide(new OpenCase(caseId, "TD-" + caseId.ToString("N")[^10..], "nl", EscalationMode.OperatorReview, now), Case.Initial));
+        var drafted = PlatformReport.Decide(new DraftPlatformReport(reportId, caseId, "Sandbox", ["https://platform.example/p/1"], category,
+            "Hij dreigt mij hier (Sr art. 285).", "A. Melder", "melder@example.nl", true, now), PlatformReport.Initial, Engine);
+        var filed = PlatformReport.Decide(new FilePlatformReport(reportId, "T-" + reportId.ToString("N")[..8], now),
+            drafted.Aggregate(PlatformReport.Initial, PlatformReport.Evolve), Engine);
+        session.Events.StartStream(reportId, [.. drafted, .. filed]);
+        var state = filed.Aggregate(drafted.Aggregate(PlatformReport.Initial, PlatformReport.Evolve), PlatformReport.Evolve);
+        outbox.Schedule(new CheckPlatformResponse(reportId), state.ResponseDeadline(Engine)!.DueAt);
+        await session.SaveChangesAsync();
+        return reportId;
+    }
+
+    public async Task<PlatformReport> ReportAsync(Guid id) =>
+        (await Store.AggregateStreamAsync(id, PlatformReport.Initial, PlatformReport.Evolve)).State;
+
+    public async Task AppendAsync(Guid streamId, params object[] events)
+    {
+        await using var session = Store.LightweightSession(new EventMetadata(null, null, "system"));
+        session.Events.Append(streamId, events);
+        await session.SaveChangesAsync();
     }
 
     public async Task<ErasureRequest> RequestAsync(Guid id) =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Npgsql;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Cases;
@@ -20,17 +21,22 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, EventStoreOptions op
         return await command.ExecuteScalarAsync(cancellationToken) is string owner && owner == user.Actor();
     }
 
-    /// <summary>The case a request belongs to, from the read model (null: no such request).</summary>
-    public async Task<Guid?> CaseOfRequestAsync(Guid requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The case a request of <paramref name="kind"/> (<see cref="RequestKinds"/>) belongs to, from the read model (null:
+    /// no such request). The kind matters: a platform report's id read as an erasure request would be a stream of the
+    /// wrong shape, so it is the same 404 as an id that does not exist.
+    /// </summary>
+    public async Task<Guid?> CaseOfRequestAsync(Guid requestId, string kind, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT case_id FROM {options.Schema}.request_overview WHERE id = $1");
+            $"SELECT case_id FROM {options.Schema}.request_overview WHERE id = $1 AND kind = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = kind });
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
-    public async Task<bool> CanSeeRequestAsync(ClaimsPrincipal user, Guid requestId, CancellationToken cancellationToken) =>
-        await CaseOfRequestAsync(requestId, cancellationToken) is { } caseId && await CanSeeAsync(user, caseId, cancellationToken);
+    public async Task<bool> CanSeeRequestAsync(ClaimsPrincipal user, Guid requestId, string kind, CancellationToken cancellationToken) =>
+        await CaseOfRequestAsync(requestId, kind, cancellationToken) is { } caseId && await CanSeeAsync(user, caseId, cancellationToken);
 
     /// <summary>Whether the principal may add a request to the case: theirs, and still open (a closed case refuses with a reason).</summary>
     public async Task<bool> CanAddRequestAsync(ClaimsPrincipal user, Guid caseId, EventStore.EventStore store, CancellationToken cancellationToken)

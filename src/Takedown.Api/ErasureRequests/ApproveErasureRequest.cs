@@ -3,6 +3,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
+using Takedown.Application.ReadModels;
 using Takedown.EventStore;
 using Takedown.Messaging;
 
@@ -32,11 +33,12 @@ public static class ApproveErasureRequestEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(letters);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Erasure, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
-        new Input().Require(request.ContentSha256 is { Length: 64 }, "contentSha256", "The SHA-256 (64 hex digits) of the letter you approve.").ThrowIfAny();
+        new Input().Require(request.ContentSha256 is { Length: 64 } sha && sha.All(char.IsAsciiHexDigit), "contentSha256",
+            "The SHA-256 (64 hex digits) of the letter you approve.").ThrowIfAny();
         if (await GetErasureLetterEndpoint.CurrentLetterIdAsync(dataSource, options.Schema, id, cancellationToken) is not { } letterId)
         {
             return CaseAccess.NotFound();

@@ -3,6 +3,7 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
+using Takedown.Application.ReadModels;
 using Takedown.Domain.Letters;
 using Takedown.EventStore;
 
@@ -55,7 +56,7 @@ public static class GetErasureLetterEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(letters);
         ArgumentNullException.ThrowIfNull(options);
-        return await access.CanSeeRequestAsync(http.User, id, cancellationToken)
+        return await access.CanSeeRequestAsync(http.User, id, RequestKinds.Erasure, cancellationToken)
             && await CurrentLetterAsync(dataSource, options.Schema, id, cancellationToken) is { } current
             && await letters.LoadAsync(current.Id, cancellationToken) is { } letter
             ? (letter, current.Status)

@@ -1,6 +1,7 @@
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 
@@ -38,7 +39,7 @@ public static class GetErasureRequestEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Erasure, cancellationToken))
         {
             return CaseAccess.NotFound();
         }

@@ -71,9 +71,10 @@ public sealed class Input
         && !string.IsNullOrEmpty(uri.Host);
 
     /// <summary>
-    /// No control characters (NUL, escape; line breaks only in long text), no unpaired surrogates and no bidirectional
-    /// overrides or isolates: a name that reads one way on screen and another in a letter or a log could hide who or
-    /// what a request is about.
+    /// No control characters (NUL, escape; line breaks only in long text), no unpaired surrogates, no bidirectional
+    /// overrides or isolates, and no invisible spaces or joiners between words (zero-width space, word joiner): a name
+    /// that reads one way on screen and another in a letter, a log or a comparison could hide who or what a request is
+    /// about. The zero-width (non-)joiners stay: Persian and Indic scripts and emoji need them.
     /// </summary>
     public static bool IsCleanText(string value, bool multiline)
     {
@@ -88,7 +89,8 @@ public sealed class Input
             }
             if (char.IsSurrogate(c)
                 || (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
-                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C' or '\uFEFF')
+                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C' or '\uFEFF'
+                    or '\u200B' or >= '\u2060' and <= '\u2064' or '\u180E')
             {
                 return false;
             }

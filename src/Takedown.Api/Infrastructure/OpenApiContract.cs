@@ -13,6 +13,7 @@ public static class OpenApiContract
 {
     private const string CaseId = "01936f0e-8c1a-7a4b-9d2e-5f3c1b2a4d6e";
     private const string RequestId = "01936f0e-9d2b-7c5d-8e3f-6a4d2c3b5e7f";
+    private const string ComplaintId = "5b1e2c3d-4f5a-5b6c-8d7e-9f0a1b2c3d4e";
 
     private sealed record Example(string Description, string? Request, string? Response);
 
@@ -113,6 +114,28 @@ public static class OpenApiContract
             "and for a platform that takes notices by e-mail only.",
             """{ "grounds": "The video shows my home address; publishing it to intimidate me is doxing (Sr art. 285d), not news." }""",
             null),
+        ["OpenApComplaint"] = new(
+            "Opens the complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) for an erasure request the controller refused " +
+            "(or complied with in part) or did not answer in time; an overdue request is recorded as missed and the victim is told. " +
+            "Under operator review the complaint waits for an operator, under automatic escalation its dossier goes to the AP at once. " +
+            "Each request has one complaint: asking again answers 200 with the same id (also when the deadline check opened it). " +
+            "A request that is neither refused nor overdue is a 409 problem.",
+            null,
+            $$"""{ "id": "{{ComplaintId}}", "erasureRequestId": "{{RequestId}}" }"""),
+        ["GetApComplaint"] = new(
+            "An AP complaint: its status, the AP's reference once lodged and the AP's three months to report progress " +
+            "(GDPR Art. 78(2)) with an explanation in Dutch and English.",
+            null,
+            $$"""
+            { "id": "{{ComplaintId}}", "caseId": "{{CaseId}}", "erasureRequestId": "{{RequestId}}", "status": "Lodged",
+              "apReference": "AP-2026-004211", "lodgedAt": "2026-02-10T10:30:00+00:00", "decision": null,
+              "progressDeadline": { "kind": "ap-progress", "dueDate": "2026-05-11", "dueAt": "2026-05-11T21:59:59+00:00",
+                "explanationNl": "De AP moet binnen drie maanden na de klacht van 10 februari 2026 laten weten hoe het ermee staat (AVG art. 78 lid 2): 10 mei 2026.",
+                "explanationEn": "The AP must report progress within three months of the complaint of 10 February 2026 (GDPR Art. 78(2)): 10 May 2026." },
+              "timeline": [ { "event": "ap-complaint-prepared", "at": "2026-02-07T09:00:00+00:00" },
+                { "event": "ap-complaint-reviewed", "at": "2026-02-09T14:12:00+00:00" },
+                { "event": "ap-complaint-lodged", "at": "2026-02-10T10:30:00+00:00" } ] }
+            """),
         ["ExportCase"] = new(
             "Everything held about the case, decrypted: every stream of the case (the case, its requests, reports, letters and " +
             "complaints) with its events in order (GDPR Art. 15 access and Art. 20 portability).",

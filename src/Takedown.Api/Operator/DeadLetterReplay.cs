@@ -90,10 +90,11 @@ public static class DeadLetterEndpoints
     {
         var group = app.MapGroup("/operator/api/dead-letters")
             .RequireAuthorization(OperatorSetup.OperatorPolicy)
+            .AddEndpointFilter<OperatorActionEndpointFilter>()
             .ExcludeFromDescription();
         group.MapGet("", async (DeadLetterReplay replay, CancellationToken cancellationToken) =>
             TypedResults.Ok(await replay.ListAsync(cancellationToken)));
-        group.MapPost("{id:guid}/replay", Replay);
+        group.MapPost("{id:guid}/replay", Replay).WithMetadata(new OperatorActionAttribute(OperatorActions.ReplayDeadLetter));
         return app;
     }
 
@@ -102,11 +103,6 @@ public static class DeadLetterEndpoints
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(replay);
-        if (!OperatorActions.IsAllowed(http.User.OperatorRole(), OperatorActions.ReplayDeadLetter))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed",
-                detail: "Only a supervisor may replay a dead letter.");
-        }
         return await replay.ReplayAsync(http.User, id, http.TraceIdentifier, cancellationToken)
             ? TypedResults.Accepted((string?)null, new { id, replayed = true })
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",

@@ -27,8 +27,14 @@ public sealed record RequestRow(
     Guid Id, string Kind, string Status, string Counterparty, string? Category, DateTimeOffset OpenedAt, DateTimeOffset? SentAt,
     DateTimeOffset? AnsweredAt, string? Outcome, DateTimeOffset? DueAt, string? Explanation);
 
-/// <summary>An event of a case's streams without its data: the type, when, and who acted.</summary>
-public sealed record HistoryRow(long Sequence, Guid StreamId, long Version, string Type, string? Actor, DateTimeOffset Timestamp);
+/// <summary>
+/// An event that concerns a case, without its data: the type, when, who acted (from the event's metadata), which
+/// stream it is in (its first event's type; for a letter, the letter's kind) and, for an operator's audit event, the
+/// action taken.
+/// </summary>
+public sealed record HistoryRow(
+    long Sequence, Guid StreamId, long Version, string Type, string? Actor, DateTimeOffset Timestamp, string StreamType, string? LetterKind,
+    string? Action);
 
 public sealed record CaseDetail(CaseRow Case, IReadOnlyList<RequestRow> Requests, IReadOnlyList<HistoryRow> History);
 
@@ -170,7 +176,13 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
         return rows;
     }
 
-    /// <summary>One case with its requests and the headers of every event in the case's streams (one case: a bounded read).</summary>
+    /// <summary>
+    /// One case with its requests and the headers of every event that concerns it, in the order they were stored: the
+    /// events of every stream whose subject is the case (the case, its requests, reports, complaints, letters and evidence
+    /// diary: <c>streams_subject</c>), and operators' audit events kept in their own audit streams about one of those
+    /// streams or a reply to one of its requests (<c>events_operator_action_subject</c>). Event data is never read but
+    /// for an audit event's action, which holds no personal data: operators see what happened, not what a victim wrote.
+    /// </summary>
     public async Task<CaseDetail?> CaseAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
@@ -184,10 +196,22 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
             FROM {S}.request_overview WHERE case_id = $1 ORDER BY opened_at, id
             """) { Parameters = { new NpgsqlParameter { Value = id } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            SELECT seq, stream_id, version, type, metadata->>'actor', timestamp
-            FROM {S}.events
-            WHERE stream_id = $1 OR stream_id IN (SELECT id FROM {S}.request_overview WHERE case_id = $1)
-            ORDER BY seq
+            WITH case_streams AS (
+                SELECT id, type FROM {S}.streams WHERE subject_id = $1 OR id = $1),
+            subjects AS (
+                SELECT id::text AS subject FROM case_streams
+                UNION SELECT m.id::text FROM {S}.inbound_mail m WHERE m.request_id IN (SELECT id FROM case_streams)),
+            concerned AS (
+                SELECT e.seq, e.stream_id, e.version, e.type, e.metadata->>'actor' AS actor, e.timestamp, s.type AS stream_type,
+                       CASE WHEN e.type = 'operator-action-recorded' THEN e.data->>'action' END AS action
+                FROM {S}.events e JOIN case_streams s ON s.id = e.stream_id
+                UNION
+                SELECT e.seq, e.stream_id, e.version, e.type, e.metadata->>'actor', e.timestamp, st.type, e.data->>'action'
+                FROM {S}.events e JOIN {S}.streams st ON st.id = e.stream_id
+                WHERE e.type = 'operator-action-recorded' AND e.data->>'subjectId' IN (SELECT subject FROM subjects))
+            SELECT c.seq, c.stream_id, c.version, c.type, c.actor, c.timestamp, c.stream_type, l.kind, c.action
+            FROM concerned c LEFT JOIN {S}.letter_overview l ON l.id = c.stream_id
+            ORDER BY c.seq
             """) { Parameters = { new NpgsqlParameter { Value = id } } });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -208,8 +232,9 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
         var history = new List<HistoryRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            history.Add(new HistoryRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            history.Add(new HistoryRow(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3), Text(4),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), Text(7), Text(8)));
         }
         return new CaseDetail(head, requests, history);
     }

@@ -85,16 +85,26 @@ public static class OperatorSetup
         return services;
     }
 
-    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    private static async Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/operator/api", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.StatusCode = status;
-        }
-        else
+        if (!context.Request.Path.StartsWithSegments("/operator/api", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.Redirect(context.RedirectUri);
+            return;
         }
-        return Task.CompletedTask;
+        // Scripts get problem details like every other JSON error of the host.
+        context.Response.StatusCode = status;
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = status == StatusCodes.Status401Unauthorized ? "Not signed in" : "Not allowed",
+                Detail = status == StatusCodes.Status401Unauthorized
+                    ? "Sign in at /operator/sign-in and send the takedown-operator cookie."
+                    : "Your operator account may not use this.",
+            },
+        });
     }
 }

@@ -1,6 +1,7 @@
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.Application.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Messaging;
@@ -38,7 +39,7 @@ public static class ApprovePlatformReportEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(notices);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Platform, cancellationToken))
         {
             return CaseAccess.NotFound();
         }

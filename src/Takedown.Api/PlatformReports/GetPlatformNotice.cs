@@ -1,6 +1,7 @@
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.Application.PlatformReports;
 using Takedown.Platforms.Notices;
 
@@ -51,7 +52,7 @@ public static class GetPlatformNoticeEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(notices);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken) || await notices.ReviewAsync(id, cancellationToken) is not { } review)
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Platform, cancellationToken) || await notices.ReviewAsync(id, cancellationToken) is not { } review)
         {
             return CaseAccess.NotFound();
         }

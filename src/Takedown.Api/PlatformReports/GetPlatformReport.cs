@@ -3,6 +3,7 @@ using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.PlatformReports;
+using Takedown.Application.ReadModels;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 
@@ -40,7 +41,7 @@ public static class GetPlatformReportEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(notices);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Platform, cancellationToken))
         {
             return CaseAccess.NotFound();
         }

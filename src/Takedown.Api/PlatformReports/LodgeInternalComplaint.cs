@@ -1,6 +1,7 @@
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
+using Takedown.Application.ReadModels;
 using Takedown.Application.PlatformReports;
 using Takedown.EventStore;
 using Takedown.Messaging;
@@ -34,7 +35,7 @@ public static class LodgeInternalComplaintEndpoint
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(notices);
-        if (!await access.CanSeeRequestAsync(http.User, id, cancellationToken))
+        if (!await access.CanSeeRequestAsync(http.User, id, RequestKinds.Platform, cancellationToken))
         {
             return CaseAccess.NotFound();
         }

@@ -81,10 +81,11 @@ public static class ReceiveWebhookEndpoint
             return Rejected(sender.Name, "bad_webhook_id",
                 Problem(StatusCodes.Status400BadRequest, "Bad webhook-id", "The webhook-id may be at most 200 characters."));
         }
-        if (PlatformStatusUpdate.Parse(sender.Name, sender.Platform, webhookId, body) is not { } update)
+        if (PlatformStatusUpdate.Parse(sender.Name, sender.Platform, webhookId, body) is not { } update
+            || !IsPlainValue(update.Update.TicketId) || !IsPlainValue(update.RawStatus))
         {
             return Rejected(sender.Name, "not_a_status_update", Problem(StatusCodes.Status400BadRequest, "Not a status update",
-                "The body must be JSON with a type and data.ticketId and data.status strings."));
+                "The body must be JSON with a type and data.ticketId and data.status strings (at most 200 characters of plain text each)."));
         }
         var outcome = await statusWebhooks.AcceptAsync(update, body, System.Diagnostics.Activity.Current?.Id, cancellationToken);
         switch (outcome)
@@ -108,6 +109,13 @@ public static class ReceiveWebhookEndpoint
         TakedownMetrics.RecordIncomingWebhook(integration, "rejected", reason);
         return problem;
     }
+
+    /// <summary>
+    /// A ticket id or status as it goes into the inbox and the report's events: short plain text. PostgreSQL refuses NUL
+    /// in text, and a status that could not be stored would fail in the inbox processor instead of here.
+    /// </summary>
+    private static bool IsPlainValue(string value) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= 200 && Infrastructure.Input.IsCleanText(value, multiline: false);
 
     /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/> (chunked bodies have no Content-Length).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public static partial class InboundMailReader
         var contentType = First(headers, "content-type");
         return new InboundMail(
             Decode(First(headers, "subject")), First(headers, "from") is { } from ? Address(from) : null, recipients, contentType,
-            PlainText(contentType, First(headers, "content-transfer-encoding"), body));
+            PlainText(contentType, First(headers, "content-transfer-encoding"), body, 0));
     }
 
     private static (Dictionary<string, List<string>> Headers, string Body) Split(string text)
@@ -61,8 +61,17 @@ public static partial class InboundMailReader
         return (headers, body);
     }
 
-    private static string PlainText(string? contentType, string? encoding, string body)
+    /// <summary>Deeper than this, nested multipart parts are not looked into: real replies nest two or three levels.</summary>
+    public const int MaxDepth = 8;
+
+    private static string PlainText(string? contentType, string? encoding, string body, int depth)
     {
+        // Anyone can mail the reply addresses and the gateway signs what it forwards: without a bound, parts nested in
+        // each other tens of thousands deep would exhaust the stack (and copy the message once per level).
+        if (depth > MaxDepth)
+        {
+            return "";
+        }
         if (contentType is not null && contentType.Contains("multipart/", StringComparison.OrdinalIgnoreCase)
             && Boundary().Match(contentType) is { Success: true } boundary)
         {
@@ -73,11 +82,11 @@ public static partial class InboundMailReader
                 var type = First(headers, "content-type");
                 if (type is null || type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
                 {
-                    return PlainText(type, First(headers, "content-transfer-encoding"), partBody);
+                    return PlainText(type, First(headers, "content-transfer-encoding"), partBody, depth + 1);
                 }
                 if (type.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
                 {
-                    return PlainText(type, null, partBody);
+                    return PlainText(type, null, partBody, depth + 1);
                 }
             }
             return "";
@@ -126,9 +135,18 @@ public static partial class InboundMailReader
     private static string? Decode(string? header) => header is null ? null : EncodedWord().Replace(header, m =>
     {
         var charset = m.Groups[1].Value;
-        var bytes = m.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
-            ? Convert.FromBase64String(m.Groups[3].Value)
-            : Encoding.Latin1.GetBytes(QuotedPrintable(m.Groups[3].Value.Replace('_', ' ')));
+        byte[] bytes;
+        try
+        {
+            bytes = m.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
+                ? Convert.FromBase64String(m.Groups[3].Value)
+                : Encoding.Latin1.GetBytes(QuotedPrintable(m.Groups[3].Value.Replace('_', ' ')));
+        }
+        catch (FormatException)
+        {
+            // Not a valid encoded word: the subject keeps it as written.
+            return m.Value;
+        }
         try
         {
             return Encoding.GetEncoding(charset).GetString(bytes);

@@ -11,7 +11,7 @@ public sealed record NoticeStatusWebhook(string Type, string TicketId, string? R
 {
     public const string StatusChangedType = "notice.status_changed";
 
-    /// <summary>Reads a verified body; false (nothing thrown) for bad JSON or a body without ticket and status.</summary>
+    /// <summary>Reads a verified body; false (nothing thrown) for bad JSON, unreadable strings or a body without ticket and status.</summary>
     public static bool TryParse(ReadOnlySpan<byte> body, out NoticeStatusWebhook? update)
     {
         update = null;
@@ -36,8 +36,9 @@ public sealed record NoticeStatusWebhook(string Type, string TicketId, string? R
                 data.TryGetProperty("updatedAt", out var at) && at.TryGetDateTimeOffset(out var updatedAt) ? updatedAt : default);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an unpaired surrogate escape ("\ud800") cannot be read as text.
             return false;
         }
     }

@@ -52,7 +52,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         {
             "OpenCase", "GetCase", "DraftErasureRequest", "GetErasureRequest", "GetErasureLetter", "GetErasureLetterPdf",
             "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformNotice", "ApprovePlatformReport", "GetPlatformReport",
-            "LodgeInternalComplaint", "ExportCase", "ExportCasePdf", "EraseCase",
+            "LodgeInternalComplaint", "OpenApComplaint", "GetApComplaint", "ExportCase", "ExportCasePdf", "EraseCase",
             "CreateWebhookSubscription", "ListWebhookSubscriptions", "ListWebhookDeliveries", "EnableWebhookSubscription",
             "DeleteWebhookSubscription",
         };
@@ -62,7 +62,12 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
         {
             var (method, path, operation) = operations[operationId];
             var url = path.Replace("{caseId}", ids.GetValueOrDefault("case"), StringComparison.Ordinal)
-                .Replace("{id}", operationId.Contains("Webhook", StringComparison.Ordinal) ? ids.GetValueOrDefault("subscription") : operationId.Contains("Platform", StringComparison.Ordinal) || operationId == "LodgeInternalComplaint" ? ids.GetValueOrDefault("platform") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+                .Replace("{id}", operationId.Contains("Webhook", StringComparison.Ordinal) ? ids.GetValueOrDefault("subscription") : operationId.Contains("Platform", StringComparison.Ordinal) || operationId == "LodgeInternalComplaint" ? ids.GetValueOrDefault("platform") : operationId == "GetApComplaint" ? ids.GetValueOrDefault("complaint") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+            if (operationId == "OpenApComplaint")
+            {
+                // The controller's refusal arrives by mail and an operator confirms it: here it is recorded directly.
+                await factory.AnswerErasureRequestAsync(Guid.Parse(ids["erasure"]), Takedown.Domain.ErasureRequests.ErasureOutcome.Refused);
+            }
             using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
             if (operation["requestBody"]?["content"]?["application/json"]?["example"] is { } example)
             {
@@ -115,6 +120,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
                     case "DraftErasureRequest": ids["erasure"] = id!; break;
                     case "DraftPlatformReport": ids["platform"] = id!; break;
                     case "CreateWebhookSubscription": ids["subscription"] = id!; break;
+                    case "OpenApComplaint": ids["complaint"] = id!; break;
                     case "GetErasureLetter": ids["letterSha256"] = json["contentSha256"]!.GetValue<string>(); break;
                     case "GetPlatformNotice": ids["noticeSha256"] = json["contentSha256"]!.GetValue<string>(); break;
                 }

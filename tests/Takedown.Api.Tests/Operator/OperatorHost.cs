@@ -129,10 +129,13 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         await AppendAsync(caseId, new AuthorisationGranted(caseId, text, sha, "Anna de Vries", DateTimeOffset.UtcNow));
     }
 
-    /// <summary>A platform status update the inbox processor gave up on, for a report of no case (applying it ignores it).</summary>
-    public async Task<(string WebhookId, Guid ReportId)> FailedStatusUpdateAsync(string error, string marker)
+    /// <summary>
+    /// A platform status update the inbox processor gave up on; by default for a report of no case (applying it
+    /// ignores it).
+    /// </summary>
+    public async Task<(string WebhookId, Guid ReportId)> FailedStatusUpdateAsync(string error, string marker, Guid? report = null)
     {
-        var (webhookId, reportId) = ("msg_" + Guid.NewGuid().ToString("N"), Guid.NewGuid());
+        var (webhookId, reportId) = ("msg_" + Guid.NewGuid().ToString("N"), report ?? Guid.NewGuid());
         await ExecuteAsync("""
             INSERT INTO takedown.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome, report_id, body, attempts, last_error)
             VALUES ('sandbox', $1, now(), now(), 'failed', $2, convert_to($4, 'UTF8'), 8, $3)

@@ -50,6 +50,35 @@ public sealed class AuthorizationTests(ApiFactory factory) : IClassFixture<ApiFa
 
         failures.ShouldBeEmpty();
         (await _partner.GetAsync($"/api/v1/cases/{ids["case"]}")).StatusCode.ShouldBe(HttpStatusCode.OK, "the owner's case is untouched");
+        var subscriptions = await _partner.GetFromJsonAsync<JsonElement>("/api/v1/webhook-subscriptions");
+        subscriptions.EnumerateArray().ShouldContain(s => s.GetProperty("id").GetGuid() == ids["subscription"] && s.GetProperty("status").GetString() == "disabled",
+            "the owner's subscription is neither deleted nor enabled by the other partner");
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/ap-complaints/{ids["complaint"]}")).GetProperty("status").GetString().ShouldBe("Prepared");
+    }
+
+    [Fact]
+    public async Task Every_api_endpoint_given_the_id_of_another_kind_of_resource_answers_404_and_changes_nothing()
+    {
+        var ids = await CreateResourcesAsync();
+        var failures = new List<string>();
+
+        foreach (var (method, pattern) in ApiEndpoints().Where(e => e.Pattern.Contains('{', StringComparison.Ordinal)))
+        {
+            var kind = KindOf(pattern);
+            foreach (var other in ids.Keys.Where(k => k != kind))
+            {
+                var url = "/" + System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+)(:[^}]*)?\}", _ => ids[other].ToString());
+                var response = await _partner.SendAsync(Request(method, url));
+                if (response.StatusCode != HttpStatusCode.NotFound
+                    || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    failures.Add($"{method} {url} with a {other} id: {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        failures.ShouldBeEmpty();
+        (await _partner.GetAsync($"/api/v1/cases/{ids["case"]}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -109,12 +138,41 @@ public sealed class AuthorizationTests(ApiFactory factory) : IClassFixture<ApiFa
             goodFaithStatement = true,
         });
         report.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var refused = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Weigeraar B.V.", controllerEmail = "privacy@weigeraar.example", controllerCountry = "NL",
+            personalData = new[] { "adres" }, urls = new[] { "https://weigeraar.example/p/1" },
+        });
+        var refusedId = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{refusedId}/letter");
+        (await _partner.PostAsJsonAsync($"/api/v1/erasure-requests/{refusedId}/approve", new { contentSha256 = letter.GetProperty("contentSha256").GetString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await factory.AnswerErasureRequestAsync(refusedId, Domain.ErasureRequests.ErasureOutcome.Refused);
+        var complaint = await _partner.PostAsync($"/api/v1/erasure-requests/{refusedId}/ap-complaint", null);
+        complaint.StatusCode.ShouldBe(HttpStatusCode.Created);
+        // A real subscription of this partner, disabled so that another partner's "enable" would show.
+        var subscription = await _partner.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = "https://partner.example/hooks/takedown" });
+        subscription.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var subscriptionId = (await subscription.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await DisableAsync(subscriptionId);
         return new Dictionary<string, Guid>
         {
             ["case"] = caseId,
             ["erasure-request"] = (await erasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(),
             ["platform-report"] = (await report.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(),
+            ["complaint"] = (await complaint.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(),
+            ["subscription"] = subscriptionId,
         };
+    }
+
+    private async Task DisableAsync(Guid subscriptionId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "UPDATE takedown.webhook_subscriptions SET disabled_at = now() WHERE id = $1", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = subscriptionId });
+        (await command.ExecuteNonQueryAsync()).ShouldBe(1);
     }
 
     private List<(string Method, string Pattern)> ApiEndpoints() =>
@@ -125,14 +183,17 @@ public sealed class AuthorizationTests(ApiFactory factory) : IClassFixture<ApiFa
             .Distinct()];
 
     /// <summary>Puts this partner's ids into a route: {caseId} and /cases/{id} take the case, the others their own kind.</summary>
-    private static string Fill(string pattern, Dictionary<string, Guid> ids)
-    {
-        var kind = pattern.Contains("erasure-requests/{id", StringComparison.Ordinal) ? "erasure-request"
-            : pattern.Contains("platform-reports/{id", StringComparison.Ordinal) ? "platform-report"
-            : "case";
-        return System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+)(:[^}]*)?\}",
-            m => (m.Groups[1].Value == "caseId" ? ids["case"] : ids[kind]).ToString());
-    }
+    private static string Fill(string pattern, Dictionary<string, Guid> ids) =>
+        System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+)(:[^}]*)?\}",
+            m => (m.Groups[1].Value == "caseId" ? ids["case"] : ids[KindOf(pattern)]).ToString());
+
+    /// <summary>The kind of resource a route's id names.</summary>
+    private static string KindOf(string pattern) =>
+        pattern.Contains("erasure-requests/{id", StringComparison.Ordinal) ? "erasure-request"
+        : pattern.Contains("platform-reports/{id", StringComparison.Ordinal) ? "platform-report"
+        : pattern.Contains("ap-complaints/{id", StringComparison.Ordinal) ? "complaint"
+        : pattern.Contains("webhook-subscriptions/{id", StringComparison.Ordinal) ? "subscription"
+        : "case";
 
     private static HttpRequestMessage Request(string method, string url) => new(new HttpMethod(method), url)
     {

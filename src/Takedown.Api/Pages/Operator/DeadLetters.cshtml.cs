@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Operator;
+using Takedown.Domain.Operators;
 
 namespace Takedown.Api.Pages.Operator;
 
-/// <summary>Dead letters: everyone sees them, a supervisor replays them.</summary>
+/// <summary>Dead letters and failed status updates: everyone sees them, a supervisor replays or retries them.</summary>
 public sealed class DeadLettersModel(DeadLetterReplay replay) : OperatorPageModel
 {
     public IReadOnlyList<DeadLetterRow> Letters { get; private set; } = [];
@@ -21,14 +22,9 @@ public sealed class DeadLettersModel(DeadLetterReplay replay) : OperatorPageMode
         Updates = await replay.ListFailedUpdatesAsync(cancellationToken);
     }
 
+    [OperatorAction(OperatorActions.RetryStatusUpdate)]
     public async Task<IActionResult> OnPostRetryUpdateAsync(string integration, string webhookId, CancellationToken cancellationToken)
     {
-        if (!User.IsSupervisor())
-        {
-            var denied = Partial("_Denied");
-            denied.StatusCode = StatusCodes.Status403Forbidden;
-            return denied;
-        }
         if (!await replay.RetryUpdateAsync(User, integration ?? "", webhookId ?? "", HttpContext.TraceIdentifier, cancellationToken))
         {
             Error = "There is no failed status update with this id any more; someone may have retried it already.";
@@ -40,15 +36,10 @@ public sealed class DeadLettersModel(DeadLetterReplay replay) : OperatorPageMode
         return RedirectToPage();
     }
 
+    // The button is only shown to supervisors; a form posted anyway is refused by the action's filter.
+    [OperatorAction(OperatorActions.ReplayDeadLetter)]
     public async Task<IActionResult> OnPostReplayAsync(Guid id, CancellationToken cancellationToken)
     {
-        // The button is only shown to supervisors; a form posted anyway is refused the same way.
-        if (!User.IsSupervisor())
-        {
-            var denied = Partial("_Denied");
-            denied.StatusCode = StatusCodes.Status403Forbidden;
-            return denied;
-        }
         if (!await replay.ReplayAsync(User, id, HttpContext.TraceIdentifier, cancellationToken))
         {
             Error = "There is no dead letter with this id any more; someone may have replayed it already.";

@@ -6,6 +6,7 @@ using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Letters;
+using Takedown.Domain.Operators;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Pages.Operator;
@@ -44,6 +45,7 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
 
+    [OperatorAction(OperatorActions.ReviewApComplaint)]
     public async Task<IActionResult> OnPostReviewAsync(string? text, CancellationToken cancellationToken)
     {
         if (text is { Length: > MaxText })
@@ -63,6 +65,7 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
             ? File(LetterWorkflow.RenderPdf(dossier), "application/pdf", "ap-dossier.pdf")
             : NotFound();
 
+    [OperatorAction(OperatorActions.ReviewApComplaint)]
     public async Task<IActionResult> OnPostDossierAsync(CancellationToken cancellationToken) =>
         await ActAsync(async () =>
         {
@@ -70,15 +73,10 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
             Message = made ? "The dossier was prepared again." : "Nothing changed: the dossier is up to date.";
         }, cancellationToken);
 
+    // The button is only shown to supervisors; a form posted anyway is refused by the action's filter.
+    [OperatorAction(OperatorActions.LodgeApComplaint)]
     public async Task<IActionResult> OnPostLodgeAsync(string? apReference, string? dossierSha256, CancellationToken cancellationToken)
     {
-        // The button is only shown to supervisors; a form posted anyway is refused the same way.
-        if (!User.IsSupervisor())
-        {
-            var denied = Partial("_Denied");
-            denied.StatusCode = StatusCodes.Status403Forbidden;
-            return denied;
-        }
         if (string.IsNullOrWhiteSpace(apReference) || apReference.Length > 100)
         {
             return await FailAsync("Enter the AP's reference (at most 100 characters).", cancellationToken);

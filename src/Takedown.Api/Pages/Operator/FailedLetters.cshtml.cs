@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Operator;
 using Takedown.Domain;
+using Takedown.Domain.Operators;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Pages.Operator;
@@ -15,6 +16,7 @@ public sealed class FailedLettersModel(FailedLetters letters) : OperatorPageMode
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Letters = await letters.ListAsync(cancellationToken);
 
+    [OperatorAction(OperatorActions.MarkFailedLetterHandled)]
     public async Task<IActionResult> OnPostHandledAsync(Guid id, CancellationToken cancellationToken)
     {
         try

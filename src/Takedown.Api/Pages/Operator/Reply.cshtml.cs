@@ -3,6 +3,7 @@ using Takedown.Api.Operator;
 using Takedown.Application.Replies;
 using Takedown.Domain;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Operators;
 using Takedown.EventStore;
 using Takedown.Messaging;
 
@@ -42,6 +43,7 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
         return Detail is null ? NotFound() : Page();
     }
 
+    [OperatorAction(OperatorActions.ConfirmReplyMeaning)]
     public async Task<IActionResult> OnPostAsync(ReplyDecision? decision, ErasureOutcome? outcome, string? text, CancellationToken cancellationToken)
     {
         if (decision is null || !Enum.IsDefined(decision.Value))

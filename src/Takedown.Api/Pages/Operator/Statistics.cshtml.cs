@@ -39,7 +39,14 @@ public sealed class StatisticsModel(StatisticsSnapshots snapshots) : OperatorPag
 
     public sealed record Bars(IReadOnlyList<Bar> Rows, int Height);
 
-    public sealed record Line(string Points, int Max, string From, string To);
+    /// <param name="Points">The polyline's points.</param>
+    /// <param name="Max">The largest count, at the top of the axis.</param>
+    /// <param name="From">The first day.</param>
+    /// <param name="To">The last day.</param>
+    /// <param name="Dots">One dot per day, with its day and count as a tooltip (and for screen readers).</param>
+    public sealed record Line(string Points, int Max, string From, string To, IReadOnlyList<Dot> Dots);
+
+    public sealed record Dot(string X, string Y, string Label);
 
     public Bars ResponseBars()
     {
@@ -60,9 +67,11 @@ public sealed class StatisticsModel(StatisticsSnapshots snapshots) : OperatorPag
         var points = Stats!.OpenCases;
         var max = Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Open));
         var step = points.Count > 1 ? 710.0 / (points.Count - 1) : 0;
-        var text = string.Join(' ', points.Select((p, i) => $"{F(40 + i * step)},{F(170 - 160.0 * p.Open / max)}"));
-        return new Line(text, max, (points.Count > 0 ? points[0].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            (points.Count > 0 ? points[^1].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
+        var dots = points.Select((p, i) => new Dot(F(40 + i * step), F(170 - 160.0 * p.Open / max),
+            $"{p.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: {N(p.Open)} open")).ToList();
+        return new Line(string.Join(' ', dots.Select(d => $"{d.X},{d.Y}")), max,
+            (points.Count > 0 ? points[0].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            (points.Count > 0 ? points[^1].Day : (DateOnly?)null)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", dots);
     }
 
     public static string Days(double days) => days.ToString("0.0", CultureInfo.InvariantCulture);
