@@ -45,7 +45,8 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         state.Evidence.ShouldContain(line => line.Contains("verzoek geweigerd", StringComparison.Ordinal));
         (await RequestAsync(requestId)).Status.ShouldBe(ErasureRequestStatus.Escalated);
         (await CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND needs_operator", id)).ShouldBe(1);
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1", id)).ShouldBe(1, "the second call appended nothing");
+        // Prepared, with the dossier the operators review beside it; the second call appended nothing.
+        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1", id)).ShouldBe(2, "the second call appended nothing");
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         deadline.GetProperty("explanationNl").GetString()!.ShouldContain("AVG art. 78 lid 2");
         deadline.GetProperty("explanationEn").GetString()!.ShouldContain("GDPR Art. 78(2)");
         complaint.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("event").GetString())
-            .ShouldBe(["ap-complaint-prepared", "ap-complaint-reviewed", "ap-complaint-lodged"]);
+            .ShouldBe(["ap-complaint-prepared", "ap-dossier-prepared", "ap-complaint-reviewed", "ap-complaint-lodged"]);
     }
 
     [Fact]

@@ -175,10 +175,13 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         session.Events.StartStream(caseId, Case.Decide(new OpenCase(caseId, "TD-" + caseId.ToString("N")[^10..], "nl", EscalationMode.OperatorReview, now), Case.Initial));
         var drafted = PlatformReport.Decide(new DraftPlatformReport(reportId, caseId, "Sandbox", ["https://platform.example/p/1"], category,
             "Hij dreigt mij hier (Sr art. 285).", "A. Melder", "melder@example.nl", true, now), PlatformReport.Initial, Engine);
-        var filed = PlatformReport.Decide(new FilePlatformReport(reportId, "T-" + reportId.ToString("N")[..8], now),
+        // Approved as the portal does (the victim read the notice and the publication warning), then filed.
+        var approved = PlatformReport.Decide(new ApprovePlatformReport(reportId, "victim:test", "notice-sha", "notice-sha", true, now),
             drafted.Aggregate(PlatformReport.Initial, PlatformReport.Evolve), Engine);
-        session.Events.StartStream(reportId, [.. drafted, .. filed]);
-        var state = filed.Aggregate(drafted.Aggregate(PlatformReport.Initial, PlatformReport.Evolve), PlatformReport.Evolve);
+        var beforeFiling = approved.Aggregate(drafted.Aggregate(PlatformReport.Initial, PlatformReport.Evolve), PlatformReport.Evolve);
+        var filed = PlatformReport.Decide(new FilePlatformReport(reportId, "T-" + reportId.ToString("N")[..8], now), beforeFiling, Engine);
+        session.Events.StartStream(reportId, [.. drafted, .. approved, .. filed]);
+        var state = filed.Aggregate(beforeFiling, PlatformReport.Evolve);
         outbox.Schedule(new CheckPlatformResponse(reportId), state.ResponseDeadline(Engine)!.DueAt);
         await session.SaveChangesAsync();
         return reportId;

@@ -133,6 +133,7 @@ public static class OpenApiContract
                 "explanationNl": "De AP moet binnen drie maanden na de klacht van 10 februari 2026 laten weten hoe het ermee staat (AVG art. 78 lid 2): 10 mei 2026.",
                 "explanationEn": "The AP must report progress within three months of the complaint of 10 February 2026 (GDPR Art. 78(2)): 10 May 2026." },
               "timeline": [ { "event": "ap-complaint-prepared", "at": "2026-02-07T09:00:00+00:00" },
+                { "event": "ap-dossier-prepared", "at": "2026-02-07T09:00:00+00:00" },
                 { "event": "ap-complaint-reviewed", "at": "2026-02-09T14:12:00+00:00" },
                 { "event": "ap-complaint-lodged", "at": "2026-02-10T10:30:00+00:00" } ] }
             """),

@@ -29,10 +29,14 @@ public sealed partial class AreaAuthorizationTests(AreaAuthorizationTests.Host h
     public const string Password = "correct horse battery staple";
     private const string VictimEmail = "area-test@slachtoffer.example";
 
-    /// <summary>Pages anyone may open: signing in, the language switch, advice, and the quick exit.</summary>
+    /// <summary>
+    /// Pages anyone may open: signing in, the language switch, advice, the quick exit, the neutral page shown after a
+    /// case was deleted (the victim is signed out of it by then) and the error page (it shows only words for a status).
+    /// </summary>
     private static readonly HashSet<string> Public =
     [
         "operator/sign-in", "operator/denied", "", "taal", "veilig-browsen", "inloggen/link", "inloggen/verstuurd", "uitloggen", "snel-weg",
+        "verwijderd", "fout",
     ];
 
     /// <summary>Form posts that are no operator action: signing out and recomputing the statistics (any role may).</summary>
@@ -47,10 +51,10 @@ public sealed partial class AreaAuthorizationTests(AreaAuthorizationTests.Host h
         {
             base.ConfigureWebHost(builder);
             var hash = OperatorAccounts.HashPassword(Password);
-            builder.UseSetting($"Operators:Accounts:{OperatorId}:PasswordHash", hash);
-            builder.UseSetting($"Operators:Accounts:{OperatorId}:Role", "operator");
-            builder.UseSetting($"Operators:Accounts:{SupervisorId}:PasswordHash", hash);
-            builder.UseSetting($"Operators:Accounts:{SupervisorId}:Role", "supervisor");
+            builder.UseSetting($"Operators:Accounts:{AreaAuthorizationTests.OperatorId}:PasswordHash", hash);
+            builder.UseSetting($"Operators:Accounts:{AreaAuthorizationTests.OperatorId}:Role", "operator");
+            builder.UseSetting($"Operators:Accounts:{AreaAuthorizationTests.SupervisorId}:PasswordHash", hash);
+            builder.UseSetting($"Operators:Accounts:{AreaAuthorizationTests.SupervisorId}:Role", "supervisor");
             builder.UseSetting("RateLimits:OperatorSignIn:PerMinute", "1000");
             builder.UseSetting("RateLimits:PortalSignIn:PerMinute", "1000");
             builder.UseSetting("Portal:EmailKey", "area-test-email-key-0123456789abcdef");

@@ -83,10 +83,15 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         // The platform files the report, refuses it with reasons quoting the content (applied), and sends one more
         // update that is still waiting in the inbox when the case is erased.
         var ticket = "T-" + Guid.NewGuid().ToString("N");
-        await using (var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system")))
+        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
+        foreach (var command in new object[]
         {
-            await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
-                new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow), state, factory.Services.GetRequiredService<DeadlineEngine>()));
+            new ApprovePlatformReport(reportId, "victim:test", "notice-sha", "notice-sha", true, DateTimeOffset.UtcNow),
+            new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow),
+        })
+        {
+            await using var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system"));
+            await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(command, state, engine));
             await session.SaveChangesAsync();
         }
         (await PostStatusAsync(ticket, "REFUSED", $"Geen overtreding gevonden op {pii.SecondUrl}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
