@@ -52,6 +52,8 @@ public sealed class ReminderTests(WorkerHostFixture host) : IClassFixture<Worker
         var mail = Text(host.Smtp.ReceivedFor("slow@reminded.example")[1]);
         mail.ShouldContain("X-Takedown-Content-SHA256: " + reminder.ContentSha256);
         mail.ShouldContain("application/pdf");
+        // The SMTP server has the letter a moment before the worker's transaction records it as sent.
+        await WorkerHostFixture.EventuallyAsync(async () => (await host.Store.FetchStreamAsync(reminderId)).Any(e => e.Data is LetterSent), "the sending is recorded");
         var letterSent = (await host.Store.FetchStreamAsync(reminderId)).Select(e => e.Data).OfType<LetterSent>().ShouldHaveSingleItem();
         mail.ShouldContain("Message-ID: " + letterSent.MessageId);
 

@@ -135,7 +135,8 @@ public sealed class TracingFixture : WebApplicationFactory<Program>, IAsyncLifet
         _worker.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow.AddSeconds(60);
+        // A loaded machine (the other test assemblies run beside this one) can take a while to start a process.
+        var until = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < until && !_worker.HasExited)
         {
             try
