@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Takedown.Api.Tests.Portal;
 using Takedown.Application;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
@@ -68,6 +70,63 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
         trace.Any(s => s.Scope == "Npgsql" && s.Service == "takedown-api").ShouldBeTrue(describe);
         // One root: the later spans (the victim's notice the handler published, still running) hang under it too.
         trace.Where(s => s.ParentSpanId.Length == 0).ShouldBe([root], describe);
+    }
+
+    [Fact]
+    public async Task A_victims_approval_in_the_portal_gives_one_trace_through_the_outbox_to_the_workers_smtp_send()
+    {
+        var email = $"portaal-{Guid.NewGuid():N}@slachtoffer.example";
+        var controllerEmail = $"privacy-{Guid.NewGuid():N}{ControllerDomain}";
+        var victim = new PortalClient(fixture.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), fixture.Smtp);
+        await victim.SignInAsync(email);
+        var casePath = await victim.StartTakedownAsync(
+        [
+            new("Name", VictimName), new("Email", email), new("What", "address"), new("Urls", VictimUrl), new("ByWhom", "mijn ex-partner"),
+            new("Erasure", "true"), new("ControllerName", "Tracing Portaal B.V."), new("ControllerEmail", controllerEmail),
+            new("ControllerCountry", "NL"), new("Report", "false"), new("GoodFaith", "true"),
+        ]);
+        var caseId = casePath.Split('/')[^1];
+        var letterId = (Guid)(await ScalarAsync(
+            $"SELECT l.id FROM takedown.letter_overview l JOIN takedown.request_overview r ON r.id = l.request_id WHERE r.case_id = '{caseId}' AND l.kind = 'ErasureRequest'"))!;
+
+        // The one action: the victim approves the letter on its page.
+        await victim.ApproveLetterAsync(await victim.LetterPathAsync(casePath));
+
+        var send = await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.Name == "smtp send" && s.Attributes.GetValueOrDefault("takedown.letter.id") == letterId.ToString()));
+        await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.SpanId == send.ParentSpanId));
+        var trace = fixture.Receiver.Spans.Where(s => s.TraceId == send.TraceId).ToList();
+        var byId = trace.ToDictionary(s => s.SpanId);
+        var chain = new List<ExportedSpan> { send };
+        while (byId.TryGetValue(chain[^1].ParentSpanId, out var parent))
+        {
+            chain.Add(parent);
+        }
+        var describe = string.Join("\n", trace.Select(t => t.ToString())) + "\nworker:\n" + fixture.WorkerOutput;
+
+        // HTTP in (the portal's letter page, API process) → publish send-letter → handle send-letter (worker) → smtp send (worker).
+        chain.Select(c => (c.Service, c.Kind)).ShouldBe(
+        [
+            ("takedown-worker", ExportedSpan.Client),
+            ("takedown-worker", ExportedSpan.Consumer),
+            ("takedown-api", ExportedSpan.Producer),
+            ("takedown-api", ExportedSpan.Server),
+        ], describe);
+        chain[1].Name.ShouldBe("handle send-letter");
+        chain[2].Name.ShouldBe("publish send-letter");
+        var root = chain[3];
+        root.ParentSpanId.ShouldBeEmpty("the approval starts the trace");
+        root.Scope.ShouldBe("Microsoft.AspNetCore");
+        root.Attributes["http.route"].ShouldBe("/zaak/{caseId:guid}/brief/{requestId:guid}", describe);
+        root.Name.ShouldBe("POST /zaak/{caseId:guid}/brief/{requestId:guid}");
+        root.Attributes["http.request.method"].ShouldBe("POST");
+        trace.Where(t => t.ParentSpanId.Length == 0).ShouldBe([root], describe);
+        fixture.Smtp.ReceivedFor(controllerEmail).ShouldHaveSingleItem();
+        // The address in the span is the route's template, never the case's id or the victim's details.
+        foreach (var span in trace)
+        {
+            string.Join(" ", span.Attributes.Values).ShouldNotContain(email);
+            span.Name.ShouldNotContain(caseId);
+        }
     }
 
     [Fact]
