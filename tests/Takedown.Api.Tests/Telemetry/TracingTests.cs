@@ -26,30 +26,18 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
     {
         var (_, send) = await ApproveAndSendAsync();
 
-        // The handler's own spans (its appends) end before its handle span does: wait for that one too.
-        await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.SpanId == send.ParentSpanId));
-        var trace = fixture.Receiver.Spans.Where(s => s.TraceId == send.TraceId).ToList();
+        var (trace, chain, describe) = await TraceOfAsync(send);
         var byId = trace.ToDictionary(s => s.SpanId);
         List<ExportedSpan> Ancestry(ExportedSpan span)
         {
-            var chain = new List<ExportedSpan> { span };
-            while (byId.TryGetValue(chain[^1].ParentSpanId, out var parent))
+            var ancestry = new List<ExportedSpan> { span };
+            while (byId.TryGetValue(ancestry[^1].ParentSpanId, out var parent))
             {
-                chain.Add(parent);
+                ancestry.Add(parent);
             }
-            return chain;
+            return ancestry;
         }
-        var describe = string.Join("\n", trace.Select(s => s.ToString())) + "\nworker:\n" + fixture.WorkerOutput;
 
-        // HTTP in (API) → publish send-letter (API, in the approve's transaction) → handle send-letter (worker) → smtp send (worker).
-        var chain = Ancestry(send);
-        chain.Select(s => (s.Service, s.Kind)).ShouldBe(
-        [
-            ("takedown-worker", ExportedSpan.Client),
-            ("takedown-worker", ExportedSpan.Consumer),
-            ("takedown-api", ExportedSpan.Producer),
-            ("takedown-api", ExportedSpan.Server),
-        ], describe);
         chain[1].Name.ShouldBe("handle send-letter");
         chain[1].Scope.ShouldBe("Takedown.Messaging");
         chain[2].Name.ShouldBe("publish send-letter");
@@ -93,24 +81,8 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
         await victim.ApproveLetterAsync(await victim.LetterPathAsync(casePath));
 
         var send = await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.Name == "smtp send" && s.Attributes.GetValueOrDefault("takedown.letter.id") == letterId.ToString()));
-        await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.SpanId == send.ParentSpanId));
-        var trace = fixture.Receiver.Spans.Where(s => s.TraceId == send.TraceId).ToList();
-        var byId = trace.ToDictionary(s => s.SpanId);
-        var chain = new List<ExportedSpan> { send };
-        while (byId.TryGetValue(chain[^1].ParentSpanId, out var parent))
-        {
-            chain.Add(parent);
-        }
-        var describe = string.Join("\n", trace.Select(t => t.ToString())) + "\nworker:\n" + fixture.WorkerOutput;
+        var (trace, chain, describe) = await TraceOfAsync(send);
 
-        // HTTP in (the portal's letter page, API process) → publish send-letter → handle send-letter (worker) → smtp send (worker).
-        chain.Select(c => (c.Service, c.Kind)).ShouldBe(
-        [
-            ("takedown-worker", ExportedSpan.Client),
-            ("takedown-worker", ExportedSpan.Consumer),
-            ("takedown-api", ExportedSpan.Producer),
-            ("takedown-api", ExportedSpan.Server),
-        ], describe);
         chain[1].Name.ShouldBe("handle send-letter");
         chain[2].Name.ShouldBe("publish send-letter");
         var root = chain[3];
@@ -244,6 +216,33 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
             await Task.Delay(100);
         }
         throw new TimeoutException("The expected state was not reached within 30 s.");
+    }
+
+    /// <summary>
+    /// The SMTP send's trace once its handle span is exported too (the handler's own spans end before it does), the send's
+    /// ancestry up to the root, and a description of the trace and the worker's output for failure messages. Asserts the
+    /// chain every letter takes: HTTP in (API) → publish send-letter (API, in the approval's transaction) → handle
+    /// send-letter (worker) → smtp send (worker).
+    /// </summary>
+    private async Task<(List<ExportedSpan> Trace, List<ExportedSpan> Chain, string Describe)> TraceOfAsync(ExportedSpan send)
+    {
+        await Eventually(() => fixture.Receiver.Spans.SingleOrDefault(s => s.SpanId == send.ParentSpanId));
+        var trace = fixture.Receiver.Spans.Where(s => s.TraceId == send.TraceId).ToList();
+        var byId = trace.ToDictionary(s => s.SpanId);
+        var chain = new List<ExportedSpan> { send };
+        while (byId.TryGetValue(chain[^1].ParentSpanId, out var parent))
+        {
+            chain.Add(parent);
+        }
+        var describe = string.Join("\n", trace.Select(s => s.ToString())) + "\nworker:\n" + fixture.WorkerOutput;
+        chain.Select(s => (s.Service, s.Kind)).ShouldBe(
+        [
+            ("takedown-worker", ExportedSpan.Client),
+            ("takedown-worker", ExportedSpan.Consumer),
+            ("takedown-api", ExportedSpan.Producer),
+            ("takedown-api", ExportedSpan.Server),
+        ], describe);
+        return (trace, chain, describe);
     }
 
     /// <summary>Opens a case, drafts an erasure request, approves its letter; returns when the worker's SMTP send is exported.</summary>
