@@ -14,6 +14,8 @@ if [ "$what" = test ]; then
   # The fault test script drives the API with curl and reads its answers with jq.
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v jq >/dev/null 2>&1 || missing+=(jq)
+  # npm fetches axe-core for the accessibility test.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}" >&2

@@ -13,6 +13,16 @@ export TMPDIR=$run/tmp
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# axe-core (the WCAG checks of the portal's accessibility test), from the npm registry, kept in the git-ignored .local.
+axe_version=4.14.1
+axe_dir=$root/.local/axe-core-$axe_version
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-audit --no-fund --silent "axe-core@$axe_version" >&2 \
+    || echo "axe-core could not be installed; the accessibility test will fail" >&2
+fi
+export AXE_CORE_PATH=$axe_dir/node_modules/axe-core/axe.min.js
+
 pgdir=""
 if [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
   # Outside the repository when it sits under a home folder the postgres user cannot traverse.
