@@ -68,6 +68,43 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
         violations.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Without_javascript_a_victim_signs_in_starts_a_takedown_and_approves_the_letter()
+    {
+        var email = $"zonderjs{Guid.NewGuid():N}@mail.test";
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = factory.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            Locale = "nl-NL",
+            JavaScriptEnabled = false,
+        });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await page.GetByLabel("Uw e-mailadres").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stuur mij een inloglink" }).ClickAsync();
+        await page.GotoAsync((await factory.SignInLinkAsync(email)).PathAndQuery);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inloggen" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/mijn-zaken$"));
+        await page.GotoAsync("/melden");
+        await page.GetByLabel("Uw naam").FillAsync("Anna de Vries");
+        await page.GetByLabel("Uw e-mailadres").FillAsync(email);
+        await page.GetByLabel("Mijn (woon)adres").CheckAsync();
+        await page.GetByLabel("Waar staat het?").FillAsync("https://forum.example/t/321");
+        await page.GetByLabel("Naam van de organisatie of website").FillAsync("Forum Zonder Script B.V.");
+        await page.GetByLabel("Privacy-e-mailadres van de organisatie").FillAsync("privacy@zonderscript.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verder: brieven bekijken" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/zaak/[0-9a-f-]{36}$"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Brief lezen en goedkeuren" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ik keur deze brief goed" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/zaak/[0-9a-f-]{36}$"));
+        (await page.Locator(".request .status").First.TextContentAsync())!.ShouldMatch("U hebt de brief goedgekeurd|Verstuurd");
+        // The quick exit is a plain link, so it leaves without a script too.
+        (await page.Locator("#quick-exit").GetAttributeAsync("href")).ShouldBe("https://www.weeronline.nl/");
+    }
+
     private static async Task CheckAsync(IPage page, string path, string axe, List<string> violations)
     {
         await page.GotoAsync(path);
