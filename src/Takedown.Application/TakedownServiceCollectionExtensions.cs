@@ -76,6 +76,7 @@ public static partial class TakedownServiceCollectionExtensions
     {
         private readonly CancellationTokenSource _stopping = new();
         private Task _sealing = Task.CompletedTask;
+        private bool _disposed;
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -85,11 +86,20 @@ public static partial class TakedownServiceCollectionExtensions
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            // A host may dispose its services before it stops them (a test factory on Kestrel does): nothing to stop then.
+            if (Volatile.Read(ref _disposed))
+            {
+                return;
+            }
             await _stopping.CancelAsync();
             await _sealing.WaitAsync(cancellationToken);
         }
 
-        public void Dispose() => _stopping.Dispose();
+        public void Dispose()
+        {
+            Volatile.Write(ref _disposed, true);
+            _stopping.Dispose();
+        }
 
         private async Task SealAsync(CancellationToken cancellationToken)
         {

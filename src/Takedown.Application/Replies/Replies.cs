@@ -48,7 +48,11 @@ public sealed class ReplyIntake(
         var caseId = requestId is { } addressed ? await sealing.CaseOfAsync(addressed, cancellationToken) : null;
         if (await sealing.SealAsync(replyId, caseId, now, raw, cancellationToken) is not { } sealedRaw)
         {
-            return (replyId, null, proposal);
+            // The current month's key for unmatched mail is destroyed only by a retention shorter than the month has
+            // run, which the settings refuse: losing mail silently would be worse than refusing it.
+            return caseId is not null
+                ? (replyId, null, proposal)
+                : throw new InvalidOperationException("The key for this month's unmatched mail was destroyed; check Privacy:UnmatchedMailRetention.");
         }
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
