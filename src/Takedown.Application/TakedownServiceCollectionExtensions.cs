@@ -72,46 +72,25 @@ public static partial class TakedownServiceCollectionExtensions
     /// </summary>
     private sealed partial class ReadModelMigration(
         NpgsqlDataSource dataSource, EventStoreOptions options, Replies.ReplySealing replies, ILogger<ReadModelMigration> logger)
-        : IHostedService, IDisposable
+        : BackgroundService
     {
-        private readonly CancellationTokenSource _stopping = new();
-        private Task _sealing = Task.CompletedTask;
-        private bool _disposed;
-
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public override async Task StartAsync(CancellationToken cancellationToken)
         {
             await SchemaMigrator.MigrateAsync(dataSource, options.Schema, ReadModelSchema.Component, ReadModelSchema.Steps, cancellationToken);
-            _sealing = Task.Run(() => SealAsync(_stopping.Token), CancellationToken.None);
+            await base.StartAsync(cancellationToken);
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken)
-        {
-            // A host may dispose its services before it stops them (a test factory on Kestrel does): nothing to stop then.
-            if (Volatile.Read(ref _disposed))
-            {
-                return;
-            }
-            await _stopping.CancelAsync();
-            await _sealing.WaitAsync(cancellationToken);
-        }
-
-        public void Dispose()
-        {
-            Volatile.Write(ref _disposed, true);
-            _stopping.Dispose();
-        }
-
-        private async Task SealAsync(CancellationToken cancellationToken)
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             try
             {
-                var count = await replies.SealPlaintextAsync(cancellationToken);
+                var count = await replies.SealPlaintextAsync(stoppingToken);
                 if (count > 0)
                 {
                     LogSealed(logger, count);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
