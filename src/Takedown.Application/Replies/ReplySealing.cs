@@ -7,8 +7,9 @@ namespace Takedown.Application.Replies;
 /// <summary>
 /// The keys mail matched to no case is sealed with: one per calendar month (UTC) of arrival. Such mail belongs to no
 /// case whose key could be destroyed, so it is kept only for <c>Privacy:UnmatchedMailRetention</c>; once every message
-/// of a month is past that, the month's key is destroyed as well, and a backup that still holds those rows holds
-/// nothing anyone can read.
+/// of a month is past that, the month's key is destroyed as well, so whatever copy of those rows outlives their
+/// deletion without the key (row versions not yet vacuumed, a copy of the table) holds nothing anyone can read. A full
+/// backup taken before holds the wrapped key too: only the backups' own retention limits that.
 /// </summary>
 public static class UnmatchedMail
 {
