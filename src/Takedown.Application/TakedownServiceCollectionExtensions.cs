@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Takedown.Application.Privacy;
 using Takedown.Application.ReadModels;
@@ -13,7 +14,7 @@ using Takedown.EventStore;
 namespace Takedown.Application;
 
 /// <summary>Everything the API and the worker share: the event store with the domain's events, read models, deadlines.</summary>
-public static class TakedownServiceCollectionExtensions
+public static partial class TakedownServiceCollectionExtensions
 {
     /// <summary>Adds the event store on <c>ConnectionStrings:Takedown</c> with the domain's events and the read models.</summary>
     public static IServiceCollection AddTakedownCore(this IServiceCollection services, IConfiguration configuration, bool runProjectionDaemon)
@@ -37,6 +38,7 @@ public static class TakedownServiceCollectionExtensions
             options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
                 .Projection(new AnswerTimeProjection());
         }, runProjectionDaemon);
+        services.AddSingleton<Replies.ReplySealing>();
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownWebhooks(configuration);
         services.AddHostedService<OperationalGauges>();
@@ -63,11 +65,44 @@ public static class TakedownServiceCollectionExtensions
             Enum.GetValues<ReportCategory>().ToDictionary(c => c, c => ResponseTargets.Default.For("", c)), byPlatform);
     }
 
-    private sealed class ReadModelMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
+    /// <summary>
+    /// The read models' schema steps at start-up, then, in the background, the sealing of raw replies stored before
+    /// replies were sealed (<see cref="Replies.ReplySealing.SealPlaintextAsync"/>). The host need not wait for the
+    /// second: readers take both forms, and a pass cut short by a stop continues at the next start.
+    /// </summary>
+    private sealed partial class ReadModelMigration(
+        NpgsqlDataSource dataSource, EventStoreOptions options, Replies.ReplySealing replies, ILogger<ReadModelMigration> logger)
+        : BackgroundService
     {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            SchemaMigrator.MigrateAsync(dataSource, options.Schema, ReadModelSchema.Component, ReadModelSchema.Steps, cancellationToken);
+        public override async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await SchemaMigrator.MigrateAsync(dataSource, options.Schema, ReadModelSchema.Component, ReadModelSchema.Steps, cancellationToken);
+            await base.StartAsync(cancellationToken);
+        }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                var count = await replies.SealPlaintextAsync(stoppingToken);
+                if (count > 0)
+                {
+                    LogSealed(logger, count);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogSealingFailed(logger, e.GetType().Name);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Sealed or removed {Count} raw replies stored in plaintext")]
+        private static partial void LogSealed(ILogger logger, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing plaintext raw replies failed ({Error}); the next start tries again")]
+        private static partial void LogSealingFailed(ILogger logger, string error);
     }
 }

@@ -31,7 +31,7 @@ public enum ReplyDecision
 /// Replies to confirm: the classifier only proposes; the operator's confirmation drives the request
 /// (<see cref="ReplyConfirmation"/>), with the audit event and the inbound_mail row updated in the same transaction.
 /// </summary>
-public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation confirmation, TimeProvider time)
+public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation confirmation, ReplySealing sealing, TimeProvider time)
 {
     public const int ListLimit = 200;
 
@@ -44,7 +44,7 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
     public async Task<IReadOnlyList<ReplyRow>> UnconfirmedAsync(CancellationToken cancellationToken)
     {
         await using var command = store.DataSource.CreateCommand($"""
-            {Select("NULL::bytea")} WHERE m.confirmed_meaning IS NULL ORDER BY m.received_at, m.id LIMIT $1
+            {Select(withRaw: false)} WHERE m.confirmed_meaning IS NULL ORDER BY m.received_at, m.id LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = ListLimit });
         var rows = new List<ReplyRow>();
@@ -56,24 +56,33 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         return rows;
     }
 
-    /// <summary>The reply with its decoded subject and plain text (null: no such reply).</summary>
+    /// <summary>The reply with its decoded subject and plain text (null: no such reply, or its key was destroyed).</summary>
     public async Task<ReplyDetail?> DetailAsync(Guid replyId, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand($"{Select("m.raw")} WHERE m.id = $1");
+        // The key comes in the same round trip as the sealed message, never from a cache: a key destroyed by another
+        // process counts at once.
+        await using var command = store.DataSource.CreateCommand($"{Select(withRaw: true)} WHERE m.id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = replyId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
-        var mail = InboundMailReader.Read(reader.GetFieldValue<byte[]>(9));
+        var raw = sealing.Open(replyId, reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<byte[]>(11),
+            reader.GetFieldValue<byte[]>(9));
+        if (raw is null)
+        {
+            return null;
+        }
+        var mail = InboundMailReader.Read(raw);
         return new ReplyDetail(ReadRow(reader), mail.Subject, mail.BodyText);
     }
 
     /// <summary>
     /// Confirms what the reply means. A reply matched to a request drives it (an extension, an identity check, an
-    /// answer, a bounce) dated by the reply's arrival; a reply matched to nothing can only be dismissed. Returns false
-    /// when someone confirmed the reply already.
+    /// answer, a bounce) dated by the reply's arrival; a reply matched to nothing can only be dismissed, and is then
+    /// deleted (mail of no case is not kept once it has been looked at). Returns false when someone confirmed the reply
+    /// already.
     /// </summary>
     /// <exception cref="DomainRuleViolated">The request refuses what the reply would mean (e.g. an extension after the first month).</exception>
     /// <remarks><paramref name="outbox"/> carries the notice to the victim when the reply is a confirmed answer; it is saved in this transaction.</remarks>
@@ -98,10 +107,11 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         Guid? requestId;
+        Guid? sealedFor;
         // The update comes first and locks the row: of two operators confirming at once, the second finds it confirmed.
         await using (var update = new NpgsqlCommand($"""
             UPDATE {S}.inbound_mail SET confirmed_meaning = @meaning, confirmed_at = @now
-            WHERE id = @id AND confirmed_meaning IS NULL RETURNING request_id
+            WHERE id = @id AND confirmed_meaning IS NULL RETURNING request_id, sealed_for
             """, connection, transaction))
         {
             update.Parameters.AddWithValue("id", replyId);
@@ -113,6 +123,7 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
                 return false;
             }
             requestId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
+            sealedFor = reader.IsDBNull(1) ? null : reader.GetGuid(1);
         }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
         session.Enlist(outbox);
@@ -143,17 +154,27 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         {
             session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(replyId, operatorId, OperatorActions.ConfirmReplyMeaning, now));
         }
+        if (dismissedOutsideRequest && (UnmatchedMail.IsKeySubject(sealedFor) || sealedFor is null && requestId is null))
+        {
+            // Mail of no case is personal data of nobody we act for (or of someone we cannot tell): once an operator
+            // has looked at it and found nothing to do, it is not kept. The audit event names only its id.
+            await using var delete = new NpgsqlCommand($"DELETE FROM {S}.inbound_mail WHERE id = @id", connection, transaction);
+            delete.Parameters.AddWithValue("id", replyId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
         await session.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     // A reply to a letter on the case itself (a cease-and-desist) carries the case's id where a request's would be.
-    private string Select(string raw) => $"""
-        SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning, {raw}
+    private string Select(bool withRaw) => $"""
+        SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning
+               {(withRaw ? ", m.raw, m.sealed_for, k.key" : "")}
         FROM {S}.inbound_mail m
         LEFT JOIN {S}.request_overview r ON r.id = m.request_id
         LEFT JOIN {S}.case_overview c ON c.id = coalesce(r.case_id, m.request_id)
+        {(withRaw ? $"LEFT JOIN {S}.encryption_keys k ON k.subject_id = m.sealed_for" : "")}
         """;
 
     private static ReplyRow ReadRow(NpgsqlDataReader reader)

@@ -9,36 +9,27 @@ namespace Takedown.Api.Portal;
 /// second: readers take both forms, and a pass cut short by a stop continues at the next start.
 /// </summary>
 internal sealed partial class PortalMigration(
-    NpgsqlDataSource dataSource, EventStoreOptions options, PortalDiary diary, ILogger<PortalMigration> logger) : IHostedService, IDisposable
+    NpgsqlDataSource dataSource, EventStoreOptions options, PortalDiary diary, ILogger<PortalMigration> logger) : BackgroundService
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _sealing = Task.CompletedTask;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    // A BackgroundService because a host may dispose its services while it is still stopping them (the test factory
+    // does): BackgroundService only cancels on disposal, where a token source of our own would be disposed under us.
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await SchemaMigrator.MigrateAsync(dataSource, options.Schema, PortalSchema.Component, PortalSchema.Steps, cancellationToken);
-        _sealing = Task.Run(() => SealAsync(_stopping.Token), CancellationToken.None);
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _sealing.WaitAsync(cancellationToken);
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    private async Task SealAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var count = await diary.SealPlaintextAttachmentsAsync(cancellationToken);
+            var count = await diary.SealPlaintextAttachmentsAsync(stoppingToken);
             if (count > 0)
             {
                 LogSealed(logger, count);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)

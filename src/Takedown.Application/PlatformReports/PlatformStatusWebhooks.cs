@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Takedown.Domain;
@@ -6,6 +7,7 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 using Takedown.Application.Webhooks;
 using Takedown.EventStore;
+using Takedown.EventStore.Protection;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Webhooks;
 
@@ -73,6 +75,13 @@ public sealed record PlatformStatusUpdate(string Integration, string Platform, s
 /// delivery retried by the platform (or replayed by someone who captured it within the signature's five minutes) is
 /// acknowledged without a second effect; an update is marked done in the transaction that appends its events.
 /// </summary>
+/// <remarks>
+/// A body can quote the reported content (a statement of reasons). It is cleared once applied; a body that waits
+/// longer (an update whose applying failed and is retried later or left for an operator, or one that a host that does
+/// not apply received) is sealed with the key of its report's case (<see cref="SealWaitingAsync"/>), so erasing the
+/// case makes it unreadable in any copy of the row. The accept stays one statement and never seals: finding the case
+/// and its key would cost round trips while the platform waits.
+/// </remarks>
 public sealed class PlatformStatusWebhooks(
     EventStore.EventStore store, DeadlineEngine engine, TimeProvider time, IncomingWebhookIntegrations integrations)
 {
@@ -137,7 +146,7 @@ public sealed class PlatformStatusWebhooks(
     /// </summary>
     public async Task<int> ApplyPendingAsync(int batchSize, CancellationToken cancellationToken)
     {
-        var claimed = new List<InboxKey>();
+        var claimed = new List<Pending>();
         try
         {
             return await ApplyAsync(null, batchSize, claimed, cancellationToken);
@@ -145,15 +154,15 @@ public sealed class PlatformStatusWebhooks(
         catch (Exception e) when (claimed.Count > 0 && !cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             var finished = 0;
-            foreach (var key in claimed)
+            foreach (var item in claimed)
             {
                 try
                 {
-                    finished += await ApplyAsync(key, 1, [], cancellationToken);
+                    finished += await ApplyAsync(item.Key, 1, [], cancellationToken);
                 }
                 catch (Exception single) when (!cancellationToken.IsCancellationRequested && single is not OutOfMemoryException)
                 {
-                    finished += await RecordFailureAsync(key, single, cancellationToken) ? 1 : 0;
+                    finished += await RecordFailureAsync(item, single, cancellationToken) ? 1 : 0;
                 }
             }
             return finished;
@@ -198,22 +207,99 @@ public sealed class PlatformStatusWebhooks(
         return await command.ExecuteScalarAsync(cancellationToken) is Guid report ? report : null;
     }
 
+    /// <summary>
+    /// Seals the plaintext bodies of updates that wait (pending or failed) and were received at or before
+    /// <paramref name="receivedBefore"/>, with the key of their report's case, in batches of <paramref name="batchSize"/>,
+    /// each in its own transaction (rows taken <c>FOR UPDATE SKIP LOCKED</c>: a processor applying a row meanwhile clears
+    /// it instead). A row whose case key was destroyed belongs to an erased case and is deleted; a row whose report
+    /// belongs to no case is left as it is (applying it ignores it and clears the body). Returns how many rows were
+    /// sealed or deleted.
+    /// </summary>
+    public async Task<int> SealWaitingAsync(DateTimeOffset receivedBefore, int batchSize = 64, CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var rows = new List<(InboxKey Key, byte[] Body, Guid CaseId)>();
+            await using (var select = new NpgsqlCommand(
+                $"""
+                SELECT i.integration, i.webhook_id, i.body, s.subject_id
+                FROM {Schema}.webhook_inbox i JOIN {Schema}.streams s ON s.id = i.report_id
+                WHERE i.outcome IN ('pending', 'failed') AND i.body IS NOT NULL AND i.sealed_for IS NULL AND i.received_at <= @before
+                  AND s.subject_id IS NOT NULL
+                ORDER BY i.received_at LIMIT @limit FOR UPDATE OF i SKIP LOCKED
+                """, connection, transaction))
+            {
+                select.Parameters.AddWithValue("before", receivedBefore);
+                select.Parameters.AddWithValue("limit", batchSize);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((new InboxKey(reader.GetString(0), reader.GetString(1)), reader.GetFieldValue<byte[]>(2), reader.GetGuid(3)));
+                }
+            }
+            if (rows.Count == 0)
+            {
+                return total;
+            }
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (key, body, caseId) in rows)
+            {
+                var sealedBody = await Protection.SealAsync(store, caseId, body, Context(key), cancellationToken);
+                var command = new NpgsqlBatchCommand(sealedBody is null
+                    ? $"DELETE FROM {Schema}.webhook_inbox WHERE integration = $1 AND webhook_id = $2"
+                    : $"UPDATE {Schema}.webhook_inbox SET body = $3, sealed_for = $4 WHERE integration = $1 AND webhook_id = $2");
+                command.Parameters.Add(new NpgsqlParameter { Value = key.Integration });
+                command.Parameters.Add(new NpgsqlParameter { Value = key.WebhookId });
+                if (sealedBody is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = sealedBody });
+                    command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+                }
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            total += rows.Count;
+        }
+    }
+
     private readonly record struct InboxKey(string Integration, string WebhookId);
 
-    private sealed record Pending(InboxKey Key, Guid ReportId, byte[] Body, string? TraceParent);
+    /// <summary>A claimed update: its body as stored (sealed when <paramref name="SealedFor"/> is set) and its report's case.</summary>
+    private sealed record Pending(InboxKey Key, Guid ReportId, byte[]? Body, string? TraceParent, Guid? SealedFor, Guid? CaseId, byte[]? WrappedKey)
+    {
+        /// <summary>The body as the platform sent it, or null when it cannot be read any more (its case was erased).</summary>
+        public byte[]? Plaintext(PersonalDataProtection protection) =>
+            Body is null ? null : SealedFor is { } subject ? protection.Open(subject, WrappedKey, Body, Context(Key)) : Body;
+    }
 
-    private async Task<int> ApplyAsync(InboxKey? only, int batchSize, List<InboxKey> claimed, CancellationToken cancellationToken)
+    private PersonalDataProtection Protection => store.Options.Protection
+        ?? throw new InvalidOperationException("Personal data protection is not configured: waiting status updates cannot be sealed.");
+
+    /// <summary>Bound into a sealed body with the case: a body copied to another update's row does not open.</summary>
+    private static byte[] Context(InboxKey key) =>
+        [.. Encoding.UTF8.GetBytes(key.Integration), 0, .. Encoding.UTF8.GetBytes(key.WebhookId), 0, .. "webhook_inbox.body"u8];
+
+    private async Task<int> ApplyAsync(InboxKey? only, int batchSize, List<Pending> claimed, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var pending = new List<Pending>();
+        // The case (to seal the body should applying fail) and the key a sealed body opens with come in the same
+        // round trip; the key is never taken from a cache, so one destroyed by another process counts at once.
         await using (var claim = new NpgsqlCommand(
             $"""
-            SELECT integration, webhook_id, report_id, body, trace_parent FROM {Schema}.webhook_inbox
-            WHERE outcome = 'pending' AND next_attempt_at <= @now {(only is null ? "" : "AND integration = @integration AND webhook_id = @id")}
-            ORDER BY next_attempt_at, received_at LIMIT @limit FOR UPDATE SKIP LOCKED
+            SELECT i.integration, i.webhook_id, i.report_id, i.body, i.trace_parent, i.sealed_for, s.subject_id, k.key
+            FROM {Schema}.webhook_inbox i
+            LEFT JOIN {Schema}.streams s ON s.id = i.report_id
+            LEFT JOIN {Schema}.encryption_keys k ON k.subject_id = i.sealed_for
+            WHERE i.outcome = 'pending' AND i.next_attempt_at <= @now {(only is null ? "" : "AND i.integration = @integration AND i.webhook_id = @id")}
+            ORDER BY i.next_attempt_at, i.received_at LIMIT @limit FOR UPDATE OF i SKIP LOCKED
             """, connection, transaction))
         {
             claim.Parameters.AddWithValue("now", now);
@@ -226,15 +312,16 @@ public sealed class PlatformStatusWebhooks(
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
+                T? N<T>(int i) => reader.IsDBNull(i) ? default : reader.GetFieldValue<T>(i);
                 pending.Add(new Pending(new InboxKey(reader.GetString(0), reader.GetString(1)), reader.GetGuid(2),
-                    reader.GetFieldValue<byte[]>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                    N<byte[]>(3), N<string>(4), N<Guid?>(5), N<Guid?>(6), N<byte[]>(7)));
             }
         }
         if (pending.Count == 0)
         {
             return 0;
         }
-        claimed.AddRange(pending.Select(p => p.Key));
+        claimed.AddRange(pending);
         // One span for the batch, linked to each update's incoming request.
         var links = pending
             .Select(p => p.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) ? new ActivityLink(context) : (ActivityLink?)null)
@@ -266,10 +353,12 @@ public sealed class PlatformStatusWebhooks(
         foreach (var item in pending)
         {
             var platform = integrations.Find(item.Key.Integration)?.Platform ?? "";
-            if (PlatformStatusUpdate.Parse(item.Key.Integration, platform, item.Key.WebhookId, item.Body) is not { } update
+            if (item.Plaintext(Protection) is not { } body
+                || PlatformStatusUpdate.Parse(item.Key.Integration, platform, item.Key.WebhookId, body) is not { } update
                 || !lastUpdate.ContainsKey(item.ReportId) || states[item.ReportId].Id == Guid.Empty)
             {
-                // Verified and parsed when it came in; unreadable now only if the report's ticket was erased with its case.
+                // Verified and parsed when it came in; unreadable now only if the report's ticket was erased with its case
+                // (its key destroyed).
                 outcomes.Add((item.Key, StatusWebhookOutcome.Ignored));
                 continue;
             }
@@ -335,24 +424,35 @@ public sealed class PlatformStatusWebhooks(
     /// <summary>
     /// One update failed on its own: it is tried again after a growing pause, and after <see cref="MaxAttempts"/>
     /// marked failed with the error's type (never its message: it may quote the update). True when it was given up on.
+    /// Its body now waits (seconds, or until an operator retries it), so a plaintext body is sealed with its case's key
+    /// in the same statement; one sealed meanwhile by someone else stays as it is.
     /// </summary>
-    private async Task<bool> RecordFailureAsync(InboxKey key, Exception error, CancellationToken cancellationToken)
+    private async Task<bool> RecordFailureAsync(Pending item, Exception error, CancellationToken cancellationToken)
     {
+        byte[]? sealedBody = null;
+        if (item is { SealedFor: null, Body: { } body, CaseId: { } caseId })
+        {
+            sealedBody = await Protection.SealAsync(store, caseId, body, Context(item.Key), cancellationToken);
+        }
         await using var command = store.DataSource.CreateCommand(
             $"""
             UPDATE {Schema}.webhook_inbox
             SET attempts = attempts + 1,
                 outcome = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE outcome END,
                 next_attempt_at = $4 + make_interval(secs => least(300, power(2, attempts + 1))),
-                last_error = $5
+                last_error = $5,
+                body = CASE WHEN sealed_for IS NULL AND $6::bytea IS NOT NULL THEN $6 ELSE body END,
+                sealed_for = CASE WHEN sealed_for IS NULL AND $6::bytea IS NOT NULL THEN $7 ELSE sealed_for END
             WHERE integration = $1 AND webhook_id = $2 AND outcome = 'pending'
             RETURNING outcome
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = key.Integration });
-        command.Parameters.Add(new NpgsqlParameter { Value = key.WebhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = item.Key.Integration });
+        command.Parameters.Add(new NpgsqlParameter { Value = item.Key.WebhookId });
         command.Parameters.Add(new NpgsqlParameter { Value = MaxAttempts });
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = error.GetType().Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)sealedBody ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)item.CaseId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         var outcome = await command.ExecuteScalarAsync(cancellationToken) as string;
         if (outcome == "failed")
         {

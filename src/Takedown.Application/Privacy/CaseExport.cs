@@ -3,23 +3,39 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Takedown.Application.Replies;
 using Takedown.Letters.Composing;
 using Takedown.Letters.Rendering;
 
 namespace Takedown.Application.Privacy;
 
-/// <summary>Everything held about a case, decrypted: each stream of the case with its events in order.</summary>
-public sealed record CaseExportDocument(Guid CaseId, DateTimeOffset ExportedAt, IReadOnlyList<ExportedStream> Streams);
+/// <summary>
+/// Everything held about a case, decrypted: each stream of the case with its events in order, and the replies that came
+/// to the case's reply addresses.
+/// </summary>
+public sealed record CaseExportDocument(
+    Guid CaseId, DateTimeOffset ExportedAt, IReadOnlyList<ExportedStream> Streams, IReadOnlyList<ExportedReply> Replies);
 
 public sealed record ExportedStream(Guid StreamId, string Kind, IReadOnlyList<ExportedEvent> Events);
 
 public sealed record ExportedEvent(long Version, string Type, DateTimeOffset At, string? Actor, JsonElement Data);
 
 /// <summary>
-/// The victim's copy of their data (GDPR Art. 15 access, Art. 20 portability): as JSON for machines and as a PDF for
-/// people. Only the case's owner may ask for it; that check is the caller's.
+/// A reply as received: the stream whose reply address it came to, its SHA-256 (the evidence the request's history
+/// names), what it was taken to mean, the decoded sender, subject and text, and the whole message (base64), which
+/// hashes to <see cref="Sha256"/>.
 /// </summary>
-public sealed class CaseExport(EventStore.EventStore store, TimeProvider time)
+public sealed record ExportedReply(
+    Guid ReplyId, Guid StreamId, DateTimeOffset ReceivedAt, string Sha256, string ProposedMeaning, string? ConfirmedMeaning,
+    string? From, string? Subject, string Text, string MessageBase64);
+
+/// <summary>
+/// The victim's copy of their data (GDPR Art. 15 access, Art. 20 portability): as JSON for machines and as a PDF for
+/// people. Only the case's owner may ask for it; that check is the caller's. Replies to the case's letters are the
+/// victim's personal data too (they answer a request made for the victim and often quote it), so they are included,
+/// opened with the case's key; mail matched to no case is in no export.
+/// </summary>
+public sealed class CaseExport(EventStore.EventStore store, ReplySealing sealing, TimeProvider time)
 {
     private readonly JsonSerializerOptions _indented = new(store.Options.Json) { WriteIndented = true };
 
@@ -50,7 +66,35 @@ public sealed class CaseExport(EventStore.EventStore store, TimeProvider time)
                 e.Version, e.EventType, e.Timestamp, e.Metadata.Actor,
                 JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Options.Json)))]));
         }
-        return new CaseExportDocument(caseId, time.GetUtcNow(), exported);
+        return new CaseExportDocument(caseId, time.GetUtcNow(), exported, await RepliesAsync([.. streams.Select(s => s.Id)], cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<ExportedReply>> RepliesAsync(Guid[] streamIds, CancellationToken cancellationToken)
+    {
+        var schema = store.Options.Schema;
+        // The key comes with the rows, never from a cache, as for events.
+        await using var command = store.DataSource.CreateCommand($"""
+            SELECT m.id, m.request_id, m.received_at, m.sha256, m.proposed_meaning, m.confirmed_meaning, m.raw, m.sealed_for, k.key
+            FROM {schema}.inbound_mail m LEFT JOIN {schema}.encryption_keys k ON k.subject_id = m.sealed_for
+            WHERE m.request_id = ANY($1) ORDER BY m.received_at, m.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = streamIds });
+        var replies = new List<ExportedReply>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetGuid(0);
+            var raw = sealing.Open(id, reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8),
+                reader.GetFieldValue<byte[]>(6));
+            if (raw is null)
+            {
+                continue;
+            }
+            var mail = InboundMailReader.Read(raw);
+            replies.Add(new ExportedReply(id, reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), mail.From, mail.Subject, mail.BodyText, Convert.ToBase64String(raw)));
+        }
+        return replies;
     }
 
     /// <summary>The export as JSON (indented, web names), the form GDPR Art. 20 asks for: structured and machine-readable.</summary>
@@ -83,9 +127,38 @@ public sealed class CaseExport(EventStore.EventStore store, TimeProvider time)
                 }
             }
         }
+        if (document.Replies.Count > 0)
+        {
+            var heading = nl ? "Antwoorden" : "Replies";
+            text.Append('\n').Append(heading).Append('\n').Append(new string('-', heading.Length)).Append('\n');
+            text.Append(nl
+                ? "Zoals ontvangen; het JSON-bestand bevat elk bericht in zijn geheel (base64), met deze SHA-256.\n"
+                : "As received; the JSON file holds each message in full (base64), with this SHA-256.\n");
+            foreach (var reply in document.Replies)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n{reply.ReceivedAt:yyyy-MM-dd HH:mm} UTC  {reply.StreamId}\n");
+                text.Append(CultureInfo.InvariantCulture, $"   SHA-256: {reply.Sha256}\n");
+                text.Append(CultureInfo.InvariantCulture, $"   {(nl ? "Van" : "From")}: {reply.From}\n");
+                text.Append(CultureInfo.InvariantCulture, $"   {(nl ? "Onderwerp" : "Subject")}: {reply.Subject}\n");
+                text.Append(Readable(reply.Text, nl)).Append('\n');
+            }
+        }
         var plain = text.ToString();
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plain)));
         return LetterPdf.Render(new ComposedLetter(LetterKind.ErasureRequest, nl ? "nl" : "en", title, plain, "", sha));
+    }
+
+    /// <summary>
+    /// A reply's text as the PDF can show it: anyone can write to a reply address, so control characters go and a very
+    /// long message is shortened (the JSON export keeps all of it).
+    /// </summary>
+    private static string Readable(string text, bool nl)
+    {
+        const int MaxChars = 20_000;
+        var clean = new string([.. text.Replace("\r\n", "\n", StringComparison.Ordinal).Select(c => c == '\n' || !char.IsControl(c) ? c : ' ')]);
+        return clean.Length <= MaxChars
+            ? clean
+            : clean[..MaxChars] + (nl ? "\n[ingekort; het JSON-bestand bevat het hele bericht]" : "\n[shortened; the JSON file holds the whole message]");
     }
 
     private static string Flatten(JsonElement value) => value.ValueKind switch

@@ -58,6 +58,11 @@ public static class PrivacySetup
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<PrivacySettings>(configuration.GetSection("Privacy"));
+        if (configuration.GetValue<TimeSpan?>("Privacy:UnmatchedMailRetention") is { } unmatched && unmatched < TimeSpan.FromDays(1))
+        {
+            // Shorter would destroy the current month's key for unmatched mail while mail still arrives under it.
+            throw new InvalidOperationException("Privacy:UnmatchedMailRetention must be at least a day.");
+        }
         services.AddSingleton<CaseErasure>();
         services.AddSingleton<CaseExport>();
         services.AddHostedService(sp => new MasterKeyCheck(sp.GetRequiredService<IHostEnvironment>(), configuration));
@@ -94,4 +99,11 @@ public sealed class PrivacySettings
 
     /// <summary>How often the worker looks for closed cases past their retention.</summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long mail matched to no case is kept (an operator dismissing it deletes it sooner). It belongs to no case a
+    /// victim could erase, so it is kept only long enough for an operator to look at it; a month's key for such mail is
+    /// destroyed once all of that month's mail is past this (at least a day).
+    /// </summary>
+    public TimeSpan UnmatchedMailRetention { get; set; } = TimeSpan.FromDays(30);
 }

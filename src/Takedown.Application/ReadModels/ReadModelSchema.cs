@@ -84,5 +84,13 @@ internal static class ReadModelSchema
         CREATE INDEX inbound_mail_request ON {schema}.inbound_mail (request_id);
         CREATE INDEX inbound_mail_unconfirmed ON {schema}.inbound_mail (received_at) WHERE confirmed_meaning IS NULL;
         """,
+        // Raw replies are sealed (ReplySealing): with the key of their case, or, for mail matched to no case, with the
+        // key of the month it arrived in. sealed_for names that key's subject. Rows written before this step keep NULL
+        // and their plaintext until the start-up pass seals them; readers take either form meanwhile.
+        """
+        ALTER TABLE {schema}.inbound_mail ADD COLUMN sealed_for uuid;
+        CREATE INDEX inbound_mail_plaintext ON {schema}.inbound_mail (id) WHERE sealed_for IS NULL;
+        CREATE INDEX inbound_mail_sealed_for ON {schema}.inbound_mail (sealed_for, received_at);
+        """,
     ];
 }

@@ -15,12 +15,17 @@ namespace Takedown.Application.Replies;
 public sealed record ReplyDetails(ErasureOutcome? Outcome = null, string? Text = null);
 
 /// <summary>
-/// Replies to a request's own reply address: stored raw (evidence), matched to the request by the address's HMAC
-/// token (never by the sender, which anyone can fake), and given a proposed meaning an operator confirms.
+/// Replies to a request's own reply address: stored as received (evidence), sealed with the case's key
+/// (<see cref="ReplySealing"/>), matched to the request by the address's HMAC token (never by the sender, which anyone
+/// can fake), and given a proposed meaning an operator confirms.
 /// </summary>
-public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
+public sealed class ReplyIntake(
+    EventStore.EventStore store, ReplySealing sealing, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
 {
-    /// <summary>Stores one raw message; returns the request it belongs to, or null when no reply address matched.</summary>
+    /// <summary>
+    /// Stores one raw message; returns the request it belongs to, or null when no reply address matched or the case it
+    /// belongs to was erased (such a message is not kept: nobody may read it any more, and nothing waits for it).
+    /// </summary>
     public async Task<(Guid ReplyId, Guid? RequestId, ReplyClassification Proposal)> ReceiveAsync(byte[] raw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -36,18 +41,30 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
         }
         var proposal = ReplyClassifier.Classify(mail.Subject, mail.BodyText, mail.ContentType, mail.From);
         var replyId = Guid.CreateVersion7(time.GetUtcNow());
+        // The evidence is the message as received: hashed before it is sealed, so the hash can be checked against the
+        // message as an operator or the victim gets it back, whatever ciphertext it was stored as.
         var sha = Convert.ToHexStringLower(SHA256.HashData(raw));
         var now = time.GetUtcNow();
+        var caseId = requestId is { } addressed ? await sealing.CaseOfAsync(addressed, cancellationToken) : null;
+        if (await sealing.SealAsync(replyId, caseId, now, raw, cancellationToken) is not { } sealedRaw)
+        {
+            // The current month's key for unmatched mail is destroyed only by a retention shorter than the month has
+            // run, which the settings refuse: losing mail silently would be worse than refusing it.
+            return caseId is not null
+                ? (replyId, null, proposal)
+                : throw new InvalidOperationException("The key for this month's unmatched mail was destroyed; check Privacy:UnmatchedMailRetention.");
+        }
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand($"""
-            INSERT INTO {store.Options.Schema}.inbound_mail (id, request_id, raw, sha256, proposed_meaning, confidence, received_at)
-            VALUES (@id, @request, @raw, @sha, @meaning, @confidence, @at)
+            INSERT INTO {store.Options.Schema}.inbound_mail (id, request_id, raw, sealed_for, sha256, proposed_meaning, confidence, received_at)
+            VALUES (@id, @request, @raw, @sealedFor, @sha, @meaning, @confidence, @at)
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue("id", replyId);
             insert.Parameters.AddWithValue("request", (object?)requestId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("raw", raw);
+            insert.Parameters.AddWithValue("raw", sealedRaw.Sealed);
+            insert.Parameters.AddWithValue("sealedFor", sealedRaw.SealedFor);
             insert.Parameters.AddWithValue("sha", sha);
             insert.Parameters.AddWithValue("meaning", proposal.Meaning.ToString());
             insert.Parameters.AddWithValue("confidence", (float)proposal.Confidence);
@@ -56,7 +73,7 @@ public sealed class ReplyIntake(EventStore.EventStore store, DeadlineEngine engi
         }
         // Only an erasure request follows its replies. Other letters (a platform notice, an AP dossier, a letter on the
         // case itself) answer to other addresses: their replies are kept above for an operator to read, matched to nothing.
-        if (requestId is { } request
+        if (requestId is { } request && caseId is not null
             && await store.FetchStreamAsync(request, cancellationToken: cancellationToken) is { Count: > 0 } stream
             && stream[0].Data is ErasureRequestDrafted)
         {

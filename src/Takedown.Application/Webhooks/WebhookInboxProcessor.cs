@@ -63,6 +63,14 @@ public sealed class WebhookInboxOptions
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a host that does not apply (<see cref="Apply"/> false) lets an update it received wait in plaintext
+    /// before it seals the body with the case's key. In normal operation a worker applies (and clears) it well within
+    /// this, so the host writes nothing more; when no worker applies (stopped, or far behind), waiting bodies are
+    /// sealed after this long. Zero seals right after every accept, at the price of a second write per update.
+    /// </summary>
+    public TimeSpan SealAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a finished inbox row (its id, outcome and report) is kept. Replays are refused after five minutes by
     /// the signature's timestamp, so the rows only serve an operator's questions.
     /// </summary>
@@ -72,7 +80,9 @@ public sealed class WebhookInboxOptions
 /// <summary>
 /// Applies the status updates waiting in the webhook inbox, woken by the endpoint of this process and polling for the
 /// rest. Every host runs one; they share the inbox through <c>FOR UPDATE SKIP LOCKED</c>. Finished rows older than
-/// <see cref="WebhookInboxOptions.Retention"/> are deleted once an hour.
+/// <see cref="WebhookInboxOptions.Retention"/> are deleted once an hour. At start-up every host seals the plaintext
+/// bodies still waiting (some stored before bodies were sealed); a host that does not apply then seals, after
+/// <see cref="WebhookInboxOptions.SealAfter"/>, the bodies of the updates it received that no worker applied meanwhile.
 /// </summary>
 public sealed partial class WebhookInboxProcessor(
     PlatformStatusWebhooks webhooks, WebhookInboxSignal signal, WebhookInboxOptions options, NpgsqlDataSource dataSource,
@@ -82,8 +92,13 @@ public sealed partial class WebhookInboxProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await SealWaitingAsync(time.GetUtcNow(), stoppingToken))
+        {
+            return;
+        }
         if (!options.Apply)
         {
+            await SealReceivedAsync(stoppingToken);
             return;
         }
         while (!stoppingToken.IsCancellationRequested)
@@ -128,6 +143,56 @@ public sealed partial class WebhookInboxProcessor(
         }
     }
 
+    /// <summary>
+    /// A host that only receives: after each wake-up by its endpoint (or a minute without one), waits
+    /// <see cref="WebhookInboxOptions.SealAfter"/> and seals what is still waiting in plaintext from before then.
+    /// </summary>
+    private async Task SealReceivedAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromMinutes(1), time, stoppingToken);
+                if (options.SealAfter > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.SealAfter, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (!await SealWaitingAsync(time.GetUtcNow() - options.SealAfter, stoppingToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Seals waiting plaintext bodies received up to <paramref name="receivedBefore"/>; false when the host is stopping.</summary>
+    private async Task<bool> SealWaitingAsync(DateTimeOffset receivedBefore, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var count = await webhooks.SealWaitingAsync(receivedBefore, options.BatchSize, stoppingToken);
+            if (count > 0)
+            {
+                LogSealed(logger, count);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // The database is away: the bodies are sealed at the next wake-up, or applied and cleared by a worker.
+            LogSealingFailed(logger, e.GetType().Name);
+        }
+        return true;
+    }
+
     private async Task PruneIfDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -144,4 +209,10 @@ public sealed partial class WebhookInboxProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying incoming status updates failed ({Error}); they wait in the inbox")]
     private static partial void LogApplyFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sealed {Count} waiting status update bodies")]
+    private static partial void LogSealed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing waiting status update bodies failed ({Error}); trying again later")]
+    private static partial void LogSealingFailed(ILogger logger, string error);
 }

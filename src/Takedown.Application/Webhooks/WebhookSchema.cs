@@ -2,7 +2,9 @@ namespace Takedown.Application.Webhooks;
 
 /// <summary>
 /// The webhook tables: the platform ticket lookup, the inbox of incoming webhooks (waiting, then applied), the outgoing
-/// subscriptions and their delivery log. None holds a victim's personal data.
+/// subscriptions and their delivery log. Only the inbox holds personal data (a platform's statement of reasons can
+/// quote the reported content), in a waiting update's body: cleared once applied, sealed with the case's key while it
+/// waits.
 /// </summary>
 internal static class WebhookSchema
 {
@@ -67,6 +69,12 @@ internal static class WebhookSchema
         ALTER TABLE {schema}.webhook_inbox ALTER COLUMN next_attempt_at SET NOT NULL;
         CREATE INDEX webhook_inbox_waiting ON {schema}.webhook_inbox (next_attempt_at, received_at) WHERE outcome IN ('pending', 'failed');
         CREATE INDEX platform_tickets_report ON {schema}.platform_tickets (report_id);
+        """,
+        // A body that waits (an update that failed and will be retried, or one a host that does not apply received)
+        // is sealed with the key of its report's case (PlatformStatusWebhooks.SealWaitingAsync); sealed_for names that
+        // case, NULL marks a body still in plaintext. The endpoint's insert is unchanged: no index is added for it.
+        """
+        ALTER TABLE {schema}.webhook_inbox ADD COLUMN sealed_for uuid;
         """,
     ];
 }

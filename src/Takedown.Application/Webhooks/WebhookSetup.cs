@@ -36,10 +36,12 @@ public static class WebhookSetup
         services.TryAddSingleton<WebhookVerifier>();
         services.TryAddSingleton<PlatformStatusWebhooks>();
         var inbox = configuration.GetSection("Webhooks:Inbox").Get<WebhookInboxOptions>() ?? new WebhookInboxOptions();
-        if (inbox.BatchSize is < 1 or > 1000 || inbox.PollingInterval <= TimeSpan.Zero || inbox.Linger < TimeSpan.Zero || inbox.Linger > TimeSpan.FromSeconds(5) || inbox.Retention < TimeSpan.FromHours(1))
+        if (inbox.BatchSize is < 1 or > 1000 || inbox.PollingInterval <= TimeSpan.Zero || inbox.Linger < TimeSpan.Zero || inbox.Linger > TimeSpan.FromSeconds(5)
+            || inbox.Retention < TimeSpan.FromHours(1) || inbox.SealAfter < TimeSpan.Zero || inbox.SealAfter > TimeSpan.FromMinutes(5))
         {
             throw new InvalidOperationException(
-                "Webhooks:Inbox: BatchSize must lie between 1 and 1000, PollingInterval must be positive, Linger between 0 and 5 seconds and Retention at least an hour.");
+                "Webhooks:Inbox: BatchSize must lie between 1 and 1000, PollingInterval must be positive, Linger between 0 and 5 seconds, "
+                + "Retention at least an hour and SealAfter between 0 and 5 minutes.");
         }
         services.TryAddSingleton(inbox);
         services.TryAddSingleton<WebhookInboxSignal>();

@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Takedown.Application.Letters;
+using Takedown.Application.Privacy;
 using Takedown.Application.Replies;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
@@ -129,6 +132,83 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetBoolean().ShouldBeFalse();
         (await Request(requestId)).Replies.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Mail_matched_to_no_case_is_sealed_under_its_months_key_and_deleted_once_dismissed_or_past_retention_and_the_months_key_then_destroyed()
+    {
+        var marker = "ongevraagd-" + Guid.NewGuid().ToString("N")[..8];
+        var dismissed = await UnmatchedAsync($"Een vraag over {marker}.");
+        var kept = await UnmatchedAsync($"Nog een vraag over {marker}.");
+
+        // Sealed under the key of the month it arrived in: no plaintext in the table, readable on the reply's page.
+        var receivedAt = await ScalarAsync<DateTime>("SELECT received_at FROM takedown.inbound_mail WHERE id = $1", dismissed);
+        (await ScalarAsync<Guid>("SELECT sealed_for FROM takedown.inbound_mail WHERE id = $1", dismissed)).ShouldBe(UnmatchedMail.KeySubject(receivedAt));
+        (await Security.DatabaseScan.TablesContainingAsync(factory.ConnectionString, marker)).ShouldBeEmpty();
+        var operatorClient = await SignedInOperatorAsync();
+        var page = await operatorClient.GetStringAsync($"/operator/replies/{dismissed}");
+        page.ShouldContain(marker);
+
+        // Dismissed by an operator: deleted, with the audit event naming only its id.
+        var confirmed = await operatorClient.PostAsync($"/operator/replies/{dismissed}", new FormUrlEncodedContent(
+            [new("decision", "Dismiss"), new("__RequestVerificationToken", Portal.PortalClient.Token(page))]));
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        confirmed.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/operator/replies");
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", dismissed)).ShouldBe(0);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", kept)).ShouldBe(1);
+        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        (await store.FetchStreamAsync(Api.Operator.OperatorAudit.StreamOf(ApiFactory.OperatorId)))
+            .ShouldContain(e => e.Data is Domain.Operators.OperatorActionRecorded && ((Domain.Operators.OperatorActionRecorded)e.Data).SubjectId == dismissed);
+
+        // Mail that arrived in January 2020 and was never looked at: past retention, deleted, and its month's key
+        // destroyed; the current month's key stays for the mail still kept.
+        var old = Guid.CreateVersion7();
+        var oldReceivedAt = new DateTimeOffset(2020, 1, 15, 12, 0, 0, TimeSpan.Zero);
+        var raw = Mail("info@takedown.example", "Oud", $"Een oude vraag over {marker}.");
+        var sealedOld = (await factory.Services.GetRequiredService<ReplySealing>().SealAsync(old, null, oldReceivedAt, raw, default))!.Value;
+        await ScalarAsync<long>("""
+            WITH ins AS (
+                INSERT INTO takedown.inbound_mail (id, raw, sealed_for, sha256, proposed_meaning, confidence, received_at)
+                VALUES ($1, $2, $3, 'sha', 'Unknown', 0.5, $4) RETURNING 1)
+            SELECT count(*) FROM ins
+            """, old, sealedOld.Sealed, sealedOld.SealedFor, oldReceivedAt);
+        var sweep = new RetentionSweep(
+            factory.Services.GetRequiredService<CaseErasure>(), factory.Services.GetRequiredService<NpgsqlDataSource>(), store.Options,
+            Options.Create(new PrivacySettings()), TimeProvider.System, NullLogger<RetentionSweep>.Instance);
+
+        var (deleted, keysDestroyed) = await sweep.SweepUnmatchedMailAsync();
+
+        deleted.ShouldBe(1);
+        keysDestroyed.ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", old)).ShouldBe(0);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", kept)).ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.encryption_keys WHERE subject_id = $1 AND key IS NULL", UnmatchedMail.KeySubject(oldReceivedAt)))
+            .ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.encryption_keys WHERE subject_id = $1 AND key IS NOT NULL", UnmatchedMail.KeySubject(receivedAt)))
+            .ShouldBe(1);
+        factory.Services.GetRequiredService<ReplySealing>().Open(old, sealedOld.SealedFor, null, sealedOld.Sealed).ShouldBeNull();
+    }
+
+    /// <summary>Mail to an address of the reply domain that no letter gave out.</summary>
+    private async Task<Guid> UnmatchedAsync(string body)
+    {
+        var response = await PostSigned(Mail("info@takedown.example", "Vraag", body));
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var received = await response.Content.ReadFromJsonAsync<JsonElement>();
+        received.GetProperty("matched").GetBoolean().ShouldBeFalse();
+        return received.GetProperty("replyId").GetGuid();
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<Guid> SentRequest(string tag)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -9,11 +10,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Takedown.Api.Operator;
 using Takedown.Api.Tests.Portal;
 using Takedown.Application;
 using Takedown.Application.Letters;
 using Takedown.Application.PlatformReports;
 using Takedown.Application.Privacy;
+using Takedown.Application.Replies;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
@@ -28,7 +31,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
 {
     /// <summary>
     /// The API host receiving a platform's signed status updates. They wait in the inbox until a test applies them, so
-    /// one can still be waiting there when its case is erased.
+    /// one can still be waiting there when its case is erased; as a host that only receives, it seals them right away.
     /// </summary>
     public sealed class PrivacyFactory : ApiFactory
     {
@@ -40,6 +43,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
             builder.UseSetting("Webhooks:Incoming:sandbox:Platform", "Sandbox");
             builder.UseSetting("Webhooks:Incoming:sandbox:Secrets:0", PlatformSecret);
             builder.UseSetting("Webhooks:Inbox:Apply", "false");
+            builder.UseSetting("Webhooks:Inbox:SealAfter", "00:00:00");
         }
     }
 
@@ -72,40 +76,48 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         await victim.AddDiaryEntryAsync(casePath, yesterday, pii.Address, pii.Diary!, pii.Name, ($"{pii.FileName}.pdf", AttachmentOf(pii)));
         await victim.AddDiaryEntryAsync(casePath, yesterday, "Instagram", $"Nieuw bericht met {pii.Phone} erin.", "");
 
-        // The controller replies to the request's own address, quoting the letter.
-        var reply = await PostSignedAsync("/inbound/mail", Encoding.UTF8.GetBytes(
+        // The controller replies to the request's own address, quoting the letter. It is kept sealed with the case's
+        // key, under the SHA-256 of the message as received.
+        var replyMessage = Encoding.UTF8.GetBytes(
             $"From: Privacy <privacy@mensenzoeker.example>\r\nTo: {factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId)}\r\n" +
             "Subject: Re: Verzoek tot verwijdering\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
-            $"Geachte {pii.Name},\r\n\r\nWij verwijderen {pii.Address} en {pii.Phone} binnen een week.\r\n"), ApiFactory.InboundSecret);
+            $"Geachte {pii.Name},\r\n\r\nWij verwijderen {pii.Address} en {pii.Phone} binnen een week.\r\n");
+        var reply = await PostSignedAsync("/inbound/mail", replyMessage, ApiFactory.InboundSecret);
         reply.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matched").GetBoolean().ShouldBeTrue();
+        var replyBody = await reply.Content.ReadFromJsonAsync<JsonElement>();
+        replyBody.GetProperty("matched").GetBoolean().ShouldBeTrue();
+        var replyId = replyBody.GetProperty("replyId").GetGuid();
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1 AND sealed_for = $2 AND sha256 = $3",
+            replyId, caseId, Convert.ToHexStringLower(SHA256.HashData(replyMessage)))).ShouldBe(1);
+        var operatorView = await factory.Services.GetRequiredService<ReplyReview>().DetailAsync(replyId, CancellationToken.None);
+        operatorView!.BodyText.ShouldContain(pii.Address, Shouldly.Case.Sensitive, "an operator still reads the reply");
 
         // The platform files the report, refuses it with reasons quoting the content (applied), and sends one more
         // update that is still waiting in the inbox when the case is erased.
-        var ticket = "T-" + Guid.NewGuid().ToString("N");
-        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
-        foreach (var command in new object[]
-        {
-            new ApprovePlatformReport(reportId, "victim:test", "notice-sha", "notice-sha", true, DateTimeOffset.UtcNow),
-            new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow),
-        })
-        {
-            await using var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system"));
-            await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(command, state, engine));
-            await session.SaveChangesAsync();
-        }
+        var ticket = await FileReportAsync(reportId);
+        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        // This host only receives, so it seals what it received; the processor opens the sealed body to apply it.
         (await PostStatusAsync(ticket, "REFUSED", $"Geen overtreding gevonden op {pii.SecondUrl}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await WaitForAsync(async () => await WaitingSealedForAsync(reportId) == caseId, "the received update was not sealed");
         (await factory.Services.GetRequiredService<PlatformStatusWebhooks>().ApplyPendingAsync(10, CancellationToken.None)).ShouldBe(1);
+        (await store.FetchStreamAsync(reportId)).Select(e => e.Data).OfType<ContentRemovalRefused>().Single().StatementOfReasons
+            .ShouldContain(pii.SecondUrl);
         (await PostStatusAsync(ticket, "UNDER_REVIEW", $"Opnieuw bekeken op verzoek van {pii.Name}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await CountAsync("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = $1 AND outcome = 'pending' AND body IS NOT NULL", reportId)).ShouldBe(1);
+        await WaitForAsync(async () => await WaitingSealedForAsync(reportId) == caseId, "the waiting update was not sealed");
 
-        // Before erasure the events and the attachments hold none of it in the clear.
+        // Before erasure the events, the attachments, the raw reply and the waiting update hold none of it in the clear.
         foreach (var text in pii.All)
         {
-            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "events", "portal_diary_attachments"))
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "events", "portal_diary_attachments", "inbound_mail", "webhook_inbox"))
                 .ShouldBeEmpty($"'{text}' is in the clear before the erasure");
         }
         var eventsBefore = await CountEventsAsync();
+
+        // A copy of the case's reply and inbox rows, as a restored table or a row the erasure missed would hold them.
+        await using var copy = new NpgsqlConnection(factory.ConnectionString);
+        await copy.OpenAsync();
+        await ExecuteAsync(copy, "CREATE TEMP TABLE kept_mail AS SELECT * FROM takedown.inbound_mail WHERE request_id = $1", requestId);
+        await ExecuteAsync(copy, "CREATE TEMP TABLE kept_inbox AS SELECT * FROM takedown.webhook_inbox WHERE report_id = $1", reportId);
 
         var deleted = await victim.DeleteCaseAsync(casePath);
         deleted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
@@ -115,8 +127,26 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         {
             (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text)).ShouldBeEmpty($"'{text}' survived the erasure");
         }
+
+        // The rows put back after the erasure: the case's key is destroyed, so they hold nothing anyone can read. The
+        // operator's reply page finds nothing to show and the waiting update is taken as unreadable.
+        await ExecuteAsync(copy, "INSERT INTO takedown.inbound_mail SELECT * FROM kept_mail");
+        await ExecuteAsync(copy, "INSERT INTO takedown.webhook_inbox SELECT * FROM kept_inbox");
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE request_id = $1", requestId)).ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = $1 AND outcome = 'pending' AND body IS NOT NULL", reportId))
+            .ShouldBe(1);
+        foreach (var text in pii.All)
+        {
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text)).ShouldBeEmpty($"'{text}' is readable in a surviving row");
+        }
+        (await factory.Services.GetRequiredService<ReplyReview>().DetailAsync(replyId, CancellationToken.None)).ShouldBeNull();
+        (await factory.Services.GetRequiredService<PlatformStatusWebhooks>().ApplyPendingAsync(10, CancellationToken.None)).ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.webhook_inbox WHERE report_id = $1 AND outcome = 'ignored' AND body IS NULL", reportId))
+            .ShouldBe(1);
+        await ExecuteAsync(copy, "DELETE FROM takedown.inbound_mail WHERE id IN (SELECT id FROM kept_mail)");
+        await ExecuteAsync(copy, "DELETE FROM takedown.webhook_inbox WHERE (integration, webhook_id) IN (SELECT integration, webhook_id FROM kept_inbox)");
+
         (await CountEventsAsync()).ShouldBe(eventsBefore + 1, "the history stays; only the deletion is added");
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
         var deletion = (await store.FetchStreamAsync(caseId))[^1];
         deletion.Data.ShouldBeOfType<CaseDeletedByVictim>();
         deletion.Metadata.Actor.ShouldStartWith("victim:", Shouldly.Case.Sensitive, "the erasure names who asked, by role and id");
@@ -143,6 +173,11 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         var pii = new Pii("Export Testpersoon", "export.test@slachtoffer.example", "Dorpsstraat 1 Exportdorp", "06-11122233",
             "https://doxx.example/export-test", "https://social.example/export-test");
         var (caseId, requestId) = await RunPartnerFlowAsync(pii);
+        var replyMessage = Encoding.UTF8.GetBytes(
+            $"From: Privacy <privacy@mensenzoeker.example>\r\nTo: {factory.Services.GetRequiredService<LetterWorkflow>().ReplyAddressFor(requestId)}\r\n" +
+            "Subject: Re: Uw verzoek\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+            $"Wij hebben {pii.Address} gewist (antwoord-voor-export).\r\n");
+        (await PostSignedAsync("/inbound/mail", replyMessage, ApiFactory.InboundSecret)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
         var export = await _partner.GetAsync($"/api/v1/cases/{caseId}/export");
         export.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -155,6 +190,12 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         var document = JsonDocument.Parse(json).RootElement;
         document.GetProperty("caseId").GetGuid().ShouldBe(caseId);
         document.GetProperty("streams").EnumerateArray().Select(s => s.GetProperty("streamId").GetGuid()).ShouldContain(requestId);
+        // The controller's reply as received: decoded, and whole, so the victim can check it against its hash.
+        var exportedReply = document.GetProperty("replies").EnumerateArray().ShouldHaveSingleItem();
+        exportedReply.GetProperty("streamId").GetGuid().ShouldBe(requestId);
+        exportedReply.GetProperty("text").GetString()!.ShouldContain("antwoord-voor-export");
+        exportedReply.GetProperty("sha256").GetString().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(replyMessage)));
+        Convert.FromBase64String(exportedReply.GetProperty("messageBase64").GetString()!).ShouldBe(replyMessage);
 
         var pdf = await _partner.GetAsync($"/api/v1/cases/{caseId}/export.pdf");
         pdf.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
@@ -197,6 +238,106 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         var details = (await store.FetchStreamAsync(closed)).Select(e => e.Data).OfType<VictimDetailsRecorded>().Single();
         details.Email.ShouldBe(PersonalDataProtection.Erased);
         (await store.FetchStreamAsync(closed)).Select(e => e.Data).Last().ShouldBeOfType<CaseDeletedByVictim>();
+    }
+
+    [Fact]
+    public async Task Replies_and_waiting_updates_stored_in_plaintext_before_sealing_are_sealed_by_the_start_up_passes_and_still_read_and_retried()
+    {
+        var pii = new Pii("Oud Bericht Testpersoon", "oud.bericht@slachtoffer.example", "Oudestraat 9 Oudedorp", "06-44455566",
+            "https://doxx.example/oud-bericht", "https://social.example/oud-bericht");
+        var (caseId, requestId) = await RunPartnerFlowAsync(pii);
+        var (_, reportId) = await RequestsOfAsync(caseId);
+        var ticket = await FileReportAsync(reportId);
+        var (erasedCase, erasedRequest) = await RunPartnerFlowAsync(new Pii("Gewist Oud Testpersoon", "gewist.oud@slachtoffer.example",
+            "Wegstraat 1 Nergens", "06-77788899", "https://doxx.example/gewist-oud", "https://social.example/gewist-oud"));
+        (await _partner.DeleteAsync($"/api/v1/cases/{erasedCase}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        // Rows as they were stored before sealing: the message and the body as received, sealed_for NULL.
+        var now = DateTimeOffset.UtcNow;
+        var matched = await InsertPlaintextReplyAsync(requestId, now, $"Wij verwijderen {pii.Address} van {pii.Name}.");
+        var unmatched = await InsertPlaintextReplyAsync(null, now, $"Een onbekende afzender noemt {pii.Phone}.");
+        var ofErasedCase = await InsertPlaintextReplyAsync(erasedRequest, now, "Een antwoord voor een gewiste zaak.");
+        var webhookId = "msg_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, """
+                INSERT INTO takedown.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome, report_id, body, attempts, last_error)
+                VALUES ('sandbox', $1, now(), now(), 'failed', $2, $3, 8, 'PostgresException')
+                """, webhookId, reportId, StatusBody(ticket, "REFUSED", $"Geen overtreding op {pii.SecondUrl}."));
+        }
+        foreach (var text in new[] { pii.Address, pii.Phone, pii.SecondUrl })
+        {
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "inbound_mail", "webhook_inbox")).ShouldNotBeEmpty("the rows start in plaintext");
+        }
+
+        // The passes every host runs at start-up (the receiving host's own sealing may take the inbox row first).
+        (await factory.Services.GetRequiredService<ReplySealing>().SealPlaintextAsync(CancellationToken.None)).ShouldBe(3);
+        var webhooks = factory.Services.GetRequiredService<PlatformStatusWebhooks>();
+        (await webhooks.SealWaitingAsync(DateTimeOffset.UtcNow)).ShouldBeLessThanOrEqualTo(1);
+
+        foreach (var text in pii.All)
+        {
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "inbound_mail", "webhook_inbox")).ShouldBeEmpty($"'{text}' is still in the clear");
+        }
+        (await ScalarAsync<Guid?>("SELECT sealed_for FROM takedown.inbound_mail WHERE id = $1", matched)).ShouldBe(caseId);
+        var receivedAt = await ScalarAsync<DateTime>("SELECT received_at FROM takedown.inbound_mail WHERE id = $1", unmatched);
+        (await ScalarAsync<Guid?>("SELECT sealed_for FROM takedown.inbound_mail WHERE id = $1", unmatched)).ShouldBe(UnmatchedMail.KeySubject(receivedAt));
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", ofErasedCase)).ShouldBe(0, "its case's key is destroyed");
+        (await ScalarAsync<Guid?>("SELECT sealed_for FROM takedown.webhook_inbox WHERE webhook_id = $1", webhookId)).ShouldBe(caseId);
+
+        // Operators, the export and the inbox processor read them as before.
+        var replies = factory.Services.GetRequiredService<ReplyReview>();
+        (await replies.DetailAsync(matched, CancellationToken.None))!.BodyText.ShouldContain(pii.Address);
+        (await replies.DetailAsync(unmatched, CancellationToken.None))!.BodyText.ShouldContain(pii.Phone);
+        var export = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}/export");
+        export.GetProperty("replies").EnumerateArray().ShouldHaveSingleItem().GetProperty("text").GetString()!.ShouldContain(pii.Address);
+        await using (var connection = new NpgsqlConnection(factory.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            (await webhooks.RetryFailedAsync(connection, transaction, "sandbox", webhookId, CancellationToken.None)).ShouldBe(reportId);
+            await transaction.CommitAsync();
+        }
+        (await webhooks.ApplyPendingAsync(10, CancellationToken.None)).ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = $1 AND outcome = 'applied' AND body IS NULL", webhookId))
+            .ShouldBe(1);
+        (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(reportId)).Select(e => e.Data)
+            .OfType<ContentRemovalRefused>().Single().StatementOfReasons.ShouldContain(pii.SecondUrl);
+    }
+
+    /// <summary>A reply row as stored before replies were sealed.</summary>
+    private async Task<Guid> InsertPlaintextReplyAsync(Guid? requestId, DateTimeOffset receivedAt, string text)
+    {
+        var id = Guid.CreateVersion7();
+        var raw = Encoding.UTF8.GetBytes(
+            $"From: Privacy <privacy@mensenzoeker.example>\r\nTo: replies@takedown.example\r\nSubject: Re: Verzoek\r\n" +
+            $"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n");
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, """
+            INSERT INTO takedown.inbound_mail (id, request_id, raw, sha256, proposed_meaning, confidence, received_at)
+            VALUES ($1, $2, $3, $4, 'Unknown', 0.5, $5)
+            """, id, (object?)requestId ?? DBNull.Value, raw, Convert.ToHexStringLower(SHA256.HashData(raw)), receivedAt);
+        return id;
+    }
+
+    /// <summary>Approves and files the report with the platform, as the worker would; returns the platform's ticket.</summary>
+    private async Task<string> FileReportAsync(Guid reportId)
+    {
+        var ticket = "T-" + Guid.NewGuid().ToString("N");
+        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
+        foreach (var command in new object[]
+        {
+            new ApprovePlatformReport(reportId, "victim:test", "notice-sha", "notice-sha", true, DateTimeOffset.UtcNow),
+            new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow),
+        })
+        {
+            await using var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system"));
+            await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(command, state, engine));
+            await session.SaveChangesAsync();
+        }
+        return ticket;
     }
 
     /// <summary>A partner opens a case and drafts an erasure request and a platform report for it.</summary>
@@ -273,22 +414,41 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         return await factory.CreateClient().SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> PostStatusAsync(string ticket, string status, string reasons) => PostSignedAsync("/webhooks/sandbox",
-        JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            type = "notice.status_changed",
-            timestamp = DateTimeOffset.UtcNow,
-            data = new { ticketId = ticket, status, statementOfReasons = reasons, updatedAt = DateTimeOffset.UtcNow },
-        }),
-        PrivacyFactory.PlatformSecret);
+    private Task<HttpResponseMessage> PostStatusAsync(string ticket, string status, string reasons) =>
+        PostSignedAsync("/webhooks/sandbox", StatusBody(ticket, status, reasons), PrivacyFactory.PlatformSecret);
 
-    private async Task<long> CountAsync(string sql, Guid id)
+    private static byte[] StatusBody(string ticket, string status, string reasons) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        type = "notice.status_changed",
+        timestamp = DateTimeOffset.UtcNow,
+        data = new { ticketId = ticket, status, statementOfReasons = reasons, updatedAt = DateTimeOffset.UtcNow },
+    });
+
+    /// <summary>The case a waiting update of the report is sealed for (null: none waits, or it waits in plaintext).</summary>
+    private Task<Guid?> WaitingSealedForAsync(Guid reportId) => ScalarAsync<Guid?>(
+        "SELECT max(sealed_for::text)::uuid FROM takedown.webhook_inbox WHERE report_id = $1 AND outcome = 'pending' AND body IS NOT NULL", reportId);
+
+    private async Task<T> ScalarAsync<T>(string sql, params object[] values)
     {
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        return (long)(await command.ExecuteScalarAsync())!;
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        var result = await command.ExecuteScalarAsync();
+        return result is DBNull or null ? default! : (T)result;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<long> CountEventsAsync()

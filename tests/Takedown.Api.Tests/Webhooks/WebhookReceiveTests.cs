@@ -245,6 +245,36 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}")).GetProperty("status").GetString().ShouldBe("Removed");
     }
 
+    [Fact]
+    public async Task Given_an_update_whose_applying_fails_When_it_waits_for_its_retry_Then_its_body_is_sealed_with_the_case_key_and_the_rest_applied()
+    {
+        var (failing, good) = (NewId(), NewId());
+        var marker = "reden-" + Guid.NewGuid().ToString("N")[..12];
+        // Stored by a version that let a NUL through: PostgreSQL refuses it in the report's event, so applying fails.
+        await InsertPendingAsync(failing, Body("under\u0000review", reasons: $"Zie {marker}"), DateTimeOffset.UtcNow);
+        await InsertPendingAsync(good, Body("content_removed"), DateTimeOffset.UtcNow.AddMilliseconds(1));
+        try
+        {
+            await Eventually.True(async () => await host.InboxOutcomeAsync(good) == "applied");
+            await Eventually.True(async () => await host.CountAsync(
+                "SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = @id AND attempts >= 1 AND sealed_for IS NOT NULL", ("id", failing)) == 1);
+
+            (await host.InboxOutcomeAsync(failing)).ShouldBe("pending", "it is retried later");
+            (await host.CountAsync(
+                "SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = @id AND strpos(encode(body, 'escape'), @marker) > 0",
+                ("id", failing), ("marker", marker))).ShouldBe(0);
+            (await host.CountAsync("""
+                SELECT count(*) FROM takedown.webhook_inbox i JOIN takedown.streams s ON s.id = i.report_id
+                WHERE i.webhook_id = @id AND i.sealed_for = s.subject_id
+                """, ("id", failing))).ShouldBe(1, "sealed with the key of the report's case");
+        }
+        finally
+        {
+            // Retried for minutes otherwise, while the other tests wait for an empty inbox.
+            await host.CountAsync("WITH d AS (DELETE FROM takedown.webhook_inbox WHERE webhook_id = @id RETURNING 1) SELECT count(*) FROM d", ("id", failing));
+        }
+    }
+
     private static readonly string[] OldSecretOnly = [WebhookHostFixture.OldSecret];
 
     private static string NewId() => "msg_" + Guid.NewGuid().ToString("N");
