@@ -354,10 +354,13 @@ public sealed record PlatformReport(
         return state.PlatformStatus == c.Status ? [] : [new PlatformReportStatusChanged(state.Id, c.Status, c.Now)];
     }
 
+    // A platform reached by e-mail takes the victim's internal complaint (DSA Art. 20) in its own complaint system, outside
+    // Takedown: its new decision follows the refusal without a complaint lodged here.
     private static object[] Removed(RecordContentRemoved c, PlatformReport state) => state.Status switch
     {
         PlatformReportStatus.Removed => [],
         PlatformReportStatus.Filed or PlatformReportStatus.Restricted or PlatformReportStatus.InternalComplaint => [new ContentRemoved(state.Id, c.Now)],
+        PlatformReportStatus.Refused when state.FiledByEmail => [new ContentRemoved(state.Id, c.Now)],
         PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a removal now follows an internal complaint (DSA Art. 20), so lodge that first."),
         _ => throw new DomainRuleViolated("The report has not been filed yet."),
     };
@@ -366,6 +369,7 @@ public sealed record PlatformReport(
     {
         PlatformReportStatus.Restricted => [],
         PlatformReportStatus.Filed or PlatformReportStatus.InternalComplaint => [new ContentRestricted(state.Id, c.Restriction, c.StatementOfReasons, c.Now)],
+        PlatformReportStatus.Refused when state.FiledByEmail => [new ContentRestricted(state.Id, c.Restriction, c.StatementOfReasons, c.Now)],
         PlatformReportStatus.Removed => throw new DomainRuleViolated("The content has already been removed."),
         PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a new decision follows an internal complaint (DSA Art. 20), so lodge that first."),
         _ => throw new DomainRuleViolated("The report has not been filed yet."),

@@ -44,4 +44,10 @@ public partial class PlatformReportTests
         When(Given(Drafted, Approved, EmailFiled), new RecordContentRestricted(ReportId, Restricted.Restriction, Restricted.StatementOfReasons, Restricted.RestrictedAt))
             .ShouldBe([Restricted]);
     }
+
+    [Fact]
+    public void Given_refusal_of_a_report_filed_by_email_When_the_platform_restricts_after_all_Then_restricted()
+    {
+        When(Given(Drafted, Approved, EmailFiled, Refusal), new RecordContentRestricted(ReportId, "hidden in NL", "", Refusal.RefusedAt.AddDays(10))).Length.ShouldBe(1);
+    }
 }
