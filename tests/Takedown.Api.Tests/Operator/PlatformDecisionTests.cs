@@ -86,6 +86,17 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         // Nothing of the decision is in the victim's mailbox: platform decisions are shown on the case page, as for a
         // platform with a report API; the statement of reasons is not shown to the victim at all.
         html.ShouldNotContain("Niet in strijd met onze voorwaarden.");
+
+        // The victim objected in the platform's own complaint system; the platform writes again and removes the content.
+        var second = await PlatformReplyAsync(reportId, "Re: Melding van illegale inhoud", "Na uw bezwaar hebben wij de inhoud verwijderd.");
+        var removed = await operatorClient.PostFormAsync($"/operator/replies/{second}", [new("platformDecision", "Removed")],
+            $"/operator/replies/{second}?handler=platform");
+
+        removed.StatusCode.ShouldBe(HttpStatusCode.Redirect, await removed.Content.ReadAsStringAsync());
+        (await StatusAsync(reportId)).ShouldBe("Removed");
+        html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
+        html.ShouldContain("Het platform heeft de inhoud verwijderd.");
+        html.ShouldNotContain("Bezwaar maken bij het platform");
     }
 
     [Fact]
