@@ -56,7 +56,9 @@ public static class DraftPlatformReportEndpoint
             // A report can go only to a platform we know how to reach; another name would be drafted, approved and then
             // never filed.
             .Require(string.IsNullOrWhiteSpace(request.Platform) || registry.TryGet(request.Platform.Trim(), out platform), "platform",
-                $"Unknown platform: use one of {string.Join(", ", registry.All.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase))}.")
+                registry.All.Count == 0
+                    ? "Unknown platform: no platform is configured."
+                    : $"Unknown platform: use one of {string.Join(", ", registry.All.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase))}.")
             .WebUrls(request.Urls, "urls")
             .Require(request.Category is not null && Enum.IsDefined(request.Category.Value), "category",
                 $"Use one of: {string.Join(", ", Enum.GetNames<ReportCategory>())}.")
