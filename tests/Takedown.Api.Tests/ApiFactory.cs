@@ -78,6 +78,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Integrations:Partners:other:Scopes:2", "webhooks:manage");
         builder.UseSetting("Integrations:Partners:reader:ApiKeySha256", Sha(ReadOnlyKey));
         builder.UseSetting("Integrations:Partners:reader:Scopes:0", "cases:read");
+        // The platform registry: a report is drafted only for a platform in it. Nothing listens at its address, so a report
+        // approved here (the contract test approves one) fails to be filed and waits for its next attempt.
+        builder.UseSetting("Platforms:Sandbox:BaseUrl", "http://127.0.0.1:9/");
+        builder.UseSetting("Platforms:Sandbox:ResponseTarget", "3.00:00:00");
+        builder.UseSetting("Platforms:Sandbox:Categories:0", "Doxing");
+        builder.UseSetting("Platforms:Sandbox:Resilience:MaxRetries", "0");
         builder.UseSetting($"Operators:Accounts:{OperatorId}:PasswordHash", Takedown.Api.Operator.OperatorAccounts.HashPassword(OperatorPassword));
         builder.UseSetting($"Operators:Accounts:{OperatorId}:Role", "operator");
     }

@@ -170,6 +170,39 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task Platform_report_to_a_platform_outside_the_registry_is_a_400_problem_naming_the_field_and_drafts_nothing()
+    {
+        var caseId = await OpenCase();
+        object Report(string platform) => new
+        {
+            platform,
+            urls = new[] { "https://social.example/post/2" },
+            category = "Doxing",
+            explanation = "The post publishes the victim's home address to intimidate her (Sr art. 285d).",
+            notifierName = "Takedown namens slachtoffer",
+            notifierEmail = "meldingen@takedown.example",
+            goodFaithStatement = true,
+        };
+
+        var unknown = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/platform-reports", Report("Facebook"));
+        var lowerCase = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/platform-reports", Report("sandbox"));
+
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("status").GetInt32().ShouldBe(400);
+        var errors = problem.GetProperty("errors");
+        errors.EnumerateObject().Select(p => p.Name).ShouldBe(["platform"]);
+        errors.GetProperty("platform")[0].GetString().ShouldBe("Unknown platform: use one of Sandbox.");
+        var requests = (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}")).GetProperty("requests");
+        requests.GetArrayLength().ShouldBe(1, "only the report to the registry's platform was drafted");
+        // A name in the registry is matched whatever its case, and the report carries the registry's spelling.
+        lowerCase.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await lowerCase.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{id}")).GetProperty("platform").GetString().ShouldBe("Sandbox");
+    }
+
+    [Fact]
     public async Task Letters_to_a_controller_are_written_in_its_language_while_the_victims_notices_stay_in_the_victims()
     {
         var caseId = await ApiFactory.OpenCaseAsync(_partner, language: "nl", victimEmail: "taal@slachtoffer.example");

@@ -68,8 +68,9 @@ public static class OpenApiContract
             """{ "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e" }""",
             null),
         ["DraftPlatformReport"] = new(
-            "Drafts a DSA Art. 16 notice to a hosting platform. The notice must name the exact URLs, explain why the content is " +
-            "unlawful and carry the good-faith statement. Nothing is filed yet: read the notice (GET …/notice), show it to the " +
+            "Drafts a DSA Art. 16 notice to a hosting platform. The platform must be one of the platform registry's names (another " +
+            "name is a 400 problem naming `platform`: a notice to it would reach nobody). The notice must name the exact URLs, " +
+            "explain why the content is unlawful and carry the good-faith statement. Nothing is filed yet: read the notice (GET …/notice), show it to the " +
             "victim with the publication warning, and approve it (POST …/approve). For a platform that takes notices by e-mail " +
             "only, the notice is a letter, prepared now.",
             """

@@ -2,10 +2,13 @@ using System.Security.Claims;
 using Npgsql;
 using Takedown.Application;
 using Takedown.Application.Letters;
+using Takedown.Application.PlatformReports;
 using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.Operators;
+using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
 
 namespace Takedown.Api.Operator;
@@ -15,7 +18,7 @@ namespace Takedown.Api.Operator;
 /// transaction and stream, an <see cref="OperatorActionRecorded"/> naming the operator; the events carry
 /// <c>operator:{id}</c> as actor.
 /// </summary>
-public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow letters, TimeProvider time)
+public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow letters, DeadlineEngine engine, TimeProvider time)
 {
     /// <summary>Loads an AP complaint for review (null: there is none with this id).</summary>
     public async Task<ApComplaint?> ComplaintAsync(Guid complaintId, CancellationToken cancellationToken)
@@ -102,6 +105,46 @@ public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow
             state => ApComplaint.Decide(new LodgeApComplaint(complaintId, apReference.Trim(), @case.EscalationMode, now, dossierSha256,
                 @case.Authorisation?.TextSha256), state), cancellationToken);
         return await SaveWithAuditAsync(session, user, OperatorActions.LodgeApComplaint, complaintId, events, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A supervisor records the decision of a platform that takes notices by e-mail, received other than at the notice's
+    /// reply address (so no stored reply backs it): on the report of <paramref name="caseId"/>, dated
+    /// <paramref name="decidedOn"/>, the day the platform's message says it decided, which starts the DSA Art. 20 window.
+    /// Returns false when the report already held this decision (nothing is recorded).
+    /// </summary>
+    /// <exception cref="DomainRuleViolated">
+    /// The report is not of this case, was not filed by e-mail, or refuses the decision; or the day lies before the
+    /// filing or in the future.
+    /// </exception>
+    public async Task<bool> RecordPlatformDecisionAsync(
+        ClaimsPrincipal user, Guid caseId, Guid reportId, PlatformDecisionInput input, DateOnly decidedOn, string correlationId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(input);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.RecordPlatformDecision);
+        var now = time.GetUtcNow();
+        var (report, _) = await store.AggregateStreamAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken: cancellationToken);
+        if (report.CaseId != caseId)
+        {
+            throw new DomainRuleViolated("There is no such platform report on this case.");
+        }
+        var today = engine.LocalDate(now, DeadlineEngine.VictimCountry);
+        if (decidedOn > today)
+        {
+            throw new DomainRuleViolated("The platform's decision cannot be dated after today.");
+        }
+        if (report.FiledAt is { } filedAt && decidedOn < engine.LocalDate(filedAt, DeadlineEngine.VictimCountry))
+        {
+            throw new DomainRuleViolated($"The report was filed on {engine.LocalDate(filedAt, DeadlineEngine.VictimCountry):yyyy-MM-dd}: the platform cannot have decided before.");
+        }
+        // The day is what counts (the Art. 20 window runs from it); a past day's end keeps the decision after the filing
+        // and before now, so the response time is never negative.
+        var decidedAt = decidedOn == today ? now : engine.EndOfDay(decidedOn, DeadlineEngine.VictimCountry);
+        await using var session = Session(user, correlationId);
+        var events = await PlatformDecisions.RecordAsync(session, reportId, input, decidedAt, engine, cancellationToken);
+        return await SaveWithAuditAsync(session, user, OperatorActions.RecordPlatformDecision, reportId, events, now, cancellationToken);
     }
 
     private async Task PrepareDossierAsync(EventSession session, Guid complaintId, CancellationToken cancellationToken)

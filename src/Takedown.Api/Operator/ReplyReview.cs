@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Npgsql;
+using Takedown.Application.PlatformReports;
+using Takedown.Application.ReadModels;
 using Takedown.Application.Replies;
 using Takedown.Domain;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.Operators;
 using Takedown.EventStore;
 using Takedown.Letters.Replies;
@@ -9,10 +12,17 @@ using Takedown.Messaging;
 
 namespace Takedown.Api.Operator;
 
-/// <summary>A reply waiting for confirmation, without its content (the list shows no personal data).</summary>
+/// <summary>
+/// A reply waiting for confirmation, without its content (the list shows no personal data). <c>RequestKind</c> is the
+/// kind of request its reply address belongs to (<c>erasure</c>, <c>platform</c>), null when it is matched to none.
+/// </summary>
 public sealed record ReplyRow(
     Guid Id, Guid? RequestId, Guid? CaseId, string? CaseReference, string? Counterparty, string ProposedMeaning, double Confidence,
-    DateTimeOffset ReceivedAt, string? ConfirmedMeaning);
+    DateTimeOffset ReceivedAt, string? ConfirmedMeaning, string? RequestKind = null)
+{
+    /// <summary>A platform's answer to a notice letter: it carries the platform's decision, not an erasure answer.</summary>
+    public bool IsPlatformReply => RequestKind == RequestKinds.Platform;
+}
 
 /// <summary>One reply with its decoded subject and text: personal data, shown only on the reply's own page.</summary>
 public sealed record ReplyDetail(ReplyRow Reply, string? Subject, string BodyText);
@@ -29,9 +39,11 @@ public enum ReplyDecision
 
 /// <summary>
 /// Replies to confirm: the classifier only proposes; the operator's confirmation drives the request
-/// (<see cref="ReplyConfirmation"/>), with the audit event and the inbound_mail row updated in the same transaction.
+/// (<see cref="ReplyConfirmation"/>), or for a platform's answer to a notice letter records the platform's decision
+/// (<see cref="PlatformDecisions"/>), with the audit event and the inbound_mail row updated in the same transaction.
 /// </summary>
-public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation confirmation, ReplySealing sealing, TimeProvider time)
+public sealed class ReplyReview(
+    EventStore.EventStore store, ReplyConfirmation confirmation, ReplySealing sealing, DeadlineEngine engine, TimeProvider time)
 {
     public const int ListLimit = 200;
 
@@ -68,8 +80,8 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         {
             return null;
         }
-        var raw = sealing.Open(replyId, reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<byte[]>(11),
-            reader.GetFieldValue<byte[]>(9));
+        var raw = sealing.Open(replyId, reader.IsDBNull(11) ? null : reader.GetGuid(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12),
+            reader.GetFieldValue<byte[]>(10));
         if (raw is null)
         {
             return null;
@@ -106,29 +118,27 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         };
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        Guid? requestId;
-        Guid? sealedFor;
         // The update comes first and locks the row: of two operators confirming at once, the second finds it confirmed.
-        await using (var update = new NpgsqlCommand($"""
-            UPDATE {S}.inbound_mail SET confirmed_meaning = @meaning, confirmed_at = @now
-            WHERE id = @id AND confirmed_meaning IS NULL RETURNING request_id, sealed_for
-            """, connection, transaction))
+        if (await MarkConfirmedAsync(connection, transaction, replyId, decision == ReplyDecision.Dismiss ? Dismissed : meaning.ToString(), now,
+                cancellationToken) is not { } marked)
         {
-            update.Parameters.AddWithValue("id", replyId);
-            update.Parameters.AddWithValue("meaning", decision == ReplyDecision.Dismiss ? Dismissed : meaning.ToString());
-            update.Parameters.AddWithValue("now", now);
-            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return false;
-            }
-            requestId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
-            sealedFor = reader.IsDBNull(1) ? null : reader.GetGuid(1);
+            return false;
+        }
+        var (requestId, requestKind, _, sealedFor) = marked;
+        if (requestKind == RequestKinds.Platform && decision != ReplyDecision.Dismiss)
+        {
+            throw new DomainRuleViolated("This reply answers a notice to a platform: record the platform's decision instead.");
         }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
         session.Enlist(outbox);
         var dismissedOutsideRequest = false;
-        if (requestId is { } request)
+        if (requestKind == RequestKinds.Platform)
+        {
+            // A platform report records no replies, only the decisions read from them: a dismissed one is audited in the
+            // operator's stream, like a reply matched to nothing.
+            dismissedOutsideRequest = true;
+        }
+        else if (requestId is { } request)
         {
             try
             {
@@ -167,10 +177,66 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
         return true;
     }
 
+    /// <summary>
+    /// Records the decision a platform that takes notices by e-mail sent in this reply to the notice's reply address
+    /// (<see cref="PlatformDecisions"/>), dated by the reply's arrival and caused by the reply (the events' causation
+    /// id is the reply's id, so the decision points at its evidence). The reply is confirmed with the decision's name
+    /// in the same transaction; when the report already held the decision, only the reply is confirmed and the audit
+    /// event goes to the operator's audit stream. Returns false when someone confirmed the reply already.
+    /// </summary>
+    /// <exception cref="DomainRuleViolated">The reply is not a platform's answer to a notice letter, or the report refuses the decision.</exception>
+    public async Task<bool> ConfirmPlatformDecisionAsync(
+        ClaimsPrincipal user, Guid replyId, PlatformDecisionInput input, string correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(input);
+        OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.RecordPlatformDecisionFromReply);
+        var operatorId = user.OperatorId();
+        var now = time.GetUtcNow();
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await MarkConfirmedAsync(connection, transaction, replyId, input.Decision.ToString(), now, cancellationToken) is not { } marked)
+        {
+            return false;
+        }
+        if (marked is not { RequestId: { } reportId, RequestKind: RequestKinds.Platform })
+        {
+            throw new DomainRuleViolated("This reply does not answer a notice to a platform.");
+        }
+        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, replyId.ToString(), "operator:" + operatorId));
+        var events = await PlatformDecisions.RecordAsync(session, reportId, input, marked.ReceivedAt, engine, cancellationToken);
+        session.Events.Append(events.Count > 0 ? reportId : OperatorAudit.StreamOf(operatorId),
+            new OperatorActionRecorded(events.Count > 0 ? reportId : replyId, operatorId, OperatorActions.RecordPlatformDecisionFromReply, now));
+        await session.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private sealed record MarkedReply(Guid? RequestId, string? RequestKind, DateTimeOffset ReceivedAt, Guid? SealedFor);
+
+    /// <summary>Marks the reply confirmed with <paramref name="meaning"/>; null when it was confirmed already (or does not exist).</summary>
+    private async Task<MarkedReply?> MarkConfirmedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid replyId, string meaning, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var update = new NpgsqlCommand($"""
+            UPDATE {S}.inbound_mail m SET confirmed_meaning = @meaning, confirmed_at = @now
+            WHERE m.id = @id AND m.confirmed_meaning IS NULL
+            RETURNING m.request_id, (SELECT r.kind FROM {S}.request_overview r WHERE r.id = m.request_id), m.received_at, m.sealed_for
+            """, connection, transaction);
+        update.Parameters.AddWithValue("id", replyId);
+        update.Parameters.AddWithValue("meaning", meaning);
+        update.Parameters.AddWithValue("now", now);
+        await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MarkedReply(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetGuid(3))
+            : null;
+    }
+
     // A reply to a letter on the case itself (a cease-and-desist) carries the case's id where a request's would be.
     private string Select(bool withRaw) => $"""
-        SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning
-               {(withRaw ? ", m.raw, m.sealed_for, k.key" : "")}
+        SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning,
+               r.kind{(withRaw ? ", m.raw, m.sealed_for, k.key" : "")}
         FROM {S}.inbound_mail m
         LEFT JOIN {S}.request_overview r ON r.id = m.request_id
         LEFT JOIN {S}.case_overview c ON c.id = coalesce(r.case_id, m.request_id)
@@ -181,6 +247,6 @@ public sealed class ReplyReview(EventStore.EventStore store, ReplyConfirmation c
     {
         T? N<T>(int i) => reader.IsDBNull(i) ? default : reader.GetFieldValue<T>(i);
         return new ReplyRow(reader.GetGuid(0), N<Guid?>(1), N<Guid?>(2), N<string>(3), N<string>(4), reader.GetString(5),
-            reader.GetFloat(6), reader.GetFieldValue<DateTimeOffset>(7), N<string>(8));
+            reader.GetFloat(6), reader.GetFieldValue<DateTimeOffset>(7), N<string>(8), N<string>(9));
     }
 }

@@ -7,13 +7,14 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 using Takedown.EventStore;
+using Takedown.Platforms.Registry;
 
 namespace Takedown.Api.PlatformReports;
 
 /// <summary>Drafts a DSA Art. 16 notice to a hosting platform on a case; it is filed only after approval.</summary>
 public static class DraftPlatformReportEndpoint
 {
-    /// <param name="Platform">The platform's name as configured (see the platform registry).</param>
+    /// <param name="Platform">The platform's name as configured (see the platform registry); another name is refused with a 400.</param>
     /// <param name="Urls">The exact addresses of the content (http or https): DSA Art. 16(2)(b).</param>
     /// <param name="Category">Doxing (Sr art. 285d), Stalking (Sr art. 285b), IntimateImages or Threats.</param>
     /// <param name="Explanation">Why the content is unlawful: DSA Art. 16(2)(a).</param>
@@ -37,19 +38,27 @@ public static class DraftPlatformReportEndpoint
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
-        DeadlineEngine engine, PlatformNotices notices, TimeProvider time, CancellationToken cancellationToken)
+        DeadlineEngine engine, PlatformNotices notices, PlatformRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(notices);
+        ArgumentNullException.ThrowIfNull(registry);
         if (!await access.CanAddRequestAsync(http.User, caseId, store, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
+        PlatformOptions? platform = null;
         new Input()
             .Text(request.Platform, "platform")
+            // A report can go only to a platform we know how to reach; another name would be drafted, approved and then
+            // never filed.
+            .Require(string.IsNullOrWhiteSpace(request.Platform) || registry.TryGet(request.Platform.Trim(), out platform), "platform",
+                registry.All.Count == 0
+                    ? "Unknown platform: no platform is configured."
+                    : $"Unknown platform: use one of {string.Join(", ", registry.All.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase))}.")
             .WebUrls(request.Urls, "urls")
             .Require(request.Category is not null && Enum.IsDefined(request.Category.Value), "category",
                 $"Use one of: {string.Join(", ", Enum.GetNames<ReportCategory>())}.")
@@ -68,12 +77,12 @@ public static class DraftPlatformReportEndpoint
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(connection, transaction, metadata);
         await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
-            new DraftPlatformReport(id, caseId, request.Platform!.Trim(), request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
+            new DraftPlatformReport(id, caseId, platform!.Name, request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
                 request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),
             state, engine), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         var letterSession = store.OpenSession(connection, transaction, metadata);
-        await notices.PrepareAsync(letterSession, id, request.Platform!.Trim(), cancellationToken);
+        await notices.PrepareAsync(letterSession, id, platform!.Name, cancellationToken);
         await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/platform-reports/{id}", new RequestCreated(id));

@@ -18,14 +18,23 @@ public static class OperatorActions
     public const string MarkFailedLetterHandled = "mark-failed-letter-handled";
     public const string RetryStatusUpdate = "retry-status-update";
 
+    /// <summary>A platform's decision on a report filed by e-mail, read from its reply to the notice's reply address.</summary>
+    public const string RecordPlatformDecisionFromReply = "record-platform-decision-from-reply";
+
+    /// <summary>A platform's decision on a report filed by e-mail, entered on the case page without a stored reply.</summary>
+    public const string RecordPlatformDecision = "record-platform-decision";
+
     /// <summary>
     /// Lodging a complaint with the AP and replaying a message that failed are acts with consequences outside
-    /// Takedown (a regulator's file, a letter sent twice): only a supervisor does them.
+    /// Takedown (a regulator's file, a letter sent twice): only a supervisor does them. A platform's decision recorded
+    /// from its reply is backed by that stored reply, like any reply's meaning, so every operator may record it; one
+    /// entered without a reply rests on the operator's word alone (it closes the report or opens the victim's DSA
+    /// Art. 20 window), so only a supervisor enters it.
     /// </summary>
     public static bool IsAllowed(OperatorRole role, string action) => action switch
     {
-        LodgeApComplaint or ReplayDeadLetter or RetryStatusUpdate => role == OperatorRole.Supervisor,
-        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled => true,
+        LodgeApComplaint or ReplayDeadLetter or RetryStatusUpdate or RecordPlatformDecision => role == OperatorRole.Supervisor,
+        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled or RecordPlatformDecisionFromReply => true,
         _ => false,
     };
 

@@ -129,7 +129,7 @@ public sealed record PlatformReport(
     bool GoodFaithStatement,
     string? TicketId,
     DateTimeOffset? FiledAt,
-    bool Acknowledged,
+    DateTimeOffset? AcknowledgedAt,
     string? PlatformStatus,
     DateTimeOffset? FirstDecisionAt,
     DateTimeOffset? RefusedAt,
@@ -140,7 +140,7 @@ public sealed record PlatformReport(
     string? ComplaintId)
 {
     public static readonly PlatformReport Initial = new(
-        Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, false, null, null, null, false, null,
+        Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, null, null, null, null, false, null,
         null, null, null);
 
     /// <summary>Filed with the platform, through its API or by e-mail.</summary>
@@ -148,6 +148,9 @@ public sealed record PlatformReport(
 
     /// <summary>Filed as a notice letter, because the platform takes notices by e-mail only.</summary>
     public bool FiledByEmail => EmailLetterId is not null;
+
+    /// <summary>The platform confirmed it received the notice.</summary>
+    public bool Acknowledged => AcknowledgedAt is not null;
 
     public IReadOnlyList<NoticeElement> MissingNoticeElements() =>
         MissingElements(Urls, Explanation, NotifierName, NotifierEmail, GoodFaithStatement);
@@ -203,7 +206,7 @@ public sealed record PlatformReport(
         PlatformReportApproved e => state with { Status = PlatformReportStatus.Approved, ApprovedNoticeSha256 = e.NoticeSha256 },
         PlatformReportFiled e => state with { Status = PlatformReportStatus.Filed, TicketId = e.TicketId, FiledAt = e.FiledAt },
         PlatformReportFiledByEmail e => state with { Status = PlatformReportStatus.Filed, EmailLetterId = e.LetterId, FiledAt = e.FiledAt },
-        PlatformReportAcknowledged => state with { Acknowledged = true },
+        PlatformReportAcknowledged e => state with { AcknowledgedAt = state.AcknowledgedAt ?? e.AcknowledgedAt },
         PlatformReportStatusChanged e => state with { PlatformStatus = e.Status },
         ContentRemoved e => state with { Status = PlatformReportStatus.Removed, FirstDecisionAt = state.FirstDecisionAt ?? e.RemovedAt },
         ContentRestricted e => state with { Status = PlatformReportStatus.Restricted, FirstDecisionAt = state.FirstDecisionAt ?? e.RestrictedAt },
@@ -351,10 +354,13 @@ public sealed record PlatformReport(
         return state.PlatformStatus == c.Status ? [] : [new PlatformReportStatusChanged(state.Id, c.Status, c.Now)];
     }
 
+    // A platform reached by e-mail takes the victim's internal complaint (DSA Art. 20) in its own complaint system, outside
+    // Takedown: its new decision follows the refusal without a complaint lodged here.
     private static object[] Removed(RecordContentRemoved c, PlatformReport state) => state.Status switch
     {
         PlatformReportStatus.Removed => [],
         PlatformReportStatus.Filed or PlatformReportStatus.Restricted or PlatformReportStatus.InternalComplaint => [new ContentRemoved(state.Id, c.Now)],
+        PlatformReportStatus.Refused when state.FiledByEmail => [new ContentRemoved(state.Id, c.Now)],
         PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a removal now follows an internal complaint (DSA Art. 20), so lodge that first."),
         _ => throw new DomainRuleViolated("The report has not been filed yet."),
     };
@@ -363,6 +369,7 @@ public sealed record PlatformReport(
     {
         PlatformReportStatus.Restricted => [],
         PlatformReportStatus.Filed or PlatformReportStatus.InternalComplaint => [new ContentRestricted(state.Id, c.Restriction, c.StatementOfReasons, c.Now)],
+        PlatformReportStatus.Refused when state.FiledByEmail => [new ContentRestricted(state.Id, c.Restriction, c.StatementOfReasons, c.Now)],
         PlatformReportStatus.Removed => throw new DomainRuleViolated("The content has already been removed."),
         PlatformReportStatus.Refused => throw new DomainRuleViolated("The platform refused; a new decision follows an internal complaint (DSA Art. 20), so lodge that first."),
         _ => throw new DomainRuleViolated("The report has not been filed yet."),

@@ -44,7 +44,7 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await page.GetByLabel("Naam van de organisatie of website").FillAsync("Forum Voorbeeld B.V.");
         await page.GetByLabel("Privacy-e-mailadres van de organisatie").FillAsync("privacy@forum.example");
         await page.GetByLabel("Ja, meld het bij het platform waar het staat").CheckAsync();
-        await page.Locator("#Platform").FillAsync("Sandbox");
+        await page.Locator("#Platform").SelectOptionAsync("Sandbox");
         await page.GetByLabel("Ik verklaar dat deze melding naar waarheid en volledig is.").CheckAsync();
         await BrowserFixture.ScreenshotAsync(page, "portal-start-takedown");
         await page.GetByRole(AriaRole.Button, new() { Name = "Verder: brieven bekijken" }).ClickAsync();

@@ -49,7 +49,7 @@ public sealed partial class PortalClient(HttpClient http, SmtpTestServer smtp, F
         new("Name", name), new("Email", email), new("What", "address"), new("What", "phone"),
         new("Urls", "https://forum.example/t/123\nhttps://forum.example/t/124"), new("ByWhom", "mijn ex-partner"),
         new("Erasure", "true"), new("ControllerName", "Forum Voorbeeld B.V."), new("ControllerEmail", "privacy@forum.example"),
-        new("ControllerCountry", "NL"), new("Report", "true"), new("Platform", "Facebook"), new("Category", "Doxing"), new("GoodFaith", "true"),
+        new("ControllerCountry", "NL"), new("Report", "true"), new("Platform", "Sandbox"), new("Category", "Doxing"), new("GoodFaith", "true"),
     ]);
 
     /// <summary>Starts a takedown with the start form's <paramref name="fields"/>; returns the case page's path.</summary>

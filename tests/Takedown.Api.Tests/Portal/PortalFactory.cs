@@ -29,6 +29,14 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
     /// <summary>The secret the platform's status webhooks are signed with (the tests sign them, at the manual clock's time).</summary>
     public static readonly string WebhookSecret = PythonSigner.NewSecret();
 
+    /// <summary>The secret the mail gateway signs inbound mail with (replies to the letters' reply addresses).</summary>
+    public static readonly string InboundMailSecret = PythonSigner.NewSecret();
+
+    /// <summary>Operator accounts on the same host: an operator and a supervisor, with one password.</summary>
+    public const string OperatorId = "olga";
+    public const string SupervisorId = "sam";
+    public const string OperatorPassword = "correct horse battery staple";
+
     private WebApplication? _sandbox;
 
     public SmtpTestServer Smtp { get; } = new();
@@ -104,6 +112,13 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Platforms:SandboxMail:Email", MailPlatformAddress);
         builder.UseSetting("Platforms:SandboxMail:ResponseTarget", "3.00:00:00");
         builder.UseSetting("Platforms:SandboxMail:Categories:0", "Doxing");
+        builder.UseSetting("Mail:Inbound:Secrets:0", InboundMailSecret);
+        var hash = Takedown.Api.Operator.OperatorAccounts.HashPassword(OperatorPassword);
+        builder.UseSetting($"Operators:Accounts:{OperatorId}:PasswordHash", hash);
+        builder.UseSetting($"Operators:Accounts:{OperatorId}:Role", "operator");
+        builder.UseSetting($"Operators:Accounts:{SupervisorId}:PasswordHash", hash);
+        builder.UseSetting($"Operators:Accounts:{SupervisorId}:Role", "supervisor");
+        builder.UseSetting("RateLimits:OperatorSignIn:PerMinute", "1000");
         builder.UseSetting("Webhooks:Incoming:sandbox:Platform", "Sandbox");
         builder.UseSetting("Webhooks:Incoming:sandbox:Secrets:0", WebhookSecret);
         // The inbox processor lingers on the host's clock, which only the tests move: apply at once after a wake-up.

@@ -294,7 +294,7 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         casePath.ShouldMatch("^/zaak/[0-9a-f-]{36}$");
         Title().Match(html).Groups[1].Value.ShouldBe("Uw zaak - Takedown");
         html.ShouldContain("Verzoek om verwijdering aan Forum Voorbeeld B.V.");
-        html.ShouldContain("Melding bij Facebook");
+        html.ShouldContain("Melding bij Sandbox");
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
         await using var owner = new NpgsqlCommand("SELECT owner FROM takedown.case_overview WHERE id = $1", connection)

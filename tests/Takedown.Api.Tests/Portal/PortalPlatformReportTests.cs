@@ -203,6 +203,62 @@ public sealed partial class PortalPlatformReportTests(PortalFactory factory) : I
         (await victim.GetHtmlAsync("/mijn-zaken")).ShouldContain("U hebt nog geen zaak.");
     }
 
+    [Fact]
+    public async Task The_start_form_offers_the_registrys_platforms_and_another_platform_with_what_the_victim_can_do_instead()
+    {
+        var victim = new PortalClient(factory);
+        await victim.SignInAsync(NewEmail());
+
+        var html = WebUtility.HtmlDecode(await victim.GetHtmlAsync("/melden"));
+
+        var select = Regex.Match(html, "<select id=\"Platform\" name=\"Platform\"[^>]*>(.*?)</select>", RegexOptions.Singleline);
+        select.Success.ShouldBeTrue("the platform is chosen, not typed");
+        Regex.Matches(select.Groups[1].Value, "<option value=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ShouldBe(["", "Sandbox", "SandboxMail", ":other"]);
+        select.Groups[1].Value.ShouldContain("Een ander platform");
+        html.ShouldNotContain("<input type=\"text\" id=\"Platform\"");
+        html.ShouldContain("Bij dat platform kunnen wij nog geen melding voor u doen, en wij maken er dan ook geen.");
+        html.ShouldContain("kies hierboven het verzoek om verwijdering");
+    }
+
+    [Fact]
+    public async Task Another_platform_files_nothing_the_erasure_request_goes_ahead_alone_and_without_it_the_form_says_what_to_do()
+    {
+        var victim = new PortalClient(factory);
+        var email = NewEmail();
+        await victim.SignInAsync(email);
+        KeyValuePair<string, string>[] Form(bool erasure, string platform) =>
+        [
+            new("Name", "Anna de Vries"), new("Email", email), new("What", "address"), new("Urls", "https://elders.example/p/1"),
+            new("Erasure", erasure ? "true" : "false"), new("ControllerName", "Elders B.V."), new("ControllerEmail", "privacy@elders.example"),
+            new("ControllerCountry", "NL"), new("Report", "true"), new("Platform", platform), new("Category", "Doxing"), new("GoodFaith", "true"),
+        ];
+
+        var alone = await victim.PostFormAsync("/melden", Form(erasure: false, ":other"));
+        var typed = await victim.PostFormAsync("/melden", Form(erasure: true, "Facebook"));
+
+        alone.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await alone.Content.ReadAsStringAsync()).ShouldContain("Bij een ander platform kunnen wij nog geen melding voor u doen.");
+        typed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await typed.Content.ReadAsStringAsync()).ShouldContain("Kies het platform uit de lijst, of ‘Een ander platform’.");
+        (await victim.GetHtmlAsync("/mijn-zaken")).ShouldContain("U hebt nog geen zaak.");
+
+        var casePath = await victim.StartTakedownAsync(Form(erasure: true, ":other"));
+
+        var caseId = Guid.Parse(casePath[^36..]);
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var kinds = new NpgsqlCommand("SELECT string_agg(kind, ',') FROM takedown.request_overview WHERE case_id = $1", connection)
+        { Parameters = { new NpgsqlParameter { Value = caseId } } };
+        (await kinds.ExecuteScalarAsync()).ShouldBe("erasure");
+        await using var letters = new NpgsqlCommand(
+            "SELECT count(*) FROM takedown.letter_overview l JOIN takedown.request_overview r ON r.id = l.request_id WHERE r.case_id = $1 AND l.kind = 'PlatformNotice'",
+            connection) { Parameters = { new NpgsqlParameter { Value = caseId } } };
+        (await letters.ExecuteScalarAsync()).ShouldBe(0L);
+        var html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
+        html.ShouldContain("Verzoek om verwijdering aan Elders B.V.");
+        html.ShouldNotContain("Melding bij");
+    }
+
     private async Task<HttpResponseMessage> PostStatusWebhookAsync(string ticket, string status)
     {
         // Signed at the host's (manual) clock: the signature's timestamp must lie within five minutes of it.

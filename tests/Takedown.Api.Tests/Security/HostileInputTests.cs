@@ -30,7 +30,10 @@ public sealed partial class HostileInputTests(HostileInputTests.Host host) : ICl
 
     private static readonly string Megabyte = new('x', 1024 * 1024);
 
-    /// <summary>The test host: a platform's webhook integration, and no rate limit that would answer the fuzzing with 429s.</summary>
+    /// <summary>
+    /// The test host: a platform's webhook integration, the documented example's platform in the registry, and no rate
+    /// limit that would answer the fuzzing with 429s.
+    /// </summary>
     public sealed class Host : ApiFactory
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -40,6 +43,10 @@ public sealed partial class HostileInputTests(HostileInputTests.Host host) : ICl
             builder.UseSetting("RateLimits:Integration:PerSecond", "100000");
             builder.UseSetting("Webhooks:Incoming:sandbox:Platform", "Sandbox");
             builder.UseSetting("Webhooks:Incoming:sandbox:Secrets:0", WebhookSecretValue);
+            // The platform of the documented example, so the unbroken example passes validation. Nothing listens there.
+            builder.UseSetting("Platforms:ExampleTube:BaseUrl", "http://127.0.0.1:9/");
+            builder.UseSetting("Platforms:ExampleTube:ResponseTarget", "3.00:00:00");
+            builder.UseSetting("Platforms:ExampleTube:Categories:0", "Doxing");
         }
     }
 
@@ -481,7 +488,7 @@ public sealed partial class HostileInputTests(HostileInputTests.Host host) : ICl
         // Drafted and not approved: nothing is filed, so nothing moves behind the counts' backs.
         var report = await partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/platform-reports", new
         {
-            platform = "ExampleTube", urls = new[] { "https://exampletube.example/watch?v=abc123" }, category = "Doxing",
+            platform = "Sandbox", urls = new[] { "https://exampletube.example/watch?v=abc123" }, category = "Doxing",
             explanation = "The video shows my home address.", notifierName = "Takedown", notifierEmail = "notices@takedown.example",
             goodFaithStatement = true,
         });

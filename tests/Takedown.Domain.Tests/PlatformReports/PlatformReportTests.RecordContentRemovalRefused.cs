@@ -36,4 +36,20 @@ public partial class PlatformReportTests
     {
         ThenRefused(Given(Drafted, Filed, Restricted), new RecordContentRemovalRefused(ReportId, "", FiledAt.AddHours(30)), "restrict");
     }
+
+    [Fact]
+    public void Given_report_filed_by_email_When_a_refusal_is_recorded_Then_refused_and_the_internal_complaint_window_opens()
+    {
+        When(Given(Drafted, Approved, EmailFiled), new RecordContentRemovalRefused(ReportId, Refusal.StatementOfReasons, Refusal.RefusedAt)).ShouldBe([Refusal]);
+        var refused = Given(Drafted, Approved, EmailFiled, Refusal);
+        refused.Status.ShouldBe(PlatformReportStatus.Refused);
+        refused.ResponseTime.ShouldBe(Refusal.RefusedAt - FiledAt);
+        refused.InternalComplaintWindow(Engine)!.DueDate.ShouldBe(new DateOnly(2025, 12, 5));
+    }
+
+    [Fact]
+    public void Given_report_filed_by_email_and_refused_When_the_refusal_is_recorded_again_Then_nothing_happens()
+    {
+        When(Given(Drafted, Approved, EmailFiled, Refusal), new RecordContentRemovalRefused(ReportId, "Once more.", Refusal.RefusedAt.AddDays(1))).ShouldBeEmpty();
+    }
 }

@@ -42,4 +42,18 @@ public partial class PlatformReportTests
     {
         ThenRefused(Given(Drafted), new RecordContentRemoved(ReportId, FiledAt), "not been filed");
     }
+
+    [Fact]
+    public void Given_refusal_of_a_report_filed_by_email_When_the_platform_removes_after_all_Then_removed()
+    {
+        // Such a platform takes the victim's internal complaint in its own system, so no complaint is lodged here first.
+        When(Given(Drafted, Approved, EmailFiled, Refusal), new RecordContentRemoved(ReportId, Refusal.RefusedAt.AddDays(10)))
+            .ShouldBe([new ContentRemoved(ReportId, Refusal.RefusedAt.AddDays(10))]);
+    }
+
+    [Fact]
+    public void Given_refusal_of_a_report_filed_through_the_api_When_removed_without_a_complaint_Then_refused()
+    {
+        ThenRefused(Given(Drafted, Approved, Filed, Refusal), new RecordContentRemoved(ReportId, Refusal.RefusedAt.AddDays(10)), "lodge that first");
+    }
 }

@@ -36,4 +36,18 @@ public partial class PlatformReportTests
     {
         ThenRefused(Given(Drafted, Filed, Refusal), new RecordContentRestricted(ReportId, "x", "", FiledAt.AddDays(5)), "internal complaint");
     }
+
+    [Fact]
+    public void Given_report_filed_by_email_When_an_operator_records_a_restriction_Then_restricted()
+    {
+        // The platform answers a notice letter by e-mail; an operator records what it decided.
+        When(Given(Drafted, Approved, EmailFiled), new RecordContentRestricted(ReportId, Restricted.Restriction, Restricted.StatementOfReasons, Restricted.RestrictedAt))
+            .ShouldBe([Restricted]);
+    }
+
+    [Fact]
+    public void Given_refusal_of_a_report_filed_by_email_When_the_platform_restricts_after_all_Then_restricted()
+    {
+        When(Given(Drafted, Approved, EmailFiled, Refusal), new RecordContentRestricted(ReportId, "hidden in NL", "", Refusal.RefusedAt.AddDays(10))).Length.ShouldBe(1);
+    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Takedown.Api.Infrastructure;
 using Takedown.Api.Operator;
+using Takedown.Application.PlatformReports;
 using Takedown.Application.Replies;
 using Takedown.Domain;
 using Takedown.Domain.ErasureRequests;
@@ -9,7 +11,10 @@ using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Operator;
 
-/// <summary>One reply, its subject and text, and the form that confirms its meaning.</summary>
+/// <summary>
+/// One reply, its subject and text, and the form that confirms its meaning; for a platform's answer to a notice letter,
+/// the form that records the platform's decision.
+/// </summary>
 public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : OperatorPageModel
 {
     public const int MaxText = 4_000;
@@ -35,6 +40,14 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
         ReplyDecision.IdentityCheck => "a request to verify identity (stops the clock, GDPR Art. 12(6))",
         ReplyDecision.Bounce => "a bounce: the controller's address does not work",
         _ => "nothing for the deadline (an automatic reply, an acknowledgement): dismiss",
+    };
+
+    public static string Describe(PlatformDecision decision) => decision switch
+    {
+        PlatformDecision.Acknowledged => "confirmed receipt only: it has not decided yet",
+        PlatformDecision.Removed => "removed the content",
+        PlatformDecision.Restricted => "restricted the content (hidden, demoted, blocked in a country)",
+        _ => "refused to act, with its statement of reasons",
     };
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -77,6 +90,45 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
             return await FailAsync("The request changed at the same moment. Check the reply and confirm again.", cancellationToken);
         }
         TempData[nameof(RepliesModel.Message)] = $"Confirmed as {decision}.";
+        return RedirectToPage("Replies");
+    }
+
+    [OperatorAction(OperatorActions.RecordPlatformDecisionFromReply)]
+    public async Task<IActionResult> OnPostPlatformAsync(
+        PlatformDecision? platformDecision, string? restriction, string? reasons, CancellationToken cancellationToken)
+    {
+        if (platformDecision is null)
+        {
+            return await FailAsync("Choose what the platform decided.", cancellationToken, StatusCodes.Status400BadRequest);
+        }
+        var input = new PlatformDecisionInput(platformDecision.Value, restriction?.Trim(), reasons?.Trim());
+        if (input.Problem() is { } problem)
+        {
+            return await FailAsync(problem, cancellationToken, StatusCodes.Status400BadRequest);
+        }
+        if (!Input.IsCleanText(restriction ?? "", multiline: false) || !Input.IsCleanText(reasons ?? "", multiline: true))
+        {
+            return await FailAsync("The text contains control or direction-override characters; type it again.", cancellationToken,
+                StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            if (!await replies.ConfirmPlatformDecisionAsync(User, Id, input, HttpContext.TraceIdentifier, cancellationToken))
+            {
+                return await replies.DetailAsync(Id, cancellationToken) is null
+                    ? NotFound()
+                    : await FailAsync("Someone confirmed this reply already.", cancellationToken);
+            }
+        }
+        catch (DomainRuleViolated e)
+        {
+            return await FailAsync(e.Message, cancellationToken);
+        }
+        catch (StreamVersionConflictException)
+        {
+            return await FailAsync("The report changed at the same moment. Check the reply and record the decision again.", cancellationToken);
+        }
+        TempData[nameof(RepliesModel.Message)] = $"Recorded the platform's decision: {platformDecision}.";
         return RedirectToPage("Replies");
     }
 

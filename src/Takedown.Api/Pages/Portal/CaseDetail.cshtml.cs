@@ -55,15 +55,25 @@ public sealed class CaseDetailModel(
 
     [BindProperty] public string? Grounds { get; set; }
 
-    /// <summary>The internal complaint window, while the victim can still object; null otherwise.</summary>
+    /// <summary>
+    /// The internal complaint window (DSA Art. 20), while the victim can still object; null otherwise. It opens with a
+    /// refusal whichever way the report was filed; only through a report API can the objection be sent from here
+    /// (<see cref="ObjectsHere"/>).
+    /// </summary>
     public Deadline? OpenComplaintWindow(PlatformReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return report.Status == PlatformReportStatus.Refused && report.ComplaintLodgedAt is null && !report.FiledByEmail
+        return report.Status == PlatformReportStatus.Refused && report.ComplaintLodgedAt is null
             && report.InternalComplaintWindow(engine) is { } window && !window.IsExpiredAt(time.GetUtcNow())
             ? window
             : null;
     }
+
+    /// <summary>
+    /// The objection goes from this page to the platform's complaint API. A platform that takes notices by e-mail has
+    /// none we can reach: the victim lodges it in the platform's own complaint system, which Art. 20 obliges it to have.
+    /// </summary>
+    public static bool ObjectsHere(PlatformReport report) => !(report ?? throw new ArgumentNullException(nameof(report))).FiledByEmail;
 
     public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken cancellationToken) =>
         await LoadAsync(caseId, cancellationToken) ? Page() : NotFound();
@@ -87,7 +97,7 @@ public sealed class CaseDetailModel(
                 "Deze tekst bevat onzichtbare stuur- of leesrichtingstekens (die komen vaak mee bij kopiëren en plakken). Typ hem opnieuw.",
                 "This text contains invisible control or text-direction characters (they often come along with copy and paste). Please type it again."));
         }
-        if (OpenComplaintWindow(report) is null)
+        if (OpenComplaintWindow(report) is null || !ObjectsHere(report))
         {
             return Refuse(text.T("Bezwaar maken bij het platform kan nu niet (meer).", "Objecting with the platform is not possible (any more)."));
         }

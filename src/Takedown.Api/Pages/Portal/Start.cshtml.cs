@@ -4,13 +4,24 @@ using Takedown.Api.Portal;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
+using Takedown.Platforms.Registry;
 
 namespace Takedown.Api.Pages.Portal;
 
-/// <summary>Start a takedown: what was posted, where, by whom if known, and which tracks to take.</summary>
-public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine) : VictimPageModel
+/// <summary>
+/// Start a takedown: what was posted, where, by whom if known, and which tracks to take. The platform is chosen from the
+/// registry: a report can only be filed with a platform we know how to reach, so "another platform" files nothing and
+/// says what the victim can do instead.
+/// </summary>
+public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, PlatformRegistry registry) : VictimPageModel
 {
     public static readonly IReadOnlyList<string> Kinds = ["address", "phone", "photos", "other"];
+
+    /// <summary>
+    /// The choice "another platform". Platform names are configuration keys (<c>Platforms:{name}</c>), which cannot
+    /// contain a colon, so this value never names a configured platform.
+    /// </summary>
+    public const string OtherPlatform = ":other";
 
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Email { get; set; }
@@ -31,6 +42,9 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     public Dictionary<string, string> Errors { get; } = [];
 
     public IReadOnlyList<string> Countries => [.. engine.Calendars.Countries];
+
+    /// <summary>The platforms a report can be filed with, by name.</summary>
+    public IReadOnlyList<string> Platforms => [.. registry.All.Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase)];
 
     public string KindLabel(string kind) => kind switch
     {
@@ -68,7 +82,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             CheckClean(ControllerName, nameof(ControllerName));
             CheckClean(ControllerEmail, nameof(ControllerEmail));
         }
-        if (Report)
+        if (Report && Platform != OtherPlatform)
         {
             CheckClean(Platform, nameof(Platform));
         }
@@ -91,9 +105,20 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             Check(string.IsNullOrEmpty(ControllerLanguage) || ErasureRequest.ControllerLanguages.Contains(ControllerLanguage), nameof(ControllerLanguage),
                 text.T("Kies een taal.", "Choose a language."));
         }
-        if (Report)
+        PlatformOptions? platform = null;
+        if (Report && Platform == OtherPlatform)
         {
-            Check(!string.IsNullOrWhiteSpace(Platform) && Platform.Length <= Input.MaxShortText, nameof(Platform), text.T("Vul het platform in.", "Enter the platform."));
+            // Nothing can be filed with a platform outside the registry: the report would reach nobody. The erasure
+            // request can go to any organisation, so it is what the victim can still do here.
+            Check(Erasure, nameof(Platform), text.T(
+                "Bij een ander platform kunnen wij nog geen melding voor u doen. Kies hierboven het verzoek om verwijdering en vul de naam en het privacy-e-mailadres van het platform in, of meld het zelf via het meldformulier van het platform.",
+                "We cannot report to another platform for you yet. Choose the erasure request above and fill in the platform's name and privacy e-mail address, or report it yourself through the platform's own report form."));
+        }
+        else if (Report)
+        {
+            Check(!string.IsNullOrWhiteSpace(Platform) && registry.TryGet(Platform.Trim(), out platform), nameof(Platform), string.IsNullOrWhiteSpace(Platform)
+                ? text.T("Kies het platform.", "Choose the platform.")
+                : text.T("Kies het platform uit de lijst, of ‘Een ander platform’.", "Choose the platform from the list, or ‘Another platform’."));
             Check(Enum.IsDefined(Category), nameof(Category), text.T("Kies wat voor inhoud het is.", "Choose what kind of content it is."));
             Check(GoodFaith, nameof(GoodFaith), text.T("Een melding bij een platform kan alleen met deze verklaring (DSA artikel 16).",
                 "A report to a platform needs this statement (DSA Article 16)."));
@@ -107,7 +132,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
             Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage) : null,
-            Report ? new PlatformTrack(Platform!.Trim(), Category) : null), HttpContext.TraceIdentifier, cancellationToken);
+            platform is null ? null : new PlatformTrack(platform.Name, Category)), HttpContext.TraceIdentifier, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
 
