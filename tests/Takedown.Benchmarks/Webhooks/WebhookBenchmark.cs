@@ -312,7 +312,7 @@ public static class WebhookBenchmark
         // A receiving host beside workers seals nothing in practice: the workers apply each update within about a
         // second, long before SealAfter. Here nothing applies during the load, so the default would make the
         // receiving host seal every update five seconds later, work it does not do beside workers.
-        start.Environment["Webhooks__Inbox__SealAfter"] = apply ? "00:00:05" : "00:10:00";
+        start.Environment["Webhooks__Inbox__SealAfter"] = apply ? "00:00:05" : "00:05:00";
         start.Environment["Privacy__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
         start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
