@@ -70,39 +70,16 @@ public static partial class TakedownServiceCollectionExtensions
     /// replies were sealed (<see cref="Replies.ReplySealing.SealPlaintextAsync"/>). The host need not wait for the
     /// second: readers take both forms, and a pass cut short by a stop continues at the next start.
     /// </summary>
-    private sealed partial class ReadModelMigration(
+    private sealed class ReadModelMigration(
         NpgsqlDataSource dataSource, EventStoreOptions options, Replies.ReplySealing replies, ILogger<ReadModelMigration> logger)
-        : BackgroundService
+        : SchemaWithSealingPass(dataSource, options, logger)
     {
-        public override async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await SchemaMigrator.MigrateAsync(dataSource, options.Schema, ReadModelSchema.Component, ReadModelSchema.Steps, cancellationToken);
-            await base.StartAsync(cancellationToken);
-        }
+        protected override string Component => ReadModelSchema.Component;
 
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
-            try
-            {
-                var count = await replies.SealPlaintextAsync(stoppingToken);
-                if (count > 0)
-                {
-                    LogSealed(logger, count);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                LogSealingFailed(logger, e.GetType().Name);
-            }
-        }
+        protected override IReadOnlyList<string> Steps => ReadModelSchema.Steps;
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Sealed or removed {Count} raw replies stored in plaintext")]
-        private static partial void LogSealed(ILogger logger, int count);
+        protected override string Rows => "raw replies";
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Sealing plaintext raw replies failed ({Error}); the next start tries again")]
-        private static partial void LogSealingFailed(ILogger logger, string error);
+        protected override Task<int> SealPlaintextAsync(CancellationToken cancellationToken) => replies.SealPlaintextAsync(cancellationToken);
     }
 }
