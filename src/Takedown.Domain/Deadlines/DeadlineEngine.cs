@@ -158,7 +158,9 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
             parts.Add(new($"De laatste dag wordt daardoor {DateText.Nl(last)}.", $"The last day therefore becomes {DateText.En(last)}."));
         }
 
-        return Shifted(kind, last, parts, countryCode, "het antwoord van de verwerkingsverantwoordelijke", "the controller's answer");
+        return kind == DeadlineKinds.GdprExtensionWindow
+            ? Shifted(kind, last, parts, countryCode, "de melding van een verlenging", "the controller's notice of an extension")
+            : Shifted(kind, last, parts, countryCode, "het antwoord van de verwerkingsverantwoordelijke", "the controller's answer");
     }
 
     private Deadline Shifted(string kind, DateOnly last, List<LocalizedText> parts, string countryCode, string whatNl, string whatEn)

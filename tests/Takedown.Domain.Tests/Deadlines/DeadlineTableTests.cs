@@ -139,6 +139,8 @@ public class DeadlineTableTests
         window.Kind.ShouldBe(DeadlineKinds.GdprExtensionWindow);
         window.DueDate.ShouldBe(new DateOnly(2025, 2, 17));
         window.Explanation.En.ShouldStartWith("An extension must be claimed within one month of receipt on Wednesday 15 January 2025");
+        window.Explanation.En.ShouldEndWith("The controller's notice of an extension is due by 24:00 on Monday 17 February 2025 (Europe/Amsterdam).");
+        window.Explanation.Nl.ShouldNotContain("het antwoord");
     }
 
     [Fact]
