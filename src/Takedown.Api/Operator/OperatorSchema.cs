@@ -6,7 +6,8 @@ namespace Takedown.Api.Operator;
 /// <summary>
 /// Indexes the dashboard's lists and counts need on the shared read models: open deadlines by due time (with the
 /// due date, so the counts are index-only) and the requests waiting for an operator by kind; which failed letters
-/// an operator marked as handled; the statistics page's last computed figures; and operators' audit events by subject.
+/// an operator marked as handled; the statistics page's last computed figures; operators' audit events by subject;
+/// and a trigram index for the case search by a counterparty's name.
 /// </summary>
 internal static class OperatorSchema
 {
@@ -39,6 +40,27 @@ internal static class OperatorSchema
         -- a report, a reply): a small partial index on the event store's table instead of reading every audit event.
         CREATE INDEX IF NOT EXISTS events_operator_action_subject ON {schema}.events ((data->>'subjectId'))
             WHERE type = 'operator-action-recorded';
+        """,
+        """
+        -- Case search matches part of a controller's or platform's name (ILIKE '%…%'): a trigram index answers that
+        -- without reading every request. pg_trgm is a trusted extension, so the database's owner may install it; where
+        -- the role may not (or the server lacks it), the search still works, by a scan, and start-up goes on.
+        DO $$
+        DECLARE trgm_schema text;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                BEGIN
+                    CREATE EXTENSION pg_trgm WITH SCHEMA public;
+                EXCEPTION WHEN insufficient_privilege OR undefined_file OR invalid_schema_name THEN
+                    RAISE WARNING 'pg_trgm cannot be installed (%); case search by name reads every request', SQLERRM;
+                END;
+            END IF;
+            SELECT n.nspname INTO trgm_schema
+                FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+            IF trgm_schema IS NOT NULL THEN
+                EXECUTE format('CREATE INDEX IF NOT EXISTS request_overview_counterparty_trgm ON {schema}.request_overview USING gin (counterparty %I.gin_trgm_ops)', trgm_schema);
+            END IF;
+        END $$;
         """,
     ];
 

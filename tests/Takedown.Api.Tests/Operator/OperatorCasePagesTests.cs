@@ -105,6 +105,31 @@ public sealed partial class OperatorCasePagesTests(OperatorHost host) : IClassFi
         (await olga.GetHtmlAsync("/operator/cases?q=nothing-matches-this")).ShouldContain("No cases found.");
     }
 
+    [Fact]
+    public async Task Case_search_by_name_can_use_a_trigram_index()
+    {
+        await host.CaseWithOverdueRequestAsync("Trigram Uitgeverij B.V.", TimeSpan.FromDays(-10));
+        await using var connection = new Npgsql.NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // The planner picks the index by itself once the table is large; with sequential scans off it shows it can now.
+        await using (var off = new Npgsql.NpgsqlCommand("SET LOCAL enable_seqscan = off", connection, transaction))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+        await using var explain = new Npgsql.NpgsqlCommand(
+            "EXPLAIN SELECT case_id FROM takedown.request_overview WHERE counterparty ILIKE '%uitgeverij%'", connection, transaction);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+        string.Join("\n", plan).ShouldContain("request_overview_counterparty_trgm");
+    }
+
     [GeneratedRegex("<tr data-event=\"(\\d+)\">")]
     private static partial Regex SequenceOf();
 
