@@ -22,7 +22,8 @@ public static class OpenCaseEndpoint
         .RequireAuthorization(Scopes.CasesWrite)
         .WithName("OpenCase")
         .WithSummary("Open a case on a victim's behalf")
-        .Produces<CaseOpenedResponse>(StatusCodes.Status201Created));
+        .Produces<CaseOpenedResponse>(StatusCodes.Status201Created)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> OpenCase(
         OpenCaseRequest request, HttpContext http, EventStore.EventStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -30,15 +31,20 @@ public static class OpenCaseEndpoint
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
-        new Input()
+        var input = new Input()
             .Text(request.VictimName, "victimName")
             .Email(request.VictimEmail, "victimEmail")
             .Require(request.Language is null or "nl" or "en", "language", "Use \"nl\" or \"en\".")
-            .Require(request.EscalationMode is null || Enum.IsDefined(request.EscalationMode.Value), "escalationMode", "Use OperatorReview or Automatic.")
-            .ThrowIfAny();
-        var id = Guid.CreateVersion7(time.GetUtcNow());
-        var reference = NewReference();
+            .Require(request.EscalationMode is null || Enum.IsDefined(request.EscalationMode.Value), "escalationMode", "Use OperatorReview or Automatic.");
+        var key = Idempotency.Read(http, input);
+        input.ThrowIfAny();
         var now = time.GetUtcNow();
+        var id = key is null ? Guid.CreateVersion7(now) : Idempotency.ResourceId(http.User.Actor(), "OpenCase", Guid.Empty, key);
+        if (key is not null && await ReplayAsync(id, request, http, store, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
+        var reference = NewReference();
         var opened = Case.Decide(
             new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, now),
             Case.Initial);
@@ -47,8 +53,33 @@ public static class OpenCaseEndpoint
         object[] events = [.. opened, .. details];
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Events.StartStream(id, events);
-        await session.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (StreamVersionConflictException) when (key is not null)
+        {
+            // The same key's first call committed meanwhile.
+            return await ReplayAsync(id, request, http, store, cancellationToken) ?? throw new InvalidOperationException("The case that won is not there.");
+        }
         return TypedResults.Created($"/api/v1/cases/{id}", new CaseOpenedResponse(id, reference));
+    }
+
+    /// <summary>The first call's answer when a case with this id exists: the same when it was opened with this body.</summary>
+    private static async Task<IResult?> ReplayAsync(
+        Guid id, OpenCaseRequest request, HttpContext http, EventStore.EventStore store, CancellationToken cancellationToken)
+    {
+        // Up to the victim's details as first recorded: later changes to the case do not make a retry a different call.
+        var (state, version) = await store.AggregateStreamAsync(id, Case.Initial, Case.Evolve, version: 2, cancellationToken: cancellationToken);
+        if (version == 0)
+        {
+            return null;
+        }
+        var same = state.Language == (request.Language ?? "nl")
+            && state.EscalationMode == (request.EscalationMode ?? EscalationMode.OperatorReview)
+            && state.VictimName == request.VictimName!.Trim()
+            && state.VictimEmail == request.VictimEmail!.Trim();
+        return same ? Idempotency.Replayed(http, $"/api/v1/cases/{id}", new CaseOpenedResponse(id, state.Reference)) : Idempotency.Mismatch();
     }
 
     /// <summary>A short reference a victim can read out on the phone: no personal data, not guessable.</summary>

@@ -34,7 +34,8 @@ public static class DraftErasureRequestEndpoint
         .WithSummary("Draft a GDPR Art. 17 erasure request to a data controller")
         .Produces<ErasureRequestCreated>(StatusCodes.Status201Created)
         .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict));
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
@@ -48,7 +49,7 @@ public static class DraftErasureRequestEndpoint
         {
             return CaseAccess.NotFound();
         }
-        new Input()
+        var input = new Input()
             .Text(request.ControllerName, "controllerName")
             .Email(request.ControllerEmail, "controllerEmail")
             .Require(request.ControllerCountry is not null && engine.Calendars.Supports(request.ControllerCountry), "controllerCountry",
@@ -56,9 +57,30 @@ public static class DraftErasureRequestEndpoint
             .TextList(request.PersonalData, "personalData")
             .WebUrls(request.Urls, "urls")
             .Require(request.ControllerLanguage is null || ErasureRequest.ControllerLanguages.Contains(request.ControllerLanguage), "controllerLanguage",
-                "Use \"nl\" or \"en\", or leave it out.")
-            .ThrowIfAny();
-        var id = Guid.CreateVersion7(time.GetUtcNow());
+                "Use \"nl\" or \"en\", or leave it out.");
+        var key = Idempotency.Read(http, input);
+        input.ThrowIfAny();
+        var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftErasureRequest", caseId, key);
+        if (key is not null && await ReplayAsync(id, caseId, request, http, store, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
+        try
+        {
+            return await DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken);
+        }
+        catch (StreamVersionConflictException) when (key is not null)
+        {
+            // The same key's first call committed meanwhile.
+            return await ReplayAsync(id, caseId, request, http, store, cancellationToken)
+                ?? throw new InvalidOperationException("The request that won is not there.");
+        }
+    }
+
+    private static async Task<IResult> DraftAsync(
+        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store,
+        DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
+    {
         // The request and its letter are written in one transaction: the letter is composed from the request as
         // stored, so the draft is written first, inside the same transaction, and nothing is kept if either fails.
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
@@ -75,5 +97,33 @@ public static class DraftErasureRequestEndpoint
         await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
+    }
+
+    /// <summary>The first call's answer when a request with this id exists: the same when it was drafted with this body.</summary>
+    private static async Task<IResult?> ReplayAsync(
+        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store, CancellationToken cancellationToken)
+    {
+        var events = await store.FetchStreamAsync(id, version: 1, cancellationToken: cancellationToken);
+        if (events.Count == 0)
+        {
+            return null;
+        }
+        var same = events[0].Data is ErasureRequestDrafted drafted
+            && drafted.CaseId == caseId
+            && drafted.ControllerName == request.ControllerName!.Trim()
+            && drafted.ControllerEmail == request.ControllerEmail!.Trim()
+            && string.Equals(drafted.ControllerCountry, request.ControllerCountry, StringComparison.OrdinalIgnoreCase)
+            && (request.ControllerLanguage is null || drafted.ControllerLanguage == request.ControllerLanguage)
+            && drafted.PersonalData.SequenceEqual(request.PersonalData!)
+            && drafted.Urls.SequenceEqual(request.Urls!);
+        if (!same)
+        {
+            return Idempotency.Mismatch();
+        }
+        await using var command = store.DataSource.CreateCommand(
+            $"SELECT id FROM {store.Options.Schema}.letter_overview WHERE request_id = $1 AND kind = 'ErasureRequest' ORDER BY prepared_at, id LIMIT 1");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
+        var letterId = (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return Idempotency.Replayed(http, $"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
     }
 }

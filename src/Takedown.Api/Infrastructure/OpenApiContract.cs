@@ -194,6 +194,18 @@ public static class OpenApiContract
                     Content = problemContent.ToDictionary(c => c.Key, c => new OpenApiMediaType { Schema = c.Value.Schema }),
                 };
             }
+            if (operation.OperationId is "OpenCase" or "DraftErasureRequest" or "DraftPlatformReport")
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = Idempotency.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = Idempotency.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Idempotency.MaxLength },
+                });
+            }
             if (operation.OperationId is not { } id || !Examples.TryGetValue(id, out var example))
             {
                 return Task.CompletedTask;

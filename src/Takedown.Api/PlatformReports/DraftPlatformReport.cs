@@ -34,7 +34,8 @@ public static class DraftPlatformReportEndpoint
         .WithSummary("Draft a DSA Art. 16 notice to a hosting platform")
         .Produces<RequestCreated>(StatusCodes.Status201Created)
         .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict));
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
@@ -51,7 +52,7 @@ public static class DraftPlatformReportEndpoint
             return CaseAccess.NotFound();
         }
         PlatformOptions? platform = null;
-        new Input()
+        var input = new Input()
             .Text(request.Platform, "platform")
             // A report can go only to a platform we know how to reach; another name would be drafted, approved and then
             // never filed.
@@ -66,9 +67,30 @@ public static class DraftPlatformReportEndpoint
             .Text(request.NotifierName, "notifierName")
             .Email(request.NotifierEmail, "notifierEmail")
             .Require(request.GoodFaithStatement == true, "goodFaithStatement",
-                "The notifier must confirm that the notice is accurate and complete (DSA Art. 16(2)(d)).")
-            .ThrowIfAny();
-        var id = Guid.CreateVersion7(time.GetUtcNow());
+                "The notifier must confirm that the notice is accurate and complete (DSA Art. 16(2)(d)).");
+        var key = Idempotency.Read(http, input);
+        input.ThrowIfAny();
+        var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftPlatformReport", caseId, key);
+        if (key is not null && await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
+        try
+        {
+            return await DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken);
+        }
+        catch (StreamVersionConflictException) when (key is not null)
+        {
+            // The same key's first call committed meanwhile.
+            return await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken)
+                ?? throw new InvalidOperationException("The report that won is not there.");
+        }
+    }
+
+    private static async Task<IResult> DraftAsync(
+        Guid id, Guid caseId, PlatformOptions platform, DraftPlatformReportRequest request, HttpContext http, EventStore.EventStore store,
+        DeadlineEngine engine, PlatformNotices notices, TimeProvider time, CancellationToken cancellationToken)
+    {
         // Drafting files nothing: the notice goes only after an explicit approval (POST …/approve), once the victim has
         // seen it and been told that platforms may publish notices. For a platform that takes notices by e-mail only,
         // the notice letter is prepared here, in the same transaction, so it can be read before approval.
@@ -77,14 +99,35 @@ public static class DraftPlatformReportEndpoint
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(connection, transaction, metadata);
         await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
-            new DraftPlatformReport(id, caseId, platform!.Name, request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
+            new DraftPlatformReport(id, caseId, platform.Name, request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
                 request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),
             state, engine), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         var letterSession = store.OpenSession(connection, transaction, metadata);
-        await notices.PrepareAsync(letterSession, id, platform!.Name, cancellationToken);
+        await notices.PrepareAsync(letterSession, id, platform.Name, cancellationToken);
         await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/platform-reports/{id}", new RequestCreated(id));
+    }
+
+    /// <summary>The first call's answer when a report with this id exists: the same when it was drafted with this body.</summary>
+    private static async Task<IResult?> ReplayAsync(
+        Guid id, Guid caseId, string platform, DraftPlatformReportRequest request, HttpContext http, EventStore.EventStore store,
+        CancellationToken cancellationToken)
+    {
+        var events = await store.FetchStreamAsync(id, version: 1, cancellationToken: cancellationToken);
+        if (events.Count == 0)
+        {
+            return null;
+        }
+        var same = events[0].Data is PlatformReportDrafted drafted
+            && drafted.CaseId == caseId
+            && drafted.Platform == platform
+            && drafted.Category == request.Category
+            && drafted.Explanation == request.Explanation!.Trim()
+            && drafted.NotifierName == request.NotifierName!.Trim()
+            && drafted.NotifierEmail == request.NotifierEmail!.Trim()
+            && drafted.Urls.SequenceEqual(request.Urls!);
+        return same ? Idempotency.Replayed(http, $"/api/v1/platform-reports/{id}", new RequestCreated(id)) : Idempotency.Mismatch();
     }
 }

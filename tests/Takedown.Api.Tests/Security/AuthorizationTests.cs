@@ -113,13 +113,18 @@ public sealed class AuthorizationTests(ApiFactory factory) : IClassFixture<ApiFa
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiFactory.ReadOnlyKey);
 
         var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
         for (var i = 0; i < 20; i++)
         {
-            statuses.Add((await client.GetAsync($"/api/v1/cases/{Guid.NewGuid()}")).StatusCode);
+            var response = await client.GetAsync($"/api/v1/cases/{Guid.NewGuid()}");
+            statuses.Add(response.StatusCode);
+            refused ??= response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
         }
 
         statuses.Count(s => s == HttpStatusCode.TooManyRequests).ShouldBeGreaterThanOrEqualTo(10);
         statuses.Take(5).ShouldAllBe(s => s == HttpStatusCode.NotFound);
+        refused!.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeInRange(1, 2, "one token comes back every second");
     }
 
     private async Task<Dictionary<string, Guid>> CreateResourcesAsync()
