@@ -49,9 +49,23 @@ public sealed class DeadLetters
     /// </summary>
     public async Task<bool> ReplayAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        await using var connection = await _runtime.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var replayed = await ReplayAsync(id, connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return replayed;
+    }
+
+    /// <summary>
+    /// <see cref="ReplayAsync(Guid, CancellationToken)"/> inside the caller's transaction, so what the caller records
+    /// about the replay (an operator's audit event) commits or rolls back with it. The workers are woken at the commit.
+    /// </summary>
+    public async Task<bool> ReplayAsync(Guid id, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
         var s = _runtime.Sql.Schema;
         var now = _runtime.Time.GetUtcNow();
-        await using var batch = _runtime.DataSource.CreateBatch();
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var move = new NpgsqlBatchCommand(
             $"""
             WITH replayed AS (DELETE FROM {s}.dead_letters WHERE id = @id RETURNING *)
@@ -61,8 +75,8 @@ public sealed class DeadLetters
         move.Parameters.AddWithValue("id", id);
         move.Parameters.AddWithValue("now", now);
         batch.BatchCommands.Add(move);
+        // NOTIFY inside a transaction is delivered when it commits, and not at all when it rolls back.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_runtime.Sql.Notify));
-        // A batch runs as one implicit transaction: the dead letter moves back completely or not at all.
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return move.RecordsAffected == 1;
     }

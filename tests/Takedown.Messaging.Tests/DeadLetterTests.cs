@@ -35,6 +35,38 @@ public sealed class DeadLetterTests(PostgresDatabase database) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Given_a_replay_in_the_callers_transaction_When_it_rolls_back_Then_the_dead_letter_stays_and_nothing_is_handled()
+    {
+        var schema = Db.NewSchema();
+        await using var messaging = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: true);
+        var id = (await messaging.PublishAsync(new Rejected(4)))[0];
+        await Db.EventuallyAsync(async () => (await messaging.DeadLetters.ListAsync()).Count == 1, "the message is dead-lettered");
+        var failures = messaging.Probe.Failures;
+
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            (await messaging.DeadLetters.ReplayAsync(id, connection, transaction)).ShouldBeTrue();
+            await transaction.RollbackAsync();
+        }
+        await Task.Delay(500);
+
+        (await messaging.DeadLetters.ListAsync()).ShouldHaveSingleItem().Id.ShouldBe(id);
+        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages")).ShouldBe(0);
+        messaging.Probe.Failures.ShouldBe(failures, "a rolled-back replay is never delivered");
+
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            (await messaging.DeadLetters.ReplayAsync(id, connection, transaction)).ShouldBeTrue();
+            await transaction.CommitAsync();
+        }
+        await Db.EventuallyAsync(async () => messaging.Probe.Failures == failures + 1, "the committed replay is delivered");
+    }
+
+    [Fact]
     public async Task Given_a_handler_that_fails_permanently_When_handled_Then_dead_lettered_without_retries()
     {
         var schema = Db.NewSchema();

@@ -35,17 +35,14 @@ public sealed class DeadLetterReplay(
         var operatorId = user.OperatorId();
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The message moves back and the replay is recorded in one transaction: both happen, or neither.
+        if (!await deadLetters.ReplayAsync(id, connection, transaction, cancellationToken))
+        {
+            return false;
+        }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
         session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(id, operatorId, OperatorActions.ReplayDeadLetter, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
-        // DeadLetters moves the message in a transaction of its own. The audit event waits, uncommitted, until the
-        // move succeeded: a replay that found nothing records nothing, and only a failed commit right after a
-        // successful move could leave a replay unrecorded.
-        if (!await deadLetters.ReplayAsync(id, cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
