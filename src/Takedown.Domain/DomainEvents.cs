@@ -64,6 +64,7 @@ public static class DomainEvents
         ["letter-approved"] = typeof(LetterApproved),
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
+        ["letter-posted"] = typeof(LetterPosted),
 
         ["operator-action-recorded"] = typeof(OperatorActionRecorded),
         ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),

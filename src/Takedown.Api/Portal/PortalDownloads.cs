@@ -24,7 +24,8 @@ internal static class PortalDownloads
                 ? Results.File(PortalLetters.Pdf(letter), "application/pdf", "brief.pdf")
                 : NotFound());
 
-        group.MapGet("/dagboek/pdf", async (Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalText text, TimeProvider time, CancellationToken ct) =>
+        group.MapGet("/dagboek/pdf", async (
+            Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalLetters letters, PortalText text, TimeProvider time, CancellationToken ct) =>
         {
             var view = await cases.LoadAsync(http.User.VictimId(), caseId, ct);
             if (view is null)
@@ -32,7 +33,9 @@ internal static class PortalDownloads
                 return NotFound();
             }
             var entries = await diary.EntriesAsync(caseId, ct);
-            var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime));
+            var posted = (await letters.PostedAsync(caseId, ct))
+                .Select(p => new PostedLetter(p.Letter.Subject, p.Posted.PostedOn, p.Posted.TrackingCode, p.Letter.ContentSha256)).ToList();
+            var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime), posted);
             return Results.File(pdf, "application/pdf", "dagboek.pdf");
         });
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Takedown.Api.ErasureRequests;
+using Takedown.Application;
 using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.Letters;
@@ -129,6 +130,46 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         }
         await session.SaveChangesAsync(cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// Records that the victim sent a letter for the post by registered post (the date, and the receipt's barcode when
+    /// given). Returns the reason when it cannot be recorded (a date ahead of today, a code that is no code), null when
+    /// it was.
+    /// </summary>
+    public async Task<string?> RecordPostedAsync(
+        CaseLetter letter, DateOnly postedOn, string? trackingCode, DateOnly today, string actor, string correlationId,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        ArgumentNullException.ThrowIfNull(time);
+        await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
+        try
+        {
+            await session.DecideAsync(letter.LetterId, Letter.Initial, Letter.Evolve,
+                state => Letter.Decide(new RecordLetterPosted(letter.LetterId, postedOn, trackingCode, actor, today, time.GetUtcNow()), state),
+                cancellationToken);
+        }
+        catch (DomainRuleViolated e)
+        {
+            return e.Message;
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>The case's letters for the post that the victim recorded as posted, in the order they were made.</summary>
+    public async Task<IReadOnlyList<(LetterPrepared Letter, LetterPosted Posted)>> PostedAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        var result = new List<(LetterPrepared, LetterPosted)>();
+        foreach (var row in await ListAsync(caseId, cancellationToken))
+        {
+            if (row.Kind == nameof(LetterKind.CeaseAndDesist) && await LetterAsync(caseId, row.LetterId, cancellationToken) is { State.Posted: { } posted } letter)
+            {
+                result.Add((letter.Letter, posted));
+            }
+        }
+        return result;
     }
 
     /// <summary>Makes the cease-and-desist letter the victim was shown; returns its id, or null when the text changed meanwhile.</summary>

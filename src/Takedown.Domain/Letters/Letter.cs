@@ -56,6 +56,14 @@ public sealed record LetterSent(Guid LetterId, string MessageId, string ContentS
 /// <summary>The server refused the letter for good (5xx); an operator must act (e.g. a wrong address).</summary>
 public sealed record LetterSendFailed(Guid LetterId, string StatusCode, [PersonalData] string Reason, DateTimeOffset FailedAt);
 
+/// <summary>
+/// The victim sent a letter for the post by registered post on <see cref="PostedOn"/>: the proof that they told the other
+/// person to stop, which the police ask for when stalking is reported. <see cref="TrackingCode"/> is the barcode on the
+/// post office's receipt (track and trace), when they entered it. Recorded again, the latest counts; the earlier ones
+/// stay in the history.
+/// </summary>
+public sealed record LetterPosted(Guid LetterId, DateOnly PostedOn, [PersonalData] string? TrackingCode, string RecordedBy, DateTimeOffset RecordedAt);
+
 // Commands
 public sealed record PrepareLetter(
     Guid LetterId, Guid CaseId, Guid RequestId, string Kind, string Language, string RecipientName, string RecipientEmail,
@@ -64,12 +72,17 @@ public sealed record PrepareLetter(
 public sealed record ApproveLetter(Guid LetterId, string ApprovedBy, string ContentSha256, DateTimeOffset Now);
 public sealed record RecordLetterSent(Guid LetterId, string MessageId, string ServerReply, DateTimeOffset Now);
 public sealed record RecordLetterFailure(Guid LetterId, string StatusCode, string Reason, DateTimeOffset Now);
+/// <summary><see cref="Today"/> is the victim's date now: a letter cannot have been posted after it.</summary>
+public sealed record RecordLetterPosted(Guid LetterId, DateOnly PostedOn, string? TrackingCode, string RecordedBy, DateOnly Today, DateTimeOffset Now);
 
 /// <summary>A letter or e-mail we send on the victim's behalf (or to the victim), from preparation to proof of sending.</summary>
 public sealed record Letter(
     Guid Id, Guid CaseId, Guid RequestId, LetterStatus Status, string Kind, string ContentSha256, bool NeedsApproval, string? MessageId,
-    string Channel = LetterChannels.Email)
+    string Channel = LetterChannels.Email, LetterPosted? Posted = null)
 {
+    /// <summary>The longest tracking code taken: PostNL's are 13 characters, other carriers' up to about 30.</summary>
+    public const int MaxTrackingCodeLength = 40;
+
     public static readonly Letter Initial = new(Guid.Empty, Guid.Empty, Guid.Empty, LetterStatus.None, "", "", true, null);
 
     /// <summary>
@@ -89,6 +102,7 @@ public sealed record Letter(
         LetterApproved => state with { Status = LetterStatus.Approved },
         LetterSent e => state with { Status = LetterStatus.Sent, MessageId = e.MessageId },
         LetterSendFailed => state with { Status = LetterStatus.Failed },
+        LetterPosted e => state with { Posted = e },
         _ => state,
     };
 
@@ -111,8 +125,37 @@ public sealed record Letter(
             LetterStatus.Sent => throw new DomainRuleViolated("The letter was already sent."),
             _ => [new LetterSendFailed(state.Id, c.StatusCode, c.Reason, c.Now)],
         },
+        RecordLetterPosted c => RecordPosting(c, state),
         _ => throw new DomainRuleViolated($"A letter does not handle {command.GetType().Name}."),
     };
+
+    /// <summary>The tracking code as stored: upper case, without the spaces and dashes people type in it.</summary>
+    public static string? NormalizeTrackingCode(string? code) =>
+        string.IsNullOrWhiteSpace(code) ? null : new string([.. code.Where(ch => ch is not (' ' or '-')).Select(char.ToUpperInvariant)]);
+
+    private static object[] RecordPosting(RecordLetterPosted c, Letter state)
+    {
+        if (state.Status == LetterStatus.None)
+        {
+            throw new DomainRuleViolated("There is no letter to record as posted.");
+        }
+        if (state.Channel != LetterChannels.Post)
+        {
+            throw new DomainRuleViolated("Only a letter for the post is posted; the service sends this one itself.");
+        }
+        if (c.PostedOn > c.Today)
+        {
+            throw new DomainRuleViolated("The date of posting cannot be in the future.");
+        }
+        var code = NormalizeTrackingCode(c.TrackingCode);
+        if (code is not null && (code.Length > MaxTrackingCodeLength || !code.All(char.IsAsciiLetterOrDigit)))
+        {
+            throw new DomainRuleViolated($"A tracking code has letters and digits only, at most {MaxTrackingCodeLength}, as on the post office's receipt.");
+        }
+        return state.Posted is { } known && known.PostedOn == c.PostedOn && known.TrackingCode == code
+            ? []
+            : [new LetterPosted(state.Id, c.PostedOn, code, c.RecordedBy, c.Now)];
+    }
 
     private static object[] Prepare(PrepareLetter c)
     {

@@ -15,7 +15,16 @@ public static class DiaryPdf
 {
     private const double Margin = 56;
 
-    public static byte[] Render(string caseReference, IReadOnlyList<DiaryEntryRecorded> entries, string language, DateOnly printedOn)
+    /// <summary>Document information entry with the SHA-256 of every posted letter listed, space-separated: machine-readable proof of which texts were meant.</summary>
+    public const string PostedLettersKey = "/TakedownPostedLettersSHA256";
+
+    /// <summary>
+    /// Renders the dossier. <paramref name="postedLetters"/> are the letters telling the other person to stop that the
+    /// victim sent by registered post: listed on the first page, since the police ask whether the victim said so.
+    /// </summary>
+    public static byte[] Render(
+        string caseReference, IReadOnlyList<DiaryEntryRecorded> entries, string language, DateOnly printedOn,
+        IReadOnlyList<PostedLetter>? postedLetters = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         LetterPdf.EnsureFontResolver();
@@ -46,6 +55,19 @@ public static class DiaryPdf
             "Elke aantekening is vastgelegd op het genoemde moment en bevat de SHA-256 van de vorige; een latere wijziging of verwijdering verbreekt de keten.",
             "Each entry was recorded at the time shown and carries the SHA-256 of the one before; a later change or removal breaks the chain."), regular);
         writer.Gap();
+        if (postedLetters is { Count: > 0 })
+        {
+            document.Info.Elements.SetString(PostedLettersKey, string.Join(' ', postedLetters.Select(l => l.ContentSha256)));
+            writer.Line(T("Brieven: stop elk contact (aangetekend verstuurd)", "Letters: stop all contact (sent by registered post)"), bold);
+            foreach (var letter in postedLetters)
+            {
+                var code = letter.TrackingCode is { } c ? $", barcode {c}" : "";
+                writer.Wrap(T($"Verstuurd op {LetterDates.Format(letter.PostedOn, "nl")}{code}: \u201c{letter.Subject}\u201d",
+                    $"Sent on {LetterDates.Format(letter.PostedOn, "en")}{code}: \u201c{letter.Subject}\u201d"), regular);
+                writer.Wrap($"SHA-256 {letter.ContentSha256}", small);
+            }
+            writer.Gap();
+        }
 
         foreach (var e in entries)
         {
@@ -182,3 +204,6 @@ public static class DiaryPdf
         }
     }
 }
+
+/// <summary>A letter for the post the victim recorded as sent by registered post, as the diary dossier lists it.</summary>
+public sealed record PostedLetter(string Subject, DateOnly PostedOn, string? TrackingCode, string ContentSha256);

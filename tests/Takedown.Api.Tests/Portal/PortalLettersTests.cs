@@ -81,6 +81,39 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task The_victim_records_posting_the_letter_by_registered_post_and_the_diary_dossier_lists_it()
+    {
+        var (victim, casePath) = await StartedAsync();
+        var form = casePath + "/brieven/nieuw";
+        var preview = WebUtility.HtmlDecode(await (await victim.PostFormAsync(form, Harasser, form + "?handler=Preview")).Content.ReadAsStringAsync());
+        var sha = ShownSha().Match(preview).Groups[1].Value;
+        var letterPath = (await victim.PostFormAsync(form, [.. Harasser, new("shownSha256", sha)], form + "?handler=Create")).Headers.Location!.ToString().Split('?')[0];
+        var letterId = Guid.Parse(letterPath[(letterPath.LastIndexOf('/') + 1)..]);
+        var today = DateOnly.FromDateTime(Takedown.Api.Portal.PortalText.Local(factory.Clock.GetUtcNow()).DateTime);
+        (await victim.GetHtmlAsync(letterPath)).ShouldContain("Hebt u de brief aangetekend verstuurd?");
+
+        var future = await victim.PostFormAsync(letterPath, [new("postedOn", today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), new("trackingCode", "")], letterPath + "?handler=Posted");
+        var notACode = await victim.PostFormAsync(letterPath, [new("postedOn", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), new("trackingCode", "<b>3S</b>")], letterPath + "?handler=Posted");
+        var posted = await victim.PostFormAsync(letterPath, [new("postedOn", today.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), new("trackingCode", " 3s-abcd 1234567 ")], letterPath + "?handler=Posted");
+
+        future.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await future.Content.ReadAsStringAsync()).ShouldContain("De datum ligt in de toekomst.");
+        notACode.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await notACode.Content.ReadAsStringAsync()).ShouldContain("Dat lijkt geen barcode.");
+        posted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = WebUtility.HtmlDecode(await victim.GetHtmlAsync(letterPath));
+        page.ShouldContain($"U hebt deze brief aangetekend verstuurd op {Takedown.Letters.Composing.LetterDates.Format(today.AddDays(-1), "nl")}, barcode 3SABCD1234567.");
+        var stored = await RowsAsync("SELECT type, data::text FROM takedown.events WHERE stream_id = $1 ORDER BY version", letterId);
+        stored.Select(r => r.Type).ShouldBe(["letter-prepared", "letter-approved", "letter-posted"]);
+        stored[2].Data.ShouldNotContain("3SABCD1234567", Case.Sensitive, "the barcode is sealed with the case's key");
+
+        var dossier = await victim.Http.GetAsync(casePath + "/dagboek/pdf");
+        dossier.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var document = PdfReader.Open(new MemoryStream(await dossier.Content.ReadAsByteArrayAsync()), PdfDocumentOpenMode.Import);
+        document.Info.Elements.GetString(DiaryPdf.PostedLettersKey).ShouldBe(sha);
+    }
+
+    [Fact]
     public async Task A_letter_confirmed_with_a_text_other_than_the_one_shown_is_not_made()
     {
         var (victim, casePath) = await StartedAsync();

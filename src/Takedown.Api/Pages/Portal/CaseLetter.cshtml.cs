@@ -9,8 +9,15 @@ namespace Takedown.Api.Pages.Portal;
 /// One letter of the case by its id: a reminder to approve, a cease-and-desist letter to download for registered post,
 /// the AP dossier to read. Only the case's owner sees it; anything else is the same 404.
 /// </summary>
-public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, PortalText text, MessageOutbox outbox) : VictimPageModel
+public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, PortalText text, MessageOutbox outbox, TimeProvider time) : VictimPageModel
 {
+    public DateOnly Today => DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime);
+
+    /// <summary>The date entered in the "posted" form, kept when it is shown again with an error.</summary>
+    public DateOnly? PostedOn { get; private set; }
+
+    public string? TrackingCode { get; private set; }
+
     public Guid CaseId { get; private set; }
 
     public CaseLetter Letter { get; private set; } = null!;
@@ -52,6 +59,32 @@ public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, Po
             return Page();
         }
         return LocalRedirect($"/zaak/{caseId}");
+    }
+
+    /// <summary>The victim sent the letter by registered post: the date and the receipt's barcode are kept as evidence.</summary>
+    public async Task<IActionResult> OnPostPostedAsync(Guid caseId, Guid letterId, DateOnly? postedOn, string? trackingCode, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(caseId, letterId, cancellationToken))
+        {
+            return NotFound();
+        }
+        PostedOn = postedOn;
+        TrackingCode = trackingCode;
+        var refused = postedOn is null || (trackingCode?.Length ?? 0) > 100
+            ? "required"
+            : await letters.RecordPostedAsync(Letter, postedOn.Value, trackingCode, Today, Actor, HttpContext.TraceIdentifier, time, cancellationToken);
+        if (refused is not null)
+        {
+            Error = refused switch
+            {
+                "required" => text.T("Vul de datum in waarop u de brief verstuurde.", "Enter the date you sent the letter."),
+                _ when refused.Contains("future", StringComparison.Ordinal) => text.T("De datum ligt in de toekomst. Vul de datum in waarop u de brief verstuurde.", "The date is in the future. Enter the date you sent the letter."),
+                _ => text.T("Dat lijkt geen barcode. Neem de letters en cijfers over van het verzendbewijs, of laat het vak leeg.", "That does not look like a barcode. Copy the letters and digits from the receipt, or leave the box empty."),
+            };
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        return LocalRedirect($"/zaak/{caseId}/brieven/{letterId}");
     }
 
     private async Task<bool> LoadAsync(Guid caseId, Guid letterId, CancellationToken cancellationToken)
