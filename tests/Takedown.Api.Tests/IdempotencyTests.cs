@@ -151,6 +151,23 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
         (await _partner.SendAsync(twice)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task The_openapi_document_tells_integrators_about_the_key_the_replay_header_and_retry_after()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        foreach (var (path, operation) in new[] { ("/api/v1/cases", "OpenCase"), ("/api/v1/cases/{caseId}/erasure-requests", "DraftErasureRequest"), ("/api/v1/cases/{caseId}/platform-reports", "DraftPlatformReport") })
+        {
+            var post = document.GetProperty("paths").GetProperty(path).GetProperty("post");
+            post.GetProperty("operationId").GetString().ShouldBe(operation);
+            post.GetProperty("parameters").EnumerateArray()
+                .ShouldContain(p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header", operation);
+            post.GetProperty("responses").GetProperty("201").GetProperty("headers").TryGetProperty("Idempotent-Replayed", out _).ShouldBeTrue(operation);
+            post.GetProperty("responses").GetProperty("422").ValueKind.ShouldBe(JsonValueKind.Object, operation);
+            post.GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _).ShouldBeTrue(operation);
+        }
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

@@ -194,8 +194,27 @@ public static class OpenApiContract
                     Content = problemContent.ToDictionary(c => c.Key, c => new OpenApiMediaType { Schema = c.Value.Schema }),
                 };
             }
+            if (operation.Responses is { } withLimit && withLimit.TryGetValue("429", out var tooMany) && tooMany is OpenApiResponse limited)
+            {
+                limited.Description = "Over the rate limit of your API key; try again after the seconds in Retry-After.";
+                limited.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                limited.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before the next call.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                };
+            }
             if (operation.OperationId is "OpenCase" or "DraftErasureRequest" or "DraftPlatformReport")
             {
+                if (operation.Responses is { } created && created.TryGetValue("201", out var first) && first is OpenApiResponse createdResponse)
+                {
+                    createdResponse.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    createdResponse.Headers[Idempotency.ReplayedHeader] = new OpenApiHeader
+                    {
+                        Description = "\"true\" when this is the answer of an earlier call with the same Idempotency-Key: nothing new was created.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter
                 {
