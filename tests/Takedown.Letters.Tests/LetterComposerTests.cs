@@ -210,6 +210,30 @@ public class LetterComposerTests
         letter.PlainText.ShouldNotContain(Samples.DataItems[0]);
     }
 
+    [Theory]
+    [InlineData("nl", "artikel 20 DSA", "2 maart 2026", "9 maart 2026", "tijdig, niet-discriminerend, zorgvuldig en niet-willekeurig", "artikel 21 DSA", "artikel 20, zesde lid")]
+    [InlineData("en", "Article 20 DSA", "2 March 2026", "9 March 2026", "timely, non-discriminatory, diligent and non-arbitrary", "Article 21 DSA", "Article 20(6)")]
+    public void Platform_complaint_names_the_notice_the_decision_and_the_urls_and_carries_the_grounds_as_written(string language, params string[] required)
+    {
+        var model = Samples.PlatformComplaint(language);
+
+        var letter = LetterComposer.Compose(model);
+
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+        letter.PlainText.ShouldContain(model.Grounds);
+        foreach (var url in model.Urls)
+        {
+            letter.PlainText.ShouldContain("- " + url + "\n");
+        }
+        letter.PlainText.ShouldContain(Samples.ReplyAddress);
+        letter.PlainText.ShouldContain(model.CaseReference);
+        letter.Subject.ShouldContain(language == "nl" ? "art. 20 DSA" : "Art. 20 DSA");
+        letter.PlainText.ShouldNotContain(Samples.DataItems[0]);
+    }
+
     [Fact]
     public void Html_escapes_every_input()
     {

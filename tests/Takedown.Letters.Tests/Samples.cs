@@ -67,10 +67,16 @@ public static class Samples
             "Doxing", "Op deze pagina's staan mijn woonadres en telefoonnummer, geplaatst om mij bang te maken.", Urls,
             "Anna de Vries", "anna@mail.example");
 
+    public static PlatformComplaintModel PlatformComplaint(string language) =>
+        new(Sender, new LetterRecipient("Voorbeeld Prikbord", "notices@prikbord.example", [], language), "TD-2026-0044", LetterDate,
+            new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 9), Urls,
+            "Het bericht noemt mijn woonadres en roept op om langs te komen; dat is doxing, geen mening.", "Anna de Vries");
+
     public static IEnumerable<LetterModel> AllKinds(string language) =>
     [
         Erasure(language), Reminder(language, new DateOnly(2026, 3, 27)), Reminder(language, new DateOnly(2026, 4, 6)),
         ApComplaint(language), ApComplaint(language, byOperator: false), CeaseAndDesist(language),
         NoticeSent(language), NoticeAnswered(language), NoticeDeadlineMissed(language), NoticeReminderWaiting(language), PlatformNotice(language),
+        PlatformComplaint(language),
     ];
 }

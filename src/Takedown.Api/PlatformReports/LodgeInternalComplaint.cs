@@ -10,7 +10,8 @@ namespace Takedown.Api.PlatformReports;
 
 /// <summary>
 /// The internal complaint (DSA Art. 20) against a platform's refusal, within its window; the worker files it with the
-/// platform, whose new decision arrives as a status update.
+/// platform, whose new decision arrives as a status update. To a platform that takes notices by e-mail only it goes as
+/// a letter to the platform's notice address, on the partner's instruction (the grounds are the partner's).
 /// </summary>
 public static class LodgeInternalComplaintEndpoint
 {
@@ -42,7 +43,7 @@ public static class LodgeInternalComplaintEndpoint
         new Input().Text(request.Grounds, "grounds", Input.MaxLongText).ThrowIfAny();
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Enlist(outbox);
-        await notices.LodgeComplaintAsync(session, outbox, id, request.Grounds!.Trim(), cancellationToken);
+        await notices.LodgeComplaintAsync(session, outbox, id, request.Grounds!.Trim(), http.User.Actor(), null, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/api/v1/platform-reports/{id}");
     }

@@ -78,9 +78,10 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
     /// mailbox; the erasure letter also has its request's page.
     /// </summary>
     public static readonly IReadOnlyList<string> VisibleKinds =
-        [nameof(LetterKind.ErasureRequest), nameof(LetterKind.DeadlineReminder), nameof(LetterKind.CeaseAndDesist), nameof(LetterKind.ApComplaintDossier)];
+        [nameof(LetterKind.ErasureRequest), nameof(LetterKind.DeadlineReminder), nameof(LetterKind.CeaseAndDesist), nameof(LetterKind.ApComplaintDossier),
+            nameof(LetterKind.PlatformComplaint)];
 
-    /// <summary>The case's reminders, cease-and-desist letters and AP dossiers, oldest first.</summary>
+    /// <summary>The case's reminders, cease-and-desist letters, AP dossiers and objections to e-mail platforms, oldest first.</summary>
     public async Task<IReadOnlyList<CaseLetterRow>> ListAsync(Guid caseId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""

@@ -114,6 +114,56 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>
+    /// The internal complaint (DSA Art. 20) letter against a refusal by a platform that takes notices by e-mail only,
+    /// exactly as it would be made now, for the victim to read before it goes. Loads the report and the case from
+    /// <paramref name="session"/>, so a caller inside a transaction sees its own writes.
+    /// </summary>
+    public async Task<ComposedLetter> ComposePlatformComplaintAsync(EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+            .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        if (report.FiledAt is not { } filed || report.RefusedAt is not { } refused)
+        {
+            throw new Domain.DomainRuleViolated("An internal complaint (DSA Art. 20) can only be lodged after the platform refused to act.");
+        }
+        var @case = await LoadCaseAsync(session, report.CaseId, cancellationToken);
+        return LetterComposer.Compose(new PlatformComplaintModel(
+            Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference,
+            engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry), engine.LocalDate(filed, DeadlineEngine.VictimCountry),
+            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName));
+    }
+
+    /// <summary>
+    /// Makes the internal complaint letter, approved by <paramref name="approvedBy"/> who lodged it, and has the worker
+    /// send it. With <paramref name="shownSha256"/> (the portal: the victim read it first) a text other than the one
+    /// shown is refused. Returns the letter's id.
+    /// </summary>
+    public async Task<Guid> PreparePlatformComplaintAsync(
+        EventSession session, IMessageOutbox outbox, Guid reportId, string grounds, string platformEmail, string approvedBy, string? shownSha256,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var composed = await ComposePlatformComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken);
+        if (shownSha256 is not null && shownSha256 != composed.ContentSha256)
+        {
+            throw new Domain.DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.");
+        }
+        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+            .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
+        var letterId = NewId();
+        var now = time.GetUtcNow();
+        var prepared = Letter.Decide(new PrepareLetter(
+            letterId, report.CaseId, reportId, composed.Kind.ToString(), composed.Language, report.Platform, platformEmail, composed.Subject,
+            composed.PlainText, composed.Html, composed.ContentSha256, true, now), Letter.Initial);
+        var approved = Letter.Decide(new ApproveLetter(letterId, approvedBy, composed.ContentSha256, now), prepared.Aggregate(Letter.Initial, Letter.Evolve));
+        session.Events.StartStream(letterId, [.. prepared, .. approved]);
+        outbox.Publish(new SendLetter(letterId));
+        return letterId;
+    }
+
+    /// <summary>
     /// The victim approves the letter whose SHA-256 they were shown: the letter (and, for the erasure letter, its
     /// request) is approved, and an e-mail letter is sent by the worker. A reminder is refused once it no longer fits:
     /// the request was answered or withdrawn, its deadline passed or moved. A platform notice letter also approves its

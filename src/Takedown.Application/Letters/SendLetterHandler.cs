@@ -81,6 +81,11 @@ public static class SendLetterHandler
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformNotice):
                 await FileByEmailAsync(session, context, letter, receipt, engine, cancellationToken);
                 break;
+            case nameof(Takedown.Letters.Composing.LetterKind.PlatformComplaint):
+                // By e-mail the platform gives no id for the complaint: the letter's Message-ID is how it is known.
+                await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+                    new RecordInternalComplaintFiled(letter.RequestId, $"e-mail {receipt.MessageId}", time.GetUtcNow()), state, engine), cancellationToken);
+                break;
             case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
                 await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
                     new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow(), letter.ContentSha256), state),

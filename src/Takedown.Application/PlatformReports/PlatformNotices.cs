@@ -106,23 +106,43 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
     }
 
     /// <summary>
-    /// The internal complaint (DSA Art. 20) against the platform's refusal: lodged on the report and filed with the
-    /// platform by the worker. Only through a report API: a platform reached by e-mail has no complaint endpoint.
+    /// The internal complaint (DSA Art. 20) against the platform's refusal: lodged on the report, then filed by the
+    /// worker through the platform's API, or, for a platform that takes notices by e-mail only, sent as a letter to the
+    /// platform's notice address (approved by <paramref name="lodgedBy"/>; with <paramref name="shownSha256"/>, only when
+    /// it is the text that was shown). Returns the letter's id for an e-mail platform, null otherwise.
     /// </summary>
-    public async Task LodgeComplaintAsync(EventSession session, IMessageOutbox outbox, Guid reportId, string grounds, CancellationToken cancellationToken)
+    public async Task<Guid?> LodgeComplaintAsync(
+        EventSession session, IMessageOutbox outbox, Guid reportId, string grounds, string lodgedBy, string? shownSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
-        var (events, _) = await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state =>
-            state.FiledByEmail && state.ComplaintLodgedAt is null
-                ? throw new Domain.DomainRuleViolated(
-                    "This platform takes notices by e-mail only and has no complaint system we can reach: contact us to lodge the internal complaint (DSA Art. 20) by letter.")
+        var (events, report) = await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state =>
+            state.FiledByEmail && state.ComplaintLodgedAt is null && EmailChannel(state.Platform) is null
+                ? throw new Domain.DomainRuleViolated("This platform's e-mail address for notices is no longer configured: contact us to lodge the internal complaint (DSA Art. 20).")
                 : PlatformReport.Decide(new LodgeInternalComplaint(reportId, grounds, time.GetUtcNow()), state, engine),
             cancellationToken);
-        if (events.Count > 0)
+        if (events.Count == 0)
         {
-            outbox.Publish(new FileInternalComplaint(reportId));
+            return null;
         }
+        if (report.FiledByEmail)
+        {
+            return await letters.PreparePlatformComplaintAsync(session, outbox, reportId, grounds, EmailChannel(report.Platform)!, lodgedBy, shownSha256, cancellationToken);
+        }
+        outbox.Publish(new FileInternalComplaint(reportId));
+        return null;
+    }
+
+    /// <summary>The complaint letter to a platform that takes notices by e-mail only, as it would be made now; null for a report API.</summary>
+    public async Task<ComposedLetter?> PreviewComplaintAsync(Guid reportId, string grounds, CancellationToken cancellationToken)
+    {
+        var (report, _) = await store.AggregateStreamAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken: cancellationToken);
+        if (!report.FiledByEmail || EmailChannel(report.Platform) is not { } email)
+        {
+            return null;
+        }
+        await using var session = store.LightweightSession();
+        return await letters.ComposePlatformComplaintAsync(session, reportId, grounds, email, cancellationToken);
     }
 
     private async Task<Guid?> NoticeLetterIdAsync(Guid reportId, CancellationToken cancellationToken)

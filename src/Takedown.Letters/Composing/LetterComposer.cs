@@ -23,6 +23,7 @@ public static class LetterComposer
             VictimNoticeDeadlineMissedModel m => NoticeDeadlineMissed(m, new Words(language)),
             VictimNoticeReminderWaitingModel m => NoticeReminderWaiting(m, new Words(language)),
             PlatformNoticeModel m => PlatformNotice(m, new Words(language)),
+            PlatformComplaintModel m => PlatformComplaint(m, new Words(language)),
             _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
         };
         var plain = document.ToPlainText();
@@ -328,6 +329,36 @@ public static class LetterComposer
         return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
     }
 
+    /// <summary>
+    /// DSA Art. 20 internal complaint by e-mail: the notice and the decision it contests, the grounds as written, and
+    /// what Art. 20(4) and (5) oblige the platform to do with it.
+    /// </summary>
+    private static (string, LetterDocument) PlatformComplaint(PlatformComplaintModel m, Words w)
+    {
+        var subject = w.T(
+            $"Klacht tegen uw besluit op onze melding (art. 20 DSA) - kenmerk {m.CaseReference}",
+            $"Complaint against your decision on our notice (Art. 20 DSA) - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Op {w.Date(m.NoticeSentOn)} meldden wij u namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst (artikel 16 van de digitaledienstenverordening, DSA), onder ons kenmerk {m.CaseReference}. Op {w.Date(m.RefusedOn)} besloot u de inhoud niet te verwijderen en niet ontoegankelijk te maken. Namens de melder dienen wij hierbij een klacht in tegen dat besluit, via uw interne klachtenafhandelingssysteem (artikel 20 DSA).",
+                $"On {w.Date(m.NoticeSentOn)} we notified you, on behalf of {m.NotifierName} (the notifier), of illegal content on your service (Article 16 of the Digital Services Act, DSA), under our reference {m.CaseReference}. On {w.Date(m.RefusedOn)} you decided not to remove the content or disable access to it. On behalf of the notifier we hereby lodge a complaint against that decision through your internal complaint-handling system (Article 20 DSA)."))
+            .Heading(w.T("De inhoud waar het om gaat", "The content concerned"))
+            .Paragraph(w.T("De exacte adressen (URL's), zoals in onze melding:", "The exact addresses (URLs), as in our notice:"))
+            .Bullets(m.Urls)
+            .Heading(w.T("Waarom uw besluit niet juist is", "Why your decision is wrong"))
+            .Paragraph(m.Grounds)
+            .Heading(w.T("Wat wij van u vragen", "What we ask of you"))
+            .Paragraph(w.T(
+                $"Artikel 20, vierde lid, DSA verplicht u deze klacht tijdig, niet-discriminerend, zorgvuldig en niet-willekeurig te behandelen, en uw besluit zonder onnodige vertraging terug te draaien wanneer de klacht daarvoor voldoende gronden bevat; het besluit mag niet uitsluitend geautomatiseerd worden genomen (artikel 20, zesde lid, DSA). Wij vragen u de inhoud alsnog te verwijderen of ontoegankelijk te maken, en ons uw gemotiveerde besluit over deze klacht zonder onnodige vertraging mee te delen, met de mogelijkheid van buitengerechtelijke geschillenbeslechting (artikel 21 DSA) en de andere beschikbare verhaalsmogelijkheden (artikel 20, vijfde lid, DSA). Stuur uw antwoord per e-mail naar {m.Sender.ReplyAddress}, met vermelding van ons kenmerk {m.CaseReference}.",
+                $"Article 20(4) DSA obliges you to handle this complaint in a timely, non-discriminatory, diligent and non-arbitrary manner, and to reverse your decision without undue delay where the complaint contains sufficient grounds; the decision may not be taken solely by automated means (Article 20(6) DSA). We ask you to remove the content or disable access to it after all, and to inform us without undue delay of your reasoned decision on this complaint, of the possibility of out-of-court dispute settlement (Article 21 DSA) and of the other available possibilities for redress (Article 20(5) DSA). Please send your answer by e-mail to {m.Sender.ReplyAddress}, quoting our reference {m.CaseReference}."))
+            .Heading(w.T("Waarom deze klacht weinig persoonsgegevens bevat", "Why this complaint contains little personal data"))
+            .Paragraph(w.T(
+                "Wij sturen deze klacht vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan nodig is om uw besluit te heroverwegen: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze klacht uitsluitend contact met ons op.",
+                "We send this complaint from our own address, on behalf of the notifier. It contains no more than is needed to reconsider the decision: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this complaint."));
+        return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
+    }
+
     private static string CategoryText(string category, Words w) => category switch
     {
         "Doxing" => w.T("verspreiding van identificerende persoonsgegevens om iemand vrees aan te jagen (doxing, artikel 285d Wetboek van Strafrecht)",
@@ -445,6 +476,11 @@ public static class LetterComposer
                 break;
             case VictimNoticeReminderWaitingModel m:
                 Require(m.ControllerName, "controller name");
+                break;
+            case PlatformComplaintModel m:
+                Require(m.Grounds, "grounds");
+                Require(m.NotifierName, "notifier name");
+                RequireItems(m.Urls, "URLs");
                 break;
             case PlatformNoticeModel m:
                 Require(m.Category, "category");

@@ -12,6 +12,7 @@ public enum LetterKind
     VictimNoticeDeadlineMissed,
     VictimNoticeReminderWaiting,
     PlatformNotice,
+    PlatformComplaint,
 }
 
 /// <summary>
@@ -203,4 +204,23 @@ public sealed record PlatformNoticeModel(
     string NotifierEmail) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformNotice;
+}
+
+/// <summary>
+/// An internal complaint (DSA Art. 20) against a platform's refusal, for a platform that takes notices by e-mail only:
+/// which notice and decision it contests, and the grounds exactly as the victim (or the partner on their behalf) wrote them.
+/// </summary>
+/// <remarks>NoticeSentOn: when our notice letter reached the platform; RefusedOn: the date of the decision contested.</remarks>
+public sealed record PlatformComplaintModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    DateOnly NoticeSentOn,
+    DateOnly RefusedOn,
+    IReadOnlyList<string> Urls,
+    string Grounds,
+    string NotifierName) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.PlatformComplaint;
 }

@@ -78,24 +78,50 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         html.ShouldContain("Bezwaar maken bij het platform");
         html.ShouldContain("Dit kan tot en met " + Letters.Composing.LetterDates.Format(window.DueDate, "nl"));
         html.ShouldContain("via het klachtensysteem van het platform");
-        // The platform takes no complaint from us by API: the form is not offered, and a post is refused.
-        html.ShouldNotContain("Bezwaar indienen bij het platform");
-        var objection = await victim.PostFormAsync(casePath, [new("reportId", reportId.ToString()), new("Grounds", "Het is mijn adres.")], casePath + "?handler=complaint");
-        objection.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
         // Nothing of the decision is in the victim's mailbox: platform decisions are shown on the case page, as for a
         // platform with a report API; the statement of reasons is not shown to the victim at all.
         html.ShouldNotContain("Niet in strijd met onze voorwaarden.");
 
-        // The victim objected in the platform's own complaint system; the platform writes again and removes the content.
-        var second = await PlatformReplyAsync(reportId, "Re: Melding van illegale inhoud", "Na uw bezwaar hebben wij de inhoud verwijderd.");
+        // The platform takes no complaint by API: the objection goes as a letter, which the victim reads before it goes.
+        html.ShouldContain("Bekijk de brief met uw bezwaar");
+        KeyValuePair<string, string>[] objection = [new("reportId", reportId.ToString()), new("Grounds", "Het is mijn adres, geplaatst om mij bang te maken.")];
+        var preview = await victim.PostFormAsync(casePath, objection, casePath + "?handler=complaint");
+        preview.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var previewHtml = WebUtility.HtmlDecode(await preview.Content.ReadAsStringAsync());
+        previewHtml.ShouldContain("Klacht tegen uw besluit op onze melding (art. 20 DSA)");
+        previewHtml.ShouldContain("Het is mijn adres, geplaatst om mij bang te maken.");
+        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L, "reading it sends nothing");
+        var shown = ShownComplaintSha().Match(previewHtml).Groups[1].Value;
+        shown.ShouldMatch("^[0-9a-f]{64}$");
+        var otherText = await victim.PostFormAsync(casePath, [.. objection, new("ShownSha256", new string('0', 64))], casePath + "?handler=complaint");
+        otherText.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        WebUtility.HtmlDecode(await otherText.Content.ReadAsStringAsync()).ShouldContain("De brief is veranderd sinds u hem las.");
+        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
+
+        var sent = await victim.PostFormAsync(casePath, [.. objection, new("ShownSha256", shown)], casePath + "?handler=complaint");
+
+        sent.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await Eventually(async () => await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-filed'", reportId) == 1);
+        var filed = await EventAsync(reportId, "internal-complaint-filed");
+        filed.Data.GetProperty("complaintId").GetString()!.ShouldStartWith("e-mail <");
+        var mail = factory.Smtp.ReceivedFor(PortalFactory.MailPlatformAddress)
+            .Select(m => PortalFactory.DecodeQuotedPrintable(Encoding.UTF8.GetString(m.Raw)))
+            .Where(m => m.Contains("art. 20 DSA", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        mail.ShouldContain("Het is mijn adres, geplaatst om mij bang te maken.");
+        var complaintLetter = await ScalarAsync("SELECT content_sha256 FROM takedown.letter_overview WHERE request_id = $1 AND kind = 'PlatformComplaint'", reportId);
+        complaintLetter.ShouldBe(shown, "what was sent is what the victim read");
+        html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
+        html.ShouldContain("Bezwaar bij het platform");
+
+        // The platform writes again and removes the content.
+        var second = await PlatformReplyAsync(reportId, "Re: Klacht tegen uw besluit", "Na uw bezwaar hebben wij de inhoud verwijderd.");
         var removed = await operatorClient.PostFormAsync($"/operator/replies/{second}", [new("platformDecision", "Removed")],
             $"/operator/replies/{second}?handler=platform");
 
         removed.StatusCode.ShouldBe(HttpStatusCode.Redirect, await removed.Content.ReadAsStringAsync());
         (await StatusAsync(reportId)).ShouldBe("Removed");
         html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
-        html.ShouldContain("Het platform heeft de inhoud verwijderd.");
+        html.ShouldContain("de inhoud alsnog verwijderd.", Case.Sensitive, "after the objection");
         html.ShouldNotContain("Bezwaar maken bij het platform");
     }
 
@@ -238,6 +264,9 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         received.GetProperty("matched").GetBoolean().ShouldBeTrue();
         return received.GetProperty("replyId").GetGuid();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"ShownSha256\" value=\"([0-9a-f]{64})\"")]
+    private static partial System.Text.RegularExpressions.Regex ShownComplaintSha();
 
     private static Guid CaseIdOf(string casePath) => Guid.Parse(casePath[^36..]);
 

@@ -167,6 +167,43 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_a_refusal_by_an_email_only_platform_When_the_partner_lodges_an_internal_complaint_Then_it_goes_once_as_a_letter_to_the_platform()
+    {
+        var (_, reportId) = await WebhookHostFixture.DraftOnlyAsync(_partner, "SandboxMail");
+        await WebhookHostFixture.ApproveAsync(_partner, reportId);
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
+        // What an operator records from the platform's answer by e-mail (docs/platform-reports.md).
+        var services = host.ApiServices;
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Takedown.EventStore.EventStore>(services);
+        var engine = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Takedown.Domain.Deadlines.DeadlineEngine>(services);
+        await using (var session = store.LightweightSession(new Takedown.EventStore.EventMetadata("test", null, "operator:test")))
+        {
+            await Takedown.Application.PlatformReports.PlatformDecisions.RecordAsync(session, reportId,
+                new(Takedown.Application.PlatformReports.PlatformDecision.Refused, StatementOfReasons: "Niet in strijd met onze voorwaarden."),
+                DateTimeOffset.UtcNow, engine, CancellationToken.None);
+            await session.SaveChangesAsync();
+        }
+        var before = host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress).Count;
+        const string grounds = "Het bericht noemt het woonadres van het slachtoffer en roept op om langs te gaan.";
+
+        var lodged = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds });
+        var again = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds });
+
+        lodged.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await lodged.Content.ReadAsStringAsync());
+        again.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        var withReceipt = await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("internalComplaintId").ValueKind == JsonValueKind.String);
+        withReceipt.GetProperty("status").GetString().ShouldBe("InternalComplaint");
+        withReceipt.GetProperty("internalComplaintId").GetString()!.ShouldStartWith("e-mail <");
+        var mails = host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress);
+        mails.Count.ShouldBe(before + 1, "one complaint, however often it is lodged");
+        var raw = System.Text.Encoding.UTF8.GetString(mails[^1].Raw);
+        raw.ShouldContain("art. 20 DSA");
+        raw.ShouldContain("Message-ID: " + withReceipt.GetProperty("internalComplaintId").GetString()!["e-mail ".Length..]);
+        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id AND type = 'internal-complaint-lodged'", ("id", reportId))).ShouldBe(1);
+        (await host.ComplaintsAsync()).ShouldBeEmpty("the sandbox's complaint API is not the e-mail platform's");
+    }
+
+    [Fact]
     public async Task Given_a_refusal_When_the_partner_lodges_an_internal_complaint_Then_the_sandbox_gets_it_once_and_its_new_decision_arrives_by_webhook()
     {
         await host.ScriptAsync(

@@ -56,6 +56,9 @@ public sealed class WebhookHostFixture : IAsyncLifetime
 
     public Uri ApiUrl { get; private set; } = null!;
 
+    /// <summary>The API host's services, for what an operator would do on the dashboard (recording an e-mail platform's decision).</summary>
+    public IServiceProvider ApiServices => _api!.Services;
+
     public Uri SandboxUrl { get; private set; } = null!;
 
     public Uri SubscriberUrl { get; private set; } = null!;

@@ -17,7 +17,8 @@ namespace Takedown.Api.Pages.Portal;
 /// <summary>
 /// The case's requests on a timeline, with the clock's turns, reminders waiting for approval and the case's letters.
 /// After a platform's refusal, while the DSA Art. 20 window is open, the victim can
-/// object here (an internal complaint), which the worker files with the platform.
+/// object here (an internal complaint), which the worker files with the platform, or sends as a letter to a platform
+/// that takes notices by e-mail only.
 /// </summary>
 public sealed class CaseDetailModel(
     PortalCases cases, PortalLetters letters, EventStore.EventStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
@@ -55,10 +56,12 @@ public sealed class CaseDetailModel(
 
     [BindProperty] public string? Grounds { get; set; }
 
+    /// <summary>The SHA-256 of the complaint letter the victim read, when they send it.</summary>
+    [BindProperty] public string? ShownSha256 { get; set; }
+
     /// <summary>
     /// The internal complaint window (DSA Art. 20), while the victim can still object; null otherwise. It opens with a
-    /// refusal whichever way the report was filed; only through a report API can the objection be sent from here
-    /// (<see cref="ObjectsHere"/>).
+    /// refusal whichever way the report was filed (by letter to an e-mail platform: <see cref="ObjectsByLetter"/>).
     /// </summary>
     public Deadline? OpenComplaintWindow(PlatformReport report)
     {
@@ -70,10 +73,13 @@ public sealed class CaseDetailModel(
     }
 
     /// <summary>
-    /// The objection goes from this page to the platform's complaint API. A platform that takes notices by e-mail has
-    /// none we can reach: the victim lodges it in the platform's own complaint system, which Art. 20 obliges it to have.
+    /// The objection goes from this page to the platform's complaint API at once. To a platform that takes notices by
+    /// e-mail only it goes as a letter, which the victim reads first (<see cref="ComplaintLetter"/>) and then sends.
     /// </summary>
-    public static bool ObjectsHere(PlatformReport report) => !(report ?? throw new ArgumentNullException(nameof(report))).FiledByEmail;
+    public static bool ObjectsByLetter(PlatformReport report) => (report ?? throw new ArgumentNullException(nameof(report))).FiledByEmail;
+
+    /// <summary>The complaint letter to an e-mail platform as it will be sent, shown for the victim to read before sending.</summary>
+    public ComposedLetter? ComplaintLetter { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken cancellationToken) =>
         await LoadAsync(caseId, cancellationToken) ? Page() : NotFound();
@@ -97,15 +103,28 @@ public sealed class CaseDetailModel(
                 "Deze tekst bevat onzichtbare stuur- of leesrichtingstekens (die komen vaak mee bij kopiëren en plakken). Typ hem opnieuw.",
                 "This text contains invisible control or text-direction characters (they often come along with copy and paste). Please type it again."));
         }
-        if (OpenComplaintWindow(report) is null || !ObjectsHere(report))
+        if (OpenComplaintWindow(report) is null)
         {
             return Refuse(text.T("Bezwaar maken bij het platform kan nu niet (meer).", "Objecting with the platform is not possible (any more)."));
+        }
+        if (ObjectsByLetter(report) && ShownSha256 is null)
+        {
+            // First the letter exactly as it will go; sending it takes a second click with its hash.
+            ComplaintLetter = await notices.PreviewComplaintAsync(reportId, grounds, cancellationToken);
+            return ComplaintLetter is null
+                ? Refuse(text.T("Bezwaar maken bij het platform kan nu niet (meer).", "Objecting with the platform is not possible (any more)."))
+                : Page();
         }
         await using var session = store.LightweightSession(new EventMetadata(HttpContext.TraceIdentifier, null, Actor));
         session.Enlist(outbox);
         try
         {
-            await notices.LodgeComplaintAsync(session, outbox, reportId, grounds, cancellationToken);
+            await notices.LodgeComplaintAsync(session, outbox, reportId, grounds, Actor, ObjectsByLetter(report) ? ShownSha256 : null, cancellationToken);
+        }
+        catch (DomainRuleViolated e) when (e.Message.Contains("not the one shown", StringComparison.Ordinal))
+        {
+            ComplaintLetter = await notices.PreviewComplaintAsync(reportId, grounds, cancellationToken);
+            return Refuse(text.T("De brief is veranderd sinds u hem las. Lees hem opnieuw en verstuur hem dan.", "The letter changed since you read it. Read it again, then send it."));
         }
         catch (DomainRuleViolated)
         {

@@ -31,6 +31,7 @@ public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, Po
         nameof(LetterKind.DeadlineReminder) => text.T("Herinnering aan de organisatie", "Reminder to the organisation"),
         nameof(LetterKind.CeaseAndDesist) => text.T("Brief voor aangetekende verzending", "Letter for registered post"),
         nameof(LetterKind.ApComplaintDossier) => text.T("Klacht bij de Autoriteit Persoonsgegevens", "Complaint to the Dutch Data Protection Authority"),
+        nameof(LetterKind.PlatformComplaint) => text.T("Bezwaar bij het platform", "Objection to the platform"),
         _ => text.T("Brief", "Letter"),
     };
 
