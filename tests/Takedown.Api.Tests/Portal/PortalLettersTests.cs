@@ -103,6 +103,8 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
         posted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var page = WebUtility.HtmlDecode(await victim.GetHtmlAsync(letterPath));
         page.ShouldContain($"U hebt deze brief aangetekend verstuurd op {Takedown.Letters.Composing.LetterDates.Format(today.AddDays(-1), "nl")}, barcode 3SABCD1234567.");
+        WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath))
+            .ShouldContain($"aangetekend verstuurd op {Takedown.Letters.Composing.LetterDates.Format(today.AddDays(-1), "nl")}");
         var stored = await RowsAsync("SELECT type, data::text FROM takedown.events WHERE stream_id = $1 ORDER BY version", letterId);
         stored.Select(r => r.Type).ShouldBe(["letter-prepared", "letter-approved", "letter-posted"]);
         stored[2].Data.ShouldNotContain("3SABCD1234567", Case.Sensitive, "the barcode is sealed with the case's key");

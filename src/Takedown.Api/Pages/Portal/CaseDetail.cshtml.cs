@@ -36,6 +36,9 @@ public sealed class CaseDetailModel(
 
     public bool Authorised { get; private set; }
 
+    /// <summary>When the victim sent each letter for the post by registered post, as they noted it.</summary>
+    public IReadOnlyDictionary<Guid, DateOnly> Posted { get; private set; } = new Dictionary<Guid, DateOnly>();
+
     /// <summary>
     /// The reminder waiting for the victim's approval on a request: the latest one, and only while the request still
     /// waits for its answer (an older one, or one for an answered request, can no longer be approved).
@@ -150,6 +153,7 @@ public sealed class CaseDetailModel(
         Case = view;
         _clock = await cases.ClockStepsAsync(view, cancellationToken);
         Letters = await letters.ListAsync(caseId, cancellationToken);
+        Posted = (await letters.PostedAsync(caseId, cancellationToken)).ToDictionary(p => p.Letter.LetterId, p => p.Posted.PostedOn);
         Authorised = (await store.AggregateStreamAsync(caseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve, cancellationToken: cancellationToken))
             .State.Authorisation is not null;
         foreach (var request in view.Requests.Where(r => r.Kind == "platform"))
