@@ -58,18 +58,23 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
     [Fact]
     public async Task Concurrent_retries_of_one_draft_create_one_request_and_one_letter()
     {
-        var caseId = await ApiFactory.OpenCaseAsync(_partner);
-        var key = Guid.NewGuid().ToString();
+        // Some retries find the request before they draft, some lose the race on the stream's version, and some load
+        // the stream just after the winner committed: each of those paths must answer with the one request and letter.
+        for (var round = 0; round < 4; round++)
+        {
+            var caseId = await ApiFactory.OpenCaseAsync(_partner);
+            var key = Guid.NewGuid().ToString();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostAsync(_partner, $"/api/v1/cases/{caseId}/erasure-requests", Erasure(), key)));
+            var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(_partner, $"/api/v1/cases/{caseId}/erasure-requests", Erasure(), key)));
 
-        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
-        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
-        bodies.Select(b => b.GetProperty("id").GetGuid()).Distinct().ShouldHaveSingleItem();
-        bodies.Select(b => b.GetProperty("letterId").GetGuid()).Distinct().ShouldHaveSingleItem();
-        responses.Count(r => !r.Headers.Contains("Idempotent-Replayed")).ShouldBe(1, "exactly one call created it");
-        (await CountAsync("SELECT count(*) FROM takedown.request_overview WHERE case_id = $1", caseId)).ShouldBe(1);
-        (await CountAsync("SELECT count(*) FROM takedown.letter_overview WHERE request_id = $1", bodies[0].GetProperty("id").GetGuid())).ShouldBe(1);
+            responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
+            var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+            bodies.Select(b => b.GetProperty("id").GetGuid()).Distinct().ShouldHaveSingleItem();
+            bodies.Select(b => b.GetProperty("letterId").GetGuid()).Distinct().ShouldHaveSingleItem();
+            responses.Count(r => !r.Headers.Contains("Idempotent-Replayed")).ShouldBe(1, "exactly one call created it");
+            (await CountAsync("SELECT count(*) FROM takedown.request_overview WHERE case_id = $1", caseId)).ShouldBe(1);
+            (await CountAsync("SELECT count(*) FROM takedown.letter_overview WHERE request_id = $1", bodies[0].GetProperty("id").GetGuid())).ShouldBe(1);
+        }
     }
 
     [Fact]

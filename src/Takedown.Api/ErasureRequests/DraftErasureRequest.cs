@@ -67,7 +67,9 @@ public static class DraftErasureRequestEndpoint
         }
         try
         {
-            return await DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken);
+            return await DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken)
+                ?? await ReplayAsync(id, caseId, request, http, store, cancellationToken)
+                ?? throw new InvalidOperationException("The request that won is not there.");
         }
         catch (StreamVersionConflictException) when (key is not null)
         {
@@ -77,7 +79,8 @@ public static class DraftErasureRequestEndpoint
         }
     }
 
-    private static async Task<IResult> DraftAsync(
+    /// <summary>Drafts it; null when a request with this id exists already (a concurrent call with the same key won).</summary>
+    private static async Task<IResult?> DraftAsync(
         Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store,
         DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -87,10 +90,15 @@ public static class DraftErasureRequestEndpoint
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(connection, transaction, metadata);
-        await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+        var (drafted, _) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
                 request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage),
             state, engine), cancellationToken);
+        if (drafted.Count == 0)
+        {
+            // Drafting again is no change, and must not make a second letter: answer as the first call did.
+            return null;
+        }
         await session.SaveChangesAsync(cancellationToken);
         var letterSession = store.OpenSession(connection, transaction, metadata);
         var letterId = await letters.PrepareErasureLetterAsync(letterSession, id, cancellationToken);

@@ -77,7 +77,9 @@ public static class DraftPlatformReportEndpoint
         }
         try
         {
-            return await DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken);
+            return await DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken)
+                ?? await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken)
+                ?? throw new InvalidOperationException("The report that won is not there.");
         }
         catch (StreamVersionConflictException) when (key is not null)
         {
@@ -87,7 +89,8 @@ public static class DraftPlatformReportEndpoint
         }
     }
 
-    private static async Task<IResult> DraftAsync(
+    /// <summary>Drafts it; null when a report with this id exists already (a concurrent call with the same key won).</summary>
+    private static async Task<IResult?> DraftAsync(
         Guid id, Guid caseId, PlatformOptions platform, DraftPlatformReportRequest request, HttpContext http, EventStore.EventStore store,
         DeadlineEngine engine, PlatformNotices notices, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -98,10 +101,15 @@ public static class DraftPlatformReportEndpoint
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(connection, transaction, metadata);
-        await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
+        var (drafted, _) = await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new DraftPlatformReport(id, caseId, platform.Name, request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
                 request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),
             state, engine), cancellationToken);
+        if (drafted.Count == 0)
+        {
+            // Drafting again is no change, and must not prepare a second notice letter: answer as the first call did.
+            return null;
+        }
         await session.SaveChangesAsync(cancellationToken);
         var letterSession = store.OpenSession(connection, transaction, metadata);
         await notices.PrepareAsync(letterSession, id, platform.Name, cancellationToken);

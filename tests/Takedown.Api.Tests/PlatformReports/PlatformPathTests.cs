@@ -167,6 +167,35 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_concurrent_retries_with_one_idempotency_key_When_drafting_for_an_email_only_platform_Then_one_report_and_one_notice_letter()
+    {
+        var caseId = await ApiFactory.OpenCaseAsync(_partner);
+        var key = Guid.NewGuid().ToString();
+        var body = new
+        {
+            platform = "SandboxMail",
+            urls = new[] { "https://forum.example/t/9" },
+            category = "Doxing",
+            explanation = "Mijn woonadres staat in dit bericht (Sr art. 285d).",
+            notifierName = "Takedown namens het slachtoffer",
+            notifierEmail = "notices@takedown.example",
+            goodFaithStatement = true,
+        };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{caseId}/platform-reports") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await _partner.SendAsync(request);
+        }));
+
+        responses.ShouldAllBe(r => r.StatusCode == System.Net.HttpStatusCode.Created);
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()));
+        ids.Distinct().ShouldHaveSingleItem();
+        (await host.CountAsync("SELECT count(*) FROM takedown.letter_overview WHERE request_id = @id", ("id", ids[0]))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Given_a_refusal_by_an_email_only_platform_When_the_partner_lodges_an_internal_complaint_Then_it_goes_once_as_a_letter_to_the_platform()
     {
         var (_, reportId) = await WebhookHostFixture.DraftOnlyAsync(_partner, "SandboxMail");
