@@ -40,29 +40,19 @@ public static class OpenCaseEndpoint
         input.ThrowIfAny();
         var now = time.GetUtcNow();
         var id = key is null ? Guid.CreateVersion7(now) : Idempotency.ResourceId(http.User.Actor(), "OpenCase", Guid.Empty, key);
-        if (key is not null && await ReplayAsync(id, request, http, store, cancellationToken) is { } replayed)
+        return await Idempotency.CreateOnceAsync(key, () => ReplayAsync(id, request, http, store, cancellationToken), async () =>
         {
-            return replayed;
-        }
-        var reference = NewReference();
-        var opened = Case.Decide(
-            new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, now),
-            Case.Initial);
-        var details = Case.Decide(
-            new RecordVictimDetails(id, request.VictimName!.Trim(), request.VictimEmail!.Trim(), now), opened.Aggregate(Case.Initial, Case.Evolve));
-        object[] events = [.. opened, .. details];
-        await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
-        session.Events.StartStream(id, events);
-        try
-        {
+            var reference = NewReference();
+            var opened = Case.Decide(
+                new Domain.Cases.OpenCase(id, reference, request.Language ?? "nl", request.EscalationMode ?? EscalationMode.OperatorReview, now),
+                Case.Initial);
+            var details = Case.Decide(
+                new RecordVictimDetails(id, request.VictimName!.Trim(), request.VictimEmail!.Trim(), now), opened.Aggregate(Case.Initial, Case.Evolve));
+            await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
+            session.Events.StartStream(id, [.. opened, .. details]);
             await session.SaveChangesAsync(cancellationToken);
-        }
-        catch (StreamVersionConflictException) when (key is not null)
-        {
-            // The same key's first call committed meanwhile.
-            return await ReplayAsync(id, request, http, store, cancellationToken) ?? throw new InvalidOperationException("The case that won is not there.");
-        }
-        return TypedResults.Created($"/api/v1/cases/{id}", new CaseOpenedResponse(id, reference));
+            return TypedResults.Created($"/api/v1/cases/{id}", new CaseOpenedResponse(id, reference));
+        });
     }
 
     /// <summary>The first call's answer when a case with this id exists: the same when it was opened with this body.</summary>

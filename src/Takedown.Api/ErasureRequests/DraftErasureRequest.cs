@@ -61,25 +61,12 @@ public static class DraftErasureRequestEndpoint
         var key = Idempotency.Read(http, input);
         input.ThrowIfAny();
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftErasureRequest", caseId, key);
-        if (key is not null && await ReplayAsync(id, caseId, request, http, store, cancellationToken) is { } replayed)
-        {
-            return replayed;
-        }
-        try
-        {
-            return await DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken)
-                ?? await ReplayAsync(id, caseId, request, http, store, cancellationToken)
-                ?? throw new InvalidOperationException("The request that won is not there.");
-        }
-        catch (StreamVersionConflictException) when (key is not null)
-        {
-            // The same key's first call committed meanwhile.
-            return await ReplayAsync(id, caseId, request, http, store, cancellationToken)
-                ?? throw new InvalidOperationException("The request that won is not there.");
-        }
+        return await Idempotency.CreateOnceAsync(key,
+            () => ReplayAsync(id, caseId, request, http, store, cancellationToken),
+            () => DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken));
     }
 
-    /// <summary>Drafts it; null when a request with this id exists already (a concurrent call with the same key won).</summary>
+    /// <summary>Drafts it with its letter; null when a request with this id exists already (a concurrent call with the same key won).</summary>
     private static async Task<IResult?> DraftAsync(
         Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store,
         DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
@@ -128,10 +115,9 @@ public static class DraftErasureRequestEndpoint
         {
             return Idempotency.Mismatch();
         }
-        await using var command = store.DataSource.CreateCommand(
-            $"SELECT id FROM {store.Options.Schema}.letter_overview WHERE request_id = $1 AND kind = 'ErasureRequest' ORDER BY prepared_at, id LIMIT 1");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
-        var letterId = (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // Drafting prepares the request's one letter in the same transaction, so it is there whenever the request is.
+        var letterId = await GetErasureLetterEndpoint.CurrentLetterIdAsync(store.DataSource, store.Options.Schema, id, cancellationToken)
+            ?? throw new InvalidOperationException("The erasure request has no letter.");
         return Idempotency.Replayed(http, $"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Takedown.EventStore;
 
 namespace Takedown.Api.Infrastructure;
 
@@ -53,6 +54,32 @@ public static class Idempotency
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>
+    /// Creates a resource once per key. Without a key it is <paramref name="create"/>. With one, the first call's answer
+    /// comes back when the resource exists (<paramref name="replay"/>, null when it does not); otherwise it is created,
+    /// and when a concurrent call with the same key committed first (a version conflict on the new stream, or
+    /// <paramref name="create"/> returning null because deciding again changed nothing) that call's answer is given.
+    /// </summary>
+    public static async Task<IResult> CreateOnceAsync(string? key, Func<Task<IResult?>> replay, Func<Task<IResult?>> create)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(create);
+        if (key is not null && await replay() is { } replayed)
+        {
+            return replayed;
+        }
+        try
+        {
+            return await create() ?? await replay() ?? throw Lost();
+        }
+        catch (StreamVersionConflictException) when (key is not null)
+        {
+            return await replay() ?? throw Lost();
+        }
+
+        static InvalidOperationException Lost() => new("The resource another call with this key created is not there.");
     }
 
     /// <summary>The first call's answer again.</summary>

@@ -71,22 +71,9 @@ public static class DraftPlatformReportEndpoint
         var key = Idempotency.Read(http, input);
         input.ThrowIfAny();
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftPlatformReport", caseId, key);
-        if (key is not null && await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken) is { } replayed)
-        {
-            return replayed;
-        }
-        try
-        {
-            return await DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken)
-                ?? await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken)
-                ?? throw new InvalidOperationException("The report that won is not there.");
-        }
-        catch (StreamVersionConflictException) when (key is not null)
-        {
-            // The same key's first call committed meanwhile.
-            return await ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken)
-                ?? throw new InvalidOperationException("The report that won is not there.");
-        }
+        return await Idempotency.CreateOnceAsync(key,
+            () => ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken),
+            () => DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken));
     }
 
     /// <summary>Drafts it; null when a report with this id exists already (a concurrent call with the same key won).</summary>
