@@ -33,7 +33,7 @@ internal static class PortalDownloads
                 return NotFound();
             }
             var entries = await diary.EntriesAsync(caseId, ct);
-            var posted = (await letters.PostedAsync(caseId, ct))
+            var posted = (await letters.PostedAsync(caseId, null, ct))
                 .Select(p => new PostedLetter(p.Letter.Subject, p.Posted.PostedOn, p.Posted.TrackingCode, p.Letter.ContentSha256)).ToList();
             var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime), posted);
             return Results.File(pdf, "application/pdf", "dagboek.pdf");

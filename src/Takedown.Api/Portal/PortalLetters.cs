@@ -159,18 +159,24 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         return null;
     }
 
-    /// <summary>The case's letters for the post that the victim recorded as posted, in the order they were made.</summary>
-    public async Task<IReadOnlyList<(LetterPrepared Letter, LetterPosted Posted)>> PostedAsync(Guid caseId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The case's letters for the post that the victim recorded as posted, in the order they were made, read in one
+    /// round trip. <paramref name="rows"/> is the case's letter list when the caller has it already.
+    /// </summary>
+    public async Task<IReadOnlyList<(LetterPrepared Letter, LetterPosted Posted)>> PostedAsync(
+        Guid caseId, IReadOnlyList<CaseLetterRow>? rows, CancellationToken cancellationToken)
     {
-        var result = new List<(LetterPrepared, LetterPosted)>();
-        foreach (var row in await ListAsync(caseId, cancellationToken))
+        var ids = (rows ?? await ListAsync(caseId, cancellationToken))
+            .Where(r => r.Kind == nameof(LetterKind.CeaseAndDesist)).Select(r => r.LetterId).ToList();
+        if (ids.Count == 0)
         {
-            if (row.Kind == nameof(LetterKind.CeaseAndDesist) && await LetterAsync(caseId, row.LetterId, cancellationToken) is { State.Posted: { } posted } letter)
-            {
-                result.Add((letter.Letter, posted));
-            }
+            return [];
         }
-        return result;
+        await using var session = store.LightweightSession();
+        var streams = await session.Events.FetchManyForWritingAsync(ids, Letter.Initial, Letter.Evolve, cancellationToken);
+        return [.. ids.Select(id => streams[id])
+            .Where(s => s.Aggregate is { Posted: not null } letter && letter.CaseId == caseId)
+            .Select(s => (s.Events.Select(e => e.Data).OfType<LetterPrepared>().First(), s.Aggregate.Posted!))];
     }
 
     /// <summary>Makes the cease-and-desist letter the victim was shown; returns its id, or null when the text changed meanwhile.</summary>

@@ -118,7 +118,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// exactly as it would be made now, for the victim to read before it goes. Loads the report and the case from
     /// <paramref name="session"/>, so a caller inside a transaction sees its own writes.
     /// </summary>
-    public async Task<ComposedLetter> ComposePlatformComplaintAsync(EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken)
+    public async Task<ComposedLetter> ComposePlatformComplaintAsync(EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken) =>
+        (await ComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken)).Composed;
+
+    private async Task<(PlatformReport Report, ComposedLetter Composed)> ComplaintAsync(
+        EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
@@ -128,10 +132,10 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
             throw new Domain.DomainRuleViolated("An internal complaint (DSA Art. 20) can only be lodged after the platform refused to act.");
         }
         var @case = await LoadCaseAsync(session, report.CaseId, cancellationToken);
-        return LetterComposer.Compose(new PlatformComplaintModel(
+        return (report, LetterComposer.Compose(new PlatformComplaintModel(
             Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference,
             engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry), engine.LocalDate(filed, DeadlineEngine.VictimCountry),
-            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName));
+            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName)));
     }
 
     /// <summary>
@@ -145,13 +149,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
-        var composed = await ComposePlatformComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken);
+        var (report, composed) = await ComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken);
         if (shownSha256 is not null && shownSha256 != composed.ContentSha256)
         {
             throw new Domain.DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.");
         }
-        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
-            .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
         var letterId = NewId();
         var now = time.GetUtcNow();
         var prepared = Letter.Decide(new PrepareLetter(

@@ -153,7 +153,7 @@ public sealed class CaseDetailModel(
         Case = view;
         _clock = await cases.ClockStepsAsync(view, cancellationToken);
         Letters = await letters.ListAsync(caseId, cancellationToken);
-        Posted = (await letters.PostedAsync(caseId, cancellationToken)).ToDictionary(p => p.Letter.LetterId, p => p.Posted.PostedOn);
+        Posted = (await letters.PostedAsync(caseId, Letters, cancellationToken)).ToDictionary(p => p.Letter.LetterId, p => p.Posted.PostedOn);
         Authorised = (await store.AggregateStreamAsync(caseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve, cancellationToken: cancellationToken))
             .State.Authorisation is not null;
         foreach (var request in view.Requests.Where(r => r.Kind == "platform"))
