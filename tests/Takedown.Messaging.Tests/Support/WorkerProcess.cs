@@ -7,6 +7,7 @@ public sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly System.Threading.Channels.Channel<string> _lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+    private readonly List<string> _unmatched = [];
 
     private WorkerProcess(Process process)
     {
@@ -43,8 +44,19 @@ public sealed class WorkerProcess : IDisposable
         return worker;
     }
 
+    /// <summary>
+    /// Waits for a line that matches. Lines that do not match stay for later waits: a worker may print
+    /// <c>started …</c> before <c>ready</c> when the message was published before it started.
+    /// </summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, int seconds = 60)
     {
+        var earlier = _unmatched.FindIndex(line => match(line));
+        if (earlier >= 0)
+        {
+            var found = _unmatched[earlier];
+            _unmatched.RemoveAt(earlier);
+            return found;
+        }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
         {
@@ -61,6 +73,7 @@ public sealed class WorkerProcess : IDisposable
             {
                 return line;
             }
+            _unmatched.Add(line);
         }
     }
 
