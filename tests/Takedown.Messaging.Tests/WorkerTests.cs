@@ -122,11 +122,11 @@ public sealed class WorkerTests(PostgresDatabase database) : IClassFixture<Postg
     }
 
     [Fact]
-    public async Task Given_polling_only_once_a_minute_When_messages_are_published_Then_the_notification_wakes_a_worker_within_seconds()
+    public async Task Given_polling_only_once_an_hour_When_messages_are_published_Then_the_notification_wakes_a_worker()
     {
         var schema = Db.NewSchema();
         await using var worker = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: true,
-            configure: o => o.PollingInterval = TimeSpan.FromMinutes(1));
+            configure: o => o.PollingInterval = TimeSpan.FromHours(1));
         await using var publisher = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: false);
         await Db.EventuallyAsync(async () => await Db.CountAsync(database.ConnectionString,
             $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {schema}_messages'") == 1, "the worker listens");
@@ -135,12 +135,11 @@ public sealed class WorkerTests(PostgresDatabase database) : IClassFixture<Postg
 
         for (var n = 1; n <= 3; n++)
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
             await publisher.PublishAsync(new RecordEffect(n));
 
+            // The next poll is an hour away: a message handled within the wait was woken by the notification.
             await Db.EventuallyAsync(async () => await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.effects") == n,
-                $"message {n} is handled", seconds: 70);
-            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), $"message {n} waited for the poll instead of being notified");
+                $"message {n} is handled without waiting for the poll", seconds: 30);
         }
     }
 
