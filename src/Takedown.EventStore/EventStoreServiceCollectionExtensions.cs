@@ -19,7 +19,17 @@ public static class EventStoreServiceCollectionExtensions
         var options = new EventStoreOptions();
         configure(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(WithPreparedStatements(connectionString)));
+        services.TryAddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // Appends, projections and the webhook inbox run the same few statements over and over: preparing
+                // them saves the server a parse and plan each time. A connection string that sets it wins.
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+            return builder.Build();
+        });
         services.AddSingleton(options);
         services.AddSingleton<EventStore>();
         services.AddSingleton<ProjectionDaemon>();
@@ -36,27 +46,5 @@ public static class EventStoreServiceCollectionExtensions
         public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Slots for automatically prepared statements, unless the connection string sets <c>Max Auto Prepare</c>.
-    /// Appends, projections, the outbox and the inbox run the same statements over and over, and preparing them saves
-    /// the server a parse and plan each time: appends ran 1.4 to 2 times as fast prepared (docs/benchmarks.md). The
-    /// slots are many more than the statements a host runs, so a prepared statement is never evicted for another:
-    /// replacing one in a batch that then fails (as an append does on purpose on a version conflict) is where Npgsql's
-    /// bookkeeping has lost step with the server before ("Received unexpected backend message …"). Each connection's
-    /// server process keeps the plans of the statements it has run at least five times.
-    /// </summary>
-    public const int AutoPrepareSlots = 256;
-
-    /// <summary><paramref name="connectionString"/> with <see cref="AutoPrepareSlots"/> unless it sets its own.</summary>
-    public static string WithPreparedStatements(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = AutoPrepareSlots;
-        }
-        return builder.ConnectionString;
     }
 }

@@ -12,9 +12,14 @@ internal sealed class MessagingRuntime : IAsyncDisposable
         Options = options;
         Time = time;
         Handlers = new HandlerRegistry(options);
-        // The engine runs the same few statements thousands of times, and handlers append to event streams on these
-        // connections: the same automatic preparation as the event store's, for the same reasons.
-        DataSource = NpgsqlDataSource.Create(Takedown.EventStore.EventStoreServiceCollectionExtensions.WithPreparedStatements(options.ConnectionString));
+        var connectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (connectionString.MaxAutoPrepare == 0)
+        {
+            // The engine runs the same few statements thousands of times; preparing them saves the server a parse
+            // and plan per message.
+            connectionString.MaxAutoPrepare = 16;
+        }
+        DataSource = NpgsqlDataSource.Create(connectionString);
         Sql = new MessagingSql(options.Schema);
     }
 

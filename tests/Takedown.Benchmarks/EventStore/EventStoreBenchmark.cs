@@ -35,8 +35,8 @@ public static class EventStoreBenchmark
     public static async Task<string> RunAsync(string connectionString)
     {
         // The data source as AddEventStore builds it (statements prepared automatically), shared by both sides.
-        var dataSource = NpgsqlDataSource.Create(EventStoreServiceCollectionExtensions.WithPreparedStatements(
-            new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50 }.ConnectionString));
+        var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50, MaxAutoPrepare = 64 }.ConnectionString);
         var options = new EventStoreOptions();
         options.Event<BenchEventOpened>("bench-opened").Event<BenchEventCounted>("bench-counted");
         var projection = new BenchSummaryProjection();
