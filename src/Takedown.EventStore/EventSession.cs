@@ -62,9 +62,11 @@ public sealed class EventSession : IAsyncDisposable
         var connection = _connection ?? await _store.DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (ownsTransaction && inline.Count == 0 && _participants.Count == 0)
+            if (ownsTransaction && inline.Count == 0 && _participants.Count == 0 && _pending.Count == 1)
             {
-                // Nothing else to write: the appends run as one implicit transaction, in one round trip.
+                // One stream and nothing else to write: the append runs as one implicit transaction, in one round trip
+                // (a conflict inserts nothing). Several streams need a transaction of their own, so that one stream's
+                // conflict keeps the others from being written.
                 Saved = await AppendAsync(connection, null, cancellationToken);
                 _pending.Clear();
                 return;
@@ -100,6 +102,11 @@ public sealed class EventSession : IAsyncDisposable
                     await transaction.DisposeAsync();
                 }
             }
+        }
+        catch (PostgresException) when (ownsTransaction)
+        {
+            PreparedStatements.ForgetAfterFailure(connection);
+            throw;
         }
         finally
         {
@@ -193,8 +200,11 @@ public sealed class EventSession : IAsyncDisposable
                     RETURNING @expected AS base
                     """,
             };
-            // When the stream is not at the expected version, s is empty, nothing is inserted and append_conflict
-            // raises: the whole transaction fails, so nothing is ever half written.
+            // When the stream is not at the expected version, s is empty and nothing is inserted: the statement
+            // returns no rows, the session throws the conflict and rolls its transaction back, so nothing is ever half
+            // written. The statement itself does not fail: Npgsql 10 keeps a statement whose automatic preparation
+            // coincided with a failure marked as prepared without its result columns, and the next use of that
+            // connection then loses protocol step ("Received unexpected backend message DataRow").
             var command = new NpgsqlBatchCommand($"""
                 WITH s AS ({streamCte}),
                 ins AS (
@@ -203,8 +213,6 @@ public sealed class EventSession : IAsyncDisposable
                     FROM s, unnest(@ids, @types, @datas, @metadata) WITH ORDINALITY AS e(id, type, data, metadata, ord)
                     RETURNING seq, id, version)
                 SELECT seq, id, version FROM ins
-                UNION ALL
-                SELECT NULL, NULL, {schema}.append_conflict(@id, @expected) WHERE (SELECT count(*) FROM ins) <> @n
                 """);
             command.Parameters.AddWithValue("id", append.StreamId);
             command.Parameters.AddWithValue("stype", types[0]);
@@ -226,40 +234,31 @@ public sealed class EventSession : IAsyncDisposable
             prepared.Add((append, ids, types));
         }
 
-        try
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            var skipResult = unconditioned.Length > 0;
+            foreach (var (append, ids, types) in prepared)
             {
-                var skipResult = unconditioned.Length > 0;
-                foreach (var (append, ids, types) in prepared)
+                if (skipResult)
                 {
-                    if (skipResult)
-                    {
-                        await reader.NextResultAsync(cancellationToken);
-                    }
-                    skipResult = true;
-                    var positions = new Dictionary<Guid, (long Seq, long Version)>();
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        positions[reader.GetGuid(1)] = (reader.GetInt64(0), reader.GetInt64(2));
-                    }
-                    if (positions.Count != append.Events.Count)
-                    {
-                        throw new StreamVersionConflictException(append.StreamId, append.ExpectedVersion ?? -1);
-                    }
-                    for (var i = 0; i < ids.Length; i++)
-                    {
-                        var (seq, version) = positions[ids[i]];
-                        saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], append.Metadata[i] ?? Metadata, now));
-                    }
+                    await reader.NextResultAsync(cancellationToken);
+                }
+                skipResult = true;
+                var positions = new Dictionary<Guid, (long Seq, long Version)>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    positions[reader.GetGuid(1)] = (reader.GetInt64(0), reader.GetInt64(2));
+                }
+                if (positions.Count != append.Events.Count)
+                {
+                    throw new StreamVersionConflictException(append.StreamId, append.ExpectedVersion ?? -1);
+                }
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    var (seq, version) = positions[ids[i]];
+                    saved.Add(new StoredEvent(seq, ids[i], append.StreamId, version, types[i], append.Events[i], append.Metadata[i] ?? Metadata, now));
                 }
             }
-        }
-        catch (PostgresException e) when (e.SqlState == EventStoreSchema.ConflictSqlState)
-        {
-            var streamId = Guid.Parse(e.MessageText.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-            var expected = _pending.Find(p => p.StreamId == streamId)?.ExpectedVersion ?? -1;
-            throw new StreamVersionConflictException(streamId, expected);
         }
         return saved;
     }

@@ -277,6 +277,11 @@ public sealed class MessageWorker : BackgroundService
 #pragma warning restore CA1031
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            if (e is PostgresException)
+            {
+                // The next messages of the batch use this connection too (see PreparedStatements).
+                Takedown.EventStore.PreparedStatements.ForgetAfterFailure(connection);
+            }
             await FailAsync(message, handler.Policy, owner, e).ConfigureAwait(false);
         }
     }

@@ -1,3 +1,4 @@
+using Npgsql;
 using Takedown.EventStore;
 
 namespace Takedown.EventStore.Tests;
@@ -46,6 +47,53 @@ public sealed class ConcurrencyTests(EventStoreFixture fixture) : IClassFixture<
             events.Skip(1).Select(e => ((ThingCounted)e.Data).By).ShouldBe([10 + winner, 20 + winner]);
             (await Store.LoadAsync<ThingSummary>("thing-summary", id))!.Count.ShouldBe(30 + (2 * winner));
         }
+    }
+
+    [Theory]
+    [InlineData("conflict")]
+    [InlineData("refused value")]
+    public async Task A_failure_on_the_use_that_prepares_the_append_leaves_the_connection_usable(string failure)
+    {
+        // One connection, statements prepared automatically on their fifth use as the hosts do, and that fifth use of the
+        // expected-version append fails: by a conflict, or by a value the server refuses while binding it (jsonb takes no
+        // NUL character). Npgsql 10 keeps a statement whose preparing use failed while binding marked as prepared without
+        // its result columns, and its next use on that connection loses protocol step with the server.
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { MaxAutoPrepare = 64, MaxPoolSize = 1 }.ConnectionString);
+        var options = new EventStoreOptions();
+        options.Event<ThingOpened>("thing-opened").Event<ThingCounted>("thing-counted");
+        options.Projection(new ThingSummaryProjection());
+        var store = new EventStore(dataSource, options, fixture.Time);
+        var id = Guid.NewGuid();
+        async Task AppendAsync(long expected, object @event)
+        {
+            await using var session = store.LightweightSession();
+            session.Events.Append(id, expected, @event);
+            await session.SaveChangesAsync();
+        }
+        await using (var open = store.LightweightSession())
+        {
+            open.Events.StartStream(id, new ThingOpened(id, "prepared", fixture.Time.GetUtcNow()));
+            await open.SaveChangesAsync();
+        }
+        for (var version = 1; version <= 4; version++)
+        {
+            await AppendAsync(version, new ThingCounted(id, version, fixture.Time.GetUtcNow()));
+        }
+
+        if (failure == "conflict")
+        {
+            await Should.ThrowAsync<StreamVersionConflictException>(() => AppendAsync(1, new ThingCounted(id, 99, fixture.Time.GetUtcNow())));
+        }
+        else
+        {
+            await Should.ThrowAsync<PostgresException>(() => AppendAsync(5, new ThingOpened(id, "nul \u0000 here", fixture.Time.GetUtcNow())));
+        }
+        await AppendAsync(5, new ThingCounted(id, 5, fixture.Time.GetUtcNow()));
+        await AppendAsync(6, new ThingCounted(id, 6, fixture.Time.GetUtcNow()));
+
+        (await store.FetchStreamAsync(id)).Select(e => e.Version).ShouldBe([1, 2, 3, 4, 5, 6, 7]);
+        (await store.LoadAsync<ThingSummary>("thing-summary", id))!.Count.ShouldBe(21);
     }
 
     [Fact]
