@@ -179,6 +179,10 @@ public sealed class EventSession : IAsyncDisposable
             var (subject, datas) = _store.Options.Protection is { } protection
                 ? await protection.SerializeAsync(_store, connection, transaction, append.StreamId, append.Events, cancellationToken)
                 : (null, append.Events.Select(_store.Serialize).ToArray());
+            for (var i = 0; i < datas.Length; i++)
+            {
+                PreparedStatements.RefuseNul(datas[i], types[i]);
+            }
             var streamCte = append.ExpectedVersion switch
             {
                 null => $"""
@@ -220,10 +224,12 @@ public sealed class EventSession : IAsyncDisposable
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("expected", append.ExpectedVersion ?? 0L);
             command.Parameters.Add(new NpgsqlParameter("subject", NpgsqlDbType.Uuid) { Value = subject is { } s ? s : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+            var metadatas = append.Metadata.Select(m => m is null ? sessionMetadata : JsonSerializer.Serialize(m, _store.Options.Json)).ToArray();
+            foreach (var metadata in metadatas)
             {
-                Value = append.Metadata.Select(m => m is null ? sessionMetadata : JsonSerializer.Serialize(m, _store.Options.Json)).ToArray(),
-            });
+                PreparedStatements.RefuseNul(metadata, "metadata");
+            }
+            command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = metadatas });
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
             command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
             command.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)

@@ -250,7 +250,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     {
         var (failing, good) = (NewId(), NewId());
         var marker = "reden-" + Guid.NewGuid().ToString("N")[..12];
-        // Stored by a version that let a NUL through: PostgreSQL refuses it in the report's event, so applying fails.
+        // Stored by a version that let a NUL through: jsonb cannot hold it in the report's event, so applying fails.
         await InsertPendingAsync(failing, Body("under\u0000review", reasons: $"Zie {marker}"), DateTimeOffset.UtcNow);
         await InsertPendingAsync(good, Body("content_removed"), DateTimeOffset.UtcNow.AddMilliseconds(1));
         try
