@@ -22,6 +22,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"Chromium not found at {path}: run ops/prerequisites.sh test (apt-get install chromium).");
         }
+        Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -35,13 +36,29 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// How long a page action or assertion may wait. The tests check what the pages do, not how fast: on a machine whose
+    /// two cores also run the hosts, PostgreSQL and other test classes, a navigation has taken longer than Playwright's
+    /// default 30 s.
+    /// </summary>
+    public const float WaitMilliseconds = 120_000;
+
     /// <summary>A new context, like a fresh private window; the default viewport is a phone's.</summary>
-    public Task<IBrowserContext> NewContextAsync(string baseUrl, bool phone = true) => Browser.NewContextAsync(new BrowserNewContextOptions
+    public async Task<IBrowserContext> NewContextAsync(string baseUrl, bool phone = true) => Patient(await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = baseUrl,
         ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         Locale = "nl-NL",
-    });
+    }));
+
+    /// <summary>Gives <paramref name="context"/>'s actions and navigations <see cref="WaitMilliseconds"/>.</summary>
+    public static IBrowserContext Patient(IBrowserContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.SetDefaultTimeout(WaitMilliseconds);
+        context.SetDefaultNavigationTimeout(WaitMilliseconds);
+        return context;
+    }
 
     /// <summary>Saves a screenshot under docs/screenshots/ (kept in the repository as the pages' current look).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)

@@ -32,13 +32,13 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
         var letterPath = await victim.LetterPathAsync(casePath);
 
         // The check is a script of its own; the portal's CSP rightly forbids injected scripts, so the test's context bypasses it.
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = BrowserFixture.Patient(await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = factory.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
             Locale = "nl-NL",
             BypassCSP = true,
-        });
+        }));
         var page = await context.NewPageAsync();
         // The checker itself finds what it must: a page without a language and an image without a text.
         await page.SetContentAsync("<!DOCTYPE html><html><head><title>t</title></head><body><main><img src='x.png'></main></body></html>");
@@ -72,13 +72,13 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
     public async Task Without_javascript_a_victim_signs_in_starts_a_takedown_and_approves_the_letter()
     {
         var email = $"zonderjs{Guid.NewGuid():N}@mail.test";
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = BrowserFixture.Patient(await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = factory.BaseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 390, Height = 844 },
             Locale = "nl-NL",
             JavaScriptEnabled = false,
-        });
+        }));
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/");
