@@ -5,12 +5,6 @@ internal static class EventStoreSchema
 {
     public const string Component = "event-store";
 
-    /// <summary>
-    /// The SQLSTATE the schema's <c>append_conflict</c> function raises. Appends no longer call it (a conflict returns no
-    /// rows instead, see <see cref="PreparedStatements"/>); the function stays, as migration steps are never edited.
-    /// </summary>
-    public const string ConflictSqlState = "TK409";
-
     public static readonly IReadOnlyList<string> Steps =
     [
         """
