@@ -26,12 +26,18 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             return false;
         }
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        };
+        if (exception is DomainRuleViolated rule)
+        {
+            // A client branches on the code, never on the reason's wording.
+            problem.ProblemDetails.Extensions["code"] = rule.Code;
+        }
+        return await problems.TryWriteAsync(problem);
     }
 }
 

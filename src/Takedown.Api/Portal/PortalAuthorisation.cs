@@ -24,8 +24,8 @@ public sealed class PortalAuthorisation(EventStore.EventStore store, LetterWorkf
         return new AuthorisationView(text, sha, @case.Authorisation);
     }
 
-    /// <summary>Signs the text shown; returns the reason when it is refused (another text, another name), else null.</summary>
-    public async Task<string?> GrantAsync(Guid caseId, string shownSha256, string signedName, string actor, string correlationId, CancellationToken cancellationToken)
+    /// <summary>Signs the text shown; returns the refusal when it is refused (another text, another name), else null.</summary>
+    public async Task<DomainRuleViolated?> GrantAsync(Guid caseId, string shownSha256, string signedName, string actor, string correlationId, CancellationToken cancellationToken)
     {
         var (text, _) = await letters.AuthorisationTextAsync(caseId, cancellationToken);
         await using var session = store.LightweightSession(new EventMetadata(correlationId, null, actor));
@@ -36,7 +36,7 @@ public sealed class PortalAuthorisation(EventStore.EventStore store, LetterWorkf
         }
         catch (DomainRuleViolated e)
         {
-            return e.Message;
+            return e;
         }
         await session.SaveChangesAsync(cancellationToken);
         return null;

@@ -111,10 +111,10 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
     }
 
     /// <summary>
-    /// Approves a letter the victim read (a reminder) by the hash they were shown. Returns the reason when it cannot be
+    /// Approves a letter the victim read (a reminder) by the hash they were shown. Returns the refusal when it cannot be
     /// approved (another text, or a reminder that no longer fits), null when it was approved.
     /// </summary>
-    public async Task<string?> ApproveAsync(
+    public async Task<DomainRuleViolated?> ApproveAsync(
         CaseLetter letter, string shownSha256, string actor, string correlationId, MessageOutbox outbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letter);
@@ -127,7 +127,7 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         }
         catch (DomainRuleViolated e)
         {
-            return e.Message;
+            return e;
         }
         await session.SaveChangesAsync(cancellationToken);
         return null;
@@ -135,10 +135,10 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
 
     /// <summary>
     /// Records that the victim sent a letter for the post by registered post (the date, and the receipt's barcode when
-    /// given). Returns the reason when it cannot be recorded (a date ahead of today, a code that is no code), null when
+    /// given). Returns the refusal when it cannot be recorded (a date ahead of today, a code that is no code), null when
     /// it was.
     /// </summary>
-    public async Task<string?> RecordPostedAsync(
+    public async Task<DomainRuleViolated?> RecordPostedAsync(
         CaseLetter letter, DateOnly postedOn, string? trackingCode, DateOnly today, string actor, string correlationId,
         TimeProvider time, CancellationToken cancellationToken)
     {
@@ -153,7 +153,7 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         }
         catch (DomainRuleViolated e)
         {
-            return e.Message;
+            return e;
         }
         await session.SaveChangesAsync(cancellationToken);
         return null;

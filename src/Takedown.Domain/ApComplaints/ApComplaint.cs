@@ -236,7 +236,7 @@ public sealed record ApComplaint(
                 case { } dossier when dossier.AuthorisationSha256 != c.AuthorisationSha256:
                     throw new DomainRuleViolated("The victim's authorisation changed (signed or revoked) after the dossier was made; prepare the dossier again.");
                 case { } dossier when !string.Equals(dossier.ContentSha256, c.DossierSha256, StringComparison.OrdinalIgnoreCase):
-                    throw new DomainRuleViolated("The dossier is not the one shown; reload it and check it again.");
+                    throw new DomainRuleViolated("The dossier is not the one shown; reload it and check it again.", DomainRuleViolated.TextChanged);
             }
         }
 

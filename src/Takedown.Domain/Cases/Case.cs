@@ -168,12 +168,12 @@ public sealed record Case(
         // The victim agrees to the text they read: a different hash means the text changed under them.
         if (!string.Equals(c.ShownSha256, sha, StringComparison.OrdinalIgnoreCase))
         {
-            throw new DomainRuleViolated("The authorisation's text is not the one shown; read it again and sign it then.");
+            throw new DomainRuleViolated("The authorisation's text is not the one shown; read it again and sign it then.", DomainRuleViolated.TextChanged);
         }
         // Typing one's own name is the signature: it must be the name the letters use for the victim.
         return state.VictimName is { } name && string.Equals(c.SignedName?.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)
             ? [new AuthorisationGranted(state.Id, c.Text, sha, c.SignedName!.Trim(), c.Now)]
-            : throw new DomainRuleViolated("Sign by typing your name exactly as it is on the case.");
+            : throw new DomainRuleViolated("Sign by typing your name exactly as it is on the case.", DomainRuleViolated.NameMismatch);
     }
 
     private static void EnsureOpen(Case state, string action)

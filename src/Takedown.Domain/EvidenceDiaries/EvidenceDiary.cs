@@ -121,7 +121,7 @@ public sealed record EvidenceDiary(Guid Id, Guid CaseId, int Count, string LastH
         // A day of margin: the victim writes in local time, the clock runs in UTC.
         if (c.OccurredOn > DateOnly.FromDateTime(c.Now.UtcDateTime).AddDays(1))
         {
-            throw new DomainRuleViolated("An entry cannot be about a day in the future.");
+            throw new DomainRuleViolated("An entry cannot be about a day in the future.", DomainRuleViolated.DateInFuture);
         }
         var sequence = state.Count + 1;
         var entry = new DiaryEntryRecorded(c.DiaryId, c.CaseId, c.EntryId, sequence, c.OccurredOn, c.OccurredTime, c.Place.Trim(),

@@ -145,7 +145,7 @@ public sealed record Letter(
         }
         if (c.PostedOn > c.Today)
         {
-            throw new DomainRuleViolated("The date of posting cannot be in the future.");
+            throw new DomainRuleViolated("The date of posting cannot be in the future.", DomainRuleViolated.DateInFuture);
         }
         var code = NormalizeTrackingCode(c.TrackingCode);
         if (code is not null && (code.Length > MaxTrackingCodeLength || !code.All(char.IsAsciiLetterOrDigit)))
@@ -191,7 +191,7 @@ public sealed record Letter(
         }
         // The victim approves the text they saw: a hash mismatch means the text changed under them.
         return c.ContentSha256 != state.ContentSha256
-            ? throw new DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.")
+            ? throw new DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.", DomainRuleViolated.TextChanged)
             : [new LetterApproved(state.Id, c.ApprovedBy, c.Now)];
     }
 }

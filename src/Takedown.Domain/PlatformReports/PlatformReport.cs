@@ -291,7 +291,7 @@ public sealed record PlatformReport(
 
         // The victim approves the text they saw: a different hash means the notice changed under them.
         return !string.Equals(c.ShownSha256, c.NoticeSha256, StringComparison.OrdinalIgnoreCase)
-            ? throw new DomainRuleViolated("The notice's text is not the one shown for approval; reload it and approve again.")
+            ? throw new DomainRuleViolated("The notice's text is not the one shown for approval; reload it and approve again.", DomainRuleViolated.TextChanged)
             : [new PlatformReportApproved(state.Id, c.ApprovedBy, c.NoticeSha256.ToLowerInvariant(), c.Now)];
     }
 

@@ -33,12 +33,17 @@ public partial class CaseTests
     public void Given_case_When_a_text_other_than_the_one_shown_is_signed_Then_refused()
     {
         ThenRefused(Given(Opened, Details), new GrantAuthorisation(CaseId, AuthorisationText + " En meer.", AuthorisationSha, "Anna de Vries", T0), "not the one shown");
+        // The portal branches on the code, not on the wording.
+        Should.Throw<DomainRuleViolated>(() => When(Given(Opened, Details), new GrantAuthorisation(CaseId, AuthorisationText + " En meer.", AuthorisationSha, "Anna de Vries", T0)))
+            .Code.ShouldBe(DomainRuleViolated.TextChanged);
     }
 
     [Fact]
     public void Given_case_When_signed_with_another_name_Then_refused()
     {
         ThenRefused(Given(Opened, Details), new GrantAuthorisation(CaseId, AuthorisationText, AuthorisationSha, "Jan Jansen", T0), "exactly as it is on the case");
+        Should.Throw<DomainRuleViolated>(() => When(Given(Opened, Details), new GrantAuthorisation(CaseId, AuthorisationText, AuthorisationSha, "Jan Jansen", T0)))
+            .Code.ShouldBe(DomainRuleViolated.NameMismatch);
     }
 
     [Fact]

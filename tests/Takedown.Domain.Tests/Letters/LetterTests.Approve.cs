@@ -15,6 +15,7 @@ public partial class LetterTests
     public void Given_prepared_When_approved_with_another_hash_Then_refused()
     {
         ThenRefused(Given(Prepared()), new ApproveLetter(LetterId, "victim", "other", T0), "not the one shown");
+        Should.Throw<DomainRuleViolated>(() => When(Given(Prepared()), new ApproveLetter(LetterId, "victim", "other", T0))).Code.ShouldBe(DomainRuleViolated.TextChanged);
     }
 
     [Fact]

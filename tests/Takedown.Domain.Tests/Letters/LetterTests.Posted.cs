@@ -41,6 +41,7 @@ public partial class LetterTests
     public void Given_a_letter_for_the_post_When_posted_tomorrow_or_with_a_code_that_is_no_code_Then_refused()
     {
         ThenRefused(ForPostPrepared(), Posting(Today.AddDays(1), null), "future");
+        Should.Throw<DomainRuleViolated>(() => When(ForPostPrepared(), Posting(Today.AddDays(1), null))).Code.ShouldBe(DomainRuleViolated.DateInFuture);
         ThenRefused(ForPostPrepared(), Posting(Today, "3S<script>"), "letters and digits");
         ThenRefused(ForPostPrepared(), Posting(Today, new string('A', 41)), "letters and digits");
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Portal;
+using Takedown.Domain;
 
 namespace Takedown.Api.Pages.Portal;
 
@@ -25,7 +26,7 @@ public sealed class AuthorisationModel(PortalCases cases, PortalAuthorisation au
             return NotFound();
         }
         var refused = agree
-            ? await authorisation.GrantAsync(caseId, shownSha256 ?? "", signedName ?? "", Actor, HttpContext.TraceIdentifier, cancellationToken)
+            ? (await authorisation.GrantAsync(caseId, shownSha256 ?? "", signedName ?? "", Actor, HttpContext.TraceIdentifier, cancellationToken))?.Code
             : "agree";
         if (refused is null)
         {
@@ -34,8 +35,8 @@ public sealed class AuthorisationModel(PortalCases cases, PortalAuthorisation au
         Error = refused switch
         {
             "agree" => text.T("Vink aan dat u ons machtigt.", "Tick the box to authorise us."),
-            _ when refused.Contains("not the one shown", StringComparison.Ordinal) => text.T("De tekst is veranderd sinds u hem opende. Lees hem opnieuw.", "The text changed since you opened it. Read it again."),
-            _ when refused.Contains("your name", StringComparison.Ordinal) => text.T("Typ uw naam precies zoals die in uw zaak staat.", "Type your name exactly as it is in your case."),
+            DomainRuleViolated.TextChanged => text.T("De tekst is veranderd sinds u hem opende. Lees hem opnieuw.", "The text changed since you opened it. Read it again."),
+            DomainRuleViolated.NameMismatch => text.T("Typ uw naam precies zoals die in uw zaak staat.", "Type your name exactly as it is in your case."),
             _ => text.T("De machtiging kon niet worden ondertekend.", "The authorisation could not be signed."),
         };
         Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -124,7 +124,7 @@ public sealed class CaseDetailModel(
         {
             await notices.LodgeComplaintAsync(session, outbox, reportId, grounds, Actor, ObjectsByLetter(report) ? ShownSha256 : null, cancellationToken);
         }
-        catch (DomainRuleViolated e) when (e.Message.Contains("not the one shown", StringComparison.Ordinal))
+        catch (DomainRuleViolated e) when (e.Code == DomainRuleViolated.TextChanged)
         {
             ComplaintLetter = await notices.PreviewComplaintAsync(reportId, grounds, cancellationToken);
             return Refuse(text.T("De brief is veranderd sinds u hem las. Lees hem opnieuw en verstuur hem dan.", "The letter changed since you read it. Read it again, then send it."));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Portal;
+using Takedown.Domain;
 using Takedown.Letters.Composing;
 using Takedown.Messaging;
 
@@ -50,8 +51,8 @@ public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, Po
         if (Letter.AwaitsApproval
             && await letters.ApproveAsync(Letter, shownSha256 ?? "", Actor, HttpContext.TraceIdentifier, outbox, cancellationToken) is { } refused)
         {
-            // The reasons are the domain's (English); the victim gets them in the page's words.
-            Error = refused.Contains("not the one shown", StringComparison.Ordinal)
+            // The reasons are the domain's (English); the victim gets them in the page's words, chosen by the code.
+            Error = refused.Code == DomainRuleViolated.TextChanged
                 ? text.T("De tekst is veranderd sinds u hem opende. Lees hem opnieuw en keur hem dan goed.", "The text changed since you opened it. Read it again, then approve it.")
                 : text.T("Deze herinnering kan niet meer worden verstuurd: de organisatie heeft geantwoord, de termijn is verschoven of verstreken, of het verzoek is ingetrokken.",
                     "This reminder can no longer be sent: the organisation has answered, the deadline moved or passed, or the request was withdrawn.");
@@ -73,13 +74,13 @@ public sealed class CaseLetterModel(PortalCases cases, PortalLetters letters, Po
         TrackingCode = trackingCode;
         var refused = postedOn is null || (trackingCode?.Length ?? 0) > 100
             ? "required"
-            : await letters.RecordPostedAsync(Letter, postedOn.Value, trackingCode, Today, Actor, HttpContext.TraceIdentifier, time, cancellationToken);
+            : (await letters.RecordPostedAsync(Letter, postedOn.Value, trackingCode, Today, Actor, HttpContext.TraceIdentifier, time, cancellationToken))?.Code;
         if (refused is not null)
         {
             Error = refused switch
             {
                 "required" => text.T("Vul de datum in waarop u de brief verstuurde.", "Enter the date you sent the letter."),
-                _ when refused.Contains("future", StringComparison.Ordinal) => text.T("De datum ligt in de toekomst. Vul de datum in waarop u de brief verstuurde.", "The date is in the future. Enter the date you sent the letter."),
+                DomainRuleViolated.DateInFuture => text.T("De datum ligt in de toekomst. Vul de datum in waarop u de brief verstuurde.", "The date is in the future. Enter the date you sent the letter."),
                 _ => text.T("Dat lijkt geen barcode. Neem de letters en cijfers over van het verzendbewijs, of laat het vak leeg.", "That does not look like a barcode. Copy the letters and digits from the receipt, or leave the box empty."),
             };
             Response.StatusCode = StatusCodes.Status400BadRequest;
