@@ -8,6 +8,11 @@ using Takedown.Testing;
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
 // same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|messaging|dashboard|webhooks|all]
+if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
+{
+    await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
+    return;
+}
 if (args is [MessagingBenchmark.WorkerMode, var workerSchema])
 {
     await MessagingBenchmark.RunWorkerProcessAsync(workerSchema);

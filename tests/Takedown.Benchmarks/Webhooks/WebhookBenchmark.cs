@@ -16,8 +16,9 @@ using Takedown.Testing;
 namespace Takedown.Benchmarks.Webhooks;
 
 /// <summary>
-/// Verified webhook ingestion against a baseline in the same host that does one raw INSERT of the body. The API runs
-/// as its own process (Release build, Kestrel on 127.0.0.1); this process is the load generator: closed-loop clients
+/// Verified webhook ingestion against a baseline host that does one raw INSERT of the body (<see cref="BaselineHost"/>,
+/// the same framework and Npgsql in a process beside the API). The API runs as its own process (Release build, Kestrel
+/// on 127.0.0.1); this process is the load generator: closed-loop clients
 /// at concurrency 16 and 256, each request signed (baseline requests too, so both sides cost the client the same).
 /// Every webhook is a real status update for one of 20,000 filed reports (a report hears a few updates per run, as in life): the endpoint verifies it and stores it in the
 /// inbox; the API's inbox processor then locks the ticket, loads the stream, decides and appends. Each run starts on
@@ -54,11 +55,17 @@ public static class WebhookBenchmark
     {
         var output = new StringBuilder();
         var port = FreePort();
+        var baselinePort = FreePort();
         var api = StartApi(connectionString, port, secret.Export(), apply);
+        Process? baseline = null;
         try
         {
             using var client = NewClient(port);
+            using var baselineClient = NewClient(baselinePort);
             await WaitReadyAsync(client);
+            // After the API has migrated the schema the baseline's table lives in.
+            baseline = StartBaseline(connectionString, baselinePort);
+            await WaitReadyAsync(baselineClient);
             // Seeded once the first API has migrated the schema (the ticket lookup is one of its tables).
             var tickets = _tickets ??= await SeedAsync(connectionString);
             output.AppendLine("| endpoint | clients | pair | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | 2xx | rows | lost | applied | drain s | applied/s |");
@@ -70,14 +77,15 @@ public static class WebhookBenchmark
                 {
                     foreach (var (name, path) in new[] { ("baseline", "benchmarks/webhook-baseline"), ("webhook", "webhooks/bench") })
                     {
-                        await LoadAsync(client, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref _sequence));
+                        var target = name == "baseline" ? baselineClient : client;
+                        await LoadAsync(target, path, secret, tickets, clients, Warmup, () => Interlocked.Increment(ref _sequence));
                         if (apply)
                         {
                             await DrainAsync(connectionString);
                         }
                         var before = await RowsAsync(connectionString, name);
                         var appliedBefore = await AppliedAsync(connectionString);
-                        var result = await LoadAsync(client, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref _sequence));
+                        var result = await LoadAsync(target, path, secret, tickets, clients, Duration, () => Interlocked.Increment(ref _sequence));
                         var rows = await RowsAsync(connectionString, name) - before;
                         results[(name, clients, round)] = result;
                         var appliedColumns = "– | – | –";
@@ -134,6 +142,10 @@ public static class WebhookBenchmark
         finally
         {
             await StopAsync(api);
+            if (baseline is not null)
+            {
+                await StopAsync(baseline);
+            }
         }
     }
 
@@ -320,7 +332,6 @@ public static class WebhookBenchmark
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__Takedown"] = connectionString;
-        start.Environment["Benchmarks__Enabled"] = "true";
         start.Environment["Worker__RunInProcess"] = "false";
         start.Environment["Webhooks__Inbox__Apply"] = apply ? "true" : "false";
         // A receiving host beside workers seals nothing in practice: the workers apply each update within about a
@@ -344,6 +355,19 @@ public static class WebhookBenchmark
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static Process StartBaseline(string connectionString, int port)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BaselineHost).Assembly.Location);
+        }
+        start.ArgumentList.Add(BaselineHost.Mode);
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(connectionString);
+        return Process.Start(start)!;
     }
 
     private static async Task WaitReadyAsync(HttpClient client)
