@@ -33,7 +33,10 @@ public sealed class HolidayCalendars
     public HolidayCalendars(IEnumerable<IHolidayCalendar> calendars) =>
         byCountry = calendars.ToDictionary(c => c.CountryCode, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The Netherlands and Ireland, with the days equated to holidays by decree passed in as data.</summary>
+    /// <summary>
+    /// The Netherlands (with the decreed days in force, <see cref="NetherlandsHolidays.Decreed"/>, plus any later ones
+    /// passed in as data) and Ireland.
+    /// </summary>
     public static HolidayCalendars Default(IEnumerable<EquatedDay>? netherlandsEquatedDays = null, IEnumerable<EquatedDay>? irelandExtraDays = null) =>
         new([new NetherlandsHolidays(netherlandsEquatedDays), new IrelandHolidays(irelandExtraDays)]);
 

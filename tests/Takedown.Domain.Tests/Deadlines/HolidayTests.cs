@@ -43,14 +43,42 @@ public class HolidayTests
     }
 
     [Fact]
-    public void Dutch_calendar_has_exactly_the_days_of_the_Algemene_termijnenwet()
+    public void Dutch_calendar_has_exactly_the_days_of_the_Algemene_termijnenwet_art_3_and_the_2026_decree()
     {
         var days = new NetherlandsHolidays().HolidaysIn(2026).Select(h => h.Date).Order().ToList();
 
+        // Art. 3(1) and (2), plus 2 January and 15 May equated by decree under art. 3(3).
         days.ShouldBe([
-            new(2026, 1, 1), new(2026, 4, 3), new(2026, 4, 6), new(2026, 4, 27), new(2026, 5, 5),
-            new(2026, 5, 14), new(2026, 5, 25), new(2026, 12, 25), new(2026, 12, 26),
+            new(2026, 1, 1), new(2026, 1, 2), new(2026, 4, 3), new(2026, 4, 6), new(2026, 4, 27), new(2026, 5, 5),
+            new(2026, 5, 14), new(2026, 5, 15), new(2026, 5, 25), new(2026, 12, 25), new(2026, 12, 26),
         ]);
+    }
+
+    [Theory]
+    [InlineData("2023-04-28")]
+    [InlineData("2023-05-19")]
+    [InlineData("2024-05-10")]
+    [InlineData("2024-12-27")]
+    [InlineData("2025-05-30")]
+    [InlineData("2026-01-02")]
+    [InlineData("2026-05-15")]
+    [InlineData("2027-05-07")]
+    [InlineData("2028-04-28")]
+    [InlineData("2028-05-26")]
+    public void Days_equated_by_the_decrees_in_force_under_Atw_art_3_3_are_holidays_without_configuration(string day)
+    {
+        var holiday = new NetherlandsHolidays().HolidayOn(Iso.Date(day));
+
+        holiday.ShouldNotBeNull();
+        holiday.Name.Nl.ShouldContain("Besluit gelijkstelling");
+    }
+
+    [Fact]
+    public void A_GDPR_month_ending_on_the_Friday_after_Ascension_2026_runs_to_the_next_working_day()
+    {
+        // Received 15 April 2026: the month ends on Friday 15 May, equated by decree (Atw art. 3(3)), so the
+        // answer is due on Monday 18 May (Reg. 1182/71 art. 3(4)).
+        DeadlineEngine.Default.GdprAnswer(new(2026, 4, 15), false, [], "NL").DueDate.ShouldBe(new DateOnly(2026, 5, 18));
     }
 
     [Fact]
