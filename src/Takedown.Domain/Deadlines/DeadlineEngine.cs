@@ -197,7 +197,7 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
     {
         ReportCategory.Doxing => "doxing, Sr art. 285d",
         ReportCategory.Stalking => "belaging, Sr art. 285b",
-        ReportCategory.IntimateImages => "intieme beelden, Sr art. 139h",
+        ReportCategory.IntimateImages => "intieme beelden, Sr art. 254ba",
         ReportCategory.Threats => "bedreiging, Sr art. 285",
         _ => category.ToString(),
     };
@@ -206,7 +206,7 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
     {
         ReportCategory.Doxing => "doxing, Sr art. 285d",
         ReportCategory.Stalking => "stalking, Sr art. 285b",
-        ReportCategory.IntimateImages => "intimate images, Sr art. 139h",
+        ReportCategory.IntimateImages => "intimate images, Sr art. 254ba",
         ReportCategory.Threats => "threats, Sr art. 285",
         _ => category.ToString(),
     };

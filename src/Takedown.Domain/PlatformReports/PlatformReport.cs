@@ -10,7 +10,7 @@ public enum ReportCategory
     /// <summary>Belaging, Sr art. 285b.</summary>
     Stalking,
 
-    /// <summary>Sr art. 139h.</summary>
+    /// <summary>Sr art. 254ba (art. 139h before 1 July 2024).</summary>
     IntimateImages,
 
     /// <summary>Bedreiging, Sr art. 285.</summary>

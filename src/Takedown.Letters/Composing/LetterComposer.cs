@@ -364,8 +364,9 @@ public static class LetterComposer
         "Doxing" => w.T("verspreiding van identificerende persoonsgegevens om iemand vrees aan te jagen (doxing, artikel 285d Wetboek van Strafrecht)",
             "spreading identifying personal data to intimidate someone (doxing, Article 285d of the Dutch Criminal Code)"),
         "Stalking" => w.T("belaging (artikel 285b Wetboek van Strafrecht)", "stalking (Article 285b of the Dutch Criminal Code)"),
-        "IntimateImages" => w.T("seksueel beeldmateriaal zonder toestemming (artikel 139h Wetboek van Strafrecht)",
-            "sexual images without consent (Article 139h of the Dutch Criminal Code)"),
+        // Since 1 July 2024 (Wet seksuele misdrijven) art. 254ba Sr; art. 139h Sr, where it stood before, is repealed.
+        "IntimateImages" => w.T("misbruik van seksueel beeldmateriaal (artikel 254ba Wetboek van Strafrecht)",
+            "misuse of sexual images (Article 254ba of the Dutch Criminal Code)"),
         "Threats" => w.T("bedreiging (artikel 285 Wetboek van Strafrecht)", "threats (Article 285 of the Dutch Criminal Code)"),
         _ => category,
     };
