@@ -30,4 +30,6 @@ public static class DeadlineKinds
     public const string StalkingComplaint = "stalking-complaint";
     public const string PlatformResponse = "platform-response";
     public const string RemovalDemand = "removal-demand";
+    public const string UavgPetition = "uavg-petition";
+    public const string AwbObjection = "awb-objection";
 }

@@ -68,15 +68,55 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
 
     /// <summary>
     /// Sr art. 66(1): a complaint (klacht) for an offence prosecuted only on complaint, such as stalking (Sr art.
-    /// 285b(2)), must be filed within three months of learning of the offence; for ongoing stalking we count from
-    /// the last incident. The victim must act, so the date is not moved past weekends or holidays.
+    /// 285b(2)), must be made within three months after the person entitled to it learned of the offence. The
+    /// complaint is an aangifte with a request to prosecute (verzoek tot vervolging, Sv art. 164). Stalking goes on
+    /// over time, and when the victim "learned of it" is open to argument; we count from the earliest incident the
+    /// victim recorded, which gives the earliest date the window could be said to close (the safe side, as for every
+    /// date the victim must meet). The victim must act, so the date is not moved past weekends or holidays.
     /// </summary>
-    public Deadline StalkingComplaint(DateOnly lastIncidentOn)
+    public Deadline StalkingComplaint(DateOnly earliestIncidentOn)
     {
-        var last = Periods.LastDayOfMonths(lastIncidentOn, 3);
+        var last = Periods.LastDayOfMonths(earliestIncidentOn, 3);
         return Unshifted(DeadlineKinds.StalkingComplaint, last, new(
-            $"Belaging (Sr art. 285b) wordt alleen vervolgd op klacht; de klacht moet binnen drie maanden worden gedaan (Sr art. 66), gerekend vanaf het laatste voorval op {DateText.Nl(lastIncidentOn)}: uiterlijk {DateText.Nl(last)}. Wij schuiven deze datum niet op voor weekend of feestdag; doe aangifte met klacht daarvoor.",
-            $"Stalking (Sr art. 285b) is prosecuted only on the victim's complaint, which must be made within three months (Sr art. 66), counted from the last incident on {DateText.En(lastIncidentOn)}: by {DateText.En(last)}. We do not move this date for weekends or holidays; file the police report with complaint before it."));
+            $"Belaging (Sr art. 285b) wordt alleen vervolgd als u daarom vraagt: doe aangifte met een verzoek tot vervolging (art. 164 Sv). Dat moet binnen drie maanden nadat u van de belaging wist (Sr art. 66). Wij rekenen voor de zekerheid vanaf het eerste voorval in uw dagboek, op {DateText.Nl(earliestIncidentOn)}: uiterlijk {DateText.Nl(last)}. Gaat de belaging door, dan kan de politie ook later nog een aangifte opnemen, maar wacht niet: wij schuiven deze datum niet op voor weekend of feestdag.",
+            $"Stalking (Sr art. 285b) is prosecuted only if you ask for it: report it to the police with a request to prosecute (verzoek tot vervolging, art. 164 Sv). That must be done within three months after you learned of the stalking (Sr art. 66). To be safe we count from the first incident in your diary, on {DateText.En(earliestIncidentOn)}: by {DateText.En(last)}. If the stalking goes on, the police may still take a report later, but do not wait: we do not move this date for weekends or holidays."));
+    }
+
+    /// <summary>
+    /// UAVG art. 35(2): a victim whose erasure request a (private) controller refused, or answered only in part, may
+    /// petition the district court within six weeks after receiving the answer; when the controller did not answer in
+    /// time, within six weeks after the period to answer ended. After that only a new request or summary proceedings
+    /// (kort geding) remain (HR 15 September 2023, ECLI:NL:HR:2023:1216). For a public body (bestuursorgaan) the answer
+    /// is a decision under the Awb (UAVG art. 34) and the route is an objection within six weeks (Awb art. 6:7).
+    /// Six weeks "after" a day end on the same weekday six weeks later (the period starts the next day, Awb art. 6:8,
+    /// Reg. 1182/71 art. 3(1)). The victim must act, so the date is not moved past weekends or holidays.
+    /// </summary>
+    public Deadline UavgPetition(DateOnly answeredOrLapsedOn, bool unanswered)
+    {
+        var last = answeredOrLapsedOn.AddDays(42);
+        var from = unanswered
+            ? new LocalizedText(
+                $"de organisatie niet op tijd antwoordde (de termijn liep af op {DateText.Nl(answeredOrLapsedOn)})",
+                $"the organisation did not answer in time (the period ended on {DateText.En(answeredOrLapsedOn)})")
+            : new LocalizedText(
+                $"u het antwoord van de organisatie kreeg, op {DateText.Nl(answeredOrLapsedOn)}",
+                $"you received the organisation's answer, on {DateText.En(answeredOrLapsedOn)}");
+        return Unshifted(DeadlineKinds.UavgPetition, last, new(
+            $"U kunt de rechter vragen de organisatie te bevelen uw gegevens te verwijderen, binnen zes weken nadat {from.Nl} (UAVG art. 35): uiterlijk {DateText.Nl(last)}. Daarna blijft alleen een nieuw verzoek of een kort geding over. Is de organisatie een overheidsorgaan, dan maakt u binnen dezelfde zes weken bezwaar bij dat orgaan (UAVG art. 34, Awb art. 6:7). Wij schuiven deze datum niet op voor weekend of feestdag.",
+            $"You can ask the court to order the organisation to erase your data, within six weeks after {from.En} (UAVG art. 35): by {DateText.En(last)}. After that only a new request or summary proceedings (kort geding) remain. If the organisation is a public body, you object to that body within the same six weeks instead (UAVG art. 34, Awb art. 6:7). We do not move this date for weekends or holidays."));
+    }
+
+    /// <summary>
+    /// Awb art. 6:7 and 6:8: an objection (bezwaar) to a decision of an administrative authority, such as the AP's
+    /// decision on a complaint, is lodged within six weeks, counted from the day after the decision was made known.
+    /// The victim must act, so the date is not moved past weekends or holidays.
+    /// </summary>
+    public Deadline AwbObjection(DateOnly decisionMadeKnownOn)
+    {
+        var last = decisionMadeKnownOn.AddDays(42);
+        return Unshifted(DeadlineKinds.AwbObjection, last, new(
+            $"Tegen het besluit van {DateText.Nl(decisionMadeKnownOn)} kunt u binnen zes weken bezwaar maken (Awb art. 6:7 en 6:8): uiterlijk {DateText.Nl(last)}. Wij schuiven deze datum niet op voor weekend of feestdag.",
+            $"You can object to the decision of {DateText.En(decisionMadeKnownOn)} within six weeks (Awb art. 6:7 and 6:8): by {DateText.En(last)}. We do not move this date for weekends or holidays."));
     }
 
     /// <summary>

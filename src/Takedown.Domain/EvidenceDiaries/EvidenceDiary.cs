@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Takedown.Domain.Deadlines;
 
 namespace Takedown.Domain.EvidenceDiaries;
 
@@ -171,6 +172,18 @@ public sealed record EvidenceDiary(Guid Id, Guid CaseId, int Count, string LastH
         Field("previous", entry.PreviousHash);
         Field("recorded-at", entry.RecordedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture));
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The window for the stalking complaint (Sr art. 66, a request to prosecute under Sv art. 164), counted from the
+    /// earliest incident in the diary: the safe side, since the victim learned of the stalking no later than that
+    /// (<see cref="DeadlineEngine.StalkingComplaint"/>). Null while the diary is empty.
+    /// </summary>
+    public static Deadline? StalkingComplaintWindow(IReadOnlyList<DiaryEntryRecorded> entries, DeadlineEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(engine);
+        return entries.Count == 0 ? null : engine.StalkingComplaint(entries.Min(e => e.OccurredOn));
     }
 
     /// <summary>Checks the chain: sequence numbers without gaps, each entry's hash over its content, each link to the one before.</summary>

@@ -29,13 +29,50 @@ public class OtherClocksTests
     }
 
     [Fact]
-    public void Stalking_complaint_is_three_months_after_the_last_incident_and_never_later()
+    public void Stalking_complaint_Sr_art_66_is_three_months_after_the_earliest_incident_and_never_later()
     {
         var deadline = Engine.StalkingComplaint(new(2025, 11, 30));
 
         deadline.DueDate.ShouldBe(new DateOnly(2026, 2, 28));
         deadline.Explanation.Nl.ShouldContain("Sr art. 66");
+        deadline.Explanation.Nl.ShouldContain("verzoek tot vervolging (art. 164 Sv)");
+        deadline.Explanation.Nl.ShouldContain("eerste voorval");
         deadline.Explanation.En.ShouldContain("Sr art. 285b");
+    }
+
+    [Fact]
+    public void Uavg_art_35_petition_is_six_weeks_after_the_answer_on_the_same_weekday()
+    {
+        // Answer received on Tuesday 3 March 2026: the six weeks end on Tuesday 14 April 2026.
+        var deadline = Engine.UavgPetition(new(2026, 3, 3), unanswered: false);
+
+        deadline.Kind.ShouldBe(DeadlineKinds.UavgPetition);
+        deadline.DueDate.ShouldBe(new DateOnly(2026, 4, 14));
+        deadline.DueDate.DayOfWeek.ShouldBe(DayOfWeek.Tuesday);
+        deadline.Explanation.Nl.ShouldContain("UAVG art. 35");
+        deadline.Explanation.Nl.ShouldContain("kort geding");
+        deadline.Explanation.En.ShouldContain("UAVG art. 34");
+    }
+
+    [Fact]
+    public void Uavg_art_35_petition_after_no_answer_runs_six_weeks_from_the_end_of_the_period_and_is_not_shifted()
+    {
+        // The period to answer ended on Monday 16 March 2026; six weeks later is Monday 27 April 2026 (not moved,
+        // although 27 April is King's Day: the victim must act, so we show the earliest date).
+        var deadline = Engine.UavgPetition(new(2026, 3, 16), unanswered: true);
+
+        deadline.DueDate.ShouldBe(new DateOnly(2026, 4, 27));
+        deadline.Explanation.En.ShouldContain("did not answer in time");
+    }
+
+    [Fact]
+    public void Awb_art_6_7_objection_to_an_AP_decision_is_six_weeks_from_the_day_after_it_was_made_known()
+    {
+        var deadline = Engine.AwbObjection(new(2026, 6, 1));
+
+        deadline.Kind.ShouldBe(DeadlineKinds.AwbObjection);
+        deadline.DueDate.ShouldBe(new DateOnly(2026, 7, 13));
+        deadline.Explanation.Nl.ShouldContain("Awb art. 6:7");
     }
 
     [Fact]

@@ -63,6 +63,28 @@ public sealed class CaseDetailModel(
     [BindProperty] public string? ShownSha256 { get; set; }
 
     /// <summary>
+    /// The six weeks to ask the court (UAVG art. 35) after an erasure request was refused or answered in part, or went
+    /// unanswered past its deadline; null otherwise, and once the six weeks are over.
+    /// </summary>
+    public Deadline? CourtWindow(GetCaseEndpoint.RequestSummary request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Kind != "erasure")
+        {
+            return null;
+        }
+        var window = request switch
+        {
+            { AnsweredAt: { } answered, Outcome: "Refused" or "PartlyComplied" } =>
+                engine.UavgPetition(engine.LocalDate(answered, DeadlineEngine.VictimCountry), unanswered: false),
+            { AnsweredAt: null, Status: "DeadlineMissed" or "Escalated", Deadline: { } missed } =>
+                engine.UavgPetition(missed.DueDate, unanswered: true),
+            _ => null,
+        };
+        return window is not null && !window.IsExpiredAt(time.GetUtcNow()) ? window : null;
+    }
+
+    /// <summary>
     /// The internal complaint window (DSA Art. 20), while the victim can still object; null otherwise. It opens with a
     /// refusal whichever way the report was filed (by letter to an e-mail platform: <see cref="ObjectsByLetter"/>).
     /// </summary>

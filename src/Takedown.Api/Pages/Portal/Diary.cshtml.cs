@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
 using Takedown.Domain;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.EvidenceDiaries;
 
 namespace Takedown.Api.Pages.Portal;
@@ -9,8 +10,13 @@ namespace Takedown.Api.Pages.Portal;
 /// <summary>The evidence diary: write down each incident as the police advise; entries cannot be changed afterwards.</summary>
 [RequestFormLimits(MultipartBodyLengthLimit = EvidenceDiary.MaxAttachments * PortalDiary.MaxAttachmentBytes + 100_000)]
 [RequestSizeLimit(EvidenceDiary.MaxAttachments * PortalDiary.MaxAttachmentBytes + 100_000)]
-public sealed class DiaryModel(PortalCases cases, PortalDiary diary, PortalText text, TimeProvider time) : VictimPageModel
+public sealed class DiaryModel(PortalCases cases, PortalDiary diary, PortalText text, TimeProvider time, DeadlineEngine engine) : VictimPageModel
 {
+    /// <summary>The three months for the stalking complaint (Sr art. 66), from the earliest incident; null while empty.</summary>
+    public Deadline? ComplaintWindow => EvidenceDiary.StalkingComplaintWindow(Entries, engine);
+
+    public bool ComplaintWindowPassed => ComplaintWindow?.IsExpiredAt(time.GetUtcNow()) == true;
+
     public Guid CaseId { get; private set; }
 
     public IReadOnlyList<DiaryEntryRecorded> Entries { get; private set; } = [];
