@@ -153,6 +153,18 @@ public class LetterComposerTests
         letter.PlainText.ShouldContain(language == "nl" ? "uiterlijk op 3 april 2026" : "no later than 3 April 2026");
     }
 
+    [Theory]
+    [InlineData("nl", "onmiddellijk te verwijderen, en in elk geval uiterlijk op", "per gewone post")]
+    [InlineData("en", "remove this data immediately, and in any case no later than", "by ordinary post")]
+    public void Cease_and_desist_demands_removal_at_once_with_the_date_as_outer_limit_and_goes_by_ordinary_post_too_BW_3_37(
+        string language, string atOnce, string ordinaryPost)
+    {
+        var letter = LetterComposer.Compose(Samples.CeaseAndDesist(language));
+
+        letter.PlainText.ShouldContain(atOnce);
+        letter.PlainText.ShouldContain(ordinaryPost);
+    }
+
     [Fact]
     public void Cease_and_desist_without_a_postal_address_is_refused()
     {

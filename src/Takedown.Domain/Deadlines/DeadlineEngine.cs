@@ -120,9 +120,9 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
     }
 
     /// <summary>
-    /// The date by which a cease-and-desist letter demands that published data be taken down: <paramref name="days"/>
-    /// days after the letter's date. No statute sets this period; it is the term the letter sets, long enough for
-    /// registered post to arrive (one or two working days) and short enough not to leave the data online for weeks.
+    /// The outer limit by which a cease-and-desist letter demands that published data be taken down: <paramref name="days"/>
+    /// days after the letter's date. The letter demands removal at once; this date only closes any argument about what
+    /// "at once" meant, long enough for the letter to arrive by post (one or two working days). No statute sets it.
     /// Not moved past weekends or holidays: taking a post down needs no office hours.
     /// </summary>
     public Deadline RemovalDemand(DateOnly letterDate, int days = 14)
@@ -130,8 +130,8 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         var last = letterDate.AddDays(days);
         return Unshifted(DeadlineKinds.RemovalDemand, last, new(
-            $"Dat is {days} dagen na de datum van deze brief, {DateText.Nl(letterDate)}.",
-            $"That is {days} days after the date of this letter, {DateText.En(letterDate)}."));
+            $"Dat is de uiterste datum: {days} dagen na de datum van deze brief, {DateText.Nl(letterDate)}.",
+            $"That is the latest date: {days} days after the date of this letter, {DateText.En(letterDate)}."));
     }
 
     /// <summary>Our response target for a platform report: a fixed number of hours after filing, no calendar shift.</summary>

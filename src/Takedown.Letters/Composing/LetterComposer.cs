@@ -190,8 +190,8 @@ public static class LetterComposer
                     $"You have published personal data of {m.VictimName} at the following addresses:"))
                 .Bullets(m.PublishedUrls)
                 .Paragraph(w.T(
-                    $"Wij sommeren u deze gegevens uiterlijk op {w.Date(deadline.DueDate)} te verwijderen en niet opnieuw te publiceren. {deadline.ExplanationNl}",
-                    $"We demand that you remove this data no later than {w.Date(deadline.DueDate)} and do not publish it again. {deadline.ExplanationEn}"));
+                    $"Wij sommeren u deze gegevens onmiddellijk te verwijderen, en in elk geval uiterlijk op {w.Date(deadline.DueDate)}, en ze niet opnieuw te publiceren. Zolang ze online staan, kan iedereen ze gebruiken om {m.VictimName} te vinden. {deadline.ExplanationNl}",
+                    $"We demand that you remove this data immediately, and in any case no later than {w.Date(deadline.DueDate)}, and do not publish it again. As long as it is online, anyone can use it to find {m.VictimName}. {deadline.ExplanationEn}"));
         }
         doc.Heading(w.T("Rechtsgrond", "Legal basis"))
             .Paragraph(w.T(
@@ -201,8 +201,8 @@ public static class LetterComposer
                 "Uw gedrag is bovendien onrechtmatig (artikel 6:162 Burgerlijk Wetboek). De rechter kan u een contact- en straatverbod opleggen, op straffe van een dwangsom.",
                 "Your conduct is also unlawful under Dutch civil law (Article 6:162 of the Dutch Civil Code). A court can order you to stay away and make no contact, subject to a penalty payment for every breach."))
             .Paragraph(w.T(
-                $"Deze brief wordt aangetekend verzonden en bewaard als bewijs dat u duidelijk is gemaakt dat elk contact ongewenst is. Houdt u niet op, dan kan {m.VictimName} aangifte doen bij de politie en de rechter om maatregelen vragen.",
-                $"This letter is sent by registered post and kept as evidence that you have been told clearly that any contact is unwanted. If you do not stop, {m.VictimName} can report you to the police and ask a court for measures."))
+                $"Deze brief wordt zowel aangetekend als per gewone post verzonden en bewaard als bewijs dat u duidelijk is gemaakt dat elk contact ongewenst is. Houdt u niet op, dan kan {m.VictimName} aangifte doen bij de politie en de rechter om maatregelen vragen.",
+                $"This letter is sent both by registered and by ordinary post and kept as evidence that you have been told clearly that any contact is unwanted. If you do not stop, {m.VictimName} can report you to the police and ask a court for measures."))
             .Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
             .Paragraph(w.T(
                 $"Wij vragen u schriftelijk te bevestigen dat u aan deze sommatie voldoet, met vermelding van kenmerk {m.CaseReference}, uitsluitend aan {m.Sender.Name} via {m.Sender.ReplyAddress}. Neem over deze brief geen contact op met {m.VictimName}. Op voorstellen of verzoeken om een gesprek wordt niet ingegaan.",

@@ -132,7 +132,7 @@ public class OtherClocksTests
 
         deadline.Kind.ShouldBe(DeadlineKinds.RemovalDemand);
         deadline.DueDate.ShouldBe(new DateOnly(2026, 3, 21));
-        deadline.Explanation.Nl.ShouldBe("Dat is 14 dagen na de datum van deze brief, zaterdag 7 maart 2026.");
-        deadline.Explanation.En.ShouldBe("That is 14 days after the date of this letter, Saturday 7 March 2026.");
+        deadline.Explanation.Nl.ShouldBe("Dat is de uiterste datum: 14 dagen na de datum van deze brief, zaterdag 7 maart 2026.");
+        deadline.Explanation.En.ShouldBe("That is the latest date: 14 days after the date of this letter, Saturday 7 March 2026.");
     }
 }
