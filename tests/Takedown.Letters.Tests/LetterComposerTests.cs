@@ -69,6 +69,20 @@ public class LetterComposerTests
         letter.PlainText.ShouldContain(language == "nl" ? "artikel 17, tweede lid" : "Article 17(2)");
     }
 
+    [Theory]
+    [InlineData("nl", "specifieke situatie", "Die bewijslast ligt bij u", "artikel 18, eerste lid, onder d, AVG", "artikel 17, derde lid, onder a, AVG", "artikel 43 Uitvoeringswet AVG", "artikel 12, vierde lid, AVG", "artikel 19, laatste zin, AVG")]
+    [InlineData("en", "particular situation", "That burden is yours", "Article 18(1)(d) GDPR", "Article 17(3)(a) GDPR", "Article 43 of the Dutch GDPR Implementation Act", "Article 12(4) GDPR", "Article 19, last sentence, GDPR")]
+    public void Erasure_request_meets_the_usual_pushback_Art_21_1_burden_Art_18_1_d_restriction_Art_17_3_a_and_UAVG_43_Art_12_4_reasons_Art_19_recipients(
+        string language, params string[] required)
+    {
+        var letter = LetterComposer.Compose(Samples.Erasure(language));
+
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+    }
+
     [Fact]
     public void Dutch_letters_write_dates_the_Dutch_way_and_English_letters_the_English_way()
     {
