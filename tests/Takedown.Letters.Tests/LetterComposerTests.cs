@@ -237,8 +237,10 @@ public class LetterComposerTests
     }
 
     [Theory]
-    [InlineData("nl", "artikel 20 DSA", "2 maart 2026", "9 maart 2026", "tijdig, niet-discriminerend, zorgvuldig en niet-willekeurig", "artikel 21 DSA", "artikel 20, zesde lid")]
-    [InlineData("en", "Article 20 DSA", "2 March 2026", "9 March 2026", "timely, non-discriminatory, diligent and non-arbitrary", "Article 21 DSA", "Article 20(6)")]
+    [InlineData("nl", "artikel 20 DSA", "2 maart 2026", "9 maart 2026", "tijdig, niet-discriminerend, zorgvuldig en niet-willekeurig", "artikel 21 DSA", "artikel 20, zesde lid",
+        "geen micro- of kleine onderneming is (artikel 19 DSA)", "artikel 16, vijfde lid, DSA")]
+    [InlineData("en", "Article 20 DSA", "2 March 2026", "9 March 2026", "timely, non-discriminatory, diligent and non-arbitrary", "Article 21 DSA", "Article 20(6)",
+        "not a micro or small enterprise (Article 19 DSA)", "Article 16(5) DSA")]
     public void Platform_complaint_names_the_notice_the_decision_and_the_urls_and_carries_the_grounds_as_written(string language, params string[] required)
     {
         var model = Samples.PlatformComplaint(language);

@@ -83,8 +83,8 @@ public static class RequestWords
         return report.Status switch
         {
             Domain.PlatformReports.PlatformReportStatus.Refused => t.T(
-                "Het platform blijft na uw bezwaar bij zijn weigering. U kunt het geschil nog voorleggen aan een erkende geschillenbeslechter (DSA artikel 21) of aan de rechter; wij helpen u daarbij.",
-                "After your objection the platform stands by its refusal. You can still take the dispute to a certified out-of-court dispute settlement body (DSA Article 21) or to court; we will help you with that."),
+                "Het platform blijft na uw bezwaar bij zijn weigering. U kunt naar de rechter; is het een online platform dat geen micro- of kleine onderneming is, dan kunt u het geschil ook voorleggen aan een erkende geschillenbeslechter (DSA artikelen 19 en 21). Wij helpen u daarbij.",
+                "After your objection the platform stands by its refusal. You can go to court; if it is an online platform that is not a micro or small enterprise, you can also take the dispute to a certified out-of-court dispute settlement body (DSA Articles 19 and 21). We will help you with that."),
             Domain.PlatformReports.PlatformReportStatus.Removed => t.T("Na uw bezwaar heeft het platform de inhoud alsnog verwijderd.", "After your objection the platform removed the content after all."),
             Domain.PlatformReports.PlatformReportStatus.Restricted => t.T("Na uw bezwaar heeft het platform de inhoud alsnog beperkt (bijvoorbeeld verborgen).",
                 "After your objection the platform restricted the content after all (for example hid it)."),

@@ -49,8 +49,8 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
         var d = DateText.Of(decisionOn);
         var l = DateText.Of(last);
         return Unshifted(DeadlineKinds.DsaInternalComplaint, last, new(
-            $"Klacht bij het platform (DSA art. 20) kan tot minstens zes maanden na het besluit van {d.Nl}: tot en met {l.Nl}. Wij schuiven deze datum niet op voor weekend of feestdag; dien de klacht daarvoor in.",
-            $"An internal complaint to the platform (DSA Art. 20) is open for at least six months after the decision of {d.En}: up to and including {l.En}. We do not move this date for weekends or holidays; lodge the complaint before it."));
+            $"Klacht bij het platform (DSA art. 20) kan tot minstens zes maanden na het besluit van {d.Nl}: tot en met {l.Nl}. Dat geldt voor online platforms die geen micro- of kleine onderneming zijn (DSA art. 19). Wij schuiven deze datum niet op voor weekend of feestdag; dien de klacht daarvoor in.",
+            $"An internal complaint to the platform (DSA Art. 20) is open for at least six months after the decision of {d.En}: up to and including {l.En}. This applies to online platforms that are not micro or small enterprises (DSA Art. 19). We do not move this date for weekends or holidays; lodge the complaint before it."));
     }
 
     /// <summary>
