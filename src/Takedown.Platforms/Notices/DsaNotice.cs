@@ -90,14 +90,18 @@ public static class DsaNoticeCheck
         "Platforms kunnen meldingen die zij ontvangen openbaar maken, bijvoorbeeld in de Lumen-database (lumendatabase.org). " +
         "De melding bevat daarom alleen wat de wet vereist: de webadressen, de toelichting, de naam en het e-mailadres van " +
         "de melder en de verklaring te goeder trouw. Alles wat erin staat, ook de toelichting, kan openbaar worden: lees " +
-        "de melding voordat u hem goedkeurt.";
+        "de melding voordat u hem goedkeurt. Let op: haalt het platform de inhoud weg, dan laat het de plaatser weten " +
+        "waarom, en mag het daarbij de naam van de melder noemen als dat strikt nodig is (artikel 17, derde lid, onder b, " +
+        "DSA). Wie u lastigvalt, kan dan lezen dat u de melding deed.";
 
     /// <summary>The same warning in English.</summary>
     public const string PublicationWarningEn =
         "Platforms may publish notices they receive, for example in the Lumen database (lumendatabase.org). " +
         "The notice therefore contains only what the law requires: the web addresses, the explanation, " +
         "the notifier's name and e-mail address and the statement of good faith. Everything in it, the explanation " +
-        "included, may become public: read the notice before you approve it.";
+        "included, may become public: read the notice before you approve it. Note: when the platform takes the content " +
+        "down, it tells the person who posted it why, and may name the notifier where strictly necessary (Article " +
+        "17(3)(b) DSA). Whoever harasses you could then read that you made the report.";
 
     /// <summary>The elements DSA Art. 16(2) requires that the notice lacks; empty when it is complete.</summary>
     public static IReadOnlyList<NoticeElement> Missing(DsaNotice notice)
