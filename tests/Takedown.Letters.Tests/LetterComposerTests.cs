@@ -234,6 +234,22 @@ public class LetterComposerTests
         letter.Subject.ShouldContain(language == "nl" ? "art. 16 DSA" : "Art. 16 DSA");
         // Nothing the victim did not approve: none of the erasure letter's data items travels with a notice.
         letter.PlainText.ShouldNotContain(Samples.DataItems[0]);
+        // The notifier is owed the decision and the redress (Art. 16(5)); the Art. 17 statement goes to the uploader.
+        letter.PlainText.ShouldNotContain(language == "nl" ? "artikel 17 DSA" : "Article 17 DSA");
+        letter.PlainText.ShouldNotContain(language == "nl" ? "artikel 18" : "Article 18", Case.Sensitive, "only a notice about threats asks for the police");
+    }
+
+    [Theory]
+    [InlineData("nl", "artikel 18, eerste lid, DSA", "politie")]
+    [InlineData("en", "Article 18(1) DSA", "law enforcement")]
+    public void Platform_notice_about_threats_asks_the_platform_to_inform_the_police_under_DSA_Art_18(string language, params string[] required)
+    {
+        var letter = LetterComposer.Compose(Samples.PlatformNotice(language) with { Category = "Threats" });
+
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
     }
 
     [Theory]

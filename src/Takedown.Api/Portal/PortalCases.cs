@@ -129,7 +129,7 @@ public sealed class PortalCases(
             var id = Guid.CreateVersion7(now);
             reportId = id;
             await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
-                new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start), start.VictimName,
+                new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start, platform.Category), start.VictimName,
                     start.VictimEmail, true, now),
                 state, engine), cancellationToken);
         }
@@ -150,17 +150,28 @@ public sealed class PortalCases(
         return caseId;
     }
 
-    /// <summary>Why the content is unlawful, in the victim's language: DSA Art. 16(2)(a).</summary>
-    private static string Explanation(TakedownStart start)
+    /// <summary>
+    /// Why the content is unlawful, in the victim's language: DSA Art. 16(2)(a). For threats it also asks the platform to
+    /// tell the police (DSA Art. 18(1)), which a hosting provider must do for a threat to someone's life or safety.
+    /// </summary>
+    private static string Explanation(TakedownStart start, ReportCategory category)
     {
         var nl = start.Language == "nl";
         var what = string.Join(", ", start.PersonalData);
         var text = nl
             ? $"Op deze adressen zijn zonder mijn toestemming mijn persoonsgegevens gepubliceerd ({what}). Het verspreiden van deze gegevens om mij vrees aan te jagen of ernstige overlast te bezorgen is strafbaar (doxing, artikel 285d Wetboek van Strafrecht) en in strijd met de AVG."
             : $"My personal data has been published at these addresses without my consent ({what}). Spreading this data to intimidate me or cause me serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code) and breaches the GDPR.";
-        return string.IsNullOrWhiteSpace(start.ByWhom)
-            ? text
-            : text + (nl ? $" Naar ik aanneem is dit geplaatst door: {start.ByWhom.Trim()}." : $" I believe it was posted by: {start.ByWhom.Trim()}.");
+        if (!string.IsNullOrWhiteSpace(start.ByWhom))
+        {
+            text += nl ? $" Naar ik aanneem is dit geplaatst door: {start.ByWhom.Trim()}." : $" I believe it was posted by: {start.ByWhom.Trim()}.";
+        }
+        if (category == ReportCategory.Threats)
+        {
+            text += nl
+                ? " De inhoud bedreigt mijn leven of veiligheid: informeer daarom onverwijld de politie of het Openbaar Ministerie (artikel 18, eerste lid, DSA)."
+                : " The content threatens my life or safety: please inform the law enforcement or judicial authorities promptly (Article 18(1) DSA).";
+        }
+        return text;
     }
 
     private static string NewReference()

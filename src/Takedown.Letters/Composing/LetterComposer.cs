@@ -329,8 +329,17 @@ public static class LetterComposer
                 "The notifier confirms their bona fide belief that the information and allegations contained in this notice are accurate and complete."))
             .Heading(w.T("Wat wij van u vragen", "What we ask of you"))
             .Paragraph(w.T(
-                $"Wij vragen u de ontvangst van deze melding zonder onnodige vertraging te bevestigen (artikel 16, vierde lid, DSA), tijdig, zorgvuldig, niet-willekeurig en objectief over de melding te besluiten (artikel 16, zesde lid, DSA) en ons uw besluit met de motivering mee te delen (artikel 16, vijfde lid, en artikel 17 DSA), met vermelding van ons kenmerk {m.CaseReference}. Stuur uw bevestiging en uw besluit per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij deze melding.",
-                $"Please confirm receipt of this notice without undue delay (Article 16(4) DSA), decide on it in a timely, diligent, non-arbitrary and objective manner (Article 16(6) DSA) and notify us of your decision with its statement of reasons (Article 16(5) and Article 17 DSA), quoting our reference {m.CaseReference}. Send your confirmation and your decision by e-mail to {m.Sender.ReplyAddress}; that address belongs to this notice."))
+                $"Wij vragen u de ontvangst van deze melding zonder onnodige vertraging te bevestigen (artikel 16, vierde lid, DSA), tijdig, zorgvuldig, niet-willekeurig en objectief over de melding te besluiten (artikel 16, zesde lid, DSA) en ons uw besluit mee te delen, met de mogelijkheden om ertegen op te komen (artikel 16, vijfde lid, DSA), met vermelding van ons kenmerk {m.CaseReference}. Stuur uw bevestiging en uw besluit per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij deze melding.",
+                $"Please confirm receipt of this notice without undue delay (Article 16(4) DSA), decide on it in a timely, diligent, non-arbitrary and objective manner (Article 16(6) DSA) and notify us of your decision and of the possibilities for redress against it (Article 16(5) DSA), quoting our reference {m.CaseReference}. Send your confirmation and your decision by e-mail to {m.Sender.ReplyAddress}; that address belongs to this notice."));
+        if (m.Category == "Threats")
+        {
+            // DSA Art. 18(1): a hosting provider aware of a suspected offence threatening a person's life or safety must
+            // inform the police; a notice about threats asks for it by name, so it cannot be read as a mere removal.
+            doc.Paragraph(w.T(
+                "De inhoud bevat een bedreiging van het leven of de veiligheid van de melder. Wij verzoeken u daarom ook onverwijld de politie of het Openbaar Ministerie te informeren en alle beschikbare relevante informatie te verstrekken (artikel 18, eerste lid, DSA).",
+                "The content threatens the notifier's life or safety. We therefore also ask you to inform the law enforcement or judicial authorities promptly and to provide all relevant information available (Article 18(1) DSA)."));
+        }
+        doc
             .Heading(w.T("Waarom deze melding weinig persoonsgegevens bevat", "Why this notice contains little personal data"))
             .Paragraph(w.T(
                 "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
