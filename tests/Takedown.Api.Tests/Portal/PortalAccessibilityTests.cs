@@ -58,7 +58,7 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
         await page.WaitForURLAsync(new Regex("/mijn-zaken$"));
         foreach (var path in new[]
         {
-            "/mijn-zaken", "/melden", casePath, letterPath, casePath + "/dagboek", casePath + "/machtiging", casePath + "/brieven/nieuw",
+            "/mijn-zaken", "/melden", casePath, letterPath, casePath + "/dagboek", casePath + "/stappen", casePath + "/machtiging", casePath + "/brieven/nieuw",
             casePath + "/verwijderen", "/zaak/" + Guid.NewGuid(),
         })
         {

@@ -36,6 +36,26 @@ public sealed partial class PortalHttpTests
     }
 
     [Fact]
+    public async Task The_steps_page_walks_the_ladder_from_the_stop_letter_to_a_contact_ban_with_the_diary_dossier_and_legal_aid()
+    {
+        var email = NewEmail();
+        var victim = new PortalClient(factory);
+        await victim.SignInAsync(email);
+        var casePath = await victim.StartTakedownAsync("Anna de Vries", email);
+        (await victim.GetHtmlAsync(casePath)).ShouldContain($"href=\"{casePath}/stappen\"");
+
+        var page = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath + "/stappen"));
+
+        System.Text.RegularExpressions.Regex.Count(page, "data-testid=\"step\"").ShouldBe(4);
+        foreach (var phrase in new[] { "stopgesprek", "verzoek tot vervolging (art. 164 Sv)", "voegingsformulier", "art. 509hh Sv", "art. 6:162 BW", "art. 611a Rv", "Juridisch Loket" })
+        {
+            page.ShouldContain(phrase, Case.Insensitive);
+        }
+        page.ShouldContain($"href=\"{casePath}/dagboek/pdf\"");
+        page.ShouldContain($"href=\"{casePath}/brieven/nieuw\"");
+    }
+
+    [Fact]
     public async Task The_diary_shows_the_stalking_complaint_window_from_the_earliest_incident_with_the_request_to_prosecute()
     {
         var email = NewEmail();

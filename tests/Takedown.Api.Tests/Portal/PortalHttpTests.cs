@@ -18,6 +18,7 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
     [InlineData("{case}", true, HttpStatusCode.OK)]
     [InlineData("{letter}", true, HttpStatusCode.OK)]
     [InlineData("{case}/dagboek", true, HttpStatusCode.OK)]
+    [InlineData("{case}/stappen", true, HttpStatusCode.OK)]
     [InlineData("{case}/verwijderen", true, HttpStatusCode.OK)]
     [InlineData("/verwijderd", true, HttpStatusCode.OK)]
     [InlineData("/zaak/{unknown}", true, HttpStatusCode.NotFound)]
@@ -179,6 +180,7 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
             (letterPath + "/pdf", unknownCase + "/brief/" + Guid.NewGuid() + "/pdf"),
             (noticePath, unknownCase + "/melding/" + Guid.NewGuid()),
             (casePath + "/dagboek", unknownCase + "/dagboek"),
+            (casePath + "/stappen", unknownCase + "/stappen"),
             (casePath + "/dagboek/pdf", unknownCase + "/dagboek/pdf"),
             (casePath + "/dagboek/bijlage/" + Guid.NewGuid(), unknownCase + "/dagboek/bijlage/" + Guid.NewGuid()),
             (casePath + "/gegevens/json", unknownCase + "/gegevens/json"),
