@@ -23,8 +23,13 @@ if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
 fi
 export AXE_CORE_PATH=$axe_dir/node_modules/axe-core/axe.min.js
 
+# PostgreSQL: when a Docker engine answers, the tests' fixture starts a Testcontainers container per test process;
+# otherwise one throwaway cluster here, handed to the tests as TAKEDOWN_TEST_POSTGRES (docs/operations.md, "Tests").
+docker_answers() { command -v docker >/dev/null 2>&1 && timeout 15 docker info >/dev/null 2>&1; }
 pgdir=""
-if [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
+if [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ] && docker_answers; then
+  echo "PostgreSQL for the tests: Testcontainers ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo Docker))" >&2
+elif [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
   # Outside the repository when it sits under a home folder the postgres user cannot traverse.
   pgdir=$(mktemp -d /tmp/takedown-test-pg.XXXXXX)
   TAKEDOWN_TEST_POSTGRES=$("$root/ops/postgres.sh" start "$pgdir" --test | tail -1) || { echo "0 passed, 1 failed"; exit 1; }

@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Refit;
 using Takedown.Platforms.Registry;
 using Takedown.Platforms.Reports;
 using Takedown.Platforms.Webhooks;
@@ -11,8 +14,9 @@ public static class PlatformServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the platform registry (read and validated now, so a bad configuration stops start-up with a
-    /// message naming each wrong setting), a named <see cref="HttpClient"/> per platform, <see cref="IPlatformReportApis"/>
-    /// and the <see cref="WebhookVerifier"/>.
+    /// message naming each wrong setting), per API platform a Refit client (<see cref="IPlatformNoticeApi"/>, keyed by
+    /// the platform's name) whose pipeline is the platform's resilience handler around its authentication,
+    /// <see cref="IPlatformReportApis"/> and the <see cref="WebhookVerifier"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The <c>Platforms</c> section is invalid.</exception>
     public static IServiceCollection AddPlatformClients(this IServiceCollection services, IConfiguration configuration)
@@ -22,14 +26,21 @@ public static class PlatformServiceCollectionExtensions
         var registry = (PlatformRegistry)services.First(d => d.ServiceType == typeof(PlatformRegistry)).ImplementationInstance!;
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(OAuthTokenSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        var refit = new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         foreach (var platform in registry.All.Where(p => p.Channel == NoticeChannel.Api))
         {
-            services.AddHttpClient(PlatformReportApis.HttpClientName(platform.Name), c =>
-            {
-                c.BaseAddress = WithTrailingSlash(platform.BaseUrl!);
-                // The resilience pipeline owns every timeout; HttpClient's own would cut the retries short.
-                c.Timeout = Timeout.InfiniteTimeSpan;
-            });
+            var client = services.AddKeyedRefitGeneratedClient<IPlatformNoticeApi>(platform.Name, _ => refit, PlatformReportApis.HttpClientName(platform.Name))
+                .ConfigureHttpClient(c =>
+                {
+                    c.BaseAddress = platform.BaseUrl;
+                    // The resilience pipeline owns every timeout; HttpClient's own would cut the retries short.
+                    c.Timeout = Timeout.InfiniteTimeSpan;
+                });
+            // Handlers run in the order added: resilience outside, so each attempt is authenticated afresh.
+            client.AddResilienceHandler("platform", (pipeline, context) =>
+                PlatformResilience.Configure(pipeline, platform.Resilience, context.ServiceProvider.GetRequiredService<TimeProvider>()));
+            client.AddHttpMessageHandler(sp => new PlatformAuthentication(
+                platform, sp.GetRequiredService<OAuthTokenSource>(), sp.GetRequiredService<ILogger<PlatformAuthentication>>()));
         }
         services.AddSingleton<OAuthTokenSource>();
         services.AddSingleton<IPlatformReportApis, PlatformReportApis>();
@@ -52,9 +63,4 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton(PlatformRegistry.FromConfiguration(configuration));
         return services;
     }
-
-    // Relative request paths ("v1/notices") are resolved against the base address, which drops its last segment
-    // unless it ends in a slash.
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

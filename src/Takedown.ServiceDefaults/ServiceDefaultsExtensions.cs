@@ -6,9 +6,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
-using OpenTelemetry.Resources;
 
 namespace Takedown.ServiceDefaults;
 
@@ -17,34 +14,13 @@ public static class ServiceDefaultsExtensions
 {
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds problem details, the live/ready health checks and the OpenTelemetry host.</summary>
+    /// <summary>Adds problem details, the live/ready health checks and OpenTelemetry (<see cref="TakedownTelemetry.AddTakedownTelemetry"/>).</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
-        builder.Services.AddHostedService<TelemetryHost>();
-        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RequestSpans>();
-        if (TelemetryHost.IsEnabled(builder.Configuration))
-        {
-            var configuration = builder.Configuration;
-            var serviceName = TelemetryHost.ServiceName(configuration, builder.Environment);
-            builder.Logging.AddOpenTelemetry(o =>
-            {
-                // Scopes carry request paths and arbitrary state; the message templates are written to hold ids only.
-                o.IncludeScopes = false;
-                o.IncludeFormattedMessage = true;
-                o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
-                o.AddOtlpExporter((exporter, processor) =>
-                {
-                    TelemetryHost.ConfigureExporter(exporter, configuration, "logs");
-                    if (TelemetryHost.Milliseconds(configuration, "OTEL_BLRP_SCHEDULE_DELAY") is { } delay)
-                    {
-                        processor.BatchExportProcessorOptions.ScheduledDelayMilliseconds = delay;
-                    }
-                });
-            });
-        }
+        builder.AddTakedownTelemetry();
         return builder;
     }
 

@@ -1,21 +1,36 @@
 using System.Diagnostics;
+using DotNet.Testcontainers.Builders;
 using Npgsql;
+using Testcontainers.PostgreSql;
 using Xunit;
 
 namespace Takedown.Testing;
 
 /// <summary>
-/// The real PostgreSQL the tests talk to. Uses <c>TAKEDOWN_TEST_POSTGRES</c> (an admin connection string)
-/// when set, as in CI's service container or <c>ops/test.sh</c>; otherwise starts a throwaway cluster through
-/// <c>ops/postgres.sh</c> once per test process and stops it when the process exits.
+/// The real PostgreSQL the tests talk to, chosen once per test process:
+/// <list type="number">
+/// <item><c>TAKEDOWN_TEST_POSTGRES</c> (an admin connection string) when set: the cluster <c>ops/test.sh</c> starts
+/// when no Docker engine answers, or a server of the developer's own;</item>
+/// <item>otherwise a Testcontainers PostgreSQL container (<see cref="Image"/>) when a Docker engine answers, removed
+/// by Testcontainers' resource reaper when the process ends;</item>
+/// <item>otherwise (Testcontainers throws <see cref="DockerUnavailableException"/>) a throwaway cluster started through
+/// <c>ops/postgres.sh</c> and stopped when the process exits.</item>
+/// </list>
+/// <see cref="Source"/> says which one a run uses.
 /// </summary>
 public static class PostgresServer
 {
     public const string EnvironmentVariable = "TAKEDOWN_TEST_POSTGRES";
 
+    /// <summary>The image of the container path: the major version the clusters run (Debian 12's PostgreSQL 15).</summary>
+    public const string Image = "postgres:15-alpine";
+
     private static readonly Lazy<string> AdminConnection = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string AdminConnectionString => AdminConnection.Value;
+
+    /// <summary>Where <see cref="AdminConnectionString"/> points: <c>environment</c>, <c>container</c> or <c>cluster</c>.</summary>
+    public static string Source { get; private set; } = "";
 
     /// <summary>Creates an empty database of its own for one test class and returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix = "t")
@@ -46,9 +61,38 @@ public static class PostgresServer
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
+            Source = "environment";
             return fromEnvironment;
         }
+        if (StartContainer() is { } container)
+        {
+            Source = "container";
+            return container;
+        }
+        Source = "cluster";
+        return StartCluster();
+    }
 
+    private static string? StartContainer()
+    {
+        PostgreSqlContainer container;
+        try
+        {
+            // Build() looks for a Docker endpoint (environment, ~/.testcontainers.properties, the usual sockets) and
+            // throws at once when none answers; nothing is pulled or started before that.
+            container = new PostgreSqlBuilder(Image).Build();
+        }
+        catch (DockerUnavailableException)
+        {
+            return null;
+        }
+        container.StartAsync().GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+    }
+
+    private static string StartCluster()
+    {
         // Not under the user's home folder: the postgres user must be able to reach the data folder.
         var dir = Path.Combine("/tmp", $"takedown-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var script = Path.Combine(Repository.Root, "ops", "postgres.sh");

@@ -3,8 +3,9 @@ using Takedown.Platforms.Notices;
 namespace Takedown.Platforms.Reports;
 
 /// <summary>
-/// A platform's report API, shaped like a Refit interface (one method per endpoint) so it could be generated
-/// by Refit later; implemented by hand on <see cref="HttpClient"/>.
+/// A platform's report API in the application's terms (<see cref="PlatformReportApi"/> over the platform's Refit
+/// client <see cref="IPlatformNoticeApi"/>): notices are checked before they are sent, and every failure is a
+/// <see cref="PlatformRequestException"/>.
 /// </summary>
 public interface IPlatformReportApi
 {

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Takedown.Platforms.Registry;
 
 namespace Takedown.Platforms.Reports;
@@ -15,19 +14,16 @@ public interface IPlatformReportApis
 }
 
 /// <summary>
-/// One named <see cref="HttpClient"/> (<see cref="HttpClientName"/>) and one resilience pipeline per platform;
-/// the pipelines live as long as this singleton, so each platform's circuit breaker remembers its failures.
+/// Finds a platform's keyed Refit client (<see cref="IPlatformNoticeApi"/>, keyed by the platform's configured name)
+/// and puts <see cref="PlatformReportApi"/> around it.
 /// </summary>
 public sealed class PlatformReportApis(
     PlatformRegistry registry,
-    IHttpClientFactory httpClients,
-    OAuthTokenSource tokens,
+    IServiceProvider services,
     TimeProvider time,
     ILoggerFactory loggers) : IPlatformReportApis
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The name of the platform's <see cref="HttpClient"/>.</summary>
+    /// <summary>The name of the platform's <see cref="HttpClient"/> (and of its resilience pipeline).</summary>
     public static string HttpClientName(string platform) => "platform:" + platform;
 
     public IPlatformReportApi ForPlatform(string platform)
@@ -37,13 +33,10 @@ public sealed class PlatformReportApis(
         {
             throw new InvalidOperationException($"Platform '{options.Name}' takes notices by e-mail only; send a letter instead.");
         }
-        var pipeline = _pipelines.GetOrAdd(options.Name, _ => PlatformResilience.Build(options.Resilience, time));
-        return new HttpPlatformReportApi(
-            httpClients.CreateClient(HttpClientName(options.Name)),
+        return new PlatformReportApi(
+            services.GetRequiredKeyedService<IPlatformNoticeApi>(options.Name),
             options,
-            pipeline,
-            tokens,
             time,
-            loggers.CreateLogger<HttpPlatformReportApi>());
+            loggers.CreateLogger<PlatformReportApi>());
     }
 }

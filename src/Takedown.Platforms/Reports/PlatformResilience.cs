@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -8,18 +9,22 @@ using Takedown.Platforms.Registry;
 namespace Takedown.Platforms.Reports;
 
 /// <summary>
-/// The resilience pipeline of one platform: a total timeout around retries (exponential back-off with jitter,
-/// honouring <c>Retry-After</c>) around a circuit breaker around a per-attempt timeout. The breaker sits inside the
-/// retry so that every attempt counts towards opening it, and one pipeline (so one breaker) exists per platform.
+/// The resilience pipeline of one platform, run by Microsoft.Extensions.Http.Resilience as a handler of the platform's
+/// client (which sends each attempt as a fresh copy of the request): a total timeout around retries (exponential
+/// back-off with jitter, honouring <c>Retry-After</c>) around a circuit breaker around a per-attempt timeout. The
+/// breaker sits inside the retry so that every attempt counts towards opening it; the pipeline registry keeps one
+/// pipeline (so one breaker) per platform for the life of the process.
 /// </summary>
 public static class PlatformResilience
 {
-    /// <summary>Builds the pipeline for a platform's settings.</summary>
-    public static ResiliencePipeline<HttpResponseMessage> Build(PlatformResilienceOptions options, TimeProvider time)
+    /// <summary>Adds the strategies for a platform's settings to the handler's pipeline.</summary>
+    public static ResiliencePipelineBuilder<HttpResponseMessage> Configure(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder, PlatformResilienceOptions options, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+        return builder
             .AddTimeout(options.TotalTimeout)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -31,7 +36,7 @@ public static class PlatformResilience
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options, time)),
                 // A null delay lets Polly use its own exponential back-off with jitter.
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result is { } response ? RetryAfter(response, time) : null),
+                    args.Outcome.Result is { } response ? RetryAfter(response.Headers.RetryAfter, time) : null),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -45,20 +50,17 @@ public static class PlatformResilience
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout),
             })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
+            .AddTimeout(options.AttemptTimeout);
     }
 
     /// <summary>Whether the status is worth another try: 408, 429 and every 5xx.</summary>
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
-    /// <summary>The wait a response asks for in <c>Retry-After</c>, as delta seconds or an HTTP date.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
+    /// <summary>The wait a response asks for in its <c>Retry-After</c> header, as delta seconds or an HTTP date.</summary>
+    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(time);
-        var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
         {
             return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
@@ -84,6 +86,6 @@ public static class PlatformResilience
         }
         // A platform that asks for a longer pause than we may wait inside one call is left alone; the caller
         // gets the wait in the exception and reschedules.
-        return RetryAfter(response, time) is not { } wait || wait <= options.MaxRetryAfter;
+        return RetryAfter(response.Headers.RetryAfter, time) is not { } wait || wait <= options.MaxRetryAfter;
     }
 }

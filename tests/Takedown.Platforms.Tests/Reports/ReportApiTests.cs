@@ -206,6 +206,37 @@ public sealed class ReportApiTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Given_two_platforms_When_one_circuit_opens_Then_the_other_keeps_its_own_client_key_and_breaker()
+    {
+        // "Forum" is a second platform on the same server: its own keyed Refit client, API key and circuit breaker.
+        await using var services = sandbox.Clients(overrides: new Dictionary<string, string?>
+        {
+            ["Platforms:Sandbox:Resilience:MaxRetries"] = "1",
+            ["Platforms:Sandbox:Resilience:MinimumThroughput"] = "2",
+            ["Platforms:Sandbox:Resilience:BreakDuration"] = "00:01:00",
+            ["Platforms:Forum:BaseUrl"] = sandbox.SandboxUrl.ToString(),
+            ["Platforms:Forum:ResponseTarget"] = "1.00:00:00",
+            ["Platforms:Forum:Categories:0"] = "privacy",
+            ["Platforms:Forum:Auth:Kind"] = "ApiKey",
+            ["Platforms:Forum:Auth:Header"] = "X-Api-Key",
+            ["Platforms:Forum:Auth:Key"] = "sandbox-key",
+        });
+        var apis = services.GetRequiredService<IPlatformReportApis>();
+        await sandbox.ScriptAsync(new ScenarioStep(StepKind.Error), new ScenarioStep(StepKind.Error));
+
+        (await Should.ThrowAsync<PlatformRequestException>(() => apis.ForPlatform("sandbox").FileNoticeAsync(
+            Notices.Complete(), IdempotencyKeys.For(Guid.NewGuid(), "file-notice"), default))).IsTransient.ShouldBeTrue();
+        var open = await Should.ThrowAsync<PlatformRequestException>(() => apis.ForPlatform("Sandbox").FileNoticeAsync(
+            Notices.Complete(), IdempotencyKeys.For(Guid.NewGuid(), "file-notice"), default));
+        var filed = await apis.ForPlatform("Forum").FileNoticeAsync(Notices.Complete(), IdempotencyKeys.For(Guid.NewGuid(), "file-notice"), default);
+
+        open.CircuitOpen.ShouldBeTrue();
+        open.Platform.ShouldBe("Sandbox");
+        filed.State.ShouldBe(NoticeState.Received);
+        (await sandbox.CallsAsync()).Select(c => c.Status).ShouldBe([500, 500, 201]);
+    }
+
+    [Fact]
     public async Task Given_wrong_api_key_When_filed_Then_permanent_failure_without_retries()
     {
         await using var services = sandbox.Clients(overrides: new Dictionary<string, string?> { ["Platforms:Sandbox:Auth:Key"] = "wrong" });

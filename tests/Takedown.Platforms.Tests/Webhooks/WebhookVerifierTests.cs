@@ -49,6 +49,57 @@ public sealed class WebhookVerifierTests
     }
 
     [Fact]
+    public void Given_reference_multi_signature_vector_When_verified_Then_the_one_valid_v1_among_others_passes_and_a_flipped_bit_fails()
+    {
+        // libraries/python/tests/test_webhooks.py: test_multi_sig_payload_is_valid and test_invalid_signature_raises_error.
+        var verifier = new WebhookVerifier(new ManualClock(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp)));
+        var header = string.Join(' ', "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
+            VectorSignature, "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=");
+        bool Valid(string signature) => verifier.Verify(VectorId, "1614265330", signature, Encoding.UTF8.GetBytes(VectorPayload),
+            [WebhookSecret.Parse(VectorSecret)]) == WebhookVerification.Valid;
+
+        Valid(header).ShouldBeTrue();
+        Valid("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Given_the_StandardWebhooks_package_as_a_second_implementation_When_both_sign_and_verify_Then_they_agree()
+    {
+        // The package checks timestamps against the real clock, so this delivery is stamped now.
+        var now = DateTimeOffset.UtcNow;
+        var package = new StandardWebhooks.StandardWebhook(_secret);
+        var ours = WebhookSigner.Sign(WebhookSecret.Parse(_secret), "msg_pkg", now.ToUnixTimeSeconds(), Body);
+
+        package.Sign("msg_pkg", now, Encoding.UTF8.GetString(Body)).ShouldBe(ours);
+        Should.NotThrow(() => package.Verify(Encoding.UTF8.GetString(Body), PackageHeaders("msg_pkg", now, ours)));
+        new WebhookVerifier(TimeProvider.System).Verify(PackageHeaders("msg_pkg", now, ours), Body, [WebhookSecret.Parse(_secret)])
+            .ShouldBe(WebhookVerification.Valid);
+    }
+
+    [Fact]
+    public void Given_a_rotation_header_whose_last_signature_is_the_receivers_When_the_StandardWebhooks_package_verifies_Then_it_refuses_where_ours_accepts()
+    {
+        // Why our verifier stays (docs/webhooks.md): StandardWebhooks 1.1.2 never matches the last of several
+        // signatures, which is where a sender signing with [old, new] puts the signature of the new secret.
+        var now = DateTimeOffset.UtcNow;
+        var old = PythonSigner.NewSecret();
+        var header = WebhookSigner.Sign([WebhookSecret.Parse(old), WebhookSecret.Parse(_secret)], "msg_rot", now.ToUnixTimeSeconds(), Body);
+
+        new WebhookVerifier(TimeProvider.System).Verify(PackageHeaders("msg_rot", now, header), Body, [WebhookSecret.Parse(_secret)])
+            .ShouldBe(WebhookVerification.Valid);
+        Should.Throw<StandardWebhooks.Diagnostics.WebhookVerificationException>(
+            () => new StandardWebhooks.StandardWebhook(_secret).Verify(Encoding.UTF8.GetString(Body), PackageHeaders("msg_rot", now, header)));
+        Should.NotThrow(() => new StandardWebhooks.StandardWebhook(old).Verify(Encoding.UTF8.GetString(Body), PackageHeaders("msg_rot", now, header)));
+    }
+
+    private static Microsoft.AspNetCore.Http.HeaderDictionary PackageHeaders(string id, DateTimeOffset at, string signature) => new()
+    {
+        [WebhookHeaders.Id] = id,
+        [WebhookHeaders.Timestamp] = Stamp(at),
+        [WebhookHeaders.Signature] = signature,
+    };
+
+    [Fact]
     public void Given_signature_made_by_python_When_verified_Then_valid()
     {
         var signature = PythonSigner.Sign("msg_1", Now.ToUnixTimeSeconds(), Body, _secret);
