@@ -58,7 +58,7 @@ public class PdfAppearanceTests
 
         var expected = Directory.GetFiles(References, $"{name}-p*.png").Length;
         pages.Count.ShouldBe(expected, $"pages of {name}");
-        var kept = Repository.NewTempFolder($"pdf-{name}");
+        string? kept = null;
         for (var i = 0; i < pages.Count; i++)
         {
             var actual = GreyImage.FromPng(pages[i]);
@@ -66,6 +66,7 @@ public class PdfAppearanceTests
             var share = actual.DifferingShare(reference, Threshold);
             if (share > MaxDifferingShare)
             {
+                kept ??= Repository.NewTempFolder($"pdf-{name}");
                 File.WriteAllBytes(Path.Combine(kept, $"{name}-p{i + 1}.png"), pages[i]);
             }
             share.ShouldBeLessThanOrEqualTo(MaxDifferingShare,

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using PdfSharp;
 using Takedown.Application.Letters;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
@@ -48,7 +47,6 @@ public static class MessagingSetup
         services.AddHostedService<LetterDeliveries.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
-        LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }
 
@@ -86,24 +84,5 @@ public static class MessagingSetup
             }, sp.GetRequiredService<TimeProvider>());
         });
         return services;
-    }
-
-    private static int _licenceLoaded;
-
-    /// <summary>PdfSharp 6.5 renders nothing until a licence is chosen: a commercial key if configured, else the AGPL.</summary>
-    private static void LoadPdfLicence(string? key)
-    {
-        if (Interlocked.Exchange(ref _licenceLoaded, 1) == 1)
-        {
-            return;
-        }
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            PdfSharpLicense.SetAgplLicense();
-        }
-        else
-        {
-            PdfSharpLicense.LoadLicense(key);
-        }
     }
 }
