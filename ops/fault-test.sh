@@ -54,7 +54,7 @@ key="fault-test-key-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export ConnectionStrings__Takedown="${admin/Database=postgres/Database=takedown}"
 export Privacy__MasterKey; Privacy__MasterKey=$(head -c 32 /dev/urandom | base64)
-export Mail__Host=127.0.0.1 Mail__Port=$smtp_port Mail__EnableStartTls=false Mail__FromAddress=brieven@takedown.example
+export Mail__Host=127.0.0.1 Mail__Port=$smtp_port Mail__TlsMode=None Mail__FromAddress=brieven@takedown.example
 export Letters__ReplyDomain=takedown.example Letters__ReplySecret=fault-test-reply-secret-0123456789 Letters__ApComplaintEmail=klachten@ap.example
 export Integrations__Partners__fault__ApiKeySha256; Integrations__Partners__fault__ApiKeySha256=$(printf '%s' "$key" | sha256sum | cut -c1-64)
 export Integrations__Partners__fault__Scopes__0=cases:read Integrations__Partners__fault__Scopes__1=cases:write

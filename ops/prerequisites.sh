@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the service and its tests need from Debian's packages, when it is missing:
-# PostgreSQL 15, a real SMTP server for tests (aiosmtpd) and Chromium for browser tests.
+# PostgreSQL 15, a real SMTP server for tests (aiosmtpd), Chromium for browser tests and poppler's pdftoppm for
+# comparing rendered PDFs.
 # Usage: ops/prerequisites.sh [service|test]
 set -euo pipefail
 what=${1:-service}
@@ -11,6 +12,8 @@ if [ "$what" = test ]; then
   # CHROMIUM_PATH names another Chromium-based browser where Debian's package is not the one to use.
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  # The PDF appearance test rasterises letters and the diary dossier to compare them with reference images.
+  [ -x /usr/bin/pdftoppm ] || missing+=(poppler-utils)
   # The fault test script drives the API with curl and reads its answers with jq.
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v jq >/dev/null 2>&1 || missing+=(jq)

@@ -1,7 +1,9 @@
 """A real SMTP server for tests (aiosmtpd), on 127.0.0.1 and a free port chosen by the OS.
 
-Usage: /usr/bin/python3 smtp_server.py MAILDIR
-Prints "READY <port>" once listening. Each accepted message is written raw to MAILDIR/<n>.eml, with the envelope in
+Usage: /usr/bin/python3 smtp_server.py MAILDIR [--tls starttls|implicit --cert PEM --key PEM] [--auth USER:PASSWORD]
+Prints "READY <port>" once listening. With --tls starttls the server offers STARTTLS and refuses mail before it; with
+--tls implicit it speaks TLS from the first byte. With --auth it requires AUTH PLAIN/LOGIN with that user and
+password (over TLS when TLS is on) before MAIL FROM. Each accepted message is written raw to MAILDIR/<n>.eml, with the envelope in
 MAILDIR/<n>.json. Replies are scripted by the recipient's local part:
   reject              550 at RCPT (permanent)
   reject-data         554 after DATA (permanent)
@@ -9,12 +11,14 @@ MAILDIR/<n>.json. Replies are scripted by the recipient's local part:
   tempfail-data-once  451 after DATA the first time for that address, then accepted
 Anything else is accepted with 250.
 """
+import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
@@ -57,11 +61,35 @@ class Handler:
         return "250 2.0.0 Ok: queued as %06d" % self.count
 
 
-async def main(box):
-    os.makedirs(box, exist_ok=True)
-    handler = Handler(box)
+def authenticator_for(credentials):
+    user, password = credentials.split(":", 1)
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and auth_data.login.decode() == user and auth_data.password.decode() == password)
+        # handled=False: aiosmtpd then answers 535 itself (with the default, nothing is sent and the client waits).
+        return AuthResult(success=ok, handled=False)
+
+    return authenticate
+
+
+async def main(args):
+    os.makedirs(args.box, exist_ok=True)
+    handler = Handler(args.box)
+    context = None
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+    options = {"decode_data": False, "hostname": "smtp.test"}
+    if args.tls == "starttls":
+        options.update(tls_context=context, require_starttls=True)
+    if args.auth:
+        # With implicit TLS the whole session is encrypted; aiosmtpd only knows about STARTTLS, so do not ask it to.
+        options.update(authenticator=authenticator_for(args.auth), auth_required=True,
+                       auth_require_tls=args.tls == "starttls")
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, decode_data=False, hostname="smtp.test"), "127.0.0.1", 0)
+    server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", 0,
+                                      ssl=context if args.tls == "implicit" else None)
     port = server.sockets[0].getsockname()[1]
     print("READY %d" % port, flush=True)
     # Stop when the test process closes our stdin (or dies).
@@ -70,4 +98,10 @@ async def main(box):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("box")
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--auth")
+    asyncio.run(main(parser.parse_args()))

@@ -149,8 +149,10 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         dossier.ContentSha256.ShouldBe(kept.ContentSha256);
         var erasureLetter = (await host.LettersAsync(id, "ErasureRequest")).Single().Id;
         var proof = (await host.Store.FetchStreamAsync(erasureLetter)).Select(e => e.Data).OfType<LetterSent>().Single();
+        // The mail server's own words for accepting the letter, as the SMTP test server wrote them.
+        proof.ServerReply.ShouldStartWith("250 2.0.0 Ok: queued as ");
         dossier.PlainText.ShouldContain(
-            $"Verzoek om gegevenswissing per e-mail verstuurd aan dossier@controller.example (bewijs: Message-ID {proof.MessageId}; SHA-256 van de tekst {proof.ContentSha256}; antwoord van de mailserver: 250 accepted)");
+            $"Verzoek om gegevenswissing per e-mail verstuurd aan dossier@controller.example (bewijs: Message-ID {proof.MessageId}; SHA-256 van de tekst {proof.ContentSha256}; antwoord van de mailserver: {proof.ServerReply})");
         dossier.PlainText.ShouldContain("Betrokkene heeft de tekst van het verzoek gelezen en goedgekeurd.");
         dossier.PlainText.ShouldContain("zonder antwoord van Controller B.V.");
         foreach (var slug in new[] { "erasure-request-", "letter-sent", "deadline-missed" })

@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using MimeKit;
 
 namespace Takedown.Api.Infrastructure;
 
@@ -98,6 +98,15 @@ public sealed class Input
         return true;
     }
 
+    /// <summary>A bare address (no display name) with a dot in it, by RFC 5322's strict grammar.</summary>
     public static bool IsEmail(string value) =>
-        MailAddress.TryCreate(value, out var address) && address.Address == value.Trim() && value.Contains('.', StringComparison.Ordinal);
+        MailboxAddress.TryParse(StrictAddresses, value, out var address) && address.Address == value.Trim() && value.Contains('.', StringComparison.Ordinal);
+
+    // RFC 5322 strictly: an address needs a domain, and nothing may follow it.
+    private static readonly ParserOptions StrictAddresses = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+        AllowUnquotedCommasInAddresses = false,
+    };
 }

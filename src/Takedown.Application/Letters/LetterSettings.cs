@@ -17,9 +17,6 @@ public sealed class LetterSettings
     /// <summary>Where an automatically lodged AP complaint's dossier is sent.</summary>
     public string ApComplaintEmail { get; set; } = "";
 
-    /// <summary>A PdfSharp commercial licence key; without one, PdfSharp is used under the AGPL.</summary>
-    public string? PdfSharpLicenseKey { get; set; }
-
     /// <summary>Days before a deadline at which a warning is scheduled.</summary>
     public int[] WarningDaysBefore { get; set; } = [7, 1];
 }

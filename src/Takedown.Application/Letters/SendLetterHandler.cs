@@ -23,7 +23,7 @@ namespace Takedown.Application.Letters;
 public static class SendLetterHandler
 {
     public static async Task HandleAsync(
-        SendLetter message, MessageContext context, EventStore.EventStore store, SmtpLetterSender sender, LetterWorkflow workflow,
+        SendLetter message, MessageContext context, EventStore.EventStore store, MailSender sender, LetterWorkflow workflow,
         LetterDeliveries deliveries, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -54,13 +54,13 @@ public static class SendLetterHandler
             if (receipt is null)
             {
                 // Reply-To repeats the address the text asks answers to go to (letters prepared before it was stored: the request's).
-                receipt = await sender.SendAsync(new OutgoingLetter(
+                receipt = await sender.SendLetterAsync(new OutgoingLetter(
                     letter.Id, prepared.RecipientEmail, prepared.RecipientName, prepared.ReplyAddress ?? workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
                     $"{letter.Kind}.pdf"), cancellationToken);
                 await deliveries.RecordAsync(letter.Id, receipt, cancellationToken);
             }
         }
-        catch (LetterSendFailedException e) when (!e.IsTransient)
+        catch (MailSendFailedException e) when (!e.IsTransient)
         {
             await session.DecideAsync(letter.Id, Letter.Initial, Letter.Evolve, state => Letter.Decide(
                 new RecordLetterFailure(letter.Id, e.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.ServerReply, time.GetUtcNow()), state),

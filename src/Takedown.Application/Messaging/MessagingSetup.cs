@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using PdfSharp;
 using Takedown.Application.Letters;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
@@ -48,20 +47,15 @@ public static class MessagingSetup
         services.AddHostedService<LetterDeliveries.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
-        LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
         return services;
     }
 
-    /// <summary>The message worker with every handler's dependencies: SMTP, platform clients.</summary>
+    /// <summary>The message worker with every handler's dependencies: outgoing mail, platform clients.</summary>
     public static IServiceCollection AddTakedownWorker(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var mail = configuration.GetSection("Mail");
-        if (string.IsNullOrWhiteSpace(mail["PickupDirectory"]) && string.IsNullOrWhiteSpace(mail["Host"]))
-        {
-            throw new InvalidOperationException(
-                "Mail:Host is not set. Letters need an SMTP relay (Mail__Host, Mail__Port, Mail__UserName, Mail__Password) or, for development, Mail__PickupDirectory.");
-        }
+        // Read and checked now, so a host with a half-configured relay or an unreadable DKIM key does not start.
+        var mail = MailConfiguration.Read(configuration);
         // In-flight messages are given back (released) when the host stops; the host must wait long enough for that
         // and for the telemetry flush. Orchestrators must allow at least as much (compose: stop_grace_period).
         services.Configure<HostOptions>(o => o.ShutdownTimeout = configuration.GetValue("Worker:ShutdownTimeout", TimeSpan.FromSeconds(30)));
@@ -69,41 +63,8 @@ public static class MessagingSetup
         services.AddPlatformClients(configuration);
         services.AddHostedService<Privacy.RetentionSweep>();
         services.AddHostedService<Privacy.MasterKeyRotation>();
-        services.TryAddSingleton(sp =>
-        {
-            var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;
-            return new SmtpLetterSender(new SmtpLetterOptions
-            {
-                Host = mail["Host"],
-                Port = mail.GetValue("Port", 587),
-                EnableStartTls = mail.GetValue("EnableStartTls", true),
-                UserName = mail["UserName"],
-                Password = mail["Password"],
-                FromAddress = mail["FromAddress"] ?? $"letters@{settings.ReplyDomain}",
-                FromDisplayName = settings.SenderName,
-                MessageIdDomain = settings.ReplyDomain,
-                PickupDirectory = mail["PickupDirectory"],
-            }, sp.GetRequiredService<TimeProvider>());
-        });
+        // One sender for letters and sign-in links alike.
+        services.TryAddSingleton(sp => new MailSender(mail, sp.GetRequiredService<TimeProvider>()));
         return services;
-    }
-
-    private static int _licenceLoaded;
-
-    /// <summary>PdfSharp 6.5 renders nothing until a licence is chosen: a commercial key if configured, else the AGPL.</summary>
-    private static void LoadPdfLicence(string? key)
-    {
-        if (Interlocked.Exchange(ref _licenceLoaded, 1) == 1)
-        {
-            return;
-        }
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            PdfSharpLicense.SetAgplLicense();
-        }
-        else
-        {
-            PdfSharpLicense.LoadLicense(key);
-        }
     }
 }

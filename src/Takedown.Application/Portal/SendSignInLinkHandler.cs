@@ -1,57 +1,32 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
-using Microsoft.Extensions.Configuration;
+using MimeKit;
 using Takedown.Letters.Sending;
 
 namespace Takedown.Application.Portal;
 
 /// <summary>
-/// Sends the sign-in link by SMTP with the same settings as the letters (<c>Mail:*</c>). Runs in the worker, off the
-/// request path, so a slow or absent mail server never makes the sign-in page wait; a failure is retried by the
-/// worker. Logs nothing: the address is personal data.
+/// Sends the sign-in link through the same <see cref="MailSender"/> as the letters (<c>Mail:*</c>). Runs in the worker,
+/// off the request path, so a slow or absent mail server never makes the sign-in page wait; a failure is retried by
+/// the worker. Logs nothing: the address is personal data.
 /// </summary>
 public static class SendSignInLinkHandler
 {
-    public static async Task HandleAsync(SendSignInLink message, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task HandleAsync(SendSignInLink message, MailSender sender, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(sender);
         if (message.ExpiresAt <= time.GetUtcNow())
         {
             // A link that no longer works is not worth a mail (the worker was down longer than the link lives).
             return;
         }
-        var options = Options(configuration);
-        using var mail = Compose(message, options);
-        using var client = CreateClient(options);
-        await client.SendMailAsync(mail, cancellationToken).ConfigureAwait(false);
-    }
-
-    public static SmtpLetterOptions Options(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var mail = configuration.GetSection("Mail");
-        return new SmtpLetterOptions
-        {
-            Host = mail["Host"],
-            Port = mail.GetValue("Port", 587),
-            EnableStartTls = mail.GetValue("EnableStartTls", true),
-            UserName = mail["UserName"],
-            Password = mail["Password"],
-            FromAddress = mail["FromAddress"] ?? $"noreply@{configuration["Letters:ReplyDomain"] ?? "takedown.invalid"}",
-            FromDisplayName = configuration["Letters:SenderName"] ?? "Takedown",
-            PickupDirectory = mail["PickupDirectory"],
-        };
+        using var mail = Compose(message, sender.From, time.GetUtcNow());
+        await sender.SendAsync(mail, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The message as it is sent: plain text only (no remote images, no tracking), in the victim's language.</summary>
-    public static MailMessage Compose(SendSignInLink message, SmtpLetterOptions options)
+    public static MimeMessage Compose(SendSignInLink message, MailboxAddress from, DateTimeOffset date)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(options);
         var nl = message.Language != "en";
         const int minutes = 15;
         var text = nl
@@ -77,41 +52,16 @@ public static class SendSignInLinkHandler
 
                In immediate danger? Call 112. Veilig Thuis (domestic abuse): 0800-2000. Victim Support Netherlands: 0900-0101.
                """;
-        var mail = new MailMessage
+        var mail = new MimeMessage
         {
-            From = new MailAddress(options.FromAddress, options.FromDisplayName, Encoding.UTF8),
             // A neutral subject: the mailbox may be seen by the harasser.
             Subject = nl ? "Uw inloglink" : "Your sign-in link",
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
+            Date = date,
+            Body = LetterMessage.Text("plain", text),
         };
-        mail.To.Add(new MailAddress(message.Email));
-        var body = AlternateView.CreateAlternateViewFromString(text.Replace("\n", "\r\n", StringComparison.Ordinal), Encoding.UTF8, MediaTypeNames.Text.Plain);
-        body.TransferEncoding = TransferEncoding.QuotedPrintable;
-        mail.AlternateViews.Add(body);
-        mail.Headers.Add("Content-Language", nl ? "nl" : "en");
+        mail.From.Add(from);
+        mail.To.Add(MailboxAddress.Parse(message.Email));
+        mail.Body.Headers.Add("Content-Language", nl ? "nl" : "en");
         return mail;
-    }
-
-    private static SmtpClient CreateClient(SmtpLetterOptions options)
-    {
-        var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
-        if (options.PickupDirectory is { } pickup)
-        {
-            Directory.CreateDirectory(pickup);
-            client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
-            client.PickupDirectoryLocation = Path.GetFullPath(pickup);
-            return client;
-        }
-        client.DeliveryMethod = SmtpDeliveryMethod.Network;
-        client.Host = options.Host ?? throw new InvalidOperationException("SMTP host is not configured (Mail:Host).");
-        client.Port = options.Port;
-        client.EnableSsl = options.EnableStartTls;
-        client.UseDefaultCredentials = false;
-        if (options.UserName is not null)
-        {
-            client.Credentials = new NetworkCredential(options.UserName, options.Password);
-        }
-        return client;
     }
 }

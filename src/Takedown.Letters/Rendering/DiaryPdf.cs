@@ -9,7 +9,7 @@ namespace Takedown.Letters.Rendering;
 /// <summary>
 /// The evidence diary as an A4 dossier to take to the police for a report (aangifte): one block per entry with
 /// date, time, place, duration, what happened, witnesses and attachments (name and SHA-256), each with its chain hash,
-/// and the chain's verification on the first page. Uses the letters' embedded font; the host chooses PdfSharp's licence.
+/// and the chain's verification on the first page. Uses the letters' embedded font.
 /// </summary>
 public static class DiaryPdf
 {

@@ -1,4 +1,3 @@
-using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
@@ -8,13 +7,9 @@ namespace Takedown.Letters.Rendering;
 
 /// <summary>
 /// Renders a composed letter's plain text to an A4 PDF for print and registered post. Each page's footer carries
-/// the start of the letter's SHA-256, so a printed copy can be matched to the recorded evidence.
+/// the start of the letter's SHA-256, so a printed copy can be matched to the recorded evidence. Rendered with
+/// PDFsharp 6.2 (MIT licence: no licence choice at start-up).
 /// </summary>
-/// <remarks>
-/// PdfSharp 6.5 refuses to create documents until the process has chosen its licence: the AGPL
-/// (<see cref="PdfSharpLicense.SetAgplLicense"/>) or a commercial key (<see cref="PdfSharpLicense.LoadLicense"/>).
-/// That choice binds the whole service, so this library never makes it; the host does at start-up.
-/// </remarks>
 public static class LetterPdf
 {
     public const string FontFamily = "DejaVu Sans";
@@ -34,7 +29,7 @@ public static class LetterPdf
         ArgumentNullException.ThrowIfNull(letter);
         EnsureFontResolver();
 
-        using var document = NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = letter.Subject;
         document.Info.Creator = "Takedown";
         // The footer prints only the start of the hash; the whole hash in the document's metadata ties a PDF file to
@@ -110,19 +105,6 @@ public static class LetterPdf
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
         return output.ToArray();
-    }
-
-    private static PdfDocument NewDocument()
-    {
-        try
-        {
-            return new PdfDocument();
-        }
-        catch (PdfSharp.License.PdfSharpLicenseException e)
-        {
-            throw new InvalidOperationException(
-                "No valid PdfSharp licence is loaded. The host must call PdfSharpLicense.SetAgplLicense() or PdfSharpLicense.LoadLicense(key) at start-up; see docs/letters.md.", e);
-        }
     }
 
     /// <summary>Registers <see cref="EmbeddedFontResolver"/> unless the host already set a resolver.</summary>

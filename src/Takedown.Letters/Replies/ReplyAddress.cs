@@ -1,6 +1,6 @@
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
+using MimeKit;
 
 namespace Takedown.Letters.Replies;
 
@@ -14,6 +14,14 @@ public static class ReplyAddress
     public const string DefaultMailbox = "replies";
     private const int MacBytes = 10;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    // RFC 5322 strictly: an address needs a domain, and nothing may follow it.
+    private static readonly ParserOptions StrictAddresses = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+        AllowUnquotedCommasInAddresses = false,
+    };
 
     /// <summary>The reply address for a request.</summary>
     /// <param name="requestId">The request the answers belong to.</param>
@@ -35,11 +43,11 @@ public static class ReplyAddress
     public static bool TryParse(string? address, string secret, out Guid requestId, string mailbox = DefaultMailbox)
     {
         requestId = Guid.Empty;
-        if (string.IsNullOrWhiteSpace(address) || !MailAddress.TryCreate(address.Trim(), out var parsed))
+        if (string.IsNullOrWhiteSpace(address) || !MailboxAddress.TryParse(StrictAddresses, address.Trim(), out var parsed))
         {
             return false;
         }
-        var local = parsed.User.ToLowerInvariant();
+        var local = parsed.LocalPart.ToLowerInvariant();
         var prefix = mailbox.ToLowerInvariant() + "+";
         if (!local.StartsWith(prefix, StringComparison.Ordinal))
         {

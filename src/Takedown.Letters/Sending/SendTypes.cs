@@ -17,36 +17,37 @@ public sealed record OutgoingLetter(
     string PdfFileName = "letter.pdf");
 
 /// <summary>
-/// Proof of sending, to record in the letter-sent event. <c>ServerReply</c> is what System.Net.Mail exposes: it
-/// only returns after the server accepted the message with a 250, and does not give the reply text.
+/// Proof of sending, to record in the letter-sent event. <c>ServerReply</c> is the relay's reply to the message, e.g.
+/// "250 2.0.0 Ok: queued as 4F1A2", or "written to pickup directory" locally.
 /// </summary>
 public sealed record SendReceipt(string MessageId, string ContentSha256, string ServerReply, DateTimeOffset SentAt);
 
 /// <summary>
-/// Sending failed. <see cref="IsTransient"/> (4xx, connection errors, time-outs) means retry later with the same
-/// letter id; otherwise (5xx, refused configuration) record the failure and hand it to an operator.
+/// Sending a message (a letter, a sign-in link) failed. <see cref="IsTransient"/> (4xx, connection errors, time-outs)
+/// means retry later with the same letter id; otherwise (5xx, refused configuration) record the failure and hand it to
+/// an operator.
 /// The message holds no addresses or text, so it is safe to log; <see cref="ServerReply"/> may quote an address
 /// and belongs in the event, not in the log.
 /// </summary>
-public sealed class LetterSendFailedException : Exception
+public sealed class MailSendFailedException : Exception
 {
-    public LetterSendFailedException(bool isTransient, int? statusCode, string serverReply, Exception inner)
-        : base($"Sending the letter failed ({(isTransient ? "transient" : "permanent")}, SMTP status {statusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).", inner)
+    public MailSendFailedException(bool isTransient, int? statusCode, string serverReply, Exception? inner = null)
+        : base($"Sending the message failed ({(isTransient ? "transient" : "permanent")}, SMTP status {statusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).", inner)
     {
         IsTransient = isTransient;
         StatusCode = statusCode;
         ServerReply = serverReply;
     }
 
-    public LetterSendFailedException()
-        : this("Sending the letter failed.")
+    public MailSendFailedException()
+        : this("Sending the message failed.")
     {
     }
 
-    public LetterSendFailedException(string message)
+    public MailSendFailedException(string message)
         : base(message) => ServerReply = "";
 
-    public LetterSendFailedException(string message, Exception innerException)
+    public MailSendFailedException(string message, Exception innerException)
         : base(message, innerException) => ServerReply = "";
 
     public bool IsTransient { get; }

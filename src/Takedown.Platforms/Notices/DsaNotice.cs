@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using MimeKit;
 
 namespace Takedown.Platforms.Notices;
 
@@ -146,6 +147,14 @@ public static class DsaNoticeCheck
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host);
 
+    // RFC 5322 strictly: an address needs a domain, and nothing may follow it.
+    private static readonly ParserOptions StrictAddresses = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+        AllowUnquotedCommasInAddresses = false,
+    };
+
     private static bool IsEmailAddress(string? email)
     {
         if (string.IsNullOrWhiteSpace(email))
@@ -154,7 +163,7 @@ public static class DsaNoticeCheck
         }
         var at = email.IndexOf('@', StringComparison.Ordinal);
         return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace)
-            && System.Net.Mail.MailAddress.TryCreate(email, out _);
+            && MailboxAddress.TryParse(StrictAddresses, email, out _);
     }
 }
 

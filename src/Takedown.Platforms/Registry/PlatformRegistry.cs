@@ -86,7 +86,7 @@ public sealed class PlatformRegistry
                     ValidateResilience(at, p.Resilience, errors);
                     break;
                 case NoticeChannel.Email:
-                    if (string.IsNullOrWhiteSpace(p.Email) || !System.Net.Mail.MailAddress.TryCreate(p.Email, out _))
+                    if (string.IsNullOrWhiteSpace(p.Email) || !MimeKit.MailboxAddress.TryParse(p.Email, out var mailbox) || mailbox.Domain.Length == 0)
                     {
                         errors.Add($"{at}:Email must be the address notices go to for a platform that takes them by e-mail only.");
                     }

@@ -37,11 +37,25 @@ public sealed class DsaNoticeCheckTests
     [InlineData("two@@example.nl")]
     [InlineData("space @example.nl")]
     [InlineData("trailing@")]
+    [InlineData("@example.nl")]
+    [InlineData("a.jansen@example.nl,b@example.nl")]
+    [InlineData("a.jansen@exa(mple.nl")]
+    [InlineData("a.jansen@example.nl\r\nBcc:x@example.nl")]
     public void Given_malformed_email_When_checked_Then_email_missing(string email)
     {
         var notice = Reports.Notices.Complete() with { Notifier = new NotifierContact("A. Jansen", email) };
 
         DsaNoticeCheck.Missing(notice).ShouldBe([NoticeElement.NotifierEmail]);
+    }
+
+    [Theory]
+    [InlineData("a.jansen@example.nl")]
+    [InlineData("A.Jansen+takedown@mail.example.nl")]
+    public void Given_plain_email_When_checked_Then_nothing_missing(string email)
+    {
+        var notice = Reports.Notices.Complete() with { Notifier = new NotifierContact("A. Jansen", email) };
+
+        DsaNoticeCheck.Missing(notice).ShouldBeEmpty();
     }
 
     [Fact]
