@@ -9,8 +9,9 @@ namespace Takedown.Letters.Tests;
 /// The letters and the diary dossier look as they did when the references were made: each document is rendered with
 /// fixed content and dates, rasterised page by page (<see cref="PdfRaster"/>), and compared with the PNGs under
 /// <c>PdfReferences/</c> within a small tolerance (anti-aliasing may differ by a shade; a moved or changed word does not
-/// pass). The references were made with the PDF library the service used before (PdfSharp 6.5.0), so a change of
-/// library or version that alters the output fails here. To accept a change made on purpose, run the tests with
+/// pass). The references were made with the PDF library the service used before (PdfSharp 6.5.0), and 6.2.4 matched
+/// them to the pixel; the erasure and cease-and-desist references were made again with 6.2.4 when their wording changed.
+/// A change of library or version that alters the output fails here. To accept a change made on purpose, run the tests with
 /// <c>TAKEDOWN_UPDATE_PDF_REFERENCES=1</c> and commit the new PNGs.
 /// </summary>
 public class PdfAppearanceTests
