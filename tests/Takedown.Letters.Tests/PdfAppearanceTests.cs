@@ -36,6 +36,8 @@ public class PdfAppearanceTests
         ["ap-complaint-nl"] = () => LetterPdf.Render(LongApComplaint()),
         ["diary-nl"] = () => DiaryPdf.Render("TD-2026-0042", Diary(), "nl", new DateOnly(2026, 4, 2), PostedLetters()),
         ["diary-en"] = () => DiaryPdf.Render("TD-2026-0042", Diary(), "en", new DateOnly(2026, 4, 2)),
+        ["diary-complaint-window-nl"] = () => DiaryPdf.Render("TD-2026-0042", Diary(), "nl", new DateOnly(2026, 4, 2), PostedLetters(),
+            EvidenceDiary.StalkingComplaintWindow(Diary(), Takedown.Domain.Deadlines.DeadlineEngine.Default)),
     };
 
     [Theory]

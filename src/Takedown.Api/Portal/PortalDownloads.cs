@@ -1,4 +1,6 @@
 using Takedown.Application.Privacy;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.EvidenceDiaries;
 using Takedown.Letters.Rendering;
 
 namespace Takedown.Api.Portal;
@@ -25,7 +27,8 @@ internal static class PortalDownloads
                 : NotFound());
 
         group.MapGet("/dagboek/pdf", async (
-            Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalLetters letters, PortalText text, TimeProvider time, CancellationToken ct) =>
+            Guid caseId, HttpContext http, PortalCases cases, PortalDiary diary, PortalLetters letters, PortalText text, TimeProvider time,
+            DeadlineEngine engine, CancellationToken ct) =>
         {
             var view = await cases.LoadAsync(http.User.VictimId(), caseId, ct);
             if (view is null)
@@ -35,7 +38,8 @@ internal static class PortalDownloads
             var entries = await diary.EntriesAsync(caseId, ct);
             var posted = (await letters.PostedAsync(caseId, null, ct))
                 .Select(p => new PostedLetter(p.Letter.Subject, p.Posted.PostedOn, p.Posted.TrackingCode, p.Letter.ContentSha256)).ToList();
-            var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime), posted);
+            var pdf = DiaryPdf.Render(view.Reference, entries, text.Language, DateOnly.FromDateTime(PortalText.Local(time.GetUtcNow()).DateTime), posted,
+                EvidenceDiary.StalkingComplaintWindow(entries, engine));
             return Results.File(pdf, "application/pdf", "dagboek.pdf");
         });
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.EvidenceDiaries;
 using Takedown.Letters.Composing;
 
@@ -21,10 +22,13 @@ public static class DiaryPdf
     /// <summary>
     /// Renders the dossier. <paramref name="postedLetters"/> are the letters telling the other person to stop that the
     /// victim sent by registered post: listed on the first page, since the police ask whether the victim said so.
+    /// <paramref name="complaintWindow"/> is the window for the stalking complaint (Sr art. 66,
+    /// <see cref="EvidenceDiary.StalkingComplaintWindow"/>): on the first page too, since the officer taking the report
+    /// must record the request to prosecute within it.
     /// </summary>
     public static byte[] Render(
         string caseReference, IReadOnlyList<DiaryEntryRecorded> entries, string language, DateOnly printedOn,
-        IReadOnlyList<PostedLetter>? postedLetters = null)
+        IReadOnlyList<PostedLetter>? postedLetters = null, Deadline? complaintWindow = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         LetterPdf.EnsureFontResolver();
@@ -55,6 +59,13 @@ public static class DiaryPdf
             "Elke aantekening is vastgelegd op het genoemde moment en bevat de SHA-256 van de vorige; een latere wijziging of verwijdering verbreekt de keten.",
             "Each entry was recorded at the time shown and carries the SHA-256 of the one before; a later change or removal breaks the chain."), regular);
         writer.Gap();
+        if (complaintWindow is not null)
+        {
+            writer.Wrap(T($"Belaging (Sr art. 285b): aangifte met verzoek tot vervolging (art. 164 Sv) uiterlijk {LetterDates.Format(complaintWindow.DueDate, "nl")}",
+                $"Stalking (Sr art. 285b): police report with a request to prosecute (verzoek tot vervolging, art. 164 Sv) by {LetterDates.Format(complaintWindow.DueDate, "en")}"), bold);
+            writer.Wrap(nl ? complaintWindow.Explanation.Nl : complaintWindow.Explanation.En, regular);
+            writer.Gap();
+        }
         if (postedLetters is { Count: > 0 })
         {
             document.Info.Elements.SetString(PostedLettersKey, string.Join(' ', postedLetters.Select(l => l.ContentSha256)));
