@@ -141,7 +141,9 @@ public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow
         }
         // The day is what counts (the Art. 20 window runs from it); a past day's end keeps the decision after the filing
         // and before now, so the response time is never negative.
-        var decidedAt = decidedOn == today ? now : engine.EndOfDay(decidedOn, DeadlineEngine.VictimCountry);
+        // A past day is stamped with its first instant: its end would read back as the next day and start the victim's
+        // DSA Art. 20 window a day late.
+        var decidedAt = decidedOn == today ? now : engine.StartOfDay(decidedOn, DeadlineEngine.VictimCountry);
         await using var session = Session(user, correlationId);
         var events = await PlatformDecisions.RecordAsync(session, reportId, input, decidedAt, engine, cancellationToken);
         return await SaveWithAuditAsync(session, user, OperatorActions.RecordPlatformDecision, reportId, events, now, cancellationToken);

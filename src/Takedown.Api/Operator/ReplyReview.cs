@@ -179,14 +179,20 @@ public sealed class ReplyReview(
 
     /// <summary>
     /// Records the decision a platform that takes notices by e-mail sent in this reply to the notice's reply address
-    /// (<see cref="PlatformDecisions"/>), dated by the reply's arrival and caused by the reply (the events' causation
+    /// (<see cref="PlatformDecisions"/>), dated by the day the platform's message says it decided
+    /// (<paramref name="decidedOn"/>; the DSA Art. 20 window runs from the decision, not from when its message reached
+    /// us), or by the reply's arrival when none is given, and caused by the reply (the events' causation
     /// id is the reply's id, so the decision points at its evidence). The reply is confirmed with the decision's name
     /// in the same transaction; when the report already held the decision, only the reply is confirmed and the audit
     /// event goes to the operator's audit stream. Returns false when someone confirmed the reply already.
     /// </summary>
-    /// <exception cref="DomainRuleViolated">The reply is not a platform's answer to a notice letter, or the report refuses the decision.</exception>
+    /// <exception cref="DomainRuleViolated">
+    /// The reply is not a platform's answer to a notice letter, the decision is dated after the reply arrived, or the
+    /// report refuses the decision.
+    /// </exception>
     public async Task<bool> ConfirmPlatformDecisionAsync(
-        ClaimsPrincipal user, Guid replyId, PlatformDecisionInput input, string correlationId, CancellationToken cancellationToken)
+        ClaimsPrincipal user, Guid replyId, PlatformDecisionInput input, DateOnly? decidedOn, string correlationId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(input);
@@ -204,7 +210,13 @@ public sealed class ReplyReview(
             throw new DomainRuleViolated("This reply does not answer a notice to a platform.");
         }
         var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, replyId.ToString(), "operator:" + operatorId));
-        var events = await PlatformDecisions.RecordAsync(session, reportId, input, marked.ReceivedAt, engine, cancellationToken);
+        var arrivedOn = engine.LocalDate(marked.ReceivedAt, DeadlineEngine.VictimCountry);
+        if (decidedOn > arrivedOn)
+        {
+            throw new DomainRuleViolated("The platform cannot have decided after its message arrived: give the day its message names, or leave the day as it is.");
+        }
+        var decidedAt = decidedOn is { } day && day < arrivedOn ? engine.StartOfDay(day, DeadlineEngine.VictimCountry) : marked.ReceivedAt;
+        var events = await PlatformDecisions.RecordAsync(session, reportId, input, decidedAt, engine, cancellationToken);
         session.Events.Append(events.Count > 0 ? reportId : OperatorAudit.StreamOf(operatorId),
             new OperatorActionRecorded(events.Count > 0 ? reportId : replyId, operatorId, OperatorActions.RecordPlatformDecisionFromReply, now));
         await session.SaveChangesAsync(cancellationToken);

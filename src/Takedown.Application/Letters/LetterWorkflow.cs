@@ -152,7 +152,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var (report, composed) = await ComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken);
         if (shownSha256 is not null && shownSha256 != composed.ContentSha256)
         {
-            throw new Domain.DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.");
+            throw new Domain.DomainRuleViolated("The letter's text is not the one shown for approval; reload it and approve again.", Domain.DomainRuleViolated.TextChanged);
         }
         var letterId = NewId();
         var now = time.GetUtcNow();
@@ -347,7 +347,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var composed = ComposeCeaseAndDesist(@case, input);
         if (composed.ContentSha256 != shownSha256)
         {
-            throw new Domain.DomainRuleViolated("The letter's text is not the one shown; read it again and confirm it then.");
+            throw new Domain.DomainRuleViolated("The letter's text is not the one shown; read it again and confirm it then.", Domain.DomainRuleViolated.TextChanged);
         }
         var letterId = NewId();
         var prepared = Letter.Decide(new PrepareLetter(

@@ -16,13 +16,15 @@ public enum PlatformDecision
     /// <summary>Restricted rather than removed (hidden, demoted, blocked in one country).</summary>
     Restricted,
 
-    /// <summary>The platform will not act; its statement of reasons (DSA Art. 17) comes with it.</summary>
+    /// <summary>The platform will not act; its reasons come with it when it gives them.</summary>
     Refused,
 }
 
 /// <summary>
-/// A platform's answer as an operator records it: the decision, what the restriction is, and the platform's statement
-/// of reasons (DSA Art. 17), required for a refusal because the victim's internal complaint (Art. 20) answers it.
+/// A platform's answer as an operator records it: the decision, what the restriction is, and the platform's reasons.
+/// A refusal is recorded also when the platform gives no reasons: it still opens the victim's Art. 20 window, and a
+/// refusal without reasons is itself a ground for the complaint (the notifier is owed a decision and the redress,
+/// Art. 16(5); the reasoned statement goes to the uploader, Art. 17).
 /// </summary>
 public sealed record PlatformDecisionInput(PlatformDecision Decision, string? Restriction = null, string? StatementOfReasons = null)
 {
@@ -34,8 +36,6 @@ public sealed record PlatformDecisionInput(PlatformDecision Decision, string? Re
     {
         _ when !Enum.IsDefined(Decision) => "Choose what the platform decided.",
         PlatformDecision.Restricted when string.IsNullOrWhiteSpace(Restriction) => "Say how the platform restricted the content (for example: hidden in the Netherlands).",
-        PlatformDecision.Refused when string.IsNullOrWhiteSpace(StatementOfReasons) =>
-            "A refusal needs the platform's statement of reasons (DSA Art. 17): copy it from the platform's message.",
         _ when Restriction is { Length: > MaxRestriction } => $"The restriction may have at most {MaxRestriction} characters.",
         _ when StatementOfReasons is { Length: > MaxStatementOfReasons } => $"The statement of reasons may have at most {MaxStatementOfReasons} characters.",
         _ => null,
@@ -82,6 +82,6 @@ public static class PlatformDecisions
         PlatformDecision.Acknowledged => new AcknowledgePlatformReport(reportId, at),
         PlatformDecision.Removed => new RecordContentRemoved(reportId, at),
         PlatformDecision.Restricted => new RecordContentRestricted(reportId, input.Restriction!.Trim(), input.StatementOfReasons?.Trim() ?? "", at),
-        _ => new RecordContentRemovalRefused(reportId, input.StatementOfReasons!.Trim(), at),
+        _ => new RecordContentRemovalRefused(reportId, input.StatementOfReasons?.Trim() ?? "", at),
     };
 }

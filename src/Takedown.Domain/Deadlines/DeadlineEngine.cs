@@ -26,6 +26,13 @@ public sealed class DeadlineEngine(HolidayCalendars calendars, ResponseTargets? 
         Periods.EndOfDay(day, calendars.For(countryCode).TimeZone);
 
     /// <summary>
+    /// The first instant of <paramref name="day"/>: the time to give an act known only by its day, so that the day read
+    /// back from it (<see cref="LocalDate"/>) is that day. <see cref="EndOfDay"/> is already the next day's first instant.
+    /// </summary>
+    public DateTimeOffset StartOfDay(DateOnly day, string countryCode) =>
+        Periods.StartOfDay(day, calendars.For(countryCode).TimeZone);
+
+    /// <summary>
     /// GDPR Art. 12(3): the controller answers within one month of receipt; three months in all when it claimed
     /// the extension within the first month. Identity-check pauses (Art. 12(6)) stop the clock; an open pause
     /// counts up to <paramref name="today"/>. The last day moves past weekends and holidays of

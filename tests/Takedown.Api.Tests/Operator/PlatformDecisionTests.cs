@@ -22,7 +22,7 @@ namespace Takedown.Api.Tests.Operator;
 public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
     [Fact]
-    public async Task An_operator_records_a_refusal_from_the_platforms_reply_and_the_victims_case_page_opens_the_internal_complaint_window()
+    public async Task An_operator_records_a_refusal_without_reasons_from_the_platforms_reply_dated_by_its_decision_and_the_victims_case_page_opens_the_internal_complaint_window()
     {
         var (victim, casePath, caseId, reportId) = await FiledByEmailAsync();
         var replyId = await PlatformReplyAsync(reportId, "Re: Melding van illegale inhoud",
@@ -34,29 +34,35 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         page.ShouldContain("notice to the platform SandboxMail");
         page.ShouldContain("data-testid=\"platform-form\"");
         page.ShouldNotContain("data-testid=\"confirm-form\"");
-        var withoutReasons = await operatorClient.PostFormAsync(replyPath, [new("platformDecision", "Refused")], replyPath + "?handler=platform");
+        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
+        var receivedAt = new DateTimeOffset((DateTime)(await ScalarAsync("SELECT received_at FROM takedown.inbound_mail WHERE id = $1", replyId))!, TimeSpan.Zero);
+        var arrivedOn = engine.LocalDate(receivedAt, DeadlineEngine.VictimCountry);
+        var decidedOn = arrivedOn.AddDays(-2);
+        var afterArrival = await operatorClient.PostFormAsync(replyPath,
+            [new("platformDecision", "Refused"), new("decidedOn", arrivedOn.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))], replyPath + "?handler=platform");
         var asAnErasureAnswer = await operatorClient.PostFormAsync(replyPath, [new("decision", "Answered"), new("outcome", "Refused")]);
 
-        withoutReasons.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        WebUtility.HtmlDecode(await withoutReasons.Content.ReadAsStringAsync()).ShouldContain("statement of reasons (DSA Art. 17)");
+        afterArrival.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        WebUtility.HtmlDecode(await afterArrival.Content.ReadAsStringAsync()).ShouldContain("cannot have decided after its message arrived");
         asAnErasureAnswer.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         WebUtility.HtmlDecode(await asAnErasureAnswer.Content.ReadAsStringAsync()).ShouldContain("record the platform's decision instead");
         (await StatusAsync(reportId)).ShouldBe("Filed");
         (await ScalarAsync("SELECT confirmed_meaning FROM takedown.inbound_mail WHERE id = $1", replyId)).ShouldBe(DBNull.Value);
 
+        // A platform may refuse without giving the notifier reasons (it owes them the decision and the redress, DSA
+        // Art. 16(5)); the refusal is recorded all the same, dated by the day its message names.
         var recorded = await operatorClient.PostFormAsync(replyPath,
-            [new("platformDecision", "Refused"), new("reasons", "Niet in strijd met onze voorwaarden.")], replyPath + "?handler=platform");
+            [new("platformDecision", "Refused"), new("decidedOn", decidedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))], replyPath + "?handler=platform");
 
         recorded.StatusCode.ShouldBe(HttpStatusCode.Redirect, await recorded.Content.ReadAsStringAsync());
         recorded.Headers.Location!.ToString().ShouldBe("/operator/replies");
         (await StatusAsync(reportId)).ShouldBe("Refused");
         (await ScalarAsync("SELECT confirmed_meaning FROM takedown.inbound_mail WHERE id = $1", replyId)).ShouldBe("Refused");
-        // The decision is the operator's, caused by the reply (its evidence), and dated by the reply's arrival.
+        // The decision is the operator's, caused by the reply (its evidence), and dated by the day the platform decided.
         var refusal = await EventAsync(reportId, "content-removal-refused");
         refusal.Actor.ShouldBe("operator:" + PortalFactory.OperatorId);
         refusal.Causation.ShouldBe(replyId.ToString());
-        var receivedAt = new DateTimeOffset((DateTime)(await ScalarAsync("SELECT received_at FROM takedown.inbound_mail WHERE id = $1", replyId))!, TimeSpan.Zero);
-        refusal.Data.GetProperty("refusedAt").GetDateTimeOffset().ShouldBe(receivedAt, TimeSpan.FromMilliseconds(1));
+        refusal.Data.GetProperty("refusedAt").GetDateTimeOffset().ShouldBe(engine.StartOfDay(decidedOn, DeadlineEngine.VictimCountry), TimeSpan.FromMilliseconds(1));
         var audit = await EventAsync(reportId, "operator-action-recorded");
         audit.Data.GetProperty("action").GetString().ShouldBe("record-platform-decision-from-reply");
         audit.Data.GetProperty("operatorId").GetString().ShouldBe(PortalFactory.OperatorId);
@@ -71,8 +77,7 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         history.ShouldContain(row => row[1] == "content-removal-refused" && row[2] == "operator:" + PortalFactory.OperatorId);
         history.ShouldContain(row => row[1] == "operator-action-recorded: record-platform-decision-from-reply" && row[2] == "operator:" + PortalFactory.OperatorId);
 
-        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
-        var window = engine.DsaInternalComplaintWindow(engine.LocalDate(receivedAt, DeadlineEngine.VictimCountry));
+        var window = engine.DsaInternalComplaintWindow(decidedOn);
         var html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
         html.ShouldContain("Het platform weigert de inhoud te verwijderen.");
         html.ShouldContain("Bezwaar maken bij het platform");

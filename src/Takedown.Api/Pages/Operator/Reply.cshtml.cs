@@ -4,6 +4,7 @@ using Takedown.Api.Operator;
 using Takedown.Application.PlatformReports;
 using Takedown.Application.Replies;
 using Takedown.Domain;
+using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Operators;
 using Takedown.EventStore;
@@ -15,7 +16,7 @@ namespace Takedown.Api.Pages.Operator;
 /// One reply, its subject and text, and the form that confirms its meaning; for a platform's answer to a notice letter,
 /// the form that records the platform's decision.
 /// </summary>
-public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : OperatorPageModel
+public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox, DeadlineEngine engine) : OperatorPageModel
 {
     public const int MaxText = 4_000;
 
@@ -23,6 +24,9 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
     public Guid Id { get; set; }
 
     public ReplyDetail? Detail { get; private set; }
+
+    /// <summary>The day the reply arrived, in the victim's time zone: the latest day a platform's decision in it can bear.</summary>
+    public DateOnly ArrivedOn => Detail is null ? default : engine.LocalDate(Detail.Reply.ReceivedAt, DeadlineEngine.VictimCountry);
 
     public string? Error { get; private set; }
 
@@ -95,7 +99,7 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
 
     [OperatorAction(OperatorActions.RecordPlatformDecisionFromReply)]
     public async Task<IActionResult> OnPostPlatformAsync(
-        PlatformDecision? platformDecision, string? restriction, string? reasons, CancellationToken cancellationToken)
+        PlatformDecision? platformDecision, string? restriction, string? reasons, DateOnly? decidedOn, CancellationToken cancellationToken)
     {
         if (platformDecision is null)
         {
@@ -113,7 +117,7 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox) : Oper
         }
         try
         {
-            if (!await replies.ConfirmPlatformDecisionAsync(User, Id, input, HttpContext.TraceIdentifier, cancellationToken))
+            if (!await replies.ConfirmPlatformDecisionAsync(User, Id, input, decidedOn, HttpContext.TraceIdentifier, cancellationToken))
             {
                 return await replies.DetailAsync(Id, cancellationToken) is null
                     ? NotFound()
