@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PdfSharp;
 using Takedown.Application.Letters;
+using Takedown.Application.Replies;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
 using Takedown.Platforms;
@@ -46,6 +47,7 @@ public static class MessagingSetup
         services.TryAddSingleton<PlatformReports.PlatformNotices>();
         services.TryAddSingleton<LetterDeliveries>();
         services.AddHostedService<LetterDeliveries.Migration>();
+        services.AddHostedService<Replies.ReplyIntake.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
         LoadPdfLicence(configuration["Letters:PdfSharpLicenseKey"]);
@@ -69,6 +71,7 @@ public static class MessagingSetup
         services.AddPlatformClients(configuration);
         services.AddHostedService<Privacy.RetentionSweep>();
         services.AddHostedService<Privacy.MasterKeyRotation>();
+        services.AddImapReplies(configuration);
         services.TryAddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<LetterSettings>>().Value;
