@@ -195,6 +195,14 @@ public sealed class ImapTestServer : IAsyncDisposable
         await SendAsync("c LOGOUT\r\n");
     }
 
+    /// <summary>Makes a folder.</summary>
+    public async Task CreateFolderAsync(string folder)
+    {
+        using var client = await ConnectAsync();
+        await FolderAsync(client, folder, create: true);
+        await client.DisconnectAsync(true);
+    }
+
     /// <summary>The raw messages in a folder (none when it does not exist), oldest first.</summary>
     public async Task<IReadOnlyList<byte[]>> MessagesAsync(string folder)
     {

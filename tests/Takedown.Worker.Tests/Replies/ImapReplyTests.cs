@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text;
 using Microsoft.Extensions.Configuration;
@@ -181,10 +182,73 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
             .ShouldBe(2L);
     }
 
-    private async Task<IHost> StartHostAsync(ImapTestServer imap, params (string Key, string Value)[] extra)
+    [Fact]
+    public async Task Given_a_worker_process_killed_between_the_event_and_the_move_When_it_starts_again_Then_the_reply_is_recorded_once_and_moved()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var imap = await ImapTestServer.StartAsync();
+        using var host = await StartHostAsync(imap: null);
+        var requestId = await DraftedRequestAsync(host);
+        await imap.CreateFolderAsync("Processed");
+        imap.BlockFolder("Processed");
+        await imap.AppendAsync(Reply(requestId, "Wij hebben de gegevens verwijderd."));
+
+        using (var first = StartWorkerProcess(imap))
+        {
+            await EventuallyAsync(async () => (await RepliesOnAsync(host, requestId)).Count == 1, "the reply recorded by the worker process", seconds: 120);
+            // SIGKILL: no shutdown code runs. The reply committed; the message could not be moved.
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+        (await imap.MessagesAsync("INBOX")).Count.ShouldBe(1);
+        imap.UnblockFolder("Processed");
+
+        using (var second = StartWorkerProcess(imap))
+        {
+            try
+            {
+                await EventuallyAsync(async () => (await imap.MessagesAsync("Processed")).Count == 1, "the reply in Processed", seconds: 120);
+            }
+            finally
+            {
+                second.Kill();
+                await second.WaitForExitAsync();
+            }
+        }
+
+        (await imap.MessagesAsync("INBOX")).ShouldBeEmpty();
+        (await RepliesOnAsync(host, requestId)).Count.ShouldBe(1);
+        (await ScalarAsync("SELECT count(*) FROM takedown.inbound_mail WHERE request_id = $1", requestId)).ShouldBe(1L);
+    }
+
+    /// <summary>Takedown.Worker as its own OS process (the build puts it beside the tests' project reference).</summary>
+    private Process StartWorkerProcess(ImapTestServer imap)
+    {
+        // tests/Takedown.Worker.Tests/bin/{Configuration}/net10.0/ → src/Takedown.Worker/bin/{Configuration}/net10.0/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(Repository.Root, "src", "Takedown.Worker", "bin", output.Parent!.Name, output.Name, "Takedown.Worker.dll");
+        File.Exists(dll).ShouldBeTrue($"The worker is built with the tests (project reference): {dll}");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in Settings(imap, []))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private Dictionary<string, string?> Settings(ImapTestServer? imap, (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Takedown"] = database.ConnectionString,
             ["Mail:PickupDirectory"] = database.PickupDirectory,
@@ -194,10 +258,19 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
             ["Messaging:PollingInterval"] = "00:00:00.500",
             ["Privacy:MasterKey"] = database.MasterKey,
             ["Mail:Inbound:Imap:MaxReconnectDelay"] = "00:00:01",
-        });
+        };
         var folder = extra.FirstOrDefault(e => e.Key == "Mail:Inbound:Imap:Folder").Value ?? "INBOX";
-        builder.Configuration.AddInMemoryCollection(imap.Settings(folder));
-        builder.Configuration.AddInMemoryCollection(extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)));
+        foreach (var (key, value) in (imap?.Settings(folder) ?? new Dictionary<string, string?>()).Concat(extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))))
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+
+    private async Task<IHost> StartHostAsync(ImapTestServer? imap, params (string Key, string Value)[] extra)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Settings(imap, extra));
         builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
         builder.Services.AddTakedownMessaging(builder.Configuration);
         builder.Services.AddTakedownWorker(builder.Configuration);
