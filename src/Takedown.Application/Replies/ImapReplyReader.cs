@@ -154,11 +154,16 @@ public sealed partial class ImapReplyReader(
                 if (idle)
                 {
                     State = ImapReaderState.Idling;
-                    using (done = new CancellationTokenSource(_settings.IdleRefresh, time))
+                    done = new CancellationTokenSource(_settings.IdleRefresh, time);
+                    try
                     {
                         await client.IdleAsync(done.Token, cancellationToken);
                     }
-                    done = null;
+                    finally
+                    {
+                        done.Dispose();
+                        done = null;
+                    }
                 }
                 else
                 {
@@ -266,7 +271,14 @@ public static class ImapReplySetup
     public static IServiceCollection AddImapReplies(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ImapReplySettings>().Bind(configuration.GetSection("Mail:Inbound:Imap"));
+        services.AddOptions<ImapReplySettings>().Bind(configuration.GetSection("Mail:Inbound:Imap"))
+            .Validate(s => !s.Enabled || !string.IsNullOrWhiteSpace(s.UserName), "Mail:Inbound:Imap:UserName is required when Mail:Inbound:Imap:Host is set.")
+            // A message moved into the folder it is read from would be read for ever.
+            .Validate(s => !s.Enabled || new[] { s.Folder, s.ProcessedFolder, s.FailedFolder }.Distinct(StringComparer.OrdinalIgnoreCase).Count() == 3,
+                "Mail:Inbound:Imap:Folder, :ProcessedFolder and :FailedFolder must be three different folders.")
+            .Validate(s => s.PollInterval > TimeSpan.Zero && s.IdleRefresh > TimeSpan.Zero && s.MaxReconnectDelay > TimeSpan.Zero,
+                "Mail:Inbound:Imap:PollInterval, :IdleRefresh and :MaxReconnectDelay must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<ImapReplyReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ImapReplyReader>());
         return services;
