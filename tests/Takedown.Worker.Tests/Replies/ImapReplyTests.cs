@@ -183,6 +183,26 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Given_an_erased_case_When_a_reply_to_it_arrives_Then_it_is_stored_nowhere_and_deleted_from_the_mailbox()
+    {
+        await using var imap = await ImapTestServer.StartAsync();
+        using var host = await StartHostAsync(imap);
+        var requestId = await DraftedRequestAsync(host);
+        var caseId = (await host.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(requestId))
+            .Select(e => e.Data).OfType<ErasureRequestDrafted>().Single().CaseId;
+        (await host.Services.GetRequiredService<Takedown.Application.Privacy.CaseErasure>().EraseAsync(caseId, "victim")).ShouldBeTrue();
+
+        await imap.AppendAsync(Reply(requestId, "Wij hebben de gegevens verwijderd."));
+        await imap.AppendAsync(Encoding.UTF8.GetBytes("From: a@elsewhere.example\r\nTo: b@elsewhere.example\r\nSubject: after\r\n\r\n.\r\n"));
+        await EventuallyAsync(async () => (await imap.MessagesAsync("Failed")).Count == 1, "the message after it in Failed");
+
+        (await imap.MessagesAsync("INBOX")).ShouldBeEmpty();
+        (await imap.MessagesAsync("Processed")).ShouldBeEmpty();
+        (await ScalarAsync("SELECT count(*) FROM takedown.inbound_mail WHERE request_id = $1", requestId)).ShouldBe(0L);
+        (await ScalarAsync("SELECT count(*) FROM takedown.imap_messages WHERE mailbox = $1", imap.UserName + "/INBOX")).ShouldBe(1L);
+    }
+
+    [Fact]
     public async Task Given_a_worker_process_killed_between_the_event_and_the_move_When_it_starts_again_Then_the_reply_is_recorded_once_and_moved()
     {
         await using var imap = await ImapTestServer.StartAsync();
