@@ -127,7 +127,6 @@ public sealed partial class ImapReplyReader(
         var processed = await FolderAsync(client, _settings.ProcessedFolder, cancellationToken);
         var failed = await FolderAsync(client, _settings.FailedFolder, cancellationToken);
         await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
-        connected();
         var idle = _settings.Idle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
         LogConnected(logger, _settings.Folder, idle ? "IDLE" : "polling");
         // The server may announce a new message in the answer to any command (a search, a move), not only during IDLE:
@@ -147,6 +146,8 @@ public sealed partial class ImapReplyReader(
                 State = ImapReaderState.Reading;
                 arrived = false;
                 await DrainAsync(client, folder, processed, failed, cancellationToken);
+                // Only a whole pass counts as recovered: a move that keeps failing backs off instead of reconnecting every second.
+                connected();
                 if (arrived)
                 {
                     continue;
