@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the service and its tests need from Debian's packages, when it is missing:
-# PostgreSQL 15, a real SMTP server for tests (aiosmtpd), Chromium for browser tests and poppler's pdftoppm for
-# comparing rendered PDFs.
+# PostgreSQL 15, a real SMTP server for tests (aiosmtpd), a real IMAP server for tests (dovecot), Chromium for
+# browser tests and poppler's pdftoppm for comparing rendered PDFs.
 # Usage: ops/prerequisites.sh [service|test]
 set -euo pipefail
 what=${1:-service}
@@ -9,6 +9,8 @@ missing=()
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
 if [ "$what" = test ]; then
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+  # The IMAP reply tests start a dovecot of their own (tests/Takedown.Testing/ImapTestServer.cs).
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   # CHROMIUM_PATH names another Chromium-based browser where Debian's package is not the one to use.
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test against real parts: a throwaway PostgreSQL cluster, a real SMTP server (started by the
+# Runs every test against real parts: a throwaway PostgreSQL cluster, real SMTP and IMAP servers (started by the
 # tests), Debian's Chromium. Installs what is missing first. Ends with the line "N passed, N failed".
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~EventStore).
 set -uo pipefail

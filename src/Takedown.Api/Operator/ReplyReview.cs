@@ -15,10 +15,12 @@ namespace Takedown.Api.Operator;
 /// <summary>
 /// A reply waiting for confirmation, without its content (the list shows no personal data). <c>RequestKind</c> is the
 /// kind of request its reply address belongs to (<c>erasure</c>, <c>platform</c>), null when it is matched to none.
+/// <c>MailboxFolder</c> is the folder of the reply mailbox a reply read over IMAP was moved to (<c>Processed</c>,
+/// <c>Failed</c>), null for one the mail gateway posted.
 /// </summary>
 public sealed record ReplyRow(
     Guid Id, Guid? RequestId, Guid? CaseId, string? CaseReference, string? Counterparty, string ProposedMeaning, double Confidence,
-    DateTimeOffset ReceivedAt, string? ConfirmedMeaning, string? RequestKind = null)
+    DateTimeOffset ReceivedAt, string? ConfirmedMeaning, string? RequestKind = null, string? MailboxFolder = null)
 {
     /// <summary>A platform's answer to a notice letter: it carries the platform's decision, not an erasure answer.</summary>
     public bool IsPlatformReply => RequestKind == RequestKinds.Platform;
@@ -80,8 +82,8 @@ public sealed class ReplyReview(
         {
             return null;
         }
-        var raw = sealing.Open(replyId, reader.IsDBNull(11) ? null : reader.GetGuid(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12),
-            reader.GetFieldValue<byte[]>(10));
+        var raw = sealing.Open(replyId, reader.IsDBNull(12) ? null : reader.GetGuid(12), reader.IsDBNull(13) ? null : reader.GetFieldValue<byte[]>(13),
+            reader.GetFieldValue<byte[]>(11));
         if (raw is null)
         {
             return null;
@@ -248,8 +250,9 @@ public sealed class ReplyReview(
     // A reply to a letter on the case itself (a cease-and-desist) carries the case's id where a request's would be.
     private string Select(bool withRaw) => $"""
         SELECT m.id, m.request_id, coalesce(r.case_id, c.id), c.reference, r.counterparty, m.proposed_meaning, m.confidence, m.received_at, m.confirmed_meaning,
-               r.kind{(withRaw ? ", m.raw, m.sealed_for, k.key" : "")}
+               r.kind, i.outcome{(withRaw ? ", m.raw, m.sealed_for, k.key" : "")}
         FROM {S}.inbound_mail m
+        LEFT JOIN {S}.imap_messages i ON i.reply_id = m.id
         LEFT JOIN {S}.request_overview r ON r.id = m.request_id
         LEFT JOIN {S}.case_overview c ON c.id = coalesce(r.case_id, m.request_id)
         {(withRaw ? $"LEFT JOIN {S}.encryption_keys k ON k.subject_id = m.sealed_for" : "")}
@@ -259,6 +262,6 @@ public sealed class ReplyReview(
     {
         T? N<T>(int i) => reader.IsDBNull(i) ? default : reader.GetFieldValue<T>(i);
         return new ReplyRow(reader.GetGuid(0), N<Guid?>(1), N<Guid?>(2), N<string>(3), N<string>(4), reader.GetString(5),
-            reader.GetFloat(6), reader.GetFieldValue<DateTimeOffset>(7), N<string>(8), N<string>(9));
+            reader.GetFloat(6), reader.GetFieldValue<DateTimeOffset>(7), N<string>(8), N<string>(9), N<string>(10));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Takedown.Application.Letters;
+using Takedown.Application.Replies;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
 using Takedown.Platforms;
@@ -45,6 +46,7 @@ public static class MessagingSetup
         services.TryAddSingleton<PlatformReports.PlatformNotices>();
         services.TryAddSingleton<LetterDeliveries>();
         services.AddHostedService<LetterDeliveries.Migration>();
+        services.AddHostedService<Replies.ReplyIntake.Migration>();
         services.TryAddSingleton<Replies.ReplyIntake>();
         services.TryAddSingleton<Replies.ReplyConfirmation>();
         return services;
@@ -63,6 +65,7 @@ public static class MessagingSetup
         services.AddPlatformClients(configuration);
         services.AddHostedService<Privacy.RetentionSweep>();
         services.AddHostedService<Privacy.MasterKeyRotation>();
+        services.AddImapReplies(configuration);
         // One sender for letters and sign-in links alike.
         services.TryAddSingleton(sp => new MailSender(mail, sp.GetRequiredService<TimeProvider>()));
         return services;
