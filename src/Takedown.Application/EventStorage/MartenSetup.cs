@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
+using ProjectionLifecycle = JasperFx.Events.Projections.ProjectionLifecycle;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Takedown.Application.Sealing;
 using Takedown.Domain;
+using Takedown.Domain.EvidenceDiaries;
 using Takedown.EventStore;
 using Weasel.Core;
 
@@ -80,12 +82,19 @@ public static class MartenSetup
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(sealing.Converter));
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+        {
+            json.Converters.Add(NulRefusingStrings.Converter);
+            json.Converters.Add(sealing.Converter);
+        });
         options.Listeners.Add(sealing.Listener);
+        options.Listeners.Add(new StableNamesOnly());
         foreach (var (name, type) in DomainEvents.All)
         {
             options.Events.MapEventType(type, name);
         }
+        // Streams on Marten so far (docs/event-store.md); the others still live in the stand-in.
+        options.Projections.Add(new EvolveAggregation<EvidenceDiary>(EvidenceDiary.Initial, EvidenceDiary.Evolve), ProjectionLifecycle.Live);
     }
 
     /// <summary>Stamps the events this session appends with who and what caused them.</summary>
