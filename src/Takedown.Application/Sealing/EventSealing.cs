@@ -38,6 +38,7 @@ public sealed class EventSealing
     private readonly ConditionalWeakTable<object, StrongBox<Guid>> _subjects = new();
     private readonly ConcurrentDictionary<Guid, Guid> _streamSubjects = new();
     private readonly ConcurrentDictionary<Guid, (byte[]? Wrapped, long ReadAt)> _wrappedKeys = new();
+    private readonly ConcurrentDictionary<Type, bool> _holdsPersonalData = new();
 
     /// <param name="protection">The keys and the sealing itself (shared with the stand-in event store).</param>
     /// <param name="dataSource">The database holding the key table and Marten's events.</param>
@@ -104,7 +105,9 @@ public sealed class EventSealing
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
-    private bool NeedsSealing(Type type) => _eventTypes.Contains(type);
+    // Only events with personal properties need their case's key: an append of anything else costs no key lookup.
+    private bool NeedsSealing(Type type) =>
+        _eventTypes.Contains(type) && _holdsPersonalData.GetOrAdd(type, t => t.GetProperties().Any(PersonalDataProtection.IsMarked<PersonalDataAttribute>));
 
     private byte[]? WrappedKey(Guid subject)
     {
@@ -142,11 +145,7 @@ public sealed class EventSealing
     private sealed class SealingConverterFactory(EventSealing sealing) : JsonConverterFactory
     {
         private readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> _inner = new();
-        private readonly ConcurrentDictionary<Type, bool> _holdsPersonalData = new();
-
-        public override bool CanConvert(Type typeToConvert) =>
-            sealing.NeedsSealing(typeToConvert)
-            && _holdsPersonalData.GetOrAdd(typeToConvert, t => t.GetProperties().Any(PersonalDataProtection.IsMarked<PersonalDataAttribute>));
+        public override bool CanConvert(Type typeToConvert) => sealing.NeedsSealing(typeToConvert);
 
         public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
             (JsonConverter)Activator.CreateInstance(

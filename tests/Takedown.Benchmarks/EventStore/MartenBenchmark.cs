@@ -95,15 +95,19 @@ public static class MartenBenchmark
         if (serverLog is not null)
         {
             report.AppendLine();
-            report.AppendLine("Statements the server received for one append to an existing stream (from its log, `log_statement = all`):");
+            report.AppendLine("Statements the server received for one append (from its log, `log_statement = all`):");
             report.AppendLine();
             foreach (var (name, store) in stores)
             {
                 Cursor.Value = new StreamCursor();
                 await MartenExisting(store);
-                var statements = await TraceAsync(dataSource, serverLog, () => MartenExisting(store));
-                report.AppendLine(CultureInfo.InvariantCulture, $"- `{name}`: {string.Join(" → ", statements.Select(s => $"`{s}`"))}");
+                var existing = await TraceAsync(dataSource, serverLog, () => MartenExisting(store));
+                report.AppendLine(CultureInfo.InvariantCulture, $"- `{name}`, existing stream: {string.Join(" → ", existing.Select(s => $"`{s}`"))}");
+                var fresh = await TraceAsync(dataSource, serverLog, () => MartenNew(store));
+                report.AppendLine(CultureInfo.InvariantCulture, $"- `{name}`, new stream: {string.Join(" → ", fresh.Select(s => $"`{s}`"))}");
             }
+            var raw = await TraceAsync(dataSource, serverLog, () => RawSingle(dataSource));
+            report.AppendLine(CultureInfo.InvariantCulture, $"- raw INSERT: {string.Join(" → ", raw.Select(s => $"`{s}`"))}");
         }
         foreach (var (_, store) in stores)
         {
