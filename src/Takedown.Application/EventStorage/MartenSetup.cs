@@ -48,11 +48,14 @@ public static class MartenSetup
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var schema = configuration["Marten:Schema"] ?? DefaultSchema;
-        var keySchema = configuration["EventStore:Schema"] ?? "takedown";
-        services.AddSingleton(sp => new EventSealing(
-            sp.GetRequiredService<EventStoreOptions>().Protection
-                ?? throw new InvalidOperationException("Personal data protection is not configured; events would be stored in the clear."),
-            sp.GetRequiredService<NpgsqlDataSource>(), keySchema, schema, DomainEvents.All.Values, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            // The stand-in's protection and key table: one key per case for both stores while streams move over.
+            var standIn = sp.GetRequiredService<EventStoreOptions>();
+            return new EventSealing(
+                standIn.Protection ?? throw new InvalidOperationException("Personal data protection is not configured; events would be stored in the clear."),
+                sp.GetRequiredService<NpgsqlDataSource>(), standIn.Schema, schema, DomainEvents.All.Values, sp.GetRequiredService<TimeProvider>());
+        });
         var marten = services.AddMarten(sp =>
         {
             var options = new StoreOptions();
