@@ -78,7 +78,8 @@ public sealed class EventSealing
             {
                 continue;
             }
-            // The first event of a stream names its case; later ones without a case of their own take the stream's.
+            // The first event of a stream names its case; later ones without a case of their own take the stream's. As in
+            // the stand-in, every event of one append is sealed for the first case it names.
             var subject = events.Select(_protection.SubjectOf).FirstOrDefault(s => s is not null)
                 ?? await StreamSubjectAsync(stream.Id, cancellationToken)
                 ?? throw new InvalidOperationException(
@@ -87,7 +88,7 @@ public sealed class EventSealing
             await _protection.PrepareToSealAsync(_dataSource, _keySchema, _time, subject, cancellationToken);
             foreach (var e in events)
             {
-                _subjects.AddOrUpdate(e, new StrongBox<Guid>(_protection.SubjectOf(e) ?? subject));
+                _subjects.AddOrUpdate(e, new StrongBox<Guid>(subject));
             }
         }
     }
