@@ -1,3 +1,4 @@
+using JasperFx;
 using Takedown.Api.ApComplaints;
 using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
@@ -55,7 +56,14 @@ app.MapInboundMail();
 app.MapOperatorApi();
 app.MapRazorPages();
 app.MapPortal();
+// A verb runs Marten's commands instead of the host (db-apply, db-patch, db-assert, projections, describe; `help`
+// lists them). A plain start, with or without flags such as --urls, runs the host as it always has.
+if (args is [var verb, ..] && !verb.StartsWith('-'))
+{
+    return await app.RunJasperFxCommands(args);
+}
 app.Run();
+return 0;
 
 /// <summary>The API host; public for the functional tests.</summary>
 public partial class Program;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Takedown.Application.EventStorage;
 using Takedown.Application.Privacy;
 using Takedown.Application.ReadModels;
 using Takedown.Application.Webhooks;
@@ -38,6 +39,8 @@ public static partial class TakedownServiceCollectionExtensions
             options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
                 .Projection(new AnswerTimeProjection());
         }, runProjectionDaemon);
+        // Marten beside the stand-in while streams move over (docs/event-store.md).
+        services.AddTakedownMarten(configuration, runProjectionDaemon);
         services.AddSingleton<Replies.ReplySealing>();
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownWebhooks(configuration);

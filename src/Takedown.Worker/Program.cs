@@ -1,3 +1,4 @@
+using JasperFx;
 using Takedown.Application;
 using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
@@ -13,4 +14,11 @@ builder.Services.AddHealthChecks().AddPostgresReadiness();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+// A verb runs Marten's commands instead of the host (db-apply, db-patch, db-assert, projections, describe; `help`
+// lists them). A plain start, with or without flags such as --urls, runs the host as it always has.
+if (args is [var verb, ..] && !verb.StartsWith('-'))
+{
+    return await app.RunJasperFxCommands(args);
+}
 app.Run();
+return 0;

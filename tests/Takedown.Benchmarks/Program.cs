@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|messaging|dashboard|webhooks|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|marten|messaging|dashboard|webhooks|all]
 if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
 {
     await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
@@ -34,6 +34,13 @@ try
         var db = await CreateDatabase(connectionString, "bench_eventstore");
         Console.WriteLine("## Event store");
         Console.WriteLine(await EventStoreBenchmark.RunAsync(db));
+    }
+    if (which is "marten" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_marten");
+        Console.WriteLine("## Event store on Marten");
+        Console.WriteLine(await MartenBenchmark.RunAsync(db,
+            clusterDir is not null ? Path.Combine(clusterDir, "log") : Environment.GetEnvironmentVariable("TAKEDOWN_BENCH_POSTGRES_LOG")));
     }
     if (which is "messaging" or "all")
     {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Takedown.Application.EventStorage;
 using Takedown.Domain;
-using Takedown.EventStore;
 
 namespace Takedown.Api.Infrastructure;
 
@@ -16,7 +16,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
         var (status, title, detail) = exception switch
         {
             DomainRuleViolated e => (StatusCodes.Status409Conflict, "Not allowed now", e.Message),
-            StreamVersionConflictException => (StatusCodes.Status409Conflict, "Changed by someone else",
+            _ when MartenSetup.IsConcurrencyConflict(exception) => (StatusCodes.Status409Conflict, "Changed by someone else",
                 "The request was changed at the same moment by someone else. Reload it and try again."),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read: check the JSON and its field types."),
             _ => (0, "", ""),

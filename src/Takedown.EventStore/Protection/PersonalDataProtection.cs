@@ -157,6 +157,56 @@ public sealed class PersonalDataProtection
         }
     }
 
+    /// <summary>The subject <paramref name="event"/> names (its case), or null when it names none.</summary>
+    public Guid? SubjectOf(object @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        return _subjectOf(@event);
+    }
+
+    /// <summary>Whether <paramref name="eventType"/> has properties this protection encrypts.</summary>
+    public bool HoldsPersonalData(Type eventType, JsonSerializerOptions json) => Properties(eventType, json).Length > 0;
+
+    /// <summary>
+    /// Makes sure this process holds the subject's key for writing, creating the key on first use in
+    /// <c>{schema}.encryption_keys</c> on a connection of its own (never in the caller's transaction), so that
+    /// <see cref="Seal(object, JsonSerializerOptions, Guid)"/> can then run without I/O.
+    /// </summary>
+    public async Task PrepareToSealAsync(
+        NpgsqlDataSource dataSource, string schema, TimeProvider time, Guid subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(time);
+        await KeyForWritingAsync(dataSource, schema, time, subjectId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The event as JSON with its personal properties sealed for <paramref name="subjectId"/> (dropped when the
+    /// subject's key was destroyed). The key must have been prepared with <see cref="PrepareToSealAsync"/>: a
+    /// serializer cannot wait for the database, and personal data is never written in the clear instead.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The subject's key was not prepared in this process.</exception>
+    public string Seal(object @event, JsonSerializerOptions json, Guid subjectId)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(json);
+        if (!_writeKeys.TryGetValue(subjectId, out var key) && Properties(@event.GetType(), json).Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"The key of subject {subjectId} was not prepared before its {@event.GetType().Name} was serialized; personal data is never stored unsealed.");
+        }
+        return Protect(@event, json, subjectId, key);
+    }
+
+    /// <summary>
+    /// Event JSON with its sealed properties opened with <paramref name="wrappedKey"/> (the subject's
+    /// <c>encryption_keys.key</c>), or replaced by <see cref="Erased"/>, an empty list or null when the key is gone.
+    /// </summary>
+    public string Open(Type eventType, string data, JsonSerializerOptions json, byte[]? wrappedKey) => Unprotect(eventType, data, json, wrappedKey);
+
+    /// <summary>Whether this process saw the subject's key destroyed (then nothing of it opens, whatever a cache holds).</summary>
+    public bool IsKnownDestroyed(Guid subjectId) => _writeKeys.TryGetValue(subjectId, out var key) && key.Key is null;
+
     /// <summary>The properties of <paramref name="eventType"/> this protection encrypts, by their JSON names.</summary>
     public IReadOnlyList<string> PersonalPropertiesOf(Type eventType, JsonSerializerOptions json) =>
         [.. Properties(eventType, json).Select(p => p.JsonName)];
@@ -269,30 +319,34 @@ public sealed class PersonalDataProtection
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
-    private async Task<WriteKey> KeyForWritingAsync(EventStore store, Guid subject, CancellationToken cancellationToken)
+    private Task<WriteKey> KeyForWritingAsync(EventStore store, Guid subject, CancellationToken cancellationToken) =>
+        KeyForWritingAsync(store.DataSource, store.Schema, store.Time, subject, cancellationToken);
+
+    private async Task<WriteKey> KeyForWritingAsync(
+        NpgsqlDataSource dataSource, string schema, TimeProvider time, Guid subject, CancellationToken cancellationToken)
     {
         if (_writeKeys.TryGetValue(subject, out var cached))
         {
             return cached;
         }
         var fresh = RandomNumberGenerator.GetBytes(32);
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             // Whoever inserts first wins; a loser whose statement snapshot predates the winner's commit sees no row
             // and simply asks again.
             await using var command = new NpgsqlCommand($"""
                 WITH ins AS (
-                    INSERT INTO {store.Schema}.encryption_keys (subject_id, key, created_at) VALUES (@s, @key, @now)
+                    INSERT INTO {schema}.encryption_keys (subject_id, key, created_at) VALUES (@s, @key, @now)
                     ON CONFLICT (subject_id) DO NOTHING
                     RETURNING key)
                 SELECT key FROM ins
                 UNION ALL
-                SELECT key FROM {store.Schema}.encryption_keys WHERE subject_id = @s AND NOT EXISTS (SELECT 1 FROM ins)
+                SELECT key FROM {schema}.encryption_keys WHERE subject_id = @s AND NOT EXISTS (SELECT 1 FROM ins)
                 """, connection);
             command.Parameters.AddWithValue("s", subject);
             command.Parameters.AddWithValue("key", Wrap(subject, fresh));
-            command.Parameters.AddWithValue("now", store.Time.GetUtcNow());
+            command.Parameters.AddWithValue("now", time.GetUtcNow());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
