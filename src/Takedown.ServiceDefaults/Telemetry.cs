@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -21,15 +22,12 @@ public static class TakedownTelemetry
     public const string MessagingSourceName = "Takedown.Messaging";
 
     /// <summary>
-    /// Npgsql's own source and meter (every database command, the pool's gauges). Npgsql.OpenTelemetry's
-    /// <c>AddNpgsql()</c> adds exactly these two names; its only release here wants Npgsql 10.0.3, one patch above ours.
+    /// Ours; ASP.NET Core, HttpClient, the runtime and Npgsql (every database command, the pool's gauges) come through
+    /// their instrumentation packages.
     /// </summary>
-    public const string NpgsqlName = "Npgsql";
+    public static readonly IReadOnlyList<string> Sources = [SourceName, MessagingSourceName];
 
-    /// <summary>Ours and Npgsql's; ASP.NET Core, HttpClient and the runtime come through their instrumentation packages.</summary>
-    public static readonly IReadOnlyList<string> Sources = [SourceName, MessagingSourceName, NpgsqlName];
-
-    public static readonly IReadOnlyList<string> Meters = [SourceName, MessagingSourceName, NpgsqlName];
+    public static readonly IReadOnlyList<string> Meters = [SourceName, MessagingSourceName];
 
     /// <summary>
     /// Request attributes the ASP.NET Core instrumentation records that may carry a token or a person's details
@@ -76,9 +74,11 @@ public static class TakedownTelemetry
             .WithTracing(tracing => tracing
                 .AddSource([.. Sources])
                 .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = NameAfterRoute)
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter([.. Meters])
+                .AddNpgsqlInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
