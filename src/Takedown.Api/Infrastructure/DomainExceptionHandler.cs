@@ -91,8 +91,13 @@ public sealed class InputRejectedException(IDictionary<string, string[]> errors)
 /// </summary>
 public static class ProblemTitles
 {
-    public static string For(int status) =>
-        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+    /// <summary>The status's name in RFC 9110 (which renamed 413 and 422), else its reason phrase.</summary>
+    public static string For(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Content Too Large",
+        StatusCodes.Status422UnprocessableEntity => "Unprocessable Content",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+    };
 
     /// <summary>Fills in the title of a problem that has none from its status.</summary>
     public static void Apply(ProblemDetailsContext context)
