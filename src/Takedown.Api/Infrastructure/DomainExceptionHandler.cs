@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Takedown.Domain;
 using Takedown.EventStore;
@@ -13,18 +14,25 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        if (exception is BadHttpRequestException { InnerException: EnumValueRejectedException rejected })
+        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest, InnerException: JsonException { Path.Length: > 2 } json }
+            // Not malformed JSON (the reader's own error, wrapped): that is the whole body's problem, not a field's.
+            && json.InnerException is not JsonException)
         {
-            // A value outside an enum's names: the field and the names allowed, as for any other invalid field.
+            // A value the field's type cannot take: the field, and for an enum the names allowed, as for any other
+            // invalid field. The message never repeats the value.
+            var (field, message) = json is EnumValueRejectedException rejected
+                ? (rejected.Field, rejected.Message)
+                : (json.Path![2..], "Not a value of this field's type (see the OpenAPI document).");
             httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [rejected.Field] = [rejected.Message] })
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Title = ProblemOnBadInputFilter.Title,
+                    Detail = "The request could not be read: check the JSON and its field types.",
                 },
             });
         }

@@ -165,10 +165,35 @@ public static class OpenApiContract
         ["DeleteWebhookSubscription"] = new("Removes a subscription and its delivery log.", null, null),
     };
 
+    /// <summary>
+    /// String fields that take a fixed set of values, checked exactly (ordinally) by their endpoints: the document lists
+    /// those values as the field's enum, as it does for the enum-typed fields (<see cref="StrictEnumSchemas"/>).
+    /// </summary>
+    private static readonly Dictionary<(Type Type, string Property), IReadOnlyList<string>> ClosedSets = new()
+    {
+        [(typeof(Cases.OpenCaseEndpoint.OpenCaseRequest), "language")] = ["nl", "en"],
+        [(typeof(ErasureRequests.DraftErasureRequestEndpoint.DraftErasureRequestRequest), "controllerLanguage")] = Domain.ErasureRequests.ErasureRequest.ControllerLanguages,
+        [(typeof(Webhooks.WebhookSubscriptionsEndpoints.CreateSubscriptionRequest), "eventTypes")] = Application.Webhooks.OutgoingWebhookEvents.All,
+    };
+
     /// <summary>Adds the contract's descriptions, examples, 403 responses and security scheme to the document.</summary>
     public static OpenApiOptions AddContract(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            foreach (var ((type, property), values) in ClosedSets)
+            {
+                if (context.JsonTypeInfo.Type == type && schema.Properties is { } properties
+                    && properties.TryGetValue(property, out var value) && value is OpenApiSchema field)
+                {
+                    // A list takes each of the values; a single field may also be null (left out), as its type says.
+                    var target = field.Items as OpenApiSchema ?? field;
+                    target.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)), .. target == field ? [null!] : Array.Empty<JsonNode>()];
+                }
+            }
+            return Task.CompletedTask;
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();
