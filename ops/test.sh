@@ -23,6 +23,16 @@ if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
 fi
 export AXE_CORE_PATH=$axe_dir/node_modules/axe-core/axe.min.js
 
+# Redocly CLI (the lint of the served OpenAPI document), pinned, from the npm registry, kept in the git-ignored .local.
+redocly_version=2.77.0
+redocly_dir=$root/.local/redocly-cli-$redocly_version
+if [ ! -x "$redocly_dir/node_modules/.bin/redocly" ]; then
+  mkdir -p "$redocly_dir"
+  npm install --prefix "$redocly_dir" --no-audit --no-fund --silent "@redocly/cli@$redocly_version" >&2 \
+    || echo "@redocly/cli could not be installed; the OpenAPI lint test will fail" >&2
+fi
+export REDOCLY_CLI_PATH=$redocly_dir/node_modules/.bin/redocly
+
 pgdir=""
 if [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
   # Outside the repository when it sits under a home folder the postgres user cannot traverse.
