@@ -12,6 +12,8 @@ rm -rf "$run"; mkdir -p "$run/tmp" "$run/results"
 export TMPDIR=$run/tmp
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The browser tests' screenshots go with the run's results; ops/screenshots.sh points this at docs/screenshots/.
+export TAKEDOWN_SCREENSHOTS=${TAKEDOWN_SCREENSHOTS:-$run/results/screenshots}
 
 # axe-core (the WCAG checks of the portal's accessibility test), from the npm registry, kept in the git-ignored .local.
 axe_version=4.14.1
@@ -22,6 +24,16 @@ if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
     || echo "axe-core could not be installed; the accessibility test will fail" >&2
 fi
 export AXE_CORE_PATH=$axe_dir/node_modules/axe-core/axe.min.js
+
+# Redocly CLI (the lint of the served OpenAPI document), pinned, from the npm registry, kept in the git-ignored .local.
+redocly_version=2.77.0
+redocly_dir=$root/.local/redocly-cli-$redocly_version
+if [ ! -x "$redocly_dir/node_modules/.bin/redocly" ]; then
+  mkdir -p "$redocly_dir"
+  npm install --prefix "$redocly_dir" --no-audit --no-fund --silent "@redocly/cli@$redocly_version" >&2 \
+    || echo "@redocly/cli could not be installed; the OpenAPI lint test will fail" >&2
+fi
+export REDOCLY_CLI_PATH=$redocly_dir/node_modules/.bin/redocly
 
 # PostgreSQL: when a Docker engine answers, the tests' fixture starts a Testcontainers container per test process;
 # otherwise one throwaway cluster here, handed to the tests as TAKEDOWN_TEST_POSTGRES (docs/operations.md, "Tests").
@@ -37,6 +49,13 @@ elif [ -z "${TAKEDOWN_TEST_POSTGRES:-}" ]; then
 fi
 cleanup() { [ -n "$pgdir" ] && { "$root/ops/postgres.sh" stop "$pgdir"; rm -rf "$pgdir"; }; }
 trap cleanup EXIT
+
+# A test run changes no file the repository tracks (screenshots go with the results): checked when the tree was clean.
+tracked_before=""
+if [ -z "${TAKEDOWN_ALLOW_TRACKED_CHANGES:-}" ] && git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  tracked_before=$(git -C "$root" status --porcelain --untracked-files=no)
+  [ -z "$tracked_before" ] && tracked_before=clean
+fi
 
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
 build=$?
@@ -57,5 +76,10 @@ for trx in "$run"/results/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi   # a build or runner failure is a failure
+if [ "$tracked_before" = clean ] && [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
+  echo "The test run changed files the repository tracks:" >&2
+  git -C "$root" status --porcelain --untracked-files=no >&2
+  failed=$((failed + 1)); status=1
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ] && [ $status -eq 0 ]

@@ -60,11 +60,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return context;
     }
 
-    /// <summary>Saves a screenshot under docs/screenshots/ (kept in the repository as the pages' current look).</summary>
+    /// <summary>
+    /// Saves a screenshot in the folder <c>TAKEDOWN_SCREENSHOTS</c> names: the run's results folder under ops/test.sh,
+    /// <c>docs/screenshots/</c> under ops/screenshots.sh (which refreshes the pages' look kept in the repository), and the
+    /// git-ignored <c>.local/screenshots/</c> otherwise. A test run changes no file the repository tracks.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var folder = Path.Combine(Repository.Root, "docs", "screenshots");
+        var folder = Environment.GetEnvironmentVariable("TAKEDOWN_SCREENSHOTS") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Repository.Root, ".local", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }

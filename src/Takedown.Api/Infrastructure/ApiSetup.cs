@@ -12,6 +12,7 @@ public static class ApiSetup
     public static IServiceCollection AddTakedownApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddExceptionHandler<DomainExceptionHandler>();
+        services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += ProblemTitles.Apply);
         // No API body comes near these: a case, a request or a report is a few KB (letters are composed here). An
         // endpoint that takes more says so with [RequestSizeLimit].
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
@@ -20,7 +21,7 @@ public static class ApiSetup
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestLineSize = 8 * 1024;
         });
-        services.AddOpenApi(options => options.AddContract().AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddContract().AddSchemaTransformer(StrictEnumSchemas.Transform).AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Takedown API";
             document.Info.Description =
@@ -28,7 +29,13 @@ public static class ApiSetup
                 "their deadlines. Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 7807 problem details.";
             return Task.CompletedTask;
         }));
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Enums by their exact names only, in every body the API reads and writes and in the portal's and dashboard's
+        // forms (StrictEnums); the document lists those names.
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new StrictEnumConverterFactory()));
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.ModelBinderProviders.Insert(0, new StrictEnumModelBinderProvider()));
+        // A body that cannot be read is an exception for DomainExceptionHandler in every environment (by default only in
+        // Development): it answers with a problem naming the field, where the framework would answer a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddIntegrationAuthentication(configuration);
         services.AddSingleton<Cases.CaseAccess>();
         services.AddRateLimiter(options =>

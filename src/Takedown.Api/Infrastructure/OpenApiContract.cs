@@ -14,6 +14,10 @@ public static class OpenApiContract
     private const string CaseId = "01936f0e-8c1a-7a4b-9d2e-5f3c1b2a4d6e";
     private const string RequestId = "01936f0e-9d2b-7c5d-8e3f-6a4d2c3b5e7f";
     private const string ComplaintId = "5b1e2c3d-4f5a-5b6c-8d7e-9f0a1b2c3d4e";
+    private const string LetterId = "01936f0e-a1b2-7c3d-9e4f-5a6b7c8d9e0f";
+
+    /// <summary>The terms partners use the API under.</summary>
+    private const string License = "Proprietary: for integrations under their agreement with the operator of this service";
 
     private sealed record Example(string Description, string? Request, string? Response);
 
@@ -46,7 +50,7 @@ public static class OpenApiContract
             { "controllerName": "Voorbeeld Media B.V.", "controllerEmail": "privacy@voorbeeldmedia.example", "controllerCountry": "NL",
               "controllerLanguage": "nl", "personalData": ["home address", "phone number"], "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
             """,
-            $$"""{ "id": "{{RequestId}}" }"""),
+            $$"""{ "id": "{{RequestId}}", "letterId": "{{LetterId}}" }"""),
         ["GetErasureRequest"] = new(
             "An erasure request, its answer deadline (and the extension window while the controller may still claim one) and its timeline.",
             null, null),
@@ -54,7 +58,7 @@ public static class OpenApiContract
             "The letter to the controller exactly as it will be sent: show it to the victim, then approve it with its SHA-256.",
             null,
             $$"""
-            { "letterId": "01936f0e-a1b2-7c3d-9e4f-5a6b7c8d9e0f", "status": "Prepared", "language": "nl",
+            { "letterId": "{{LetterId}}", "status": "Prepared", "language": "nl",
               "subject": "Verzoek tot verwijdering van persoonsgegevens (AVG art. 17)",
               "plainText": "Geachte heer, mevrouw,\n\nHierbij verzoek ik u ...", "html": "<p>Geachte heer, mevrouw,</p>",
               "contentSha256": "9f2c4d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e", "preparedAt": "2026-01-05T09:15:00+00:00" }
@@ -165,10 +169,52 @@ public static class OpenApiContract
         ["DeleteWebhookSubscription"] = new("Removes a subscription and its delivery log.", null, null),
     };
 
+    /// <summary>The document's tags, one per resource, in the order a partner meets them, and the operations under each.</summary>
+    private static readonly (string Name, string Description, string[] Operations)[] Tags =
+    [
+        ("Cases", "A victim's case: who the takedowns are for, in which language, and what happens when a deadline is missed.",
+            ["OpenCase", "GetCase"]),
+        ("Erasure requests", "GDPR Art. 17 requests to data controllers: the letter, the victim's approval, and the answer deadline (Art. 12(3)).",
+            ["DraftErasureRequest", "GetErasureRequest", "GetErasureLetter", "GetErasureLetterPdf", "ApproveErasureRequest"]),
+        ("Platform reports", "DSA Art. 16 notices to hosting platforms, their approval and filing, and the internal complaint after a refusal (Art. 20).",
+            ["DraftPlatformReport", "GetPlatformReport", "GetPlatformNotice", "ApprovePlatformReport", "LodgeInternalComplaint"]),
+        ("AP complaints", "Complaints to the Autoriteit Persoonsgegevens (GDPR Art. 77) when a controller refuses or misses its deadline.",
+            ["OpenApComplaint", "GetApComplaint"]),
+        ("Privacy", "The victim's rights over the case itself: everything held about it (GDPR Art. 15, 20), and erasing it for good (Art. 17).",
+            ["ExportCase", "ExportCasePdf", "EraseCase"]),
+        ("Webhook subscriptions", "Signed notifications (Standard Webhooks) to your endpoint when your cases' requests change.",
+            ["CreateWebhookSubscription", "ListWebhookSubscriptions", "ListWebhookDeliveries", "EnableWebhookSubscription", "DeleteWebhookSubscription"]),
+    ];
+
+    /// <summary>
+    /// String fields that take a fixed set of values, checked exactly (ordinally) by their endpoints: the document lists
+    /// those values as the field's enum, as it does for the enum-typed fields (<see cref="StrictEnumSchemas"/>).
+    /// </summary>
+    private static readonly Dictionary<(Type Type, string Property), IReadOnlyList<string>> ClosedSets = new()
+    {
+        [(typeof(Cases.OpenCaseEndpoint.OpenCaseRequest), "language")] = ["nl", "en"],
+        [(typeof(ErasureRequests.DraftErasureRequestEndpoint.DraftErasureRequestRequest), "controllerLanguage")] = Domain.ErasureRequests.ErasureRequest.ControllerLanguages,
+        [(typeof(Webhooks.WebhookSubscriptionsEndpoints.CreateSubscriptionRequest), "eventTypes")] = Application.Webhooks.OutgoingWebhookEvents.All,
+    };
+
     /// <summary>Adds the contract's descriptions, examples, 403 responses and security scheme to the document.</summary>
     public static OpenApiOptions AddContract(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            foreach (var ((type, property), values) in ClosedSets)
+            {
+                if (context.JsonTypeInfo.Type == type && schema.Properties is { } properties
+                    && properties.TryGetValue(property, out var value) && value is OpenApiSchema field)
+                {
+                    // A list takes each of the values; a single field may also be null (left out), as its type says.
+                    var target = field.Items as OpenApiSchema ?? field;
+                    target.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)), .. target == field ? [null!] : Array.Empty<JsonNode>()];
+                }
+            }
+            return Task.CompletedTask;
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Components ??= new OpenApiComponents();
@@ -181,6 +227,20 @@ public static class OpenApiContract
             };
             document.Security ??= [];
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] });
+            // Relative to where the document is served: the paths carry the version prefix, and an absolute address
+            // would be whatever host name the request that fetched the document happened to use.
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
+            // Not an open licence: "LicenseRef-" is SPDX's form for terms of one's own.
+            document.Info.License = new OpenApiLicense { Name = License, Identifier = "LicenseRef-Takedown-Partner-Terms" };
+            // Tags by resource, each described, instead of one per endpoint class.
+            var tagOf = Tags.SelectMany(t => t.Operations.Select(o => (Operation: o, t.Name))).ToDictionary(t => t.Operation, t => t.Name);
+            foreach (var operation in (document.Paths ?? []).Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+            {
+                operation.Tags = operation.OperationId is { } id && tagOf.TryGetValue(id, out var tag)
+                    ? new HashSet<OpenApiTagReference> { new(tag, document) }
+                    : null;
+            }
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, _, _) =>

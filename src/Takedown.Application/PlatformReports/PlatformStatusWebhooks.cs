@@ -481,7 +481,8 @@ public sealed class PlatformStatusWebhooks(
         var status = update.RawStatus.Trim().ToLowerInvariant();
         Run(new RecordPlatformStatus(report.Id, status, now));
         var reasons = update.Update.StatementOfReasons ?? "";
-        if (RestrictedWords.Contains(update.RawStatus.Trim().ToUpperInvariant()))
+        // Like the other status words (NoticeStatusWebhook.ParseState): any letter case, but no padding.
+        if (RestrictedWords.Contains(update.RawStatus.ToUpperInvariant()))
         {
             Run(new RecordContentRestricted(report.Id, status, reasons, now));
         }

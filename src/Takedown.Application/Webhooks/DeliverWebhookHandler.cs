@@ -47,7 +47,7 @@ public static class DeliverWebhookHandler
         string secret;
         string owner;
         await using (var load = new NpgsqlCommand(
-            $"SELECT url, secret, owner FROM {schema}.webhook_subscriptions WHERE id = @id AND disabled_at IS NULL",
+            $"SELECT url, sealed_secret, secret, owner FROM {schema}.webhook_subscriptions WHERE id = @id AND disabled_at IS NULL",
             context.Connection, context.Transaction))
         {
             load.Parameters.AddWithValue("id", message.SubscriptionId);
@@ -57,8 +57,13 @@ public static class DeliverWebhookHandler
                 return;
             }
             url = reader.GetString(0);
-            secret = reader.GetString(1);
-            owner = reader.GetString(2);
+            // A secret still in plaintext was stored before secrets were sealed; the start-up pass seals it.
+            secret = reader.IsDBNull(1)
+                ? reader.GetString(2)
+                : WebhookSecretSealing.Open(storeOptions, message.SubscriptionId, reader.GetFieldValue<byte[]>(1))
+                    ?? throw new InvalidOperationException(
+                        "The subscription's secret opens with no configured master key (Privacy:MasterKey, Privacy:PreviousMasterKeys).");
+            owner = reader.GetString(3);
         }
 
         var body = Encoding.UTF8.GetBytes(message.Payload);

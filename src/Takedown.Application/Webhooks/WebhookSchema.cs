@@ -2,7 +2,7 @@ namespace Takedown.Application.Webhooks;
 
 /// <summary>
 /// The webhook tables: the platform ticket lookup, the inbox of incoming webhooks (waiting, then applied), the outgoing
-/// subscriptions and their delivery log. Only the inbox holds personal data (a platform's statement of reasons can
+/// subscriptions (their signing secrets sealed under the master key) and their delivery log. Only the inbox holds personal data (a platform's statement of reasons can
 /// quote the reported content), in a waiting update's body: cleared once applied, sealed with the case's key while it
 /// waits.
 /// </summary>
@@ -75,6 +75,12 @@ internal static class WebhookSchema
         // case, NULL marks a body still in plaintext. The endpoint's insert is unchanged: no index is added for it.
         """
         ALTER TABLE {schema}.webhook_inbox ADD COLUMN sealed_for uuid;
+        """,
+        // A subscription's signing secret is sealed under the master key (WebhookSecretSealing): a dump must not let
+        // anyone sign deliveries in our name. Secrets stored before are sealed by a start-up pass of every host, which
+        // clears the plaintext column.
+        """
+        ALTER TABLE {schema}.webhook_subscriptions ADD COLUMN sealed_secret bytea, ALTER COLUMN secret DROP NOT NULL;
         """,
     ];
 }

@@ -56,8 +56,11 @@ public static class WebhookSetup
 
     private sealed class WebhookMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            SchemaMigrator.MigrateAsync(dataSource, options.Schema, WebhookSchema.Component, WebhookSchema.Steps, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await SchemaMigrator.MigrateAsync(dataSource, options.Schema, WebhookSchema.Component, WebhookSchema.Steps, cancellationToken);
+            await WebhookSecretSealing.SealPlaintextAsync(dataSource, options, cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -30,13 +30,13 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource dataSource, EventStore
         var secret = WebhookSecret.Generate().Export();
         await using var command = dataSource.CreateCommand(
             $"""
-            INSERT INTO {Schema}.webhook_subscriptions (id, owner, url, secret, event_types, created_at)
+            INSERT INTO {Schema}.webhook_subscriptions (id, owner, url, sealed_secret, event_types, created_at)
             VALUES (@id, @owner, @url, @secret, @types, @now)
             """);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("url", url.AbsoluteUri);
-        command.Parameters.AddWithValue("secret", secret);
+        command.Parameters.AddWithValue("secret", WebhookSecretSealing.Seal(options, id, secret));
         command.Parameters.AddWithValue("types", eventTypes.Distinct().ToArray());
         command.Parameters.AddWithValue("now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -207,6 +207,42 @@ public sealed class PersonalDataProtection
     /// <summary>Whether this process saw the subject's key destroyed (then nothing of it opens, whatever a cache holds).</summary>
     public bool IsKnownDestroyed(Guid subjectId) => _writeKeys.TryGetValue(subjectId, out var key) && key.Key is null;
 
+    /// <summary>
+    /// Seals a secret that belongs to no case (a webhook subscription's signing secret, say) directly under the master
+    /// key, so a database dump alone does not reveal it. <paramref name="context"/> (e.g. a purpose and the row's id) is
+    /// the associated data: sealed bytes moved to another row do not open. Longer than 16 bytes, so nothing sealed here
+    /// can pass for a wrapped case key, whose associated data is the 16 bytes of its subject.
+    /// </summary>
+    public byte[] SealWithMasterKey(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> context)
+    {
+        if (context.Length <= 16)
+        {
+            throw new ArgumentException("The context must be longer than 16 bytes.", nameof(context));
+        }
+        return Seal(_masterKey, context, plaintext);
+    }
+
+    /// <summary>
+    /// Opens bytes sealed by <see cref="SealWithMasterKey"/> with the current master key or, while a rotation is under
+    /// way, a previous one (<paramref name="current"/> is false then: seal them again). Null when no configured key opens them.
+    /// </summary>
+    public byte[]? OpenWithMasterKey(ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> context, out bool current)
+    {
+        current = true;
+        foreach (var key in (byte[][])[_masterKey, .. _previousMasterKeys])
+        {
+            try
+            {
+                return Unseal(key, context, sealedBytes);
+            }
+            catch (CryptographicException)
+            {
+                current = false;
+            }
+        }
+        return null;
+    }
+
     /// <summary>The properties of <paramref name="eventType"/> this protection encrypts, by their JSON names.</summary>
     public IReadOnlyList<string> PersonalPropertiesOf(Type eventType, JsonSerializerOptions json) =>
         [.. Properties(eventType, json).Select(p => p.JsonName)];

@@ -22,6 +22,32 @@ namespace Takedown.Api.Tests.Operator;
 public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
     [Fact]
+    public async Task A_decision_that_is_not_exactly_one_of_the_names_is_refused_and_records_nothing()
+    {
+        var (_, _, _, reportId) = await FiledByEmailAsync();
+        var replyId = await PlatformReplyAsync(reportId, "Re: Melding van illegale inhoud", "De inhoud blijft staan.");
+        var operatorClient = await OperatorClient.SignInAsync(factory.BaseAddress.ToString(), PortalFactory.OperatorId);
+        var replyPath = $"/operator/replies/{replyId}";
+
+        foreach (var value in new[] { "refused", "REFUSED", " Refused", "Refused,Removed", "1", "99", "" })
+        {
+            var response = await operatorClient.PostFormAsync(replyPath,
+                [new("platformDecision", value), new("reasons", "Niet in strijd met onze voorwaarden.")], replyPath + "?handler=platform");
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"platformDecision \"{value}\"");
+        }
+        var twice = await operatorClient.PostFormAsync(replyPath,
+            [new("platformDecision", "Refused"), new("platformDecision", "Removed"), new("reasons", "x")], replyPath + "?handler=platform");
+        var decision = await operatorClient.PostFormAsync(replyPath, [new("decision", "answered"), new("outcome", "Refused")]);
+        var outcome = await operatorClient.PostFormAsync(replyPath, [new("decision", "Answered"), new("outcome", "2")]);
+
+        twice.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        decision.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        outcome.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await StatusAsync(reportId)).ShouldBe("Filed");
+        (await ScalarAsync("SELECT confirmed_meaning FROM takedown.inbound_mail WHERE id = $1", replyId)).ShouldBe(DBNull.Value);
+    }
+
+    [Fact]
     public async Task An_operator_records_a_refusal_without_reasons_from_the_platforms_reply_dated_by_its_decision_and_the_victims_case_page_opens_the_internal_complaint_window()
     {
         var (victim, casePath, caseId, reportId) = await FiledByEmailAsync();

@@ -321,6 +321,30 @@ public sealed partial class PortalHttpTests(PortalFactory factory) : IClassFixtu
         (await victim.GetHtmlAsync("/mijn-zaken")).ShouldContain("U hebt nog geen zaak.");
     }
 
+    [Fact]
+    public async Task Start_form_with_a_category_that_is_not_exactly_one_of_the_names_stores_nothing()
+    {
+        var victim = new PortalClient(factory);
+        await victim.SignInAsync(NewEmail());
+        KeyValuePair<string, string>[] fields =
+        [
+            new("Name", "Anna de Vries"), new("Email", "anna@slachtoffer.example"), new("What", "address"),
+            new("Urls", "https://forum.example/t/123"), new("Erasure", "false"), new("Report", "true"), new("Platform", "Sandbox"),
+            new("GoodFaith", "true"),
+        ];
+
+        foreach (var category in new[] { "2", "intimateimages", " IntimateImages", "IntimateImages,Doxing", "99", "" })
+        {
+            var response = await victim.PostFormAsync("/melden", [.. fields, new("Category", category)]);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"Category \"{category}\"");
+            WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()).ShouldContain("Kies wat voor inhoud het is.");
+        }
+        var twice = await victim.PostFormAsync("/melden", [.. fields, new("Category", "Threats"), new("Category", "Doxing")]);
+
+        twice.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await victim.GetHtmlAsync("/mijn-zaken")).ShouldContain("U hebt nog geen zaak.");
+    }
+
     private async Task<string> DumpPortalTablesAsync()
     {
         await using var connection = new NpgsqlConnection(factory.ConnectionString);

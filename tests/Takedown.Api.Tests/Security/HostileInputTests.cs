@@ -679,13 +679,13 @@ public sealed partial class HostileInputTests(HostileInputTests.Host host) : ICl
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    private sealed record RawResponse(int Status, string Head, string Body);
+    internal sealed record RawResponse(int Status, string Head, string Body);
 
     /// <summary>
     /// Writes a request byte for byte on a socket (a client library would refuse to send most of these) and reads the
     /// answer while still writing: Kestrel answers a body over the limit before the client has sent it all.
     /// </summary>
-    private static async Task<RawResponse> RawAsync(Uri address, string request)
+    internal static async Task<RawResponse> RawAsync(Uri address, string request)
     {
         using var socket = new TcpClient();
         await socket.ConnectAsync(address.Host, address.Port);

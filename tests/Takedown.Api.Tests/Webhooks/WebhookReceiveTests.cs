@@ -45,6 +45,23 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         report.GetProperty("platformStatus").GetString().ShouldBe("content_removed");
     }
 
+    [Theory]
+    [InlineData(" refused")]
+    [InlineData("restricted ")]
+    [InlineData("refused,content_removed")]
+    [InlineData("content_removed,refused")]
+    [InlineData("3")]
+    public async Task Given_a_status_word_padded_or_joined_When_posted_Then_recorded_but_no_decision_applied(string status)
+    {
+        var id = NewId();
+        var response = await PostAsync(Body(status), OldSecretOnly, id);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await host.InboxSettledAsync();
+        var report = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/platform-reports/{_reportId}");
+        report.GetProperty("status").GetString().ShouldBe("Filed", status);
+    }
+
     [Fact]
     public async Task Given_rotation_When_signed_with_the_new_secret_or_both_Then_accepted_and_an_unknown_secret_is_refused()
     {

@@ -71,7 +71,9 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox, Deadli
         {
             return await FailAsync($"The text may have at most {MaxText} characters.", cancellationToken, StatusCodes.Status400BadRequest);
         }
-        if (outcome is { } o && !Enum.IsDefined(o))
+        // A value that is not exactly a name binds as no outcome, which would mean "complied": refused, not defaulted.
+        if ((outcome is { } o && !Enum.IsDefined(o))
+            || ModelState.GetFieldValidationState(nameof(outcome)) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
         {
             return await FailAsync("Choose the outcome of the answer.", cancellationToken, StatusCodes.Status400BadRequest);
         }

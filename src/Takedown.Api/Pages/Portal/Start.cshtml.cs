@@ -119,7 +119,9 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             Check(!string.IsNullOrWhiteSpace(Platform) && registry.TryGet(Platform.Trim(), out platform), nameof(Platform), string.IsNullOrWhiteSpace(Platform)
                 ? text.T("Kies het platform.", "Choose the platform.")
                 : text.T("Kies het platform uit de lijst, of ‘Een ander platform’.", "Choose the platform from the list, or ‘Another platform’."));
-            Check(Enum.IsDefined(Category), nameof(Category), text.T("Kies wat voor inhoud het is.", "Choose what kind of content it is."));
+            // A value that is not exactly one of the names leaves Category at its default: the binder's error says so.
+            Check(Enum.IsDefined(Category) && ModelState.GetFieldValidationState(nameof(Category)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid,
+                nameof(Category), text.T("Kies wat voor inhoud het is.", "Choose what kind of content it is."));
             Check(GoodFaith, nameof(GoodFaith), text.T("Een melding bij een platform kan alleen met deze verklaring (DSA artikel 16).",
                 "A report to a platform needs this statement (DSA Article 16)."));
         }
