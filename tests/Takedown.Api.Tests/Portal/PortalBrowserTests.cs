@@ -99,7 +99,12 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await AddDiaryEntryAsync(page, "2026-03-02", "08:10", "Instagram", "Nieuw bericht met mijn adres erin.", "", false);
         await Expect(page.Locator("#verification")).ToContainTextAsync("alle 2 aantekeningen zijn ongewijzigd");
         await Expect(page.Locator(".entries > li")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("stalking-complaint-window")).ToContainTextAsync("verzoek tot vervolging (art. 164 Sv)");
         await BrowserFixture.ScreenshotAsync(page, "portal-diary");
+        await page.GotoAsync(casePath + "/stappen");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Stappen tegen stalking");
+        await BrowserFixture.ScreenshotAsync(page, "portal-steps");
+        await page.GotoAsync(casePath + "/dagboek");
         var caseId = Guid.Parse(casePath.Split('/')[^1]);
         var entries = (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(EvidenceDiary.IdFor(caseId)))
             .Select(e => e.Data).OfType<DiaryEntryRecorded>().ToList();
