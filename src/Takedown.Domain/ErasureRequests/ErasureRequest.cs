@@ -17,6 +17,18 @@ public enum ErasureRequestStatus
     Closed,
 }
 
+/// <summary>
+/// What the request asks of the controller. <see cref="Delisting"/>: the controller is a search engine, asked under GDPR
+/// Art. 17 (with Art. 21(1)) to remove results from searches on the data subject's name; the pages stay, but a search on
+/// the name no longer finds them (CJEU C-131/12 Google Spain; C-136/17 GC and Others; EDPB Guidelines 5/2019). The
+/// deadline is the same Art. 12(3) month.
+/// </summary>
+public enum ErasureRequestKind
+{
+    Erasure,
+    Delisting,
+}
+
 public enum ErasureOutcome
 {
     Complied,
@@ -28,7 +40,8 @@ public enum ErasureOutcome
 
 /// <summary>
 /// <see cref="ControllerLanguage"/> is the language of the letters to the controller ("nl" or "en"); null in events
-/// stored before it was chosen, which read as <see cref="ErasureRequest.DefaultControllerLanguage"/>.
+/// stored before it was chosen, which read as <see cref="ErasureRequest.DefaultControllerLanguage"/>. <see cref="Kind"/> is
+/// <see cref="ErasureRequestKind.Erasure"/> in events stored before delisting requests existed.
 /// </summary>
 public sealed record ErasureRequestDrafted(
     Guid RequestId,
@@ -39,7 +52,8 @@ public sealed record ErasureRequestDrafted(
     [PersonalData] IReadOnlyList<string> PersonalData,
     [PersonalData] IReadOnlyList<string> Urls,
     DateTimeOffset DraftedAt,
-    string? ControllerLanguage = null);
+    string? ControllerLanguage = null,
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
 public sealed record ErasureRequestApproved(Guid RequestId, DateTimeOffset ApprovedAt);
 /// <summary><see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.</summary>
 public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt);
@@ -65,7 +79,10 @@ public sealed record ControllerAddressBounced(Guid RequestId, Guid ReplyId, Date
 
 // Commands
 
-/// <summary><see cref="ControllerLanguage"/>: "nl" or "en"; null takes the default for the controller's country.</summary>
+/// <summary>
+/// <see cref="ControllerLanguage"/>: "nl" or "en"; null takes the default for the controller's country.
+/// <see cref="Kind"/>: <see cref="ErasureRequestKind.Delisting"/> when the controller is a search engine.
+/// </summary>
 public sealed record DraftErasureRequest(
     Guid RequestId,
     Guid CaseId,
@@ -75,7 +92,8 @@ public sealed record DraftErasureRequest(
     IReadOnlyList<string> PersonalData,
     IReadOnlyList<string> Urls,
     DateTimeOffset Now,
-    string? ControllerLanguage = null);
+    string? ControllerLanguage = null,
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
 public sealed record ApproveErasureRequest(Guid RequestId, DateTimeOffset Now);
 public sealed record SendErasureRequest(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset Now);
 public sealed record AcknowledgeErasureRequest(Guid RequestId, DateTimeOffset Now);
@@ -91,7 +109,10 @@ public sealed record RecordReply(Guid RequestId, Guid ReplyId, string RawSha256,
 public sealed record ConfirmReplyMeaning(Guid RequestId, Guid ReplyId, string Meaning, string ConfirmedBy, DateTimeOffset Now);
 public sealed record RecordBounce(Guid RequestId, Guid ReplyId, DateTimeOffset Now);
 
-/// <summary>A GDPR Art. 17 erasure request (verzoek tot verwijdering) to one data controller.</summary>
+/// <summary>
+/// A GDPR Art. 17 erasure request (verzoek tot verwijdering) to one data controller, or, to a search engine, a request to
+/// delist results from searches on the data subject's name (<see cref="ErasureRequestKind.Delisting"/>).
+/// </summary>
 public sealed record ErasureRequest(
     Guid Id,
     Guid CaseId,
@@ -107,7 +128,8 @@ public sealed record ErasureRequest(
     Guid? ApComplaintId,
     IReadOnlyDictionary<Guid, DateTimeOffset>? Replies = null,
     bool AddressBounced = false,
-    string ControllerLanguage = "nl")
+    string ControllerLanguage = "nl",
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure)
 {
     public static readonly ErasureRequest Initial = new(Guid.Empty, Guid.Empty, ErasureRequestStatus.None, "NL", null, null, false, false, null, [], null, null);
 
@@ -163,7 +185,7 @@ public sealed record ErasureRequest(
         ErasureRequestDrafted e => state with
         {
             Id = e.RequestId, CaseId = e.CaseId, Status = ErasureRequestStatus.Drafted, ControllerCountry = e.ControllerCountry,
-            ControllerLanguage = e.ControllerLanguage ?? DefaultControllerLanguage(e.ControllerCountry),
+            ControllerLanguage = e.ControllerLanguage ?? DefaultControllerLanguage(e.ControllerCountry), Kind = e.Kind,
         },
         ErasureRequestApproved e => state with { Status = ErasureRequestStatus.Approved, ApprovedAt = e.ApprovedAt },
         ErasureRequestSent e => state with { Status = ErasureRequestStatus.Sent, ReceivedOn = e.ReceivedOn },
@@ -253,9 +275,19 @@ public sealed record ErasureRequest(
             throw new DomainRuleViolated($"A letter to the controller is written in 'nl' or 'en', not '{language}'.");
         }
 
+        if (!Enum.IsDefined(c.Kind))
+        {
+            throw new DomainRuleViolated("A request is an erasure request or a delisting request.");
+        }
+
+        if (c.Kind == ErasureRequestKind.Delisting && c.Urls.Count == 0)
+        {
+            throw new DomainRuleViolated("A delisting request must list the search results (URLs) to be removed from searches on the data subject's name.");
+        }
+
         var country = c.ControllerCountry.ToUpperInvariant();
         return [new ErasureRequestDrafted(c.RequestId, c.CaseId, c.ControllerName, c.ControllerEmail, country, c.PersonalData, c.Urls, c.Now,
-            c.ControllerLanguage ?? DefaultControllerLanguage(country))];
+            c.ControllerLanguage ?? DefaultControllerLanguage(country), c.Kind)];
     }
 
     private static object[] Approve(ApproveErasureRequest c, ErasureRequest state)
