@@ -83,6 +83,58 @@ public class LetterComposerTests
         }
     }
 
+    // A delisting request to a search engine: GDPR Art. 17(1)(c) with Art. 21(1); CJEU C-131/12 Google Spain (a search on
+    // the person's name; the role in public life), C-136/17 GC and Others (under the GDPR), C-507/17 Google (all EU
+    // versions); EDPB Guidelines 5/2019.
+    [Theory]
+    [InlineData("nl", "zoekopdracht op de naam van betrokkene: \"Anna de Vries\"", "C-131/12, Google Spain", "C-136/17, GC e.a.", "Richtsnoeren 5/2019",
+        "artikel 17, eerste lid, onder c, AVG", "artikel 21, eerste lid, AVG", "specifieke situatie", "Die bewijslast ligt bij u", "285d",
+        "geen enkele rol in het openbare leven", "privépersoon", "alle versies en domeinnamen van uw zoekmachine die in de lidstaten van de Europese Unie",
+        "C-507/17", "artikel 18, eerste lid, onder d, AVG", "artikel 12, vierde lid, AVG", "uiterlijk op 3 april 2026", "dat de resultaten zijn verwijderd",
+        "De pagina's zelf vallen buiten dit verzoek")]
+    [InlineData("en", "search made on the basis of the data subject's name: \"Anna de Vries\"", "C-131/12, Google Spain", "C-136/17, GC and Others",
+        "Guidelines 5/2019", "Article 17(1)(c) GDPR", "Article 21(1) GDPR", "particular situation", "That burden is yours", "285d",
+        "plays no role in public life", "private person", "all versions and domain names of your search engine used in the Member States of the European Union",
+        "C-507/17", "Article 18(1)(d) GDPR", "Article 12(4) GDPR", "no later than 3 April 2026", "the results have been delisted",
+        "This request does not concern the pages themselves")]
+    public void Delisting_request_asks_a_search_engine_to_delist_the_results_on_the_name_under_Art_17_1_c_and_21_1_Google_Spain_GC_EDPB_5_2019(
+        string language, params string[] required)
+    {
+        var model = Samples.Delisting(language);
+
+        var letter = LetterComposer.Compose(model);
+
+        letter.Kind.ShouldBe(LetterKind.ErasureRequest);
+        letter.Subject.ShouldContain(language == "nl" ? "zoekresultaten" : "delist search results");
+        foreach (var phrase in required)
+        {
+            letter.PlainText.ShouldContain(phrase);
+        }
+        letter.PlainText.ShouldContain(language == "nl" ? Samples.Deadline.ExplanationNl : Samples.Deadline.ExplanationEn);
+        foreach (var item in model.Urls.Concat(model.DataItems))
+        {
+            letter.PlainText.ShouldContain("- " + item + "\n");
+            letter.Html.ShouldContain("<li>" + item + "</li>");
+        }
+        letter.PlainText.ShouldContain(Samples.ReplyAddress);
+        // A search engine is not a hosting service and does not publish the pages: no DSA notice, no Art. 17(2) or 19 request.
+        letter.PlainText.ShouldNotContain(language == "nl" ? "digitaledienstenverordening" : "Digital Services Act");
+        letter.PlainText.ShouldNotContain(language == "nl" ? "artikel 17, tweede lid" : "Article 17(2)");
+    }
+
+    [Theory]
+    [InlineData("nl")]
+    [InlineData("en")]
+    public void Delisting_request_differs_from_the_erasure_request_and_leaves_it_unchanged(string language)
+    {
+        var erasure = LetterComposer.Compose(Samples.Erasure(language));
+        var delisting = LetterComposer.Compose(Samples.Erasure(language) with { Delisting = true });
+
+        delisting.ContentSha256.ShouldNotBe(erasure.ContentSha256);
+        erasure.PlainText.ShouldNotContain("C-131/12");
+        LetterComposer.Compose(Samples.Erasure(language) with { Delisting = false }).ShouldBe(erasure);
+    }
+
     [Fact]
     public void Dutch_letters_write_dates_the_Dutch_way_and_English_letters_the_English_way()
     {

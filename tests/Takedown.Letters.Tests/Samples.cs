@@ -26,6 +26,10 @@ public static class Samples
     public static ErasureLetterModel Erasure(string language) =>
         new(Sender, Controller(language), "TD-2026-0042", LetterDate, "Anna de Vries", DataItems, Urls, Deadline);
 
+    /// <summary>The erasure request to a search engine: delist the results from searches on the victim's name.</summary>
+    public static ErasureLetterModel Delisting(string language) =>
+        Erasure(language) with { Recipient = new LetterRecipient("Voorbeeld Zoekmachine Ltd", "privacy@zoek.example", [], language), Delisting = true };
+
     public static DeadlineReminderModel Reminder(string language, DateOnly letterDate) =>
         new(Sender, Controller(language), "TD-2026-0042", letterDate, "Anna de Vries", DataItems, Urls,
             new DateOnly(2026, 3, 3), new DateOnly(2026, 3, 3), Deadline);
@@ -74,7 +78,7 @@ public static class Samples
 
     public static IEnumerable<LetterModel> AllKinds(string language) =>
     [
-        Erasure(language), Reminder(language, new DateOnly(2026, 3, 27)), Reminder(language, new DateOnly(2026, 4, 6)),
+        Erasure(language), Delisting(language), Reminder(language, new DateOnly(2026, 3, 27)), Reminder(language, new DateOnly(2026, 4, 6)),
         ApComplaint(language), ApComplaint(language, byOperator: false), CeaseAndDesist(language),
         NoticeSent(language), NoticeAnswered(language), NoticeDeadlineMissed(language), NoticeReminderWaiting(language), PlatformNotice(language),
         PlatformComplaint(language),

@@ -40,7 +40,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     private LetterSettings Settings => settings.Value;
 
     /// <summary>
-    /// Composes the erasure request's letter to the controller and appends it as prepared, waiting for the victim's
+    /// Composes the erasure request's letter to the controller (to a search engine, the delisting letter) and appends it as prepared, waiting for the victim's
     /// approval. The deadline it states is computed as if the controller receives it today (sending is immediate).
     /// </summary>
     public async Task<Guid> PrepareErasureLetterAsync(EventSession session, Guid requestId, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var deadline = engine.GdprAnswer(today, false, [], request.ControllerCountry);
         var composed = LetterComposer.Compose(new ErasureLetterModel(
             Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
-            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline)));
+            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
         return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
             replyAddress: ReplyAddressFor(requestId));
     }

@@ -14,6 +14,7 @@ public static class LetterComposer
         var language = model.Recipient.Language;
         var (subject, document) = model switch
         {
+            ErasureLetterModel { Delisting: true } m => Delisting(m, new Words(language)),
             ErasureLetterModel m => Erasure(m, new Words(language)),
             DeadlineReminderModel m => Reminder(m, new Words(language)),
             ApComplaintDossierModel m => ApComplaint(m, new Words(language)),
@@ -75,6 +76,53 @@ public static class LetterComposer
             .Paragraph(w.T(
                 $"Wij vragen u schriftelijk te bevestigen dat de gegevens zijn gewist, met vermelding van ons kenmerk {m.CaseReference}. Stuur uw antwoord per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij dit verzoek.",
                 $"Please confirm in writing that the data has been erased, quoting our reference {m.CaseReference}. Send your answer by e-mail to {m.Sender.ReplyAddress}; that address belongs to this request."));
+        Minimisation(doc, w);
+        return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
+    }
+
+    /// <summary>
+    /// The erasure request to a search engine: delist the results from searches on the data subject's name (GDPR Art.
+    /// 17(1)(c) with 21(1); CJEU C-131/12 Google Spain, C-136/17 GC and Others, C-507/17 Google v CNIL; EDPB Guidelines 5/2019).
+    /// </summary>
+    private static (string, LetterDocument) Delisting(ErasureLetterModel m, Words w)
+    {
+        var subject = w.T(
+            $"Verzoek om verwijdering van zoekresultaten op naam (art. 17 AVG) - kenmerk {m.CaseReference}",
+            $"Request to delist search results on a name (Art. 17 GDPR) - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Namens {m.DataSubjectName} (hierna: betrokkene) verzoeken wij u op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG) de hieronder genoemde resultaten te verwijderen uit de lijst met resultaten die uw zoekmachine toont na een zoekopdracht op de naam van betrokkene: \"{m.DataSubjectName}\". De pagina's zelf vallen buiten dit verzoek; het gaat erom dat een zoekopdracht op de naam van betrokkene er niet langer naartoe leidt. Betrokkene heeft ons gemachtigd dit verzoek namens haar of hem in te dienen; de machtiging sturen wij u op verzoek toe.",
+                $"On behalf of {m.DataSubjectName} (the data subject) we request, under Article 17 of the General Data Protection Regulation (GDPR), that you remove the results listed below from the list of results your search engine displays following a search made on the basis of the data subject's name: \"{m.DataSubjectName}\". This request does not concern the pages themselves; it asks that a search on the data subject's name no longer leads to them. The data subject has authorised us to make this request on their behalf; we will send you the authorisation on request."))
+            .Heading(w.T("Welke zoekresultaten", "The search results concerned"))
+            .Paragraph(w.T(
+                $"Een zoekopdracht op \"{m.DataSubjectName}\" toont de volgende resultaten (URL's), die betrokkene uit de resultaten verwijderd wil zien:",
+                $"A search on \"{m.DataSubjectName}\" displays the following results (URLs), which the data subject asks you to delist:"))
+            .Bullets(m.Urls)
+            .Paragraph(w.T("Die pagina's publiceren de volgende persoonsgegevens van betrokkene:", "Those pages publish the following personal data of the data subject:"))
+            .Bullets(m.DataItems)
+            .Heading(w.T("Rechtsgrond", "Legal basis"))
+            .Paragraph(w.T(
+                "Als exploitant van een zoekmachine bent u verwerkingsverantwoordelijke voor het vinden, indexeren en tonen van deze gegevens, en betrokkene kan u vragen resultaten te verwijderen uit de lijst die na een zoekopdracht op haar of zijn naam wordt getoond (Hof van Justitie EU 13 mei 2014, C-131/12, Google Spain en Google). Het Hof heeft dit ook onder de AVG toegepast, ook op gevoelige gegevens en gegevens over strafzaken (HvJ EU 24 september 2019, C-136/17, GC e.a.), en het Europees Comité voor gegevensbescherming heeft de criteria uitgewerkt in zijn Richtsnoeren 5/2019 over het recht op vergetelheid bij zoekmachines.",
+                "As the operator of a search engine you are the controller of the processing that finds, indexes and displays this data, and the data subject may ask you to remove results from the list displayed following a search on their name (Court of Justice of the EU, 13 May 2014, C-131/12, Google Spain and Google). The Court applied this under the GDPR as well, also to sensitive data and data on criminal proceedings (CJEU, 24 September 2019, C-136/17, GC and Others), and the European Data Protection Board has set out the criteria in its Guidelines 5/2019 on the criteria of the Right to be Forgotten in the search engines cases under the GDPR."))
+            .Paragraph(w.T(
+                "Betrokkene maakt op grond van artikel 21, eerste lid, AVG bezwaar tegen deze verwerking, om redenen die verband houden met haar of zijn specifieke situatie: betrokkene wordt lastiggevallen, en via deze zoekresultaten kan wie de naam van betrokkene intypt haar of hem vinden, benaderen of bedreigen. Na dit bezwaar mag u de gegevens niet langer verwerken, tenzij u dwingende gerechtvaardigde gronden aantoont die zwaarder wegen dan de belangen, rechten en vrijheden van betrokkene. Die bewijslast ligt bij u, niet bij betrokkene. U moet de resultaten daarom zonder onredelijke vertraging verwijderen (artikel 17, eerste lid, onder c, AVG).",
+                "Under Article 21(1) GDPR the data subject objects to this processing on grounds relating to their particular situation: the data subject is being harassed, and these search results let anyone who types in the data subject's name find, approach or threaten them. After this objection you may no longer process the data unless you demonstrate compelling legitimate grounds which override the interests, rights and freedoms of the data subject. That burden is yours, not the data subject's. You must therefore delist the results without undue delay (Article 17(1)(c) GDPR)."))
+            .Paragraph(w.T(
+                "Betrokkene speelt geen enkele rol in het openbare leven: zij of hij is een privépersoon. Er is dus geen bijzondere reden, zoals een rol in het openbare leven, die het belang van het publiek om deze informatie via een zoekopdracht op de naam van betrokkene te vinden zwaarder zou doen wegen dan de rechten van betrokkene (C-131/12, Google Spain en Google). Het verspreiden van identificerende persoonsgegevens van een ander met het oogmerk die ander vrees aan te jagen of ernstige overlast te bezorgen, is bovendien strafbaar (doxing, artikel 285d Wetboek van Strafrecht); die publicatie draagt niet bij aan een debat van algemeen belang (artikel 17, derde lid, onder a, AVG).",
+                "The data subject plays no role in public life: they are a private person. There is therefore no particular reason, such as a role in public life, that would make the public's interest in finding this information by a search on the data subject's name outweigh the data subject's rights (C-131/12, Google Spain and Google). Moreover, spreading another person's identifying personal data with the intent to intimidate that person or cause them serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code); publishing it contributes nothing to a debate of general interest (Article 17(3)(a) GDPR)."))
+            .Paragraph(w.T(
+                "Wij verzoeken u de resultaten te verwijderen op alle versies en domeinnamen van uw zoekmachine die in de lidstaten van de Europese Unie worden gebruikt, niet alleen op de Nederlandse (HvJ EU 24 september 2019, C-507/17, Google). Zolang u het bezwaar beoordeelt, verzoeken wij u de verwerking onmiddellijk te beperken (artikel 18, eerste lid, onder d, AVG): toon de resultaten niet meer bij een zoekopdracht op de naam van betrokkene, ook als u nog niet over het verzoek hebt beslist.",
+                "We ask you to delist the results on all versions and domain names of your search engine used in the Member States of the European Union, not only on the Dutch one (CJEU, 24 September 2019, C-507/17, Google). While you weigh the objection, we ask you to restrict the processing at once (Article 18(1)(d) GDPR): stop displaying the results for searches on the data subject's name, even before you have decided on the request."))
+            .Paragraph(w.T(
+                "Wijst u het verzoek geheel of gedeeltelijk af, vermeld dan de redenen en de mogelijkheid van een klacht bij de toezichthoudende autoriteit en van beroep bij de rechter (artikel 12, vierde lid, AVG).",
+                "If you refuse the request in whole or in part, state your reasons and the possibility of lodging a complaint with a supervisory authority and of seeking a judicial remedy (Article 12(4) GDPR)."))
+            .Heading(w.T("Termijn", "Deadline"));
+        Deadline(doc, w, m.Deadline);
+        doc.Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
+            .Paragraph(w.T(
+                $"Wij vragen u schriftelijk te bevestigen dat de resultaten zijn verwijderd, met vermelding van ons kenmerk {m.CaseReference}. Stuur uw antwoord per e-mail naar {m.Sender.ReplyAddress}; dat adres hoort bij dit verzoek.",
+                $"Please confirm in writing that the results have been delisted, quoting our reference {m.CaseReference}. Send your answer by e-mail to {m.Sender.ReplyAddress}; that address belongs to this request."));
         Minimisation(doc, w);
         return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
     }

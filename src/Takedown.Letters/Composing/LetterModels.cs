@@ -53,6 +53,10 @@ public abstract record LetterModel(
 /// <remarks>DataSubjectName: The victim's name as it appears in the published data: needed to find it.</remarks>
 /// <remarks>DataItems: Exactly the personal data concerned ("home address", "mobile phone number").</remarks>
 /// <remarks>Urls: Exactly the locations where the data is published.</remarks>
+/// <remarks>
+/// Delisting: The controller is a search engine, asked to remove <c>Urls</c> from the results of searches on
+/// <c>DataSubjectName</c> (the name as searched); the pages themselves stay. The same letter kind, clock and approval.
+/// </remarks>
 public sealed record ErasureLetterModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -61,7 +65,8 @@ public sealed record ErasureLetterModel(
     string DataSubjectName,
     IReadOnlyList<string> DataItems,
     IReadOnlyList<string> Urls,
-    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    DeadlineText Deadline,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.ErasureRequest;
 }
