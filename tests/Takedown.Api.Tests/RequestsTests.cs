@@ -241,6 +241,39 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
         toController.ShouldContain("Content-Language: en");
     }
 
+    // GDPR Art. 17(1)(c) with 21(1) to a search engine (CJEU C-131/12 Google Spain; C-136/17 GC and Others): the request is
+    // recorded as a delisting request, its answer is due in the same Art. 12(3) month, and its letter asks for delisting on the name.
+    [Fact]
+    public async Task A_delisting_request_to_a_search_engine_gets_the_delisting_letter_and_the_same_Art_12_3_deadline()
+    {
+        var caseId = await OpenCase();
+        var body = new
+        {
+            controllerName = "Zoekmachine Ltd", controllerEmail = "privacy@zoek.example", controllerCountry = "IE", kind = "Delisting",
+            personalData = new[] { "home address" }, urls = new[] { "https://forum.example/t/1", "https://forum.example/t/2" },
+        };
+
+        var response = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var request = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}");
+        request.GetProperty("kind").GetString().ShouldBe("Delisting");
+        var letter = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter");
+        letter.GetProperty("language").GetString().ShouldBe("en");
+        letter.GetProperty("subject").GetString()!.ShouldStartWith("Request to delist search results on a name (Art. 17 GDPR)");
+        var text = letter.GetProperty("plainText").GetString()!;
+        text.ShouldContain("search made on the basis of the data subject's name: \"Anna de Vries\"");
+        text.ShouldContain("C-131/12, Google Spain");
+        text.ShouldContain("- https://forum.example/t/2\n");
+        text.ShouldContain("within one month of receiving it (Article 12(3) GDPR)");
+
+        var ordinary = await DraftIn(caseId, "IE", "privacy@forum.example", null);
+        (await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{ordinary}")).GetProperty("kind").GetString().ShouldBe("Erasure");
+        var lowerCase = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", body with { kind = "delisting" });
+        lowerCase.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     private async Task<Guid> DraftIn(Guid caseId, string country, string email, string? language)
     {
         var response = await _partner.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new

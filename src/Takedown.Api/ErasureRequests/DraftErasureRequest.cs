@@ -10,7 +10,7 @@ using Takedown.EventStore;
 
 namespace Takedown.Api.ErasureRequests;
 
-/// <summary>Drafts a GDPR Art. 17 erasure request to one data controller on a case.</summary>
+/// <summary>Drafts a GDPR Art. 17 erasure request to one data controller on a case, or a delisting request to a search engine.</summary>
 public static class DraftErasureRequestEndpoint
 {
     /// <param name="ControllerName">The organisation that holds the data (the data controller).</param>
@@ -19,9 +19,12 @@ public static class DraftErasureRequestEndpoint
     /// <param name="PersonalData">What was posted, in words ("home address", "phone number", "photos").</param>
     /// <param name="Urls">The exact addresses where it appears (http or https).</param>
     /// <param name="ControllerLanguage">The language of the letters to the controller: "nl" or "en". Left out: Dutch for a Dutch controller, otherwise English.</param>
+    /// <param name="Kind">"Erasure" (left out): the controller is asked to erase the data. "Delisting": the controller is a search
+    /// engine, asked to remove the urls from the results of searches on the victim's name (GDPR Art. 17 with 21(1); CJEU C-131/12
+    /// Google Spain). The answer deadline is the same GDPR Art. 12(3) month.</param>
     public sealed record DraftErasureRequestRequest(
         string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls,
-        string? ControllerLanguage = null);
+        string? ControllerLanguage = null, ErasureRequestKind? Kind = null);
 
     /// <param name="Id">The erasure request.</param>
     /// <param name="LetterId">Its letter to the controller, waiting for the victim's approval.</param>
@@ -57,7 +60,8 @@ public static class DraftErasureRequestEndpoint
             .TextList(request.PersonalData, "personalData")
             .WebUrls(request.Urls, "urls")
             .Require(request.ControllerLanguage is null || ErasureRequest.ControllerLanguages.Contains(request.ControllerLanguage), "controllerLanguage",
-                "Use \"nl\" or \"en\", or leave it out.");
+                "Use \"nl\" or \"en\", or leave it out.")
+            .Require(request.Kind is null || Enum.IsDefined(request.Kind.Value), "kind", "Use Erasure or Delisting, or leave it out.");
         var key = Idempotency.Read(http, input);
         input.ThrowIfAny();
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftErasureRequest", caseId, key);
@@ -79,7 +83,7 @@ public static class DraftErasureRequestEndpoint
         var session = store.OpenSession(connection, transaction, metadata);
         var (drafted, _) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
-                request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage),
+                request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage, request.Kind ?? ErasureRequestKind.Erasure),
             state, engine), cancellationToken);
         if (drafted.Count == 0)
         {
@@ -109,6 +113,7 @@ public static class DraftErasureRequestEndpoint
             && drafted.ControllerEmail == request.ControllerEmail!.Trim()
             && string.Equals(drafted.ControllerCountry, request.ControllerCountry, StringComparison.OrdinalIgnoreCase)
             && (request.ControllerLanguage is null || drafted.ControllerLanguage == request.ControllerLanguage)
+            && drafted.Kind == (request.Kind ?? ErasureRequestKind.Erasure)
             && drafted.PersonalData.SequenceEqual(request.PersonalData!)
             && drafted.Urls.SequenceEqual(request.Urls!);
         if (!same)

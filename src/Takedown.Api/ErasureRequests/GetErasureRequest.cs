@@ -19,11 +19,15 @@ public static class GetErasureRequestEndpoint
 
     public sealed record TimelineEntry(string Event, DateTimeOffset At);
 
-    /// <summary>The request as stored; <c>ControllerLanguage</c> is the language of the letters to the controller ("nl" or "en").</summary>
+    /// <summary>
+    /// The request as stored; <c>ControllerLanguage</c> is the language of the letters to the controller ("nl" or "en");
+    /// <c>Kind</c> is Erasure, or Delisting for a request to a search engine to delist results on the victim's name.
+    /// </summary>
     public sealed record ErasureRequestView(
         Guid Id, Guid CaseId, string Status, string ControllerName, string ControllerCountry, IReadOnlyList<string> PersonalData,
         IReadOnlyList<string> Urls, DateOnly? ReceivedOn, bool Extended, bool Paused, string? Outcome,
-        DeadlineDetail? AnswerDeadline, DeadlineDetail? ExtensionWindow, IReadOnlyList<TimelineEntry> Timeline, string ControllerLanguage);
+        DeadlineDetail? AnswerDeadline, DeadlineDetail? ExtensionWindow, IReadOnlyList<TimelineEntry> Timeline, string ControllerLanguage,
+        ErasureRequestKind Kind);
 
     public static void MapGetErasureRequest(this ApiGroups api) => api.Map(group => group
         .MapGet("/erasure-requests/{id:guid}", Get)
@@ -50,6 +54,6 @@ public static class GetErasureRequestEndpoint
             state.Id, state.CaseId, state.Status.ToString(), drafted.ControllerName, state.ControllerCountry, drafted.PersonalData,
             drafted.Urls, state.ReceivedOn, state.Extended, state.IsPaused, state.Outcome?.ToString(),
             DeadlineDetail.From(state.AnswerDeadline(engine)), DeadlineDetail.From(state.ExtensionWindow(engine)),
-            [.. events.Select(e => new TimelineEntry(e.EventType, e.Timestamp))], state.ControllerLanguage));
+            [.. events.Select(e => new TimelineEntry(e.EventType, e.Timestamp))], state.ControllerLanguage, state.Kind));
     }
 }

@@ -45,10 +45,14 @@ public static class OpenApiContract
         ["DraftErasureRequest"] = new(
             "Drafts a GDPR Art. 17 erasure request to a data controller. Nothing is sent until the victim approves it. " +
             "Letters to the controller are written in controllerLanguage (\"nl\" or \"en\"; when left out, Dutch for a Dutch controller, " +
-            "English for any other); notices to the victim stay in the case's language.",
+            "English for any other); notices to the victim stay in the case's language. kind is Erasure (when left out) or Delisting: " +
+            "a delisting request asks a search engine to remove the urls from the results of searches on the victim's name (GDPR " +
+            "Art. 17(1)(c) with 21(1); CJEU C-131/12 Google Spain, C-136/17 GC and Others); the page stays, its answer is due in the " +
+            "same GDPR Art. 12(3) month, and its letter is the delisting letter.",
             """
             { "controllerName": "Voorbeeld Media B.V.", "controllerEmail": "privacy@voorbeeldmedia.example", "controllerCountry": "NL",
-              "controllerLanguage": "nl", "personalData": ["home address", "phone number"], "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
+              "controllerLanguage": "nl", "kind": "Erasure", "personalData": ["home address", "phone number"],
+              "urls": ["https://voorbeeldmedia.example/forum/t/12345"] }
             """,
             $$"""{ "id": "{{RequestId}}", "letterId": "{{LetterId}}" }"""),
         ["GetErasureRequest"] = new(

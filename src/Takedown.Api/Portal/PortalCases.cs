@@ -23,7 +23,10 @@ public sealed record TakedownStart(
     PlatformTrack? Platform);
 
 /// <summary>The erasure request to start; <c>ControllerLanguage</c> is "nl" or "en" for its letters, null for the default of the controller's country.</summary>
-public sealed record ErasureTrack(string ControllerName, string ControllerEmail, string ControllerCountry, string? ControllerLanguage = null);
+/// <summary>The erasure request of a new case; <see cref="Kind"/> is Delisting when the organisation is a search engine.</summary>
+public sealed record ErasureTrack(
+    string ControllerName, string ControllerEmail, string ControllerCountry, string? ControllerLanguage = null,
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
 
 public sealed record PlatformTrack(string Platform, ReportCategory Category);
 
@@ -121,7 +124,7 @@ public sealed class PortalCases(
             erasureId = id;
             await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
                 new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now,
-                    erasure.ControllerLanguage),
+                    erasure.ControllerLanguage, erasure.Kind),
                 state, engine), cancellationToken);
         }
         if (start.Platform is { } platform)

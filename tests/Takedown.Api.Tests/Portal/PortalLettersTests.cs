@@ -228,6 +228,28 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
         (await victim.GetHtmlAsync(casePath)).ShouldNotContain("data-testid=\"reminder\"");
     }
 
+    // A delisting request chosen on the start form: GDPR Art. 17(1)(c) with 21(1) to a search engine (CJEU C-131/12 Google Spain).
+    [Fact]
+    public async Task A_victim_who_marks_the_organisation_as_a_search_engine_gets_the_delisting_letter_to_approve()
+    {
+        var email = NewEmail();
+        var victim = new PortalClient(factory);
+        await victim.SignInAsync(email);
+        var casePath = await victim.StartTakedownAsync(
+        [
+            new("Name", "Anna de Vries"), new("Email", email), new("What", "address"), new("Urls", "https://forum.example/t/123"),
+            new("Erasure", "true"), new("ControllerName", "Zoekmachine B.V."), new("ControllerEmail", "privacy@zoek.example"),
+            new("ControllerCountry", "NL"), new("SearchEngine", "true"), new("Report", "false"),
+        ]);
+
+        var letter = WebUtility.HtmlDecode(await victim.GetHtmlAsync(await victim.LetterPathAsync(casePath)));
+
+        letter.ShouldContain("Verzoek om verwijdering van zoekresultaten op naam (art. 17 AVG)");
+        letter.ShouldContain("zoekopdracht op de naam van betrokkene: \"Anna de Vries\"");
+        letter.ShouldContain("C-131/12, Google Spain en Google");
+        letter.ShouldContain("alle versies en domeinnamen van uw zoekmachine");
+    }
+
     private async Task<(PortalClient Victim, string CasePath)> StartedAsync(string? email = null)
     {
         email ??= NewEmail();

@@ -34,6 +34,8 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     [BindProperty] public string? ControllerEmail { get; set; }
     [BindProperty] public string ControllerCountry { get; set; } = "NL";
     [BindProperty] public string? ControllerLanguage { get; set; }
+    /// <summary>The organisation is a search engine: the request asks it to delist the addresses from searches on the victim's name.</summary>
+    [BindProperty] public bool SearchEngine { get; set; }
     [BindProperty] public bool Report { get; set; }
     [BindProperty] public string? Platform { get; set; }
     [BindProperty] public ReportCategory Category { get; set; } = ReportCategory.Doxing;
@@ -133,7 +135,8 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var data = What.Where(Kinds.Contains).Distinct().Select(k => k == "other" ? OtherWhat!.Trim() : KindLabel(k)).ToList();
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
-            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage) : null,
+            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage,
+                SearchEngine ? ErasureRequestKind.Delisting : ErasureRequestKind.Erasure) : null,
             platform is null ? null : new PlatformTrack(platform.Name, Category)), HttpContext.TraceIdentifier, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
