@@ -312,9 +312,13 @@ public static class LetterComposer
             $"Notice of illegal content (Art. 16 DSA) - reference {m.CaseReference}");
         var doc = Header(m, w, subject, registeredPost: false)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
-            .Paragraph(w.T(
-                $"Hierbij melden wij namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA). Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
-                $"On behalf of {m.NotifierName} (the notifier) we hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA). This notice contains the four elements Article 16(2) DSA requires."))
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    $"Hierbij melden wij, {m.NotifierName} (hierna: de melder), illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA), namens een persoon die door deze inhoud wordt getroffen. Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
+                    $"We, {m.NotifierName} (the notifier), hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA), on behalf of a person affected by this content. This notice contains the four elements Article 16(2) DSA requires.")
+                : w.T(
+                    $"Hierbij melden wij namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA). Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
+                    $"On behalf of {m.NotifierName} (the notifier) we hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA). This notice contains the four elements Article 16(2) DSA requires."))
             .Heading(w.T("1. Waarom de inhoud illegaal is (artikel 16, tweede lid, onder a, DSA)", "1. Why the content is illegal (Article 16(2)(a) DSA)"))
             .Paragraph($"{w.T("Soort inhoud", "Kind of content")}: {CategoryText(m.Category, w)}")
             .Paragraph(m.Explanation)
@@ -335,16 +339,24 @@ public static class LetterComposer
         {
             // DSA Art. 18(1): a hosting provider aware of a suspected offence threatening a person's life or safety must
             // inform the police; a notice about threats asks for it by name, so it cannot be read as a mere removal.
-            doc.Paragraph(w.T(
+            doc.Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    "De inhoud bevat een bedreiging van het leven of de veiligheid van de persoon namens wie wij melden. Wij verzoeken u daarom ook onverwijld de politie of het Openbaar Ministerie te informeren en alle beschikbare relevante informatie te verstrekken (artikel 18, eerste lid, DSA).",
+                    "The content threatens the life or safety of the person on whose behalf we notify you. We therefore also ask you to inform the law enforcement or judicial authorities promptly and to provide all relevant information available (Article 18(1) DSA).")
+                : w.T(
                 "De inhoud bevat een bedreiging van het leven of de veiligheid van de melder. Wij verzoeken u daarom ook onverwijld de politie of het Openbaar Ministerie te informeren en alle beschikbare relevante informatie te verstrekken (artikel 18, eerste lid, DSA).",
                 "The content threatens the notifier's life or safety. We therefore also ask you to inform the law enforcement or judicial authorities promptly and to provide all relevant information available (Article 18(1) DSA)."));
         }
         doc
             .Heading(w.T("Waarom deze melding weinig persoonsgegevens bevat", "Why this notice contains little personal data"))
-            .Paragraph(w.T(
-                "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
-                "We send this notice from our own address, on behalf of the notifier. It contains no more than Article 16(2) DSA requires: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this notice."));
-        return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    "Wij zijn zelf de melder en noemen de persoon namens wie wij melden niet: die persoon wordt lastiggevallen, en elk extra gegeven vergroot het risico. Deze melding bevat niet meer dan artikel 16, tweede lid, DSA vereist. Neem over deze melding uitsluitend contact met ons op.",
+                    "We are the notifier ourselves and do not name the person on whose behalf we notify you: that person is being harassed, and every additional detail adds to the risk. This notice contains no more than Article 16(2) DSA requires. Please contact only us about this notice.")
+                : w.T(
+                    "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
+                    "We send this notice from our own address, on behalf of the notifier. It contains no more than Article 16(2) DSA requires: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this notice."));
+        return (subject, Closing(doc, w, m.Sender, m.ServiceIsNotifier ? null : m.NotifierName, formal: false));
     }
 
     /// <summary>

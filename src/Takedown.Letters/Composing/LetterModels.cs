@@ -192,6 +192,10 @@ public sealed record VictimNoticeReminderWaitingModel(
 /// <remarks>Explanation: why the content is illegal, Art. 16(2)(a), as the victim approved it.</remarks>
 /// <remarks>Urls: the exact locations, Art. 16(2)(b).</remarks>
 /// <remarks>NotifierName, NotifierEmail: the notifier, Art. 16(2)(c).</remarks>
+/// <remarks>
+/// ServiceIsNotifier: the service itself is the notifier (its name and this report's reply address), on behalf of a person
+/// it does not name; otherwise the notifier is the victim and the service sends the notice on their behalf.
+/// </remarks>
 public sealed record PlatformNoticeModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -201,7 +205,8 @@ public sealed record PlatformNoticeModel(
     string Explanation,
     IReadOnlyList<string> Urls,
     string NotifierName,
-    string NotifierEmail) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string NotifierEmail,
+    bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformNotice;
 }
