@@ -136,7 +136,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         return (report, LetterComposer.Compose(new PlatformComplaintModel(
             Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference,
             engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry), engine.LocalDate(filed, DeadlineEngine.VictimCountry),
-            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName)));
+            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName,
+            ServiceIsNotifier: report.Notifier == NotifierKind.Service)));
     }
 
     /// <summary>

@@ -216,6 +216,7 @@ public sealed record PlatformNoticeModel(
 /// which notice and decision it contests, and the grounds exactly as the victim (or the partner on their behalf) wrote them.
 /// </summary>
 /// <remarks>NoticeSentOn: when our notice letter reached the platform; RefusedOn: the date of the decision contested.</remarks>
+/// <remarks>ServiceIsNotifier: the notice named the service as notifier, on behalf of a person it does not name.</remarks>
 public sealed record PlatformComplaintModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -225,7 +226,8 @@ public sealed record PlatformComplaintModel(
     DateOnly RefusedOn,
     IReadOnlyList<string> Urls,
     string Grounds,
-    string NotifierName) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string NotifierName,
+    bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformComplaint;
 }

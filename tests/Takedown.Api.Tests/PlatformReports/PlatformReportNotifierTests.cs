@@ -80,6 +80,36 @@ public sealed class PlatformReportNotifierTests(WebhookHostFixture host) : IAsyn
     }
 
     [Fact]
+    public async Task Given_notifier_Service_and_a_refusal_by_an_email_only_platform_When_the_complaint_is_lodged_Then_the_letter_names_the_service_as_notifier()
+    {
+        var caseId = await ApiFactory.OpenCaseAsync(_partner, victimEmail: VictimEmail);
+        var letters = host.ApiServices.GetRequiredService<LetterWorkflow>();
+        var reportId = await DraftAsync(caseId, Body("SandboxMail", "Service"));
+        await WebhookHostFixture.ApproveAsync(_partner, reportId);
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
+        var store = host.ApiServices.GetRequiredService<Takedown.EventStore.EventStore>();
+        await using (var session = store.LightweightSession(new Takedown.EventStore.EventMetadata("test", null, "operator:test")))
+        {
+            await Takedown.Application.PlatformReports.PlatformDecisions.RecordAsync(session, reportId,
+                new(Takedown.Application.PlatformReports.PlatformDecision.Refused, StatementOfReasons: "Niet in strijd met onze voorwaarden."),
+                DateTimeOffset.UtcNow, host.ApiServices.GetRequiredService<Takedown.Domain.Deadlines.DeadlineEngine>(), CancellationToken.None);
+            await session.SaveChangesAsync();
+        }
+        var before = host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress).Count;
+
+        var lodged = await _partner.PostAsJsonAsync($"/api/v1/platform-reports/{reportId}/internal-complaint", new { grounds = "Het adres staat er nog steeds." });
+
+        lodged.StatusCode.ShouldBe(HttpStatusCode.Accepted, await lodged.Content.ReadAsStringAsync());
+        await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("internalComplaintId").ValueKind == JsonValueKind.String);
+        var raw = System.Text.Encoding.UTF8.GetString(host.Smtp.ReceivedFor(WebhookHostFixture.MailPlatformAddress).Skip(before).Single().Raw);
+        var text = Portal.PortalFactory.DecodeQuotedPrintable(raw);
+        text.ShouldContain("namens een persoon die door deze inhoud wordt getroffen");
+        text.ShouldNotContain($"namens {letters.ServiceName}");
+        text.ShouldNotContain(VictimName);
+        text.ShouldNotContain(VictimEmail);
+    }
+
+    [Fact]
     public async Task Given_notifier_Victim_When_drafted_Then_the_notice_carries_the_name_and_address_given()
     {
         var caseId = await ApiFactory.OpenCaseAsync(_partner, victimEmail: VictimEmail);
