@@ -78,13 +78,15 @@ public static class OpenApiContract
         ["DraftPlatformReport"] = new(
             "Drafts a DSA Art. 16 notice to a hosting platform. The platform must be one of the platform registry's names (another " +
             "name is a 400 problem naming `platform`: a notice to it would reach nobody). The notice must name the exact URLs, " +
-            "explain why the content is unlawful and carry the good-faith statement. Nothing is filed yet: read the notice (GET …/notice), show it to the " +
+            "explain why the content is unlawful and carry the good-faith statement. notifier says who the notice names (DSA Art. 16(2)(c)): " +
+            "Victim (the default; give notifierName and notifierEmail) or Service (leave both out: the notice names the service and a " +
+            "reply address of this report, so the victim's name and e-mail address are not in it). Nothing is filed yet: read the notice (GET …/notice), show it to the " +
             "victim with the publication warning, and approve it (POST …/approve). For a platform that takes notices by e-mail " +
             "only, the notice is a letter, prepared now.",
             """
             { "platform": "ExampleTube", "urls": ["https://exampletube.example/watch?v=abc123"], "category": "Doxing",
-              "explanation": "The video shows my home address and phone number (Sr art. 285d).", "notifierName": "Takedown on behalf of the victim",
-              "notifierEmail": "notices@takedown.example", "goodFaithStatement": true }
+              "explanation": "The video shows the home address and phone number of the person on whose behalf we report (Sr art. 285d).",
+              "notifier": "Service", "goodFaithStatement": true }
             """,
             $$"""{ "id": "{{RequestId}}" }"""),
         ["GetPlatformReport"] = new(
@@ -100,7 +102,7 @@ public static class OpenApiContract
             { "reportId": "{{RequestId}}", "status": "Drafted", "awaitsApproval": true, "platform": "ExampleTube", "channel": "api",
               "content": { "reference": "01936f0e9d2b7c5d8e3f6a4d2c3b5e7f", "urls": ["https://exampletube.example/watch?v=abc123"],
                 "category": "Doxing", "explanation": "The video shows my home address and phone number (Sr art. 285d).",
-                "notifierName": "Takedown on behalf of the victim", "notifierEmail": "notices@takedown.example",
+                "notifierName": "Takedown", "notifierEmail": "replies+ab3kq7x2mzf4dtp5wyc6rn8eia.k2m4x7q9b3d5f6h8j2l4@takedown.example",
                 "goodFaithStatement": "I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete." },
               "emailTo": null, "language": null, "subject": null, "plainText": null,
               "contentSha256": "3b7e4c1d9a8f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d",

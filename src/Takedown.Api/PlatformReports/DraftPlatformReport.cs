@@ -18,12 +18,17 @@ public static class DraftPlatformReportEndpoint
     /// <param name="Urls">The exact addresses of the content (http or https): DSA Art. 16(2)(b).</param>
     /// <param name="Category">Doxing (Sr art. 285d), Stalking (Sr art. 285b), IntimateImages or Threats.</param>
     /// <param name="Explanation">Why the content is unlawful: DSA Art. 16(2)(a).</param>
-    /// <param name="NotifierName">Who reports (the victim or the service on their behalf): DSA Art. 16(2)(c).</param>
-    /// <param name="NotifierEmail">Where the platform confirms receipt and sends its decision.</param>
+    /// <param name="NotifierName">With notifier Victim: the victim's name, DSA Art. 16(2)(c). Leave it out with notifier Service.</param>
+    /// <param name="NotifierEmail">With notifier Victim: where the platform confirms receipt and sends its decision. Leave it out with notifier Service.</param>
     /// <param name="GoodFaithStatement">The notifier's statement that the notice is accurate and complete: DSA Art. 16(2)(d).</param>
+    /// <param name="Notifier">
+    /// Who the notice names as notifier: Victim (the default) with notifierName and notifierEmail, or Service: the service
+    /// itself, with its name and a reply address of this report, so the victim's name and e-mail address are not in the
+    /// notice (the platform may name the notifier to the uploader, DSA Art. 17(3)(b)).
+    /// </param>
     public sealed record DraftPlatformReportRequest(
-        string? Platform, IReadOnlyList<string>? Urls, ReportCategory? Category, string? Explanation, string? NotifierName,
-        string? NotifierEmail, bool? GoodFaithStatement);
+        string? Platform, IReadOnlyList<string>? Urls, ReportCategory? Category, string? Explanation, bool? GoodFaithStatement,
+        string? NotifierName = null, string? NotifierEmail = null, NotifierKind? Notifier = null);
 
     public sealed record RequestCreated(Guid Id);
 
@@ -64,8 +69,21 @@ public static class DraftPlatformReportEndpoint
             .Require(request.Category is not null && Enum.IsDefined(request.Category.Value), "category",
                 $"Use one of: {string.Join(", ", Enum.GetNames<ReportCategory>())}.")
             .Text(request.Explanation, "explanation", Input.MaxLongText)
-            .Text(request.NotifierName, "notifierName")
-            .Email(request.NotifierEmail, "notifierEmail")
+            .Require(request.Notifier is null || Enum.IsDefined(request.Notifier.Value), "notifier", $"Use one of: {string.Join(", ", Enum.GetNames<NotifierKind>())}.");
+        if (request.Notifier == NotifierKind.Service)
+        {
+            // The service names itself: a name or address given here would be dropped, so it is refused instead.
+            input
+                .Require(request.NotifierName is null, "notifierName", "Leave notifierName out with notifier Service: the notice names the service.")
+                .Require(request.NotifierEmail is null, "notifierEmail", "Leave notifierEmail out with notifier Service: the notice gives the service's reply address.");
+        }
+        else
+        {
+            input
+                .Text(request.NotifierName, "notifierName")
+                .Email(request.NotifierEmail, "notifierEmail");
+        }
+        input
             .Require(request.GoodFaithStatement == true, "goodFaithStatement",
                 "The notifier must confirm that the notice is accurate and complete (DSA Art. 16(2)(d)).");
         var key = Idempotency.Read(http, input);
@@ -88,9 +106,11 @@ public static class DraftPlatformReportEndpoint
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(connection, transaction, metadata);
+        var notifier = request.Notifier ?? NotifierKind.Victim;
+        var (notifierName, notifierEmail) = notices.NotifierFor(id, notifier, request.NotifierName?.Trim() ?? "", request.NotifierEmail?.Trim() ?? "");
         var (drafted, _) = await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new DraftPlatformReport(id, caseId, platform.Name, request.Urls!, request.Category!.Value, request.Explanation!.Trim(),
-                request.NotifierName!.Trim(), request.NotifierEmail!.Trim(), true, time.GetUtcNow()),
+                notifierName, notifierEmail, true, time.GetUtcNow(), notifier),
             state, engine), cancellationToken);
         if (drafted.Count == 0)
         {
@@ -120,8 +140,9 @@ public static class DraftPlatformReportEndpoint
             && drafted.Platform == platform
             && drafted.Category == request.Category
             && drafted.Explanation == request.Explanation!.Trim()
-            && drafted.NotifierName == request.NotifierName!.Trim()
-            && drafted.NotifierEmail == request.NotifierEmail!.Trim()
+            && drafted.Notifier == (request.Notifier ?? NotifierKind.Victim)
+            && (drafted.Notifier == NotifierKind.Service
+                || (drafted.NotifierName == request.NotifierName!.Trim() && drafted.NotifierEmail == request.NotifierEmail!.Trim()))
             && drafted.Urls.SequenceEqual(request.Urls!);
         return same ? Idempotency.Replayed(http, $"/api/v1/platform-reports/{id}", new RequestCreated(id)) : Idempotency.Mismatch();
     }

@@ -28,7 +28,11 @@ public sealed record ErasureTrack(
     string ControllerName, string ControllerEmail, string ControllerCountry, string? ControllerLanguage = null,
     ErasureRequestKind Kind = ErasureRequestKind.Erasure);
 
-public sealed record PlatformTrack(string Platform, ReportCategory Category);
+/// <summary>
+/// The platform report to start; <c>Notifier</c> is who the notice names as its notifier: the service on the victim's
+/// behalf by default (the platform may tell the uploader who reported), or the victim.
+/// </summary>
+public sealed record PlatformTrack(string Platform, ReportCategory Category, NotifierKind Notifier = NotifierKind.Service);
 
 public sealed record CaseListItem(Guid Id, string Reference, string Status, DateTimeOffset OpenedAt, int Requests);
 
@@ -131,9 +135,10 @@ public sealed class PortalCases(
         {
             var id = Guid.CreateVersion7(now);
             reportId = id;
+            var (notifierName, notifierEmail) = notices.NotifierFor(id, platform.Notifier, start.VictimName, start.VictimEmail);
             await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
-                new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start, platform.Category), start.VictimName,
-                    start.VictimEmail, true, now),
+                new DraftPlatformReport(id, caseId, platform.Platform, start.Urls, platform.Category, Explanation(start, platform.Category, platform.Notifier), notifierName,
+                    notifierEmail, true, now, platform.Notifier),
                 state, engine), cancellationToken);
         }
         await session.SaveChangesAsync(cancellationToken);
@@ -157,10 +162,28 @@ public sealed class PortalCases(
     /// Why the content is unlawful, in the victim's language: DSA Art. 16(2)(a). For threats it also asks the platform to
     /// tell the police (DSA Art. 18(1)), which a hosting provider must do for a threat to someone's life or safety.
     /// </summary>
-    private static string Explanation(TakedownStart start, ReportCategory category)
+    /// <summary>Why the content is illegal, in the victim's words, or, with the service as notifier, in the service's about the person it reports for.</summary>
+    private static string Explanation(TakedownStart start, ReportCategory category, NotifierKind notifier)
     {
         var nl = start.Language == "nl";
         var what = string.Join(", ", start.PersonalData);
+        if (notifier == NotifierKind.Service)
+        {
+            var service = nl
+                ? $"Op deze adressen zijn zonder toestemming persoonsgegevens gepubliceerd van de persoon namens wie wij melden ({what}). Het verspreiden van deze gegevens om iemand vrees aan te jagen of ernstige overlast te bezorgen is strafbaar (doxing, artikel 285d Wetboek van Strafrecht) en in strijd met de AVG."
+                : $"Personal data of the person on whose behalf we report has been published at these addresses without their consent ({what}). Spreading this data to intimidate someone or cause them serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code) and breaches the GDPR.";
+            if (!string.IsNullOrWhiteSpace(start.ByWhom))
+            {
+                service += nl ? $" Naar deze persoon aanneemt is dit geplaatst door: {start.ByWhom.Trim()}." : $" That person believes it was posted by: {start.ByWhom.Trim()}.";
+            }
+            if (category == ReportCategory.Threats)
+            {
+                service += nl
+                    ? " De inhoud bedreigt het leven of de veiligheid van deze persoon: informeer daarom onverwijld de politie of het Openbaar Ministerie (artikel 18, eerste lid, DSA)."
+                    : " The content threatens this person's life or safety: please inform the law enforcement or judicial authorities promptly (Article 18(1) DSA).";
+            }
+            return service;
+        }
         var text = nl
             ? $"Op deze adressen zijn zonder mijn toestemming mijn persoonsgegevens gepubliceerd ({what}). Het verspreiden van deze gegevens om mij vrees aan te jagen of ernstige overlast te bezorgen is strafbaar (doxing, artikel 285d Wetboek van Strafrecht) en in strijd met de AVG."
             : $"My personal data has been published at these addresses without my consent ({what}). Spreading this data to intimidate me or cause me serious nuisance is a criminal offence in the Netherlands (doxing, Article 285d of the Dutch Criminal Code) and breaches the GDPR.";

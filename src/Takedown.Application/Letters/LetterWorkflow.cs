@@ -109,7 +109,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var today = engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry);
         var composed = LetterComposer.Compose(new PlatformNoticeModel(
             Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference, today,
-            report.Category.ToString(), report.Explanation, report.Urls, report.NotifierName, report.NotifierEmail));
+            report.Category.ToString(), report.Explanation, report.Urls, report.NotifierName, report.NotifierEmail,
+            ServiceIsNotifier: report.Notifier == NotifierKind.Service));
         return Prepare(session, NewId(), @case.Id, reportId, composed, report.Platform, platformEmail, needsApproval: true);
     }
 
@@ -135,7 +136,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         return (report, LetterComposer.Compose(new PlatformComplaintModel(
             Sender(reportId), new LetterRecipient(report.Platform, platformEmail, [], @case.Language), @case.Reference,
             engine.LocalDate(time.GetUtcNow(), DeadlineEngine.VictimCountry), engine.LocalDate(filed, DeadlineEngine.VictimCountry),
-            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName)));
+            engine.LocalDate(refused, DeadlineEngine.VictimCountry), report.Urls, grounds, report.NotifierName,
+            ServiceIsNotifier: report.Notifier == NotifierKind.Service)));
     }
 
     /// <summary>
@@ -379,6 +381,9 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// The reply address of a request (or, for a letter on the case itself, of the case): replies are matched to it by
     /// this token, not by the sender.
     /// </summary>
+    /// <summary>The service's own name, as it signs its letters (the configured sender name).</summary>
+    public string ServiceName => Settings.SenderName;
+
     public string ReplyAddressFor(Guid requestId) => ReplyAddress.For(requestId, Settings.ReplySecret, Settings.ReplyDomain);
 
     private ComposedLetter ComposeCeaseAndDesist(Case @case, CeaseAndDesistInput input)

@@ -51,6 +51,14 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
             new NotifierContact(report.NotifierName, report.NotifierEmail), DsaNotice.StandardGoodFaithStatement);
     }
 
+    /// <summary>
+    /// The notifier's name and e-mail address (DSA Art. 16(2)(c)) for report <paramref name="reportId"/>: the victim's own,
+    /// or, with the service as notifier, the service's name and the report's reply address, so the platform's answers
+    /// reach this report and the victim's name and e-mail address stay out of the notice.
+    /// </summary>
+    public (string Name, string Email) NotifierFor(Guid reportId, NotifierKind notifier, string victimName, string victimEmail) =>
+        notifier == NotifierKind.Service ? (letters.ServiceName, letters.ReplyAddressFor(reportId)) : (victimName, victimEmail);
+
     /// <summary>The address notices go to when the platform takes them by e-mail only; null for a report API (or an unknown platform).</summary>
     public string? EmailChannel(string platform) =>
         registry.TryGet(platform, out var options) && options.Channel == NoticeChannel.Email ? options.Email : null;

@@ -32,6 +32,20 @@ public enum PlatformReportStatus
     Closed,
 }
 
+/// <summary>
+/// Who submits the notice (DSA Art. 16(2)(c): "the individual or entity submitting the notice"). The platform may name
+/// the notifier to the uploader in its statement of reasons (Art. 17(3)(b)), so for doxing and stalking the service itself
+/// is the safer notifier: the notice then carries the service's name and a reply address of this report, not the victim's.
+/// </summary>
+public enum NotifierKind
+{
+    /// <summary>The victim, with their own name and e-mail address.</summary>
+    Victim,
+
+    /// <summary>The service on the victim's behalf: its name and the report's reply address; the victim's name and e-mail are not in the notice.</summary>
+    Service,
+}
+
 /// <summary>The elements a DSA Art. 16(2) notice must contain to count as a notice at all.</summary>
 public enum NoticeElement
 {
@@ -59,7 +73,8 @@ public sealed record PlatformReportDrafted(
     [PersonalData] string NotifierName,
     [PersonalData] string NotifierEmail,
     bool GoodFaithStatement,
-    DateTimeOffset DraftedAt);
+    DateTimeOffset DraftedAt,
+    NotifierKind Notifier = NotifierKind.Victim);
 /// <summary>
 /// The notice's text as shown was approved: <see cref="NoticeSha256"/> is the SHA-256 of exactly what will be sent (the
 /// API notice's fields, or the notice letter for a platform that takes notices by e-mail only).
@@ -94,7 +109,8 @@ public sealed record DraftPlatformReport(
     string NotifierName,
     string NotifierEmail,
     bool GoodFaithStatement,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    NotifierKind Notifier = NotifierKind.Victim);
 /// <summary>
 /// Approves the notice's text: <c>ShownSha256</c> is the SHA-256 of the notice the approver was shown,
 /// <c>NoticeSha256</c> that of the notice as it would be sent now, and <c>PublicationWarningShown</c> says the approver
@@ -137,7 +153,8 @@ public sealed record PlatformReport(
     DateTimeOffset? ComplaintLodgedAt,
     string? ApprovedNoticeSha256,
     Guid? EmailLetterId,
-    string? ComplaintId)
+    string? ComplaintId,
+    NotifierKind Notifier = NotifierKind.Victim)
 {
     public static readonly PlatformReport Initial = new(
         Guid.Empty, Guid.Empty, PlatformReportStatus.None, "", ReportCategory.Doxing, [], "", "", "", false, null, null, null, null, null, null, false, null,
@@ -202,6 +219,7 @@ public sealed record PlatformReport(
         {
             Id = e.ReportId, CaseId = e.CaseId, Status = PlatformReportStatus.Drafted, Platform = e.Platform, Category = e.Category, Urls = e.Urls,
             Explanation = e.Explanation, NotifierName = e.NotifierName, NotifierEmail = e.NotifierEmail, GoodFaithStatement = e.GoodFaithStatement,
+            Notifier = e.Notifier,
         },
         PlatformReportApproved e => state with { Status = PlatformReportStatus.Approved, ApprovedNoticeSha256 = e.NoticeSha256 },
         PlatformReportFiled e => state with { Status = PlatformReportStatus.Filed, TicketId = e.TicketId, FiledAt = e.FiledAt },
@@ -258,9 +276,15 @@ public sealed record PlatformReport(
                 : throw new DomainRuleViolated("This platform report has already been drafted.");
         }
 
+        if (!Enum.IsDefined(c.Notifier))
+        {
+            throw new DomainRuleViolated($"The notifier is the victim or the service: use one of {string.Join(", ", Enum.GetNames<NotifierKind>())}.");
+        }
+
         return string.IsNullOrWhiteSpace(c.Platform)
             ? throw new DomainRuleViolated("A platform report needs the platform it goes to.")
-            : [new PlatformReportDrafted(c.ReportId, c.CaseId, c.Platform, c.Urls, c.Category, c.Explanation, c.NotifierName, c.NotifierEmail, c.GoodFaithStatement, c.Now)];
+            : [new PlatformReportDrafted(c.ReportId, c.CaseId, c.Platform, c.Urls, c.Category, c.Explanation, c.NotifierName, c.NotifierEmail, c.GoodFaithStatement, c.Now,
+                c.Notifier)];
     }
 
     private static object[] Approve(ApprovePlatformReport c, PlatformReport state)

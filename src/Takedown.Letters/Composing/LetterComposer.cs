@@ -360,9 +360,13 @@ public static class LetterComposer
             $"Notice of illegal content (Art. 16 DSA) - reference {m.CaseReference}");
         var doc = Header(m, w, subject, registeredPost: false)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
-            .Paragraph(w.T(
-                $"Hierbij melden wij namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA). Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
-                $"On behalf of {m.NotifierName} (the notifier) we hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA). This notice contains the four elements Article 16(2) DSA requires."))
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    $"Hierbij melden wij, {m.NotifierName} (hierna: de melder), illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA), namens een persoon die door deze inhoud wordt getroffen. Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
+                    $"We, {m.NotifierName} (the notifier), hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA), on behalf of a person affected by this content. This notice contains the four elements Article 16(2) DSA requires.")
+                : w.T(
+                    $"Hierbij melden wij namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst, op grond van artikel 16 van de digitaledienstenverordening (DSA). Deze melding bevat de vier elementen die artikel 16, tweede lid, DSA vereist.",
+                    $"On behalf of {m.NotifierName} (the notifier) we hereby notify you of illegal content on your service, under Article 16 of the Digital Services Act (DSA). This notice contains the four elements Article 16(2) DSA requires."))
             .Heading(w.T("1. Waarom de inhoud illegaal is (artikel 16, tweede lid, onder a, DSA)", "1. Why the content is illegal (Article 16(2)(a) DSA)"))
             .Paragraph($"{w.T("Soort inhoud", "Kind of content")}: {CategoryText(m.Category, w)}")
             .Paragraph(m.Explanation)
@@ -383,16 +387,24 @@ public static class LetterComposer
         {
             // DSA Art. 18(1): a hosting provider aware of a suspected offence threatening a person's life or safety must
             // inform the police; a notice about threats asks for it by name, so it cannot be read as a mere removal.
-            doc.Paragraph(w.T(
+            doc.Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    "De inhoud bevat een bedreiging van het leven of de veiligheid van de persoon namens wie wij melden. Wij verzoeken u daarom ook onverwijld de politie of het Openbaar Ministerie te informeren en alle beschikbare relevante informatie te verstrekken (artikel 18, eerste lid, DSA).",
+                    "The content threatens the life or safety of the person on whose behalf we notify you. We therefore also ask you to inform the law enforcement or judicial authorities promptly and to provide all relevant information available (Article 18(1) DSA).")
+                : w.T(
                 "De inhoud bevat een bedreiging van het leven of de veiligheid van de melder. Wij verzoeken u daarom ook onverwijld de politie of het Openbaar Ministerie te informeren en alle beschikbare relevante informatie te verstrekken (artikel 18, eerste lid, DSA).",
                 "The content threatens the notifier's life or safety. We therefore also ask you to inform the law enforcement or judicial authorities promptly and to provide all relevant information available (Article 18(1) DSA)."));
         }
         doc
             .Heading(w.T("Waarom deze melding weinig persoonsgegevens bevat", "Why this notice contains little personal data"))
-            .Paragraph(w.T(
-                "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
-                "We send this notice from our own address, on behalf of the notifier. It contains no more than Article 16(2) DSA requires: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this notice."));
-        return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    "Wij zijn zelf de melder en noemen de persoon namens wie wij melden niet: die persoon wordt lastiggevallen, en elk extra gegeven vergroot het risico. Deze melding bevat niet meer dan artikel 16, tweede lid, DSA vereist. Neem over deze melding uitsluitend contact met ons op.",
+                    "We are the notifier ourselves and do not name the person on whose behalf we notify you: that person is being harassed, and every additional detail adds to the risk. This notice contains no more than Article 16(2) DSA requires. Please contact only us about this notice.")
+                : w.T(
+                    "Wij sturen deze melding vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan artikel 16, tweede lid, DSA vereist: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze melding uitsluitend contact met ons op.",
+                    "We send this notice from our own address, on behalf of the notifier. It contains no more than Article 16(2) DSA requires: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this notice."));
+        return (subject, Closing(doc, w, m.Sender, m.ServiceIsNotifier ? null : m.NotifierName, formal: false));
     }
 
     /// <summary>
@@ -406,7 +418,11 @@ public static class LetterComposer
             $"Complaint against your decision on our notice (Art. 20 DSA) - reference {m.CaseReference}");
         var doc = Header(m, w, subject, registeredPost: false)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
-            .Paragraph(w.T(
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    $"Op {w.Date(m.NoticeSentOn)} meldden wij, {m.NotifierName} (hierna: de melder), u illegale inhoud op uw dienst (artikel 16 van de digitaledienstenverordening, DSA), onder ons kenmerk {m.CaseReference}, namens een persoon die door deze inhoud wordt getroffen. Op {w.Date(m.RefusedOn)} besloot u de inhoud niet te verwijderen en niet ontoegankelijk te maken. Als melder dienen wij hierbij een klacht in tegen dat besluit, via uw interne klachtenafhandelingssysteem (artikel 20 DSA).",
+                    $"On {w.Date(m.NoticeSentOn)} we, {m.NotifierName} (the notifier), notified you of illegal content on your service (Article 16 of the Digital Services Act, DSA), under our reference {m.CaseReference}, on behalf of a person affected by this content. On {w.Date(m.RefusedOn)} you decided not to remove the content or disable access to it. As the notifier we hereby lodge a complaint against that decision through your internal complaint-handling system (Article 20 DSA).")
+                : w.T(
                 $"Op {w.Date(m.NoticeSentOn)} meldden wij u namens {m.NotifierName} (hierna: de melder) illegale inhoud op uw dienst (artikel 16 van de digitaledienstenverordening, DSA), onder ons kenmerk {m.CaseReference}. Op {w.Date(m.RefusedOn)} besloot u de inhoud niet te verwijderen en niet ontoegankelijk te maken. Namens de melder dienen wij hierbij een klacht in tegen dat besluit, via uw interne klachtenafhandelingssysteem (artikel 20 DSA).",
                 $"On {w.Date(m.NoticeSentOn)} we notified you, on behalf of {m.NotifierName} (the notifier), of illegal content on your service (Article 16 of the Digital Services Act, DSA), under our reference {m.CaseReference}. On {w.Date(m.RefusedOn)} you decided not to remove the content or disable access to it. On behalf of the notifier we hereby lodge a complaint against that decision through your internal complaint-handling system (Article 20 DSA)."))
             .Heading(w.T("De inhoud waar het om gaat", "The content concerned"))
@@ -419,10 +435,14 @@ public static class LetterComposer
                 $"Als online platform dat geen micro- of kleine onderneming is (artikel 19 DSA), verplicht artikel 20, vierde lid, DSA u deze klacht tijdig, niet-discriminerend, zorgvuldig en niet-willekeurig te behandelen, en uw besluit zonder onnodige vertraging terug te draaien wanneer de klacht daarvoor voldoende gronden bevat; het besluit mag niet uitsluitend geautomatiseerd worden genomen (artikel 20, zesde lid, DSA). Wij vragen u de inhoud alsnog te verwijderen of ontoegankelijk te maken, en ons uw gemotiveerde besluit over deze klacht zonder onnodige vertraging mee te delen, met de mogelijkheid van buitengerechtelijke geschillenbeslechting (artikel 21 DSA) en de andere beschikbare verhaalsmogelijkheden (artikel 20, vijfde lid, DSA). Valt uw dienst niet onder artikel 20, dan vragen wij u uw besluit op dezelfde gronden te heroverwegen en ons uw antwoord en de beschikbare verhaalsmogelijkheden mee te delen (artikel 16, vijfde lid, DSA). Stuur uw antwoord per e-mail naar {m.Sender.ReplyAddress}, met vermelding van ons kenmerk {m.CaseReference}.",
                 $"As an online platform that is not a micro or small enterprise (Article 19 DSA), Article 20(4) DSA obliges you to handle this complaint in a timely, non-discriminatory, diligent and non-arbitrary manner, and to reverse your decision without undue delay where the complaint contains sufficient grounds; the decision may not be taken solely by automated means (Article 20(6) DSA). We ask you to remove the content or disable access to it after all, and to inform us without undue delay of your reasoned decision on this complaint, of the possibility of out-of-court dispute settlement (Article 21 DSA) and of the other available possibilities for redress (Article 20(5) DSA). If your service does not fall under Article 20, we ask you to reconsider your decision on the same grounds and to inform us of your answer and of the possibilities for redress (Article 16(5) DSA). Please send your answer by e-mail to {m.Sender.ReplyAddress}, quoting our reference {m.CaseReference}."))
             .Heading(w.T("Waarom deze klacht weinig persoonsgegevens bevat", "Why this complaint contains little personal data"))
-            .Paragraph(w.T(
-                "Wij sturen deze klacht vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan nodig is om uw besluit te heroverwegen: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze klacht uitsluitend contact met ons op.",
-                "We send this complaint from our own address, on behalf of the notifier. It contains no more than is needed to reconsider the decision: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this complaint."));
-        return (subject, Closing(doc, w, m.Sender, m.NotifierName, formal: false));
+            .Paragraph(m.ServiceIsNotifier
+                ? w.T(
+                    "Wij noemen de persoon namens wie wij melden niet: die persoon wordt lastiggevallen, en elk extra gegeven vergroot het risico. Deze klacht bevat niet meer dan nodig is om uw besluit te heroverwegen. Neem over deze klacht uitsluitend contact met ons op.",
+                    "We do not name the person on whose behalf we notified you: that person is being harassed, and every additional detail adds to the risk. This complaint contains no more than is needed to reconsider the decision. Please contact only us about this complaint.")
+                : w.T(
+                    "Wij sturen deze klacht vanuit ons eigen adres, namens de melder. Zij bevat niet meer dan nodig is om uw besluit te heroverwegen: de melder wordt lastiggevallen, en elk extra gegeven vergroot het risico. Neem over deze klacht uitsluitend contact met ons op.",
+                    "We send this complaint from our own address, on behalf of the notifier. It contains no more than is needed to reconsider the decision: the notifier is being harassed, and every additional detail adds to the risk. Please contact only us about this complaint."));
+        return (subject, Closing(doc, w, m.Sender, m.ServiceIsNotifier ? null : m.NotifierName, formal: false));
     }
 
     private static string CategoryText(string category, Words w) => category switch

@@ -197,6 +197,10 @@ public sealed record VictimNoticeReminderWaitingModel(
 /// <remarks>Explanation: why the content is illegal, Art. 16(2)(a), as the victim approved it.</remarks>
 /// <remarks>Urls: the exact locations, Art. 16(2)(b).</remarks>
 /// <remarks>NotifierName, NotifierEmail: the notifier, Art. 16(2)(c).</remarks>
+/// <remarks>
+/// ServiceIsNotifier: the service itself is the notifier (its name and this report's reply address), on behalf of a person
+/// it does not name; otherwise the notifier is the victim and the service sends the notice on their behalf.
+/// </remarks>
 public sealed record PlatformNoticeModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -206,7 +210,8 @@ public sealed record PlatformNoticeModel(
     string Explanation,
     IReadOnlyList<string> Urls,
     string NotifierName,
-    string NotifierEmail) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string NotifierEmail,
+    bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformNotice;
 }
@@ -216,6 +221,7 @@ public sealed record PlatformNoticeModel(
 /// which notice and decision it contests, and the grounds exactly as the victim (or the partner on their behalf) wrote them.
 /// </summary>
 /// <remarks>NoticeSentOn: when our notice letter reached the platform; RefusedOn: the date of the decision contested.</remarks>
+/// <remarks>ServiceIsNotifier: the notice named the service as notifier, on behalf of a person it does not name.</remarks>
 public sealed record PlatformComplaintModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -225,7 +231,8 @@ public sealed record PlatformComplaintModel(
     DateOnly RefusedOn,
     IReadOnlyList<string> Urls,
     string Grounds,
-    string NotifierName) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string NotifierName,
+    bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformComplaint;
 }

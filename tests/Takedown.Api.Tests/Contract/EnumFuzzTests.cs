@@ -39,7 +39,7 @@ public sealed class EnumFuzzTests(EnumFuzzTests.Host factory) : IClassFixture<En
         var fields = EnumFields(document).ToList();
 
         fields.Select(f => f.ToString()).ShouldBe(
-            ["OpenCase.language", "OpenCase.escalationMode", "DraftErasureRequest.controllerLanguage", "DraftErasureRequest.kind", "DraftPlatformReport.category",
+            ["OpenCase.language", "OpenCase.escalationMode", "DraftErasureRequest.controllerLanguage", "DraftErasureRequest.kind", "DraftPlatformReport.category", "DraftPlatformReport.notifier",
              "CreateWebhookSubscription.eventTypes"], ignoreOrder: true);
         foreach (var field in fields)
         {

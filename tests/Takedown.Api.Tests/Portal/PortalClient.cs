@@ -104,14 +104,20 @@ public sealed partial class PortalClient(HttpClient http, SmtpTestServer smtp, F
     public Task<HttpResponseMessage> DeleteCaseAsync(string casePath) => PostFormAsync(casePath + "/verwijderen", []);
 
     /// <summary>Starts a takedown with only a platform report; returns the case page's path.</summary>
-    public async Task<string> StartReportAsync(string name, string email, string platform, string byWhom = "mijn ex-partner")
+    /// <summary>Starts a platform report; <paramref name="notifier"/> is the form's choice, null to leave the form's default.</summary>
+    public async Task<string> StartReportAsync(string name, string email, string platform, string byWhom = "mijn ex-partner", string? notifier = "Victim")
     {
-        var started = await PostFormAsync("/melden",
+        List<KeyValuePair<string, string>> fields =
         [
             new("Name", name), new("Email", email), new("What", "address"),
             new("Urls", "https://forum.example/t/777"), new("ByWhom", byWhom),
             new("Erasure", "false"), new("Report", "true"), new("Platform", platform), new("Category", "Doxing"), new("GoodFaith", "true"),
-        ]);
+        ];
+        if (notifier is not null)
+        {
+            fields.Add(new("Notifier", notifier));
+        }
+        var started = await PostFormAsync("/melden", [.. fields]);
         started.StatusCode.ShouldBe(HttpStatusCode.Redirect, diagnostics?.Invoke());
         return started.Headers.Location!.ToString();
     }

@@ -23,6 +23,36 @@ public partial class PlatformReportTests
     }
 
     [Fact]
+    public void Given_nothing_When_drafted_without_a_notifier_choice_Then_the_victim_is_the_notifier()
+    {
+        Given(When(Given(), Draft)).Notifier.ShouldBe(NotifierKind.Victim);
+    }
+
+    [Fact]
+    public void Given_nothing_When_drafted_with_the_service_as_notifier_Then_the_service_is_the_notifier()
+    {
+        var events = When(Given(), Draft with
+        {
+            NotifierName = "Takedown", NotifierEmail = "replies+abc.def@takedown.example", Notifier = NotifierKind.Service,
+        });
+
+        events.ShouldBe([Drafted with
+        {
+            NotifierName = "Takedown", NotifierEmail = "replies+abc.def@takedown.example", Notifier = NotifierKind.Service,
+        }]);
+        var report = Given(events);
+        report.Notifier.ShouldBe(NotifierKind.Service);
+        report.NotifierName.ShouldBe("Takedown");
+        report.MissingNoticeElements().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_nothing_When_drafted_with_an_undefined_notifier_Then_refused()
+    {
+        ThenRefused(Given(), Draft with { Notifier = (NotifierKind)7 }, "victim or the service");
+    }
+
+    [Fact]
     public void Given_drafted_report_When_drafted_again_Then_nothing_happens()
     {
         When(Given(Drafted), Draft).ShouldBeEmpty();

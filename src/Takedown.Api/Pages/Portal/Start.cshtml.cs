@@ -41,6 +41,9 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     [BindProperty] public ReportCategory Category { get; set; } = ReportCategory.Doxing;
     [BindProperty] public bool GoodFaith { get; set; }
 
+    /// <summary>Who the notice names as notifier: the service on the victim's behalf unless the victim chooses their own name.</summary>
+    [BindProperty] public NotifierKind Notifier { get; set; } = NotifierKind.Service;
+
     public Dictionary<string, string> Errors { get; } = [];
 
     public IReadOnlyList<string> Countries => [.. engine.Calendars.Countries];
@@ -124,6 +127,8 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             // A value that is not exactly one of the names leaves Category at its default: the binder's error says so.
             Check(Enum.IsDefined(Category) && ModelState.GetFieldValidationState(nameof(Category)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid,
                 nameof(Category), text.T("Kies wat voor inhoud het is.", "Choose what kind of content it is."));
+            Check(Enum.IsDefined(Notifier) && ModelState.GetFieldValidationState(nameof(Notifier)) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid,
+                nameof(Notifier), text.T("Kies wie de melding doet.", "Choose who makes the report."));
             Check(GoodFaith, nameof(GoodFaith), text.T("Een melding bij een platform kan alleen met deze verklaring (DSA artikel 16).",
                 "A report to a platform needs this statement (DSA Article 16)."));
         }
@@ -137,7 +142,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
             Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage,
                 SearchEngine ? ErasureRequestKind.Delisting : ErasureRequestKind.Erasure) : null,
-            platform is null ? null : new PlatformTrack(platform.Name, Category)), HttpContext.TraceIdentifier, cancellationToken);
+            platform is null ? null : new PlatformTrack(platform.Name, Category, Notifier)), HttpContext.TraceIdentifier, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
 
