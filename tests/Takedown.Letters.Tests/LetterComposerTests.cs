@@ -70,6 +70,19 @@ public class LetterComposerTests
     }
 
     [Theory]
+    [InlineData("nl")]
+    [InlineData("en")]
+    public void Erasure_request_claims_no_written_authorisation_the_case_does_not_hold(string language)
+    {
+        // The only text a victim signs covers the AP complaint (AuthorisationText): the letter says what is true, that the
+        // request is made at the victim's request after its text was approved.
+        var letter = LetterComposer.Compose(Samples.Erasure(language)).PlainText;
+
+        letter.ShouldNotContain(language == "nl" ? "machtiging" : "authoris", Case.Insensitive);
+        letter.ShouldContain(language == "nl" ? "op verzoek van betrokkene" : "at the data subject's request");
+    }
+
+    [Theory]
     [InlineData("nl", "specifieke situatie", "Die bewijslast ligt bij u", "artikel 18, eerste lid, onder d, AVG", "artikel 17, derde lid, onder a, AVG", "artikel 43 Uitvoeringswet AVG", "artikel 12, vierde lid, AVG", "artikel 19, laatste zin, AVG")]
     [InlineData("en", "particular situation", "That burden is yours", "Article 18(1)(d) GDPR", "Article 17(3)(a) GDPR", "Article 43 of the Dutch GDPR Implementation Act", "Article 12(4) GDPR", "Article 19, last sentence, GDPR")]
     public void Erasure_request_meets_the_usual_pushback_Art_21_1_burden_Art_18_1_d_restriction_Art_17_3_a_and_UAVG_43_Art_12_4_reasons_Art_19_recipients(
