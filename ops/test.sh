@@ -15,25 +15,22 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # The browser tests' screenshots go with the run's results; ops/screenshots.sh points this at docs/screenshots/.
 export TAKEDOWN_SCREENSHOTS=${TAKEDOWN_SCREENSHOTS:-$run/results/screenshots}
 
-# axe-core (the WCAG checks of the portal's accessibility test), from the npm registry, kept in the git-ignored .local.
-axe_version=4.14.1
-axe_dir=$root/.local/axe-core-$axe_version
-if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
-  mkdir -p "$axe_dir"
-  npm install --prefix "$axe_dir" --no-audit --no-fund --silent "axe-core@$axe_version" >&2 \
-    || echo "axe-core could not be installed; the accessibility test will fail" >&2
-fi
-export AXE_CORE_PATH=$axe_dir/node_modules/axe-core/axe.min.js
-
-# Redocly CLI (the lint of the served OpenAPI document), pinned, from the npm registry, kept in the git-ignored .local.
-redocly_version=2.77.0
-redocly_dir=$root/.local/redocly-cli-$redocly_version
-if [ ! -x "$redocly_dir/node_modules/.bin/redocly" ]; then
-  mkdir -p "$redocly_dir"
-  npm install --prefix "$redocly_dir" --no-audit --no-fund --silent "@redocly/cli@$redocly_version" >&2 \
-    || echo "@redocly/cli could not be installed; the OpenAPI lint test will fail" >&2
-fi
-export REDOCLY_CLI_PATH=$redocly_dir/node_modules/.bin/redocly
+# Tools the tests take from the npm registry, pinned, each kept in its own folder of the git-ignored .local.
+# npm_tool PACKAGE VERSION FILE WHAT: installs PACKAGE@VERSION unless FILE (relative to its folder) is there; prints the
+# folder. A failed install is reported and the test that needs the tool fails, not the whole run.
+npm_tool() {
+  local dir=$root/.local/$(printf '%s' "$1" | tr -d '@' | tr '/' '-')-$2
+  if [ ! -e "$dir/$3" ]; then
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent "$1@$2" >&2 \
+      || echo "$1 could not be installed; $4 will fail" >&2
+  fi
+  printf '%s' "$dir"
+}
+# axe-core: the WCAG checks of the portal's accessibility test.
+export AXE_CORE_PATH=$(npm_tool axe-core 4.14.1 node_modules/axe-core/axe.min.js "the accessibility test")/node_modules/axe-core/axe.min.js
+# Redocly CLI: the lint of the served OpenAPI document.
+export REDOCLY_CLI_PATH=$(npm_tool @redocly/cli 2.77.0 node_modules/.bin/redocly "the OpenAPI lint test")/node_modules/.bin/redocly
 
 # PostgreSQL: when a Docker engine answers, the tests' fixture starts a Testcontainers container per test process;
 # otherwise one throwaway cluster here, handed to the tests as TAKEDOWN_TEST_POSTGRES (docs/operations.md, "Tests").
