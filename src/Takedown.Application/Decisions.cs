@@ -1,4 +1,7 @@
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application;
 
@@ -11,12 +14,13 @@ public static class Decisions
     /// events decided (empty when the command had already taken effect) and the state after them.
     /// </summary>
     public static async Task<(IReadOnlyList<object> Events, TState State)> DecideAsync<TState>(
-        this EventSession session, Guid streamId, TState initial, Func<TState, object, TState> evolve,
+        this IDocumentSession session, Guid streamId, TState initial, Func<TState, object, TState> evolve,
         Func<TState, object[]> decide, CancellationToken cancellationToken = default)
+        where TState : class
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(decide);
-        var stream = await session.Events.FetchForWritingAsync(streamId, initial, evolve, cancellationToken);
+        var stream = await session.FetchForWritingAsync(streamId, initial, cancellationToken);
         var events = decide(stream.Aggregate);
         stream.AppendMany(events);
         return (events, events.Aggregate(stream.Aggregate, evolve));

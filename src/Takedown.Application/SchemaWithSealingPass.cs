@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application;
 
@@ -15,7 +18,7 @@ namespace Takedown.Application;
 /// factory does): <see cref="BackgroundService"/> only cancels on disposal, where a token source of our own would be
 /// disposed under us.
 /// </remarks>
-public abstract partial class SchemaWithSealingPass(NpgsqlDataSource dataSource, EventStoreOptions options, ILogger logger) : BackgroundService
+public abstract partial class SchemaWithSealingPass(NpgsqlDataSource dataSource, DatabaseOptions options, ILogger logger) : BackgroundService
 {
     /// <summary>The schema component (its row in <c>schema_versions</c>).</summary>
     protected abstract string Component { get; }

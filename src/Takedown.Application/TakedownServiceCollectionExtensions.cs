@@ -10,14 +10,15 @@ using Takedown.Application.Webhooks;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application;
 
 /// <summary>Everything the API and the worker share: the event store with the domain's events, read models, deadlines.</summary>
 public static partial class TakedownServiceCollectionExtensions
 {
-    /// <summary>Adds the event store on <c>ConnectionStrings:Takedown</c> with the domain's events and the read models.</summary>
+    /// <summary>Adds Marten on <c>ConnectionStrings:Takedown</c> with the domain's events and the read models.</summary>
     public static IServiceCollection AddTakedownCore(this IServiceCollection services, IConfiguration configuration, bool runProjectionDaemon)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -31,15 +32,22 @@ public static partial class TakedownServiceCollectionExtensions
             HolidayCalendars.Default(configuration.GetSection("Deadlines:NetherlandsEquatedDays").Get<EquatedDay[]>()),
             ResponseTargetsFrom(configuration.GetSection("Platforms")));
         services.AddSingleton(engine);
-        services.AddEventStore(connectionString, options =>
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ =>
         {
-            options.Schema = configuration["EventStore:Schema"] ?? "takedown";
-            options.Types.RegisterAll(DomainEvents.All);
-            options.ProtectPersonalData(configuration);
-            options.Projection(new CaseOverviewProjection()).Projection(new RequestOverviewProjection(engine)).Projection(new LetterOverviewProjection())
-                .Projection(new AnswerTimeProjection());
-        }, runProjectionDaemon);
-        // Marten beside the stand-in while streams move over (docs/event-store.md).
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // Appends, read models and the webhook inbox run the same few statements over and over: preparing them
+                // saves the server a parse and plan each time. A connection string that sets it wins.
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+            return builder.Build();
+        });
+        var database = new DatabaseOptions { Schema = configuration["Database:Schema"] ?? "takedown" };
+        database.ProtectPersonalData(configuration);
+        services.AddSingleton(database);
+        // The events, with the read models as inline projections (docs/event-store.md).
         services.AddTakedownMarten(configuration, runProjectionDaemon);
         services.AddSingleton<Replies.ReplySealing>();
         services.AddHostedService<ReadModelMigration>();
@@ -74,7 +82,7 @@ public static partial class TakedownServiceCollectionExtensions
     /// second: readers take both forms, and a pass cut short by a stop continues at the next start.
     /// </summary>
     private sealed class ReadModelMigration(
-        NpgsqlDataSource dataSource, EventStoreOptions options, Replies.ReplySealing replies, ILogger<ReadModelMigration> logger)
+        NpgsqlDataSource dataSource, DatabaseOptions options, Replies.ReplySealing replies, ILogger<ReadModelMigration> logger)
         : SchemaWithSealingPass(dataSource, options, logger)
     {
         protected override string Component => ReadModelSchema.Component;

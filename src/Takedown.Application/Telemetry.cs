@@ -5,7 +5,10 @@ using Npgsql;
 using Takedown.Application.ReadModels;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application;
 
@@ -104,23 +107,26 @@ public static class TakedownMetrics
 
 /// <summary>
 /// Records <see cref="TakedownMetrics.TimeToAnswer"/> when a request's first answer or decision is appended. Inline,
-/// so it sees each event once, in the appending transaction; it keeps no read model, so a rebuild has nothing to do.
+/// so it sees each event once, in the appending process; it keeps no read model, so a rebuild has nothing to do.
 /// </summary>
-public sealed class AnswerTimeProjection : IProjection
+public sealed class AnswerTimeProjection : TableProjection
 {
-    public string Name => "answer-time-metrics";
+    public override string Name => "answer-time-metrics";
 
-    public ProjectionLifecycle Lifecycle => ProjectionLifecycle.Inline;
-
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var answer in events.Where(e => IsAnswer(e.Data)))
+        var answers = events.Where(e => IsAnswer(e.Data)).ToList();
+        if (answers.Count == 0)
         {
-            var stream = await context.FetchStreamAsync(answer.StreamId, cancellationToken);
+            return;
+        }
+        var streams = await WholeStreamsAsync(operations, events, [.. answers.Select(e => e.StreamId).Distinct()], cancellation);
+        foreach (var answer in answers)
+        {
+            var stream = streams[answer.StreamId];
             // Only the first answer counts: a later decision (restricted after removed) is not a second answer.
-            if (stream.FirstOrDefault(e => IsAnswer(e.Data)) is not { } first || first.Version != answer.Version)
+            if (stream.FirstOrDefault(e => IsAnswer(e.Data)) is not { } first || first.Id != answer.Id)
             {
                 continue;
             }
@@ -145,9 +151,7 @@ public sealed class AnswerTimeProjection : IProjection
         }
     }
 
-    public Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static DateTimeOffset? FiledAt(IReadOnlyList<StoredEvent> stream) => stream.Select(e => e.Data).FirstOrDefault(d => d is PlatformReportFiled or PlatformReportFiledByEmail) switch
+    private static DateTimeOffset? FiledAt(IReadOnlyList<IEvent> stream) => stream.Select(e => e.Data).FirstOrDefault(d => d is PlatformReportFiled or PlatformReportFiledByEmail) switch
     {
         PlatformReportFiled f => f.FiledAt,
         PlatformReportFiledByEmail f => f.FiledAt,
@@ -162,7 +166,7 @@ public sealed class AnswerTimeProjection : IProjection
 /// a metrics exporter collects, and at most every <see cref="MaxAge"/>: a dashboard never costs more than two small
 /// queries a half minute per process. Every process reports the same figures, so dashboards take their max.
 /// </summary>
-public sealed class OperationalGauges(NpgsqlDataSource dataSource, EventStoreOptions options, TimeProvider time) : IHostedService
+public sealed class OperationalGauges(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time) : IHostedService
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 

@@ -1,17 +1,18 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Takedown.EventStore;
+using Marten;
 
 namespace Takedown.Messaging;
 
 /// <summary>
-/// The transactional outbox: collects messages in memory and writes them inside the caller's transaction.
-/// Enlist it in an <see cref="EventSession"/> (it is an <see cref="ISessionParticipant"/>) so the messages commit
-/// with the events, or call <see cref="SaveAsync"/> with a connection and transaction of your own.
+/// The transactional outbox: collects messages and writes them inside the caller's transaction. Enlist it in a Marten
+/// session (<see cref="Enlist"/>) so the messages commit with the events, or call <see cref="SaveAsync"/> with a
+/// connection and transaction of your own.
 /// </summary>
-public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
+public sealed class MessageOutbox : IMessageOutbox
 {
+    private readonly List<IDocumentOperations> _sessions = [];
     private readonly MessagingRuntime _runtime;
     private readonly Guid? _causationId;
     private readonly string? _correlationId;
@@ -49,18 +50,26 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
         {
             headers[MessageHeaders.TraceParent] = traceParent;
         }
-        _pending.Add(new PendingMessage(
-            id,
-            type,
-            _runtime.Serialize(message),
-            JsonSerializer.Serialize(headers),
-            at.ToUniversalTime()));
+        var pending = new PendingMessage(id, type, _runtime.Serialize(message), JsonSerializer.Serialize(headers), at.ToUniversalTime());
+        if (_sessions.Count > 0)
+        {
+            _sessions.ForEach(s => Queue(s, pending));
+        }
+        else
+        {
+            _pending.Add(pending);
+        }
         return id;
     }
 
     /// <inheritdoc />
     public void Cancel(Guid messageId)
     {
+        if (_sessions.Count > 0)
+        {
+            _sessions.ForEach(s => s.QueueSqlCommand($"DELETE FROM {_runtime.Sql.Schema}.messages WHERE id = ?", messageId));
+            return;
+        }
         if (_pending.RemoveAll(p => p.Id == messageId) == 0)
         {
             _cancelled.Add(messageId);
@@ -105,8 +114,60 @@ public sealed class MessageOutbox : IMessageOutbox, ISessionParticipant
         _cancelled.Clear();
     }
 
-    Task ISessionParticipant.BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        SaveAsync(connection, transaction, cancellationToken);
+    /// <summary>
+    /// Writes this outbox's messages in <paramref name="session"/>'s transaction from now on: what is pending is queued on
+    /// the session at once, and every later message as it is published, so the messages commit (and wake the workers) or
+    /// roll back with the session's events.
+    /// </summary>
+    public void Enlist(IDocumentOperations session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (_sessions.Contains(session))
+        {
+            return;
+        }
+        QueueIn(session);
+        _sessions.Add(session);
+    }
+
+    /// <summary>Queues the pending messages (and cancellations) on <paramref name="operations"/> and clears them.</summary>
+    public void QueueIn(IDocumentOperations operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (_cancelled.Count > 0)
+        {
+            operations.QueueSqlCommand($"DELETE FROM {_runtime.Sql.Schema}.messages WHERE id = ANY(?)", [_cancelled.ToArray()]);
+        }
+        foreach (var pending in _pending)
+        {
+            Queue(operations, pending);
+        }
+        _pending.Clear();
+        _cancelled.Clear();
+    }
+
+    private void Queue(IDocumentOperations operations, PendingMessage message)
+    {
+        operations.QueueSqlCommand(
+            $"""
+            INSERT INTO {_runtime.Sql.Schema}.messages (id, message_type, body, headers, scheduled_at, created_at)
+            VALUES (?, ?, ?::jsonb, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING
+            """,
+            message.Id, message.Type, message.Body, message.Headers, message.ScheduledAt, _runtime.Time.GetUtcNow());
+        // PostgreSQL folds identical notifications of one transaction into one, delivered when it commits.
+        operations.QueueSqlCommand(_runtime.Sql.Notify);
+    }
 
     private sealed record PendingMessage(Guid Id, string Type, string Body, string Headers, DateTimeOffset ScheduledAt);
+}
+
+/// <summary>Enlisting the outbox in a Marten session.</summary>
+public static class MessageOutboxSessions
+{
+    /// <summary>The outbox's messages commit with this session's events (see <see cref="MessageOutbox.Enlist"/>).</summary>
+    public static void Enlist(this IDocumentSession session, MessageOutbox outbox)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        outbox.Enlist(session);
+    }
 }

@@ -280,7 +280,7 @@ public sealed class MessageWorker : BackgroundService
             if (e is PostgresException)
             {
                 // The next messages of the batch use this connection too (see PreparedStatements).
-                Takedown.EventStore.PreparedStatements.ForgetAfterFailure(connection);
+                PreparedStatements.ForgetAfterFailure(connection);
             }
             await FailAsync(message, handler.Policy, owner, e).ConfigureAwait(false);
         }

@@ -7,7 +7,10 @@ using Takedown.Application.ErasureRequests;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Tests;
 
@@ -16,7 +19,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
 {
     private readonly HttpClient _partner = factory.ClientFor(ApiFactory.PartnerKey);
 
-    private EventStore.EventStore Store => factory.Services.GetRequiredService<EventStore.EventStore>();
+    private IDocumentStore Store => factory.Services.GetRequiredService<IDocumentStore>();
 
     private DeadlineEngine Engine => factory.Services.GetRequiredService<DeadlineEngine>();
 
@@ -62,7 +65,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         var opened = await _partner.PostAsync($"/api/v1/erasure-requests/{requestId}/ap-complaint", null);
 
         opened.StatusCode.ShouldBe(HttpStatusCode.Created);
-        var types = (await Store.FetchStreamAsync(requestId)).Select(e => e.EventType).ToList();
+        var types = (await Store.FetchStreamAsync(requestId)).Select(e => e.EventTypeName).ToList();
         types.ShouldContain("deadline-missed");
         types[^1].ShouldBe("erasure-request-escalated");
         var complaint = (await Store.AggregateStreamAsync(ApComplaintEscalation.ComplaintIdFor(requestId), ApComplaint.Initial, ApComplaint.Evolve)).State;
@@ -91,7 +94,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
             response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
             (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("refused");
-            (await CountAsync("SELECT count(*) FROM takedown.streams WHERE id = $1", ApComplaintEscalation.ComplaintIdFor(id))).ShouldBe(0);
+            (await CountAsync("SELECT count(*) FROM takedown.case_streams WHERE stream_id = $1", ApComplaintEscalation.ComplaintIdFor(id))).ShouldBe(0);
             (await Store.FetchStreamAsync(id)).Count.ShouldBe(before);
         }
     }
@@ -134,7 +137,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var other = Store.OpenSession(connection, transaction, new EventMetadata("other-writer", null, "operator:test"));
+        var other = Store.OpenSession(transaction, new EventMetadata("other-writer", null, "operator:test"));
         other.Events.Append(requestId, version, new ReplyReceived(requestId, Guid.NewGuid(), new string('a', 64), "Unknown", 0.2, DateTimeOffset.UtcNow));
         await other.SaveChangesAsync();
 
@@ -149,9 +152,9 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("status").GetInt32().ShouldBe(409);
         problem.GetProperty("title").GetString().ShouldBe("Changed by someone else");
-        (await CountAsync("SELECT count(*) FROM takedown.streams WHERE id = $1", ApComplaintEscalation.ComplaintIdFor(requestId))).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM takedown.case_streams WHERE stream_id = $1", ApComplaintEscalation.ComplaintIdFor(requestId))).ShouldBe(0);
         (await RequestAsync(requestId)).Status.ShouldBe(ErasureRequestStatus.Answered);
-        (await Store.FetchStreamAsync(requestId))[^1].EventType.ShouldBe("reply-received");
+        (await Store.FetchStreamAsync(requestId))[^1].EventTypeName.ShouldBe("reply-received");
 
         // Tried again on the current version, it goes through.
         (await _partner.PostAsync($"/api/v1/erasure-requests/{requestId}/ap-complaint", null)).StatusCode.ShouldBe(HttpStatusCode.Created);

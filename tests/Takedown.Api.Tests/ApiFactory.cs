@@ -9,6 +9,8 @@ using Takedown.Application;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Testing;
+using Takedown.Application.EventStorage;
+using Marten;
 
 namespace Takedown.Api.Tests;
 
@@ -101,7 +103,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Waits until the in-process worker has sent the erasure request's letter.</summary>
     public async Task WaitUntilSentAsync(Guid requestId)
     {
-        var store = Services.GetRequiredService<EventStore.EventStore>();
+        var store = Services.GetRequiredService<IDocumentStore>();
         var until = DateTime.UtcNow.AddSeconds(30);
         while ((await store.AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status != ErasureRequestStatus.Sent)
         {
@@ -120,9 +122,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task AnswerErasureRequestAsync(Guid requestId, ErasureOutcome outcome, string reasons = "Wij hebben een gerechtvaardigd belang.")
     {
         await WaitUntilSentAsync(requestId);
-        var store = Services.GetRequiredService<EventStore.EventStore>();
+        var store = Services.GetRequiredService<IDocumentStore>();
         var engine = Services.GetRequiredService<DeadlineEngine>();
-        await using var session = store.LightweightSession(new EventStore.EventMetadata("test", null, "operator:test"));
+        await using var session = store.LightweightSession(new EventMetadata("test", null, "operator:test"));
         await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve,
             state => ErasureRequest.Decide(new RecordErasureAnswer(requestId, outcome, reasons, DateTimeOffset.UtcNow), state, engine));
         await session.SaveChangesAsync();

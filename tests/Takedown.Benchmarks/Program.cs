@@ -29,12 +29,6 @@ if (string.IsNullOrEmpty(connectionString))
 try
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# Benchmarks ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores)"));
-    if (which is "eventstore" or "all")
-    {
-        var db = await CreateDatabase(connectionString, "bench_eventstore");
-        Console.WriteLine("## Event store");
-        Console.WriteLine(await EventStoreBenchmark.RunAsync(db));
-    }
     if (which is "marten" or "all")
     {
         var db = await CreateDatabase(connectionString, "bench_marten");

@@ -4,7 +4,8 @@ using Takedown.Application.EventStorage;
 using Takedown.Domain;
 using Takedown.Domain.Cases;
 using Takedown.Domain.EvidenceDiaries;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Takedown.Application.Storage;
 
 namespace Takedown.EventStorage.Tests;
 

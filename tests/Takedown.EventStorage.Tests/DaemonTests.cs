@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;

@@ -32,7 +32,7 @@ public sealed class HostWiringTests : IAsyncLifetime
             var caseId = Guid.CreateVersion7();
             await using (var session = host.Services.GetRequiredService<IDocumentSession>())
             {
-                session.Stamp(new Takedown.EventStore.EventMetadata("corr", null, "victim"));
+                session.Stamp(new EventMetadata("corr", null, "victim"));
                 session.Events.StartStream(caseId, new VictimDetailsRecorded(caseId, "Sanne Jansen", "sanne@example.nl", DateTimeOffset.UtcNow));
                 await session.SaveChangesAsync();
             }

@@ -2,17 +2,18 @@ using JasperFx;
 using Marten;
 using Npgsql;
 using Takedown.Application.EventStorage;
+using Takedown.Application.ReadModels;
 using Takedown.Application.Sealing;
 using Takedown.Domain;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Takedown.Application.Storage;
 using Takedown.Testing;
 
 namespace Takedown.EventStorage.Tests;
 
 /// <summary>
-/// Marten configured as the hosts configure it (stable event names, metadata, sealing), on a database of its own,
-/// beside the stand-in store whose <c>encryption_keys</c> table holds the cases' keys.
+/// Marten configured as the hosts configure it (stable event names, metadata, sealing, the read models), on a database
+/// of its own with our tables (the cases' keys among them).
 /// </summary>
 public sealed class MartenFixture : IAsyncLifetime
 {
@@ -31,8 +32,6 @@ public sealed class MartenFixture : IAsyncLifetime
 
     public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
-    public EventStore.EventStore StandIn { get; private set; } = null!;
-
     public DocumentStore Store { get; private set; } = null!;
 
     public EventSealing Sealing { get; private set; } = null!;
@@ -41,11 +40,9 @@ public sealed class MartenFixture : IAsyncLifetime
     {
         await _database.InitializeAsync();
         DataSource = NpgsqlDataSource.Create(ConnectionString);
-        var standInOptions = new EventStoreOptions { Protection = Protection };
-        standInOptions.Types.RegisterAll(DomainEvents.All);
-        StandIn = new EventStore.EventStore(DataSource, standInOptions, Time);
-        await StandIn.MigrateAsync();
-        Sealing = new EventSealing(Protection, DataSource, "takedown", Schema, DomainEvents.All.Values, Time);
+        // Our tables (the keys, which case each stream belongs to, the read models) as the hosts create them.
+        await SchemaMigrator.MigrateAsync(DataSource, "takedown", ReadModelSchema.Component, ReadModelSchema.Steps);
+        Sealing = new EventSealing(Protection, DataSource, "takedown", DomainEvents.All.Values, Time);
         Store = DocumentStore.For(options => Configure(options, DataSource));
         await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
@@ -56,6 +53,8 @@ public sealed class MartenFixture : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(options);
         options.Connection(dataSource);
         MartenSetup.Configure(options, Schema, Sealing);
+        options.Events.TimeProvider = Time;
+        MartenSetup.AddReadModels(options, "takedown", new Takedown.Domain.Deadlines.DeadlineEngine(Takedown.Domain.Deadlines.HolidayCalendars.Default()));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 

@@ -4,7 +4,6 @@ using Takedown.Domain;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.EvidenceDiaries;
-using Takedown.EventStore.Protection;
 
 namespace Takedown.EventStorage.Tests;
 
@@ -102,7 +101,7 @@ public sealed class SealingTests(MartenFixture fixture) : IClassFixture<MartenFi
         }
         var freshProtection = new PersonalDataProtection(
             MartenFixture.MasterKey, PersonalDataProtection.IsMarked<PersonalDataAttribute>, PersonalDataProtection.SubjectFromProperty("CaseId"));
-        var freshSealing = new EventSealing(freshProtection, fixture.DataSource, "takedown", MartenFixture.Schema, DomainEvents.All.Values, fixture.Time);
+        var freshSealing = new EventSealing(freshProtection, fixture.DataSource, "takedown", DomainEvents.All.Values, fixture.Time);
         using var otherProcess = Marten.DocumentStore.For(options =>
         {
             options.Connection(fixture.DataSource);

@@ -1,5 +1,6 @@
 using Npgsql;
-using Takedown.EventStore;
+using Marten;
+using Marten.Services;
 using Takedown.Messaging.Tests.Support;
 using Takedown.Testing;
 
@@ -50,31 +51,40 @@ public sealed class OutboxTests(PostgresDatabase database) : IClassFixture<Postg
     }
 
     [Fact]
-    public async Task Given_an_outbox_enlisted_as_a_session_participant_When_the_session_writes_Then_its_messages_are_in_the_same_transaction()
+    public async Task Given_an_outbox_enlisted_in_a_Marten_session_When_the_session_saves_Then_its_messages_commit_or_roll_back_with_it()
     {
         var schema = Db.NewSchema();
         await using var messaging = await TestMessaging.StartAsync(database.ConnectionString, schema, worker: false);
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(database.ConnectionString);
+            o.DatabaseSchemaName = schema + "_events";
+        });
         var outbox = messaging.Services.GetRequiredServiceInScope<MessageOutbox>();
         outbox.Publish(new RecordEffect(1));
-        ISessionParticipant participant = outbox;
 
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await participant.BeforeCommitAsync(connection, transaction, CancellationToken.None);
-            outbox.Pending.ShouldBeEmpty();
+            await using var inside = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+            inside.Enlist(outbox);
+            outbox.Pending.ShouldBeEmpty("what was pending is queued on the session");
+            await inside.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
         (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages")).ShouldBe(0);
 
-        outbox.Publish(new RecordEffect(2));
-        await using (var transaction = await connection.BeginTransactionAsync())
+        // A session of its own with nothing but messages still writes them, published after enlisting too.
+        var later = messaging.Services.GetRequiredServiceInScope<MessageOutbox>();
+        await using (var session = store.LightweightSession())
         {
-            await participant.BeforeCommitAsync(connection, transaction, CancellationToken.None);
-            await transaction.CommitAsync();
+            session.Enlist(later);
+            later.Publish(new RecordEffect(2));
+            later.Publish(new RecordEffect(3));
+            await session.SaveChangesAsync();
         }
-        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages")).ShouldBe(1);
+        (await Db.CountAsync(database.ConnectionString, $"SELECT count(*) FROM {schema}.messages")).ShouldBe(2);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using Takedown.Application.Letters;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Worker.Tests;
 
@@ -17,12 +20,21 @@ public sealed class DossierHistoryTests
 
     private static long _sequence;
 
-    private static StoredEvent Stored(Guid stream, object data, DateTimeOffset at) =>
-        new(++_sequence, Guid.NewGuid(), stream, _sequence, DomainEventName(data), data, EventMetadata.None, at);
+    private static IEvent Stored(Guid stream, object data, DateTimeOffset at)
+    {
+        var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+        e.Sequence = ++_sequence;
+        e.Id = Guid.NewGuid();
+        e.StreamId = stream;
+        e.Version = _sequence;
+        e.EventTypeName = DomainEventName(data);
+        e.Timestamp = at;
+        return e;
+    }
 
     private static string DomainEventName(object data) => Takedown.Domain.DomainEvents.NameOf(data.GetType());
 
-    private static IReadOnlyList<StoredEvent> Request =>
+    private static IReadOnlyList<IEvent> Request =>
     [
         Stored(RequestId, new ErasureRequestDrafted(RequestId, CaseId, "People Search B.V.", "privacy@people.example", "NL", ["woonadres"], ["https://people.example/p/1"], new(2026, 3, 2, 9, 0, 0, Winter)), new(2026, 3, 2, 9, 0, 0, Winter)),
         Stored(RequestId, new ErasureRequestApproved(RequestId, new(2026, 3, 2, 10, 0, 0, Winter)), new(2026, 3, 2, 10, 0, 0, Winter)),
@@ -32,7 +44,7 @@ public sealed class DossierHistoryTests
         Stored(RequestId, new DeadlineMissed(RequestId, new DateOnly(2026, 4, 2), new(2026, 4, 3, 0, 5, 0, TimeSpan.FromHours(2))), new(2026, 4, 3, 0, 5, 0, TimeSpan.FromHours(2))),
     ];
 
-    private static IReadOnlyList<StoredEvent>[] Letters =>
+    private static IReadOnlyList<IEvent>[] Letters =>
     [
         [
             Stored(LetterId, new LetterPrepared(LetterId, CaseId, RequestId, "ErasureRequest", "nl", "People Search B.V.", "privacy@people.example", "Verzoek", "tekst", "<p>tekst</p>", "aa11", true, new(2026, 3, 2, 9, 0, 0, Winter)), new(2026, 3, 2, 9, 0, 0, Winter)),

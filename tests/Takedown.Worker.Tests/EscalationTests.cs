@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Application.ErasureRequests;
 using Takedown.Application.Letters;

@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using System.Text;
 using Npgsql;
 using Takedown.Application.Letters;

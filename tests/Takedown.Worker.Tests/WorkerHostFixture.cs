@@ -9,10 +9,14 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 using Takedown.Testing;
 using Case = Takedown.Domain.Cases.Case;
+using Takedown.Application.Sealing;
 
 namespace Takedown.Worker.Tests;
 
@@ -34,7 +38,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
 
     public IServiceProvider Services => _host!.Services;
 
-    public EventStore.EventStore Store => Services.GetRequiredService<EventStore.EventStore>();
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     public DeadlineEngine Engine => Services.GetRequiredService<DeadlineEngine>();
 
@@ -54,7 +58,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             ["Letters:ReplySecret"] = "worker-test-secret-0123456789",
             ["Letters:ApComplaintEmail"] = ApEmail,
             ["Messaging:PollingInterval"] = "00:00:00.200",
-            ["Privacy:MasterKey"] = Takedown.EventStore.Protection.PersonalDataProtection.NewMasterKey(),
+            ["Privacy:MasterKey"] = Takedown.Application.Sealing.PersonalDataProtection.NewMasterKey(),
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);

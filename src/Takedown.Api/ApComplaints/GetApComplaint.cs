@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
@@ -5,6 +6,7 @@ using Takedown.Api.Integrations;
 using Takedown.Application.ReadModels;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Deadlines;
+using Marten;
 
 namespace Takedown.Api.ApComplaints;
 
@@ -33,7 +35,7 @@ public static class GetApComplaintEndpoint
         .ProducesProblem(StatusCodes.Status404NotFound));
 
     public static async Task<IResult> Get(
-        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, CancellationToken cancellationToken)
+        Guid id, HttpContext http, CaseAccess access, IDocumentStore store, DeadlineEngine engine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
@@ -47,7 +49,7 @@ public static class GetApComplaintEndpoint
         return TypedResults.Ok(new ApComplaintView(
             state.Id, state.CaseId, state.ErasureRequestId, state.Status.ToString(), state.ApReference, state.LodgedAt, state.Decision?.ToString(),
             GetErasureRequestEndpoint.DeadlineDetail.From(state.ProgressDeadline(engine)),
-            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventType, e.Timestamp))]));
+            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventTypeName, e.Timestamp))]));
     }
 }
 

@@ -7,7 +7,10 @@ using Takedown.Application.ReadModels;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.ApComplaints;
@@ -33,7 +36,7 @@ public static class OpenApComplaintEndpoint
         .ProducesProblem(StatusCodes.Status409Conflict));
 
     public static async Task<IResult> Open(
-        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, MessageOutbox outbox,
+        Guid id, HttpContext http, CaseAccess access, IDocumentStore store, DeadlineEngine engine, MessageOutbox outbox,
         LetterWorkflow workflow, ILogger<ApComplaintOpened> logger, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -46,7 +49,7 @@ public static class OpenApComplaintEndpoint
         }
         await using var session = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));
         session.Enlist(outbox);
-        var stream = await session.Events.FetchForWritingAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, cancellationToken);
+        var stream = await session.FetchForWritingAsync(id, ErasureRequest.Initial, cancellationToken);
         var escalation = await ApComplaintEscalation.EscalateAsync(session, outbox, stream, engine, time.GetUtcNow(), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         if (escalation.Created && escalation.Mode == EscalationMode.OperatorReview)

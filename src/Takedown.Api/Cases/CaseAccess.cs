@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Npgsql;
 using Takedown.Api.Integrations;
 using Takedown.Application.ReadModels;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Cases;
 
@@ -11,7 +14,7 @@ namespace Takedown.Api.Cases;
 /// the victim's behalf). Anything else, including a case that does not exist, is the same 404: guessing ids tells
 /// nothing.
 /// </summary>
-public sealed class CaseAccess(NpgsqlDataSource dataSource, EventStoreOptions options)
+public sealed class CaseAccess(NpgsqlDataSource dataSource, DatabaseOptions options)
 {
     public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Guid caseId, CancellationToken cancellationToken)
     {
@@ -39,7 +42,7 @@ public sealed class CaseAccess(NpgsqlDataSource dataSource, EventStoreOptions op
         await CaseOfRequestAsync(requestId, kind, cancellationToken) is { } caseId && await CanSeeAsync(user, caseId, cancellationToken);
 
     /// <summary>Whether the principal may add a request to the case: theirs, and still open (a closed case refuses with a reason).</summary>
-    public async Task<bool> CanAddRequestAsync(ClaimsPrincipal user, Guid caseId, EventStore.EventStore store, CancellationToken cancellationToken)
+    public async Task<bool> CanAddRequestAsync(ClaimsPrincipal user, Guid caseId, IDocumentStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!await CanSeeAsync(user, caseId, cancellationToken))

@@ -1,6 +1,9 @@
 using Npgsql;
 using Takedown.Api.Integrations;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Cases;
 
@@ -26,7 +29,7 @@ public static class GetCaseEndpoint
         .ProducesProblem(StatusCodes.Status404NotFound));
 
     public static async Task<IResult> GetCase(
-        Guid id, HttpContext http, CaseAccess access, NpgsqlDataSource dataSource, EventStoreOptions options, CancellationToken cancellationToken)
+        Guid id, HttpContext http, CaseAccess access, NpgsqlDataSource dataSource, DatabaseOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);

@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Domain.Cases;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Cases;
 
@@ -26,7 +29,7 @@ public static class OpenCaseEndpoint
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> OpenCase(
-        OpenCaseRequest request, HttpContext http, EventStore.EventStore store, TimeProvider time, CancellationToken cancellationToken)
+        OpenCaseRequest request, HttpContext http, IDocumentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
@@ -57,7 +60,7 @@ public static class OpenCaseEndpoint
 
     /// <summary>The first call's answer when a case with this id exists: the same when it was opened with this body.</summary>
     private static async Task<IResult?> ReplayAsync(
-        Guid id, OpenCaseRequest request, HttpContext http, EventStore.EventStore store, CancellationToken cancellationToken)
+        Guid id, OpenCaseRequest request, HttpContext http, IDocumentStore store, CancellationToken cancellationToken)
     {
         // Up to the victim's details as first recorded: later changes to the case do not make a retry a different call.
         var (state, version) = await store.AggregateStreamAsync(id, Case.Initial, Case.Evolve, version: 2, cancellationToken: cancellationToken);

@@ -4,7 +4,10 @@ using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
 using Takedown.Application.ReadModels;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.ErasureRequests;
@@ -25,8 +28,8 @@ public static class ApproveErasureRequestEndpoint
         .ProducesProblem(StatusCodes.Status409Conflict));
 
     public static async Task<IResult> Approve(
-        Guid id, ApproveRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store, LetterWorkflow letters,
-        MessageOutbox outbox, NpgsqlDataSource dataSource, EventStoreOptions options, CancellationToken cancellationToken)
+        Guid id, ApproveRequest request, HttpContext http, CaseAccess access, IDocumentStore store, LetterWorkflow letters,
+        MessageOutbox outbox, NpgsqlDataSource dataSource, DatabaseOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);

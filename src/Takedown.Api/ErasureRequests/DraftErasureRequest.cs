@@ -6,7 +6,11 @@ using Takedown.Application.Letters;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.ErasureRequests;
 
@@ -41,7 +45,7 @@ public static class DraftErasureRequestEndpoint
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> Draft(
-        Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
+        Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options,
         DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -66,21 +70,21 @@ public static class DraftErasureRequestEndpoint
         input.ThrowIfAny();
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftErasureRequest", caseId, key);
         return await Idempotency.CreateOnceAsync(key,
-            () => ReplayAsync(id, caseId, request, http, store, cancellationToken),
-            () => DraftAsync(id, caseId, request, http, store, engine, letters, time, cancellationToken));
+            () => ReplayAsync(id, caseId, request, http, store, dataSource, options, cancellationToken),
+            () => DraftAsync(id, caseId, request, http, store, dataSource, options, engine, letters, time, cancellationToken));
     }
 
     /// <summary>Drafts it with its letter; null when a request with this id exists already (a concurrent call with the same key won).</summary>
     private static async Task<IResult?> DraftAsync(
-        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store,
+        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options,
         DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
         // The request and its letter are written in one transaction: the letter is composed from the request as
         // stored, so the draft is written first, inside the same transaction, and nothing is kept if either fails.
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
-        var session = store.OpenSession(connection, transaction, metadata);
+        var session = store.OpenSession(transaction, metadata);
         var (drafted, _) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
                 request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage, request.Kind ?? ErasureRequestKind.Erasure),
@@ -91,7 +95,7 @@ public static class DraftErasureRequestEndpoint
             return null;
         }
         await session.SaveChangesAsync(cancellationToken);
-        var letterSession = store.OpenSession(connection, transaction, metadata);
+        var letterSession = store.OpenSession(transaction, metadata);
         var letterId = await letters.PrepareErasureLetterAsync(letterSession, id, cancellationToken);
         await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -100,7 +104,7 @@ public static class DraftErasureRequestEndpoint
 
     /// <summary>The first call's answer when a request with this id exists: the same when it was drafted with this body.</summary>
     private static async Task<IResult?> ReplayAsync(
-        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, EventStore.EventStore store, CancellationToken cancellationToken)
+        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, CancellationToken cancellationToken)
     {
         var events = await store.FetchStreamAsync(id, version: 1, cancellationToken: cancellationToken);
         if (events.Count == 0)
@@ -121,7 +125,7 @@ public static class DraftErasureRequestEndpoint
             return Idempotency.Mismatch();
         }
         // Drafting prepares the request's one letter in the same transaction, so it is there whenever the request is.
-        var letterId = await GetErasureLetterEndpoint.CurrentLetterIdAsync(store.DataSource, store.Options.Schema, id, cancellationToken)
+        var letterId = await GetErasureLetterEndpoint.CurrentLetterIdAsync(dataSource, options.Schema, id, cancellationToken)
             ?? throw new InvalidOperationException("The erasure request has no letter.");
         return Idempotency.Replayed(http, $"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
     }

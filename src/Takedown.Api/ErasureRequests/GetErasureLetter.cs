@@ -5,7 +5,10 @@ using Takedown.Api.Integrations;
 using Takedown.Application.Letters;
 using Takedown.Application.ReadModels;
 using Takedown.Domain.Letters;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.ErasureRequests;
 
@@ -33,7 +36,7 @@ public static class GetErasureLetterEndpoint
     });
 
     public static async Task<IResult> Get(
-        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
+        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, DatabaseOptions options,
         CancellationToken cancellationToken) =>
         await LoadAsync(id, http, access, letters, dataSource, options, cancellationToken) is var (letter, status)
             ? TypedResults.Ok(new LetterView(
@@ -41,7 +44,7 @@ public static class GetErasureLetterEndpoint
             : CaseAccess.NotFound();
 
     public static async Task<IResult> GetPdf(
-        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
+        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, DatabaseOptions options,
         CancellationToken cancellationToken) =>
         await LoadAsync(id, http, access, letters, dataSource, options, cancellationToken) is var (letter, _)
             ? TypedResults.File(LetterWorkflow.RenderPdf(letter), "application/pdf", "erasure-request.pdf")
@@ -49,7 +52,7 @@ public static class GetErasureLetterEndpoint
 
     /// <summary>The request's current letter, if the caller may see the request.</summary>
     private static async Task<(LetterPrepared Letter, string Status)?> LoadAsync(
-        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, EventStoreOptions options,
+        Guid id, HttpContext http, CaseAccess access, LetterWorkflow letters, NpgsqlDataSource dataSource, DatabaseOptions options,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);

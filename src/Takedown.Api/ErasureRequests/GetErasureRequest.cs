@@ -1,9 +1,11 @@
+using Takedown.Application.EventStorage;
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.ReadModels;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
+using Marten;
 
 namespace Takedown.Api.ErasureRequests;
 
@@ -38,7 +40,7 @@ public static class GetErasureRequestEndpoint
         .ProducesProblem(StatusCodes.Status404NotFound));
 
     public static async Task<IResult> Get(
-        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, CancellationToken cancellationToken)
+        Guid id, HttpContext http, CaseAccess access, IDocumentStore store, DeadlineEngine engine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
@@ -54,6 +56,6 @@ public static class GetErasureRequestEndpoint
             state.Id, state.CaseId, state.Status.ToString(), drafted.ControllerName, state.ControllerCountry, drafted.PersonalData,
             drafted.Urls, state.ReceivedOn, state.Extended, state.IsPaused, state.Outcome?.ToString(),
             DeadlineDetail.From(state.AnswerDeadline(engine)), DeadlineDetail.From(state.ExtensionWindow(engine)),
-            [.. events.Select(e => new TimelineEntry(e.EventType, e.Timestamp))], state.ControllerLanguage, state.Kind));
+            [.. events.Select(e => new TimelineEntry(e.EventTypeName, e.Timestamp))], state.ControllerLanguage, state.Kind));
     }
 }

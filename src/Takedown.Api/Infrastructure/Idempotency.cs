@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Infrastructure;
 
@@ -74,7 +77,7 @@ public static class Idempotency
         {
             return await create() ?? await replay() ?? throw Lost();
         }
-        catch (StreamVersionConflictException) when (key is not null)
+        catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict) && key is not null)
         {
             return await replay() ?? throw Lost();
         }

@@ -2,7 +2,11 @@ using System.Security.Claims;
 using Takedown.Application.PlatformReports;
 using Takedown.Application.Webhooks;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.Operator;
@@ -16,7 +20,7 @@ public sealed record DeadLetterRow(Guid Id, string MessageType, int Attempts, st
 /// since a message has no stream.
 /// </summary>
 public sealed class DeadLetterReplay(
-    DeadLetters deadLetters, EventStore.EventStore store, TimeProvider time, PlatformStatusWebhooks statusWebhooks, WebhookInboxSignal signal)
+    DeadLetters deadLetters, IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider time, PlatformStatusWebhooks statusWebhooks, WebhookInboxSignal signal)
 {
     public const int ListLimit = 200;
 
@@ -33,14 +37,14 @@ public sealed class DeadLetterReplay(
         ArgumentNullException.ThrowIfNull(user);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ReplayDeadLetter);
         var operatorId = user.OperatorId();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The message moves back and the replay is recorded in one transaction: both happen, or neither.
         if (!await deadLetters.ReplayAsync(id, connection, transaction, cancellationToken))
         {
             return false;
         }
-        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
+        var session = store.OpenSession(transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
         session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(id, operatorId, OperatorActions.ReplayDeadLetter, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -62,13 +66,13 @@ public sealed class DeadLetterReplay(
         ArgumentNullException.ThrowIfNull(user);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.RetryStatusUpdate);
         var operatorId = user.OperatorId();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await statusWebhooks.RetryFailedAsync(connection, transaction, integration, webhookId, cancellationToken) is not { } reportId)
         {
             return false;
         }
-        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
+        var session = store.OpenSession(transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
         session.Events.Append(OperatorAudit.StreamOf(operatorId), new OperatorActionRecorded(reportId, operatorId, OperatorActions.RetryStatusUpdate, time.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -4,7 +4,10 @@ using Takedown.Application;
 using Takedown.Domain;
 using Takedown.Domain.Letters;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Operator;
 
@@ -18,16 +21,16 @@ public sealed record FailedLetterRow(
 /// again would fail again, so there is no retry here: the operator fixes the cause on the case and marks the letter
 /// handled, which is recorded in the letter's stream.
 /// </summary>
-public sealed class FailedLetters(EventStore.EventStore store, TimeProvider time)
+public sealed class FailedLetters(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
 {
     public const int ListLimit = 200;
 
-    private string S => store.Options.Schema;
+    private string S => options.Schema;
 
     /// <summary>Failed letters not marked handled since they failed, oldest first.</summary>
     public async Task<IReadOnlyList<FailedLetterRow>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand($"""
             SELECT l.id, l.case_id, coalesce(c.reference, ''), l.request_id, l.kind, r.counterparty, l.subject, coalesce(l.failure, ''), l.updated_at
             FROM {S}.letter_overview l
             LEFT JOIN {S}.case_overview c ON c.id = l.case_id
@@ -58,7 +61,7 @@ public sealed class FailedLetters(EventStore.EventStore store, TimeProvider time
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.MarkFailedLetterHandled);
         var operatorId = user.OperatorId();
         var now = time.GetUtcNow();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var handled = new NpgsqlCommand($"""
             INSERT INTO {S}.operator_failed_letter_handled (letter_id, operator_id, handled_at)
@@ -75,7 +78,7 @@ public sealed class FailedLetters(EventStore.EventStore store, TimeProvider time
                 return false;
             }
         }
-        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
+        var session = store.OpenSession(transaction, new EventMetadata(correlationId, null, "operator:" + operatorId));
         await session.DecideAsync(letterId, Letter.Initial, Letter.Evolve, letter => letter.Status == LetterStatus.Failed
             ? [new OperatorActionRecorded(letterId, operatorId, OperatorActions.MarkFailedLetterHandled, now)]
             : throw new DomainRuleViolated("Only a letter whose sending failed can be marked handled."), cancellationToken);

@@ -9,7 +9,10 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.Operators;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Operator;
 
@@ -18,7 +21,7 @@ namespace Takedown.Api.Operator;
 /// transaction and stream, an <see cref="OperatorActionRecorded"/> naming the operator; the events carry
 /// <c>operator:{id}</c> as actor.
 /// </summary>
-public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow letters, DeadlineEngine engine, TimeProvider time)
+public sealed class OperatorCommands(IDocumentStore store, NpgsqlDataSource dataSource, LetterWorkflow letters, DeadlineEngine engine, TimeProvider time)
 {
     /// <summary>Loads an AP complaint for review (null: there is none with this id).</summary>
     public async Task<ApComplaint?> ComplaintAsync(Guid complaintId, CancellationToken cancellationToken)
@@ -45,7 +48,7 @@ public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow
         ArgumentNullException.ThrowIfNull(user);
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.ReviewApComplaint);
         var now = time.GetUtcNow();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var session = Session(user, correlationId, connection, transaction);
         var (events, complaint) = await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve,
@@ -78,7 +81,7 @@ public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow
         {
             return false;
         }
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PrepareDossierAsync(Session(user, correlationId, connection, transaction), complaintId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -149,21 +152,21 @@ public sealed class OperatorCommands(EventStore.EventStore store, LetterWorkflow
         return await SaveWithAuditAsync(session, user, OperatorActions.RecordPlatformDecision, reportId, events, now, cancellationToken);
     }
 
-    private async Task PrepareDossierAsync(EventSession session, Guid complaintId, CancellationToken cancellationToken)
+    private async Task PrepareDossierAsync(IDocumentSession session, Guid complaintId, CancellationToken cancellationToken)
     {
         await letters.PrepareApDossierAsync(session, complaintId, sendThrough: null, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
 
-    private EventSession Session(ClaimsPrincipal user, string correlationId) =>
+    private IDocumentSession Session(ClaimsPrincipal user, string correlationId) =>
         store.LightweightSession(new EventMetadata(correlationId, null, "operator:" + user.OperatorId()));
 
-    private EventSession Session(ClaimsPrincipal user, string correlationId, NpgsqlConnection connection, NpgsqlTransaction transaction) =>
-        store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, "operator:" + user.OperatorId()));
+    private IDocumentSession Session(ClaimsPrincipal user, string correlationId, NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        store.OpenSession(transaction, new EventMetadata(correlationId, null, "operator:" + user.OperatorId()));
 
     /// <summary>Saves the decided events with the audit event beside them; a repeated action that changed nothing records nothing.</summary>
     private static async Task<bool> SaveWithAuditAsync(
-        EventSession session, ClaimsPrincipal user, string action, Guid subject, IReadOnlyList<object> events, DateTimeOffset now,
+        IDocumentSession session, ClaimsPrincipal user, string action, Guid subject, IReadOnlyList<object> events, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (events.Count == 0)

@@ -1,6 +1,9 @@
 using Npgsql;
 using Takedown.Application.ReadModels;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Operator;
 
@@ -52,11 +55,14 @@ public sealed record Statistics(
 /// The dashboard's reads, all from the read models (case_overview, request_overview) so a list of hundreds of cases
 /// costs one indexed query; only a single case's page reads its streams' event headers.
 /// </summary>
-public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptions options, TimeProvider time)
+public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions options, IDocumentStore store, TimeProvider time)
 {
     public const int ListLimit = 200;
 
     private string S => options.Schema;
+
+    /// <summary>Marten's schema (the events).</summary>
+    private string E => store.Options.Events.DatabaseSchemaName;
 
     /// <summary>The operators' calendar day: deadlines are Dutch calendar dates.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Amsterdam).DateTime);
@@ -71,7 +77,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
                    count(*) FILTER (WHERE due_date > $2 AND due_date < $2 + 7),
                    (SELECT count(*) FROM {S}.request_overview WHERE needs_operator AND kind = '{RequestKinds.ApComplaint}'),
                    (SELECT count(*) FROM {S}.request_overview WHERE needs_operator),
-                   -- The messaging tables live in the same schema (both take EventStore:Schema).
+                   -- The messaging tables live in the same schema (both take Database:Schema).
                    (SELECT count(*) FROM {S}.dead_letters) + (SELECT count(*) FROM {S}.webhook_inbox WHERE outcome = 'failed'),
                    (SELECT count(*) FROM {S}.letter_overview l WHERE l.status = 'Failed' AND NOT EXISTS (
                        SELECT 1 FROM {S}.operator_failed_letter_handled h WHERE h.letter_id = l.id AND h.handled_at >= l.updated_at)),
@@ -196,18 +202,18 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, EventStoreOptio
             FROM {S}.request_overview WHERE case_id = $1 ORDER BY opened_at, id
             """) { Parameters = { new NpgsqlParameter { Value = id } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
-            WITH case_streams AS (
-                SELECT id, type FROM {S}.streams WHERE subject_id = $1 OR id = $1),
+            WITH streams AS (
+                SELECT stream_id AS id, type FROM {S}.case_streams WHERE case_id = $1),
             subjects AS (
-                SELECT id::text AS subject FROM case_streams
-                UNION SELECT m.id::text FROM {S}.inbound_mail m WHERE m.request_id IN (SELECT id FROM case_streams)),
+                SELECT id::text AS subject FROM streams
+                UNION SELECT m.id::text FROM {S}.inbound_mail m WHERE m.request_id IN (SELECT id FROM streams)),
             concerned AS (
-                SELECT e.seq, e.stream_id, e.version, e.type, e.metadata->>'actor' AS actor, e.timestamp, s.type AS stream_type,
+                SELECT e.seq_id AS seq, e.stream_id, e.version, e.type, e.headers->>'actor' AS actor, e.timestamp, s.type AS stream_type,
                        CASE WHEN e.type = 'operator-action-recorded' THEN e.data->>'action' END AS action
-                FROM {S}.events e JOIN case_streams s ON s.id = e.stream_id
+                FROM {E}.mt_events e JOIN streams s ON s.id = e.stream_id
                 UNION
-                SELECT e.seq, e.stream_id, e.version, e.type, e.metadata->>'actor', e.timestamp, st.type, e.data->>'action'
-                FROM {S}.events e JOIN {S}.streams st ON st.id = e.stream_id
+                SELECT e.seq_id, e.stream_id, e.version, e.type, e.headers->>'actor', e.timestamp, coalesce(st.type, e.type), e.data->>'action'
+                FROM {E}.mt_events e LEFT JOIN {S}.case_streams st ON st.stream_id = e.stream_id
                 WHERE e.type = 'operator-action-recorded' AND e.data->>'subjectId' IN (SELECT subject FROM subjects))
             SELECT c.seq, c.stream_id, c.version, c.type, c.actor, c.timestamp, c.stream_type, l.kind, c.action
             FROM concerned c LEFT JOIN {S}.letter_overview l ON l.id = c.stream_id

@@ -1,5 +1,8 @@
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Operator;
 
@@ -68,7 +71,7 @@ internal static class OperatorSchema
     /// Runs once every hosted service has started, so after the read models' own migration created the tables
     /// whatever order the services were registered in.
     /// </summary>
-    public sealed class Migration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedLifecycleService
+    public sealed class Migration(NpgsqlDataSource dataSource, DatabaseOptions options) : IHostedLifecycleService
     {
         public Task StartedAsync(CancellationToken cancellationToken) =>
             SchemaMigrator.MigrateAsync(dataSource, options.Schema, Component, Steps, cancellationToken);

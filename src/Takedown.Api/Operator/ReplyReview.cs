@@ -6,7 +6,10 @@ using Takedown.Application.Replies;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Replies;
 using Takedown.Messaging;
 
@@ -45,19 +48,19 @@ public enum ReplyDecision
 /// (<see cref="PlatformDecisions"/>), with the audit event and the inbound_mail row updated in the same transaction.
 /// </summary>
 public sealed class ReplyReview(
-    EventStore.EventStore store, ReplyConfirmation confirmation, ReplySealing sealing, DeadlineEngine engine, TimeProvider time)
+    IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, ReplyConfirmation confirmation, ReplySealing sealing, DeadlineEngine engine, TimeProvider time)
 {
     public const int ListLimit = 200;
 
     /// <summary>Stored in inbound_mail.confirmed_meaning for a dismissed reply (the request's event says Unknown).</summary>
     public const string Dismissed = "Dismissed";
 
-    private string S => store.Options.Schema;
+    private string S => options.Schema;
 
     /// <summary>Replies not confirmed yet, oldest first.</summary>
     public async Task<IReadOnlyList<ReplyRow>> UnconfirmedAsync(CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand($"""
             {Select(withRaw: false)} WHERE m.confirmed_meaning IS NULL ORDER BY m.received_at, m.id LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = ListLimit });
@@ -75,7 +78,7 @@ public sealed class ReplyReview(
     {
         // The key comes in the same round trip as the sealed message, never from a cache: a key destroyed by another
         // process counts at once.
-        await using var command = store.DataSource.CreateCommand($"{Select(withRaw: true)} WHERE m.id = $1");
+        await using var command = dataSource.CreateCommand($"{Select(withRaw: true)} WHERE m.id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = replyId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -118,7 +121,7 @@ public sealed class ReplyReview(
             ReplyDecision.Bounce => ReplyMeaning.Bounce,
             _ => ReplyMeaning.Unknown,
         };
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The update comes first and locks the row: of two operators confirming at once, the second finds it confirmed.
         if (await MarkConfirmedAsync(connection, transaction, replyId, decision == ReplyDecision.Dismiss ? Dismissed : meaning.ToString(), now,
@@ -131,7 +134,7 @@ public sealed class ReplyReview(
         {
             throw new DomainRuleViolated("This reply answers a notice to a platform: record the platform's decision instead.");
         }
-        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, null, actor));
+        var session = store.OpenSession(transaction, new EventMetadata(correlationId, null, actor));
         session.Enlist(outbox);
         var dismissedOutsideRequest = false;
         if (requestKind == RequestKinds.Platform)
@@ -201,7 +204,7 @@ public sealed class ReplyReview(
         OperatorActions.EnsureAllowed(user.OperatorRole(), OperatorActions.RecordPlatformDecisionFromReply);
         var operatorId = user.OperatorId();
         var now = time.GetUtcNow();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await MarkConfirmedAsync(connection, transaction, replyId, input.Decision.ToString(), now, cancellationToken) is not { } marked)
         {
@@ -211,7 +214,7 @@ public sealed class ReplyReview(
         {
             throw new DomainRuleViolated("This reply does not answer a notice to a platform.");
         }
-        var session = store.OpenSession(connection, transaction, new EventMetadata(correlationId, replyId.ToString(), "operator:" + operatorId));
+        var session = store.OpenSession(transaction, new EventMetadata(correlationId, replyId.ToString(), "operator:" + operatorId));
         var arrivedOn = engine.LocalDate(marked.ReceivedAt, DeadlineEngine.VictimCountry);
         if (decidedOn > arrivedOn)
         {

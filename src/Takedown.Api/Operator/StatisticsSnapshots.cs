@@ -2,7 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Operator;
 
@@ -37,7 +40,7 @@ public sealed record StatisticsSnapshot(Statistics Statistics, DateTimeOffset Co
 /// figures at all do the others wait for that one.
 /// </remarks>
 public sealed class StatisticsSnapshots(
-    NpgsqlDataSource dataSource, EventStoreOptions options, OperatorQueries queries, IOptions<StatisticsSnapshotSettings> settings,
+    NpgsqlDataSource dataSource, DatabaseOptions options, OperatorQueries queries, IOptions<StatisticsSnapshotSettings> settings,
     TimeProvider time)
 {
     /// <summary>The figures cover the open cases of this many days.</summary>

@@ -3,7 +3,10 @@ using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.ReadModels;
 using Takedown.Application.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.PlatformReports;
@@ -31,7 +34,7 @@ public static class ApprovePlatformReportEndpoint
         .ProducesProblem(StatusCodes.Status409Conflict));
 
     public static async Task<IResult> Approve(
-        Guid id, ApproveNoticeRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store, PlatformNotices notices,
+        Guid id, ApproveNoticeRequest request, HttpContext http, CaseAccess access, IDocumentStore store, PlatformNotices notices,
         MessageOutbox outbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

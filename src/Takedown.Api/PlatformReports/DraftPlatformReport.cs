@@ -6,7 +6,11 @@ using Takedown.Application.PlatformReports;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Platforms.Registry;
 
 namespace Takedown.Api.PlatformReports;
@@ -43,7 +47,7 @@ public static class DraftPlatformReportEndpoint
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<IResult> Draft(
-        Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store,
+        Guid caseId, DraftPlatformReportRequest request, HttpContext http, CaseAccess access, IDocumentStore store, NpgsqlDataSource dataSource,
         DeadlineEngine engine, PlatformNotices notices, PlatformRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -90,22 +94,22 @@ public static class DraftPlatformReportEndpoint
         input.ThrowIfAny();
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftPlatformReport", caseId, key);
         return await Idempotency.CreateOnceAsync(key,
-            () => ReplayAsync(id, caseId, platform!.Name, request, http, store, cancellationToken),
-            () => DraftAsync(id, caseId, platform!, request, http, store, engine, notices, time, cancellationToken));
+            () => ReplayAsync(id, caseId, platform!.Name, request, http, store, dataSource, cancellationToken),
+            () => DraftAsync(id, caseId, platform!, request, http, store, dataSource, engine, notices, time, cancellationToken));
     }
 
     /// <summary>Drafts it; null when a report with this id exists already (a concurrent call with the same key won).</summary>
     private static async Task<IResult?> DraftAsync(
-        Guid id, Guid caseId, PlatformOptions platform, DraftPlatformReportRequest request, HttpContext http, EventStore.EventStore store,
+        Guid id, Guid caseId, PlatformOptions platform, DraftPlatformReportRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource,
         DeadlineEngine engine, PlatformNotices notices, TimeProvider time, CancellationToken cancellationToken)
     {
         // Drafting files nothing: the notice goes only after an explicit approval (POST …/approve), once the victim has
         // seen it and been told that platforms may publish notices. For a platform that takes notices by e-mail only,
         // the notice letter is prepared here, in the same transaction, so it can be read before approval.
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
-        var session = store.OpenSession(connection, transaction, metadata);
+        var session = store.OpenSession(transaction, metadata);
         var notifier = request.Notifier ?? NotifierKind.Victim;
         var (notifierName, notifierEmail) = notices.NotifierFor(id, notifier, request.NotifierName?.Trim() ?? "", request.NotifierEmail?.Trim() ?? "");
         var (drafted, _) = await session.DecideAsync(id, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
@@ -118,7 +122,7 @@ public static class DraftPlatformReportEndpoint
             return null;
         }
         await session.SaveChangesAsync(cancellationToken);
-        var letterSession = store.OpenSession(connection, transaction, metadata);
+        var letterSession = store.OpenSession(transaction, metadata);
         await notices.PrepareAsync(letterSession, id, platform.Name, cancellationToken);
         await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -127,7 +131,7 @@ public static class DraftPlatformReportEndpoint
 
     /// <summary>The first call's answer when a report with this id exists: the same when it was drafted with this body.</summary>
     private static async Task<IResult?> ReplayAsync(
-        Guid id, Guid caseId, string platform, DraftPlatformReportRequest request, HttpContext http, EventStore.EventStore store,
+        Guid id, Guid caseId, string platform, DraftPlatformReportRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
         var events = await store.FetchStreamAsync(id, version: 1, cancellationToken: cancellationToken);

@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using Takedown.Api.Cases;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
@@ -6,6 +7,7 @@ using Takedown.Application.PlatformReports;
 using Takedown.Application.ReadModels;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
+using Marten;
 
 namespace Takedown.Api.PlatformReports;
 
@@ -34,7 +36,7 @@ public static class GetPlatformReportEndpoint
         .ProducesProblem(StatusCodes.Status404NotFound));
 
     public static async Task<IResult> Get(
-        Guid id, HttpContext http, CaseAccess access, EventStore.EventStore store, DeadlineEngine engine, PlatformNotices notices,
+        Guid id, HttpContext http, CaseAccess access, IDocumentStore store, DeadlineEngine engine, PlatformNotices notices,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -52,7 +54,7 @@ public static class GetPlatformReportEndpoint
             state.FiledAt, state.PlatformStatus, state.ResponseTime, state.TargetMissed,
             GetErasureRequestEndpoint.DeadlineDetail.From(state.ResponseDeadline(engine)),
             GetErasureRequestEndpoint.DeadlineDetail.From(state.ComplaintLodgedAt is null ? state.InternalComplaintWindow(engine) : null),
-            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventType, e.Timestamp))],
+            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventTypeName, e.Timestamp))],
             ChannelOf(state, notices), state.ComplaintLodgedAt, state.ComplaintId));
     }
 

@@ -3,7 +3,10 @@ using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application.ReadModels;
 using Takedown.Application.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.PlatformReports;
@@ -28,7 +31,7 @@ public static class LodgeInternalComplaintEndpoint
         .ProducesProblem(StatusCodes.Status409Conflict));
 
     public static async Task<IResult> Lodge(
-        Guid id, LodgeComplaintRequest request, HttpContext http, CaseAccess access, EventStore.EventStore store, PlatformNotices notices,
+        Guid id, LodgeComplaintRequest request, HttpContext http, CaseAccess access, IDocumentStore store, PlatformNotices notices,
         MessageOutbox outbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -2,7 +2,10 @@ using Takedown.Application;
 using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.Cases;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Case = Takedown.Domain.Cases.Case;
 
 namespace Takedown.Api.Portal;
@@ -14,7 +17,7 @@ public sealed record AuthorisationView(string Text, string TextSha256, Authorisa
 /// The victim's authorisation (machtiging) for the service to lodge and pursue an AP complaint for them: signed by
 /// typing their own name under the exact text shown (its SHA-256 is what they sign), revocable at any time.
 /// </summary>
-public sealed class PortalAuthorisation(EventStore.EventStore store, LetterWorkflow letters, TimeProvider time)
+public sealed class PortalAuthorisation(IDocumentStore store, LetterWorkflow letters, TimeProvider time)
 {
     /// <summary>The text the victim would sign now and the authorisation in force, if any.</summary>
     public async Task<AuthorisationView> LoadAsync(Guid caseId, CancellationToken cancellationToken)

@@ -7,7 +7,10 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Portal;
 
@@ -41,7 +44,7 @@ public sealed record CaseListItem(Guid Id, string Reference, string Status, Date
 /// does not exist look the same (null, a 404), so guessing ids tells nothing.
 /// </summary>
 public sealed class PortalCases(
-    NpgsqlDataSource dataSource, EventStoreOptions options, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow letters,
+    NpgsqlDataSource dataSource, DatabaseOptions options, IDocumentStore store, DeadlineEngine engine, LetterWorkflow letters,
     PlatformNotices notices, TimeProvider time)
 {
     public static string Actor(Guid victimId) => "victim:" + victimId.ToString("D");
@@ -115,10 +118,10 @@ public sealed class PortalCases(
             caseEvents.AddRange(decided);
             @case = decided.Aggregate(@case, Case.Evolve);
         }
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(correlationId, null, Actor(victimId));
-        var session = store.OpenSession(connection, transaction, metadata);
+        var session = store.OpenSession(transaction, metadata);
         session.Events.StartStream(caseId, [.. caseEvents]);
         Guid? erasureId = null;
         Guid? reportId = null;
@@ -144,7 +147,7 @@ public sealed class PortalCases(
         await session.SaveChangesAsync(cancellationToken);
         // The letters are composed from the case and the requests as stored, so they are prepared after those are
         // written, inside the same transaction.
-        var letterSession = store.OpenSession(connection, transaction, metadata);
+        var letterSession = store.OpenSession(transaction, metadata);
         if (erasureId is { } requestId)
         {
             await letters.PrepareErasureLetterAsync(letterSession, requestId, cancellationToken);

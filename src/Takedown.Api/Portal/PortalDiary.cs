@@ -4,8 +4,11 @@ using Npgsql;
 using Takedown.Application;
 using Takedown.Domain.Cases;
 using Takedown.Domain.EvidenceDiaries;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
+using Takedown.Application.Sealing;
 
 namespace Takedown.Api.Portal;
 
@@ -25,7 +28,7 @@ public sealed record DiaryEntryInput(
 /// chain hashes the plaintext (its SHA-256 is taken before sealing), so the chain can be checked against the file as
 /// the victim downloads it, whatever ciphertext it was stored as.
 /// </summary>
-public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions options, NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class PortalDiary(IDocumentStore store, DatabaseOptions options, NpgsqlDataSource dataSource, TimeProvider time)
 {
     public const int MaxAttachmentBytes = 5 * 1024 * 1024;
 
@@ -74,7 +77,7 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
             new RecordDiaryEntry(diaryId, caseId, Guid.CreateVersion7(time.GetUtcNow()), input.OccurredOn, input.OccurredTime, input.Place,
                 input.Duration, input.WhatHappened, input.Witnesses, attachments, time.GetUtcNow()),
             state), cancellationToken);
-        session.Enlist(rows);
+        rows.QueueIn(session);
         await session.SaveChangesAsync(cancellationToken);
         return (DiaryEntryRecorded)events.Single();
     }
@@ -188,8 +191,8 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
     /// <summary>The sealed bytes and file name, or null when the case's key is destroyed (the case was erased).</summary>
     private async Task<SealedAttachment?> SealAsync(Guid caseId, Guid attachmentId, string fileName, byte[] content, CancellationToken cancellationToken)
     {
-        var sealedContent = await Protection.SealAsync(store, caseId, content, Context(attachmentId, ContentColumn), cancellationToken);
-        var sealedName = await Protection.SealAsync(store, caseId, Encoding.UTF8.GetBytes(fileName), Context(attachmentId, NameColumn), cancellationToken);
+        var sealedContent = await Protection.SealAsync(dataSource, options.Schema, time, caseId, content, Context(attachmentId, ContentColumn), cancellationToken);
+        var sealedName = await Protection.SealAsync(dataSource, options.Schema, time, caseId, Encoding.UTF8.GetBytes(fileName), Context(attachmentId, NameColumn), cancellationToken);
         return sealedContent is null || sealedName is null ? null : new SealedAttachment(sealedContent, sealedName);
     }
 
@@ -203,25 +206,21 @@ public sealed class PortalDiary(EventStore.EventStore store, EventStoreOptions o
         return clean.Length == 0 ? "bijlage" : clean[..Math.Min(clean.Length, 120)];
     }
 
-    private sealed class AttachmentRows(string schema, Guid caseId, DateTimeOffset now) : ISessionParticipant
+    private sealed class AttachmentRows(string schema, Guid caseId, DateTimeOffset now)
     {
         private readonly List<(DiaryAttachment Attachment, SealedAttachment Sealed)> _rows = [];
 
         public void Add(DiaryAttachment attachment, SealedAttachment sealedAttachment) => _rows.Add((attachment, sealedAttachment));
 
-        public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        /// <summary>The rows go in the session's transaction, with the entry that names them.</summary>
+        public void QueueIn(IDocumentSession session)
         {
             foreach (var (a, sealedAttachment) in _rows)
             {
-                await using var command = new NpgsqlCommand($"""
+                session.QueueSqlCommand($"""
                     INSERT INTO {schema}.portal_diary_attachments (id, case_id, file_name, content_type, size, sha256, content, created_at, sealed, sealed_file_name)
-                    VALUES ($1, $2, '', $3, $4, $5, $6, $7, true, $8)
-                    """, connection, transaction);
-                foreach (var value in new object[] { a.AttachmentId, caseId, a.ContentType, a.Size, a.Sha256, sealedAttachment.Content, now, sealedAttachment.FileName })
-                {
-                    command.Parameters.Add(new NpgsqlParameter { Value = value });
-                }
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                    VALUES (?, ?, '', ?, ?, ?, ?, ?, true, ?)
+                    """, a.AttachmentId, caseId, a.ContentType, a.Size, a.Sha256, sealedAttachment.Content, now.ToUniversalTime(), sealedAttachment.FileName);
             }
         }
     }

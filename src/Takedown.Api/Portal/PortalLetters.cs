@@ -4,7 +4,10 @@ using Takedown.Application;
 using Takedown.Application.Letters;
 using Takedown.Domain;
 using Takedown.Domain.Letters;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Messaging;
 
@@ -27,7 +30,7 @@ public sealed record CaseLetter(Guid CaseId, Guid LetterId, Letter State, Letter
 /// The erasure request's letter for the victim to read and approve, through <see cref="LetterWorkflow"/>: approving
 /// names the SHA-256 of the text that was shown, and is refused when the letter's text is another one.
 /// </summary>
-public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource dataSource, EventStoreOptions options, LetterWorkflow letters)
+public sealed class PortalLetters(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, LetterWorkflow letters)
 {
     /// <summary>The request's current letter, or null when there is none on this case.</summary>
     public async Task<LetterPreview?> PreviewAsync(Guid caseId, Guid requestId, CancellationToken cancellationToken)
@@ -160,8 +163,8 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
     }
 
     /// <summary>
-    /// The case's letters for the post that the victim recorded as posted, in the order they were made, read in one
-    /// round trip. <paramref name="rows"/> is the case's letter list when the caller has it already.
+    /// The case's letters for the post that the victim recorded as posted, in the order they were made.
+    /// <paramref name="rows"/> is the case's letter list when the caller has it already.
     /// </summary>
     public async Task<IReadOnlyList<(LetterPrepared Letter, LetterPosted Posted)>> PostedAsync(
         Guid caseId, IReadOnlyList<CaseLetterRow>? rows, CancellationToken cancellationToken)
@@ -172,11 +175,17 @@ public sealed class PortalLetters(EventStore.EventStore store, NpgsqlDataSource 
         {
             return [];
         }
-        await using var session = store.LightweightSession();
-        var streams = await session.Events.FetchManyForWritingAsync(ids, Letter.Initial, Letter.Evolve, cancellationToken);
-        return [.. ids.Select(id => streams[id])
-            .Where(s => s.Aggregate is { Posted: not null } letter && letter.CaseId == caseId)
-            .Select(s => (s.Events.Select(e => e.Data).OfType<LetterPrepared>().First(), s.Aggregate.Posted!))];
+        var posted = new List<(LetterPrepared, LetterPosted)>();
+        foreach (var id in ids)
+        {
+            var events = await store.FetchStreamAsync(id, cancellationToken: cancellationToken);
+            var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
+            if (letter is { Posted: not null } && letter.CaseId == caseId)
+            {
+                posted.Add((events.Select(e => e.Data).OfType<LetterPrepared>().First(), letter.Posted));
+            }
+        }
+        return posted;
     }
 
     /// <summary>Makes the cease-and-desist letter the victim was shown; returns its id, or null when the text changed meanwhile.</summary>

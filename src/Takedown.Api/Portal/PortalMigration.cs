@@ -1,6 +1,9 @@
 using Npgsql;
 using Takedown.Application;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Portal;
 
@@ -9,7 +12,7 @@ namespace Takedown.Api.Portal;
 /// attachments were sealed (<see cref="PortalDiary.SealPlaintextAttachmentsAsync"/>).
 /// </summary>
 internal sealed class PortalMigration(
-    NpgsqlDataSource dataSource, EventStoreOptions options, PortalDiary diary, ILogger<PortalMigration> logger)
+    NpgsqlDataSource dataSource, DatabaseOptions options, PortalDiary diary, ILogger<PortalMigration> logger)
     : SchemaWithSealingPass(dataSource, options, logger)
 {
     protected override string Component => PortalSchema.Component;

@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Npgsql;
 using Takedown.Api.Integrations;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Api.Portal;
 
 // In the hosting namespace so Program.cs needs no extra using for its two portal lines.

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.Portal;
@@ -11,7 +14,7 @@ namespace Takedown.Api.Portal;
 /// expiry of <see cref="LinkLifetime"/>, and using it marks it used in the same statement, so it works once even
 /// when two requests race. The e-mail address is kept only as an HMAC under <c>Portal:EmailKey</c>.
 /// </summary>
-public sealed class VictimAccounts(NpgsqlDataSource dataSource, EventStoreOptions options, PortalKeys keys, TimeProvider time)
+public sealed class VictimAccounts(NpgsqlDataSource dataSource, DatabaseOptions options, PortalKeys keys, TimeProvider time)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
 

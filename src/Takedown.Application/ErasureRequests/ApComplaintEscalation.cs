@@ -6,7 +6,10 @@ using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 using Case = Takedown.Domain.Cases.Case;
 
@@ -44,7 +47,7 @@ public static class ApComplaintEscalation
     /// neither refused (or partly complied with) nor past its deadline is refused with <see cref="DomainRuleViolated"/>.
     /// </summary>
     public static async Task<Escalation> EscalateAsync(
-        EventSession session, IMessageOutbox outbox, EventStream<ErasureRequest> stream, DeadlineEngine engine, DateTimeOffset now,
+        IDocumentSession session, IMessageOutbox outbox, EventStream<ErasureRequest> stream, DeadlineEngine engine, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -71,7 +74,7 @@ public static class ApComplaintEscalation
         stream.AppendMany(missed);
         var before = missed.Aggregate(request, ErasureRequest.Evolve);
         var complaintId = ComplaintIdFor(request.Id);
-        var history = stream.Events.Select(e => e.Data).Concat(missed).ToList();
+        var history = (await session.Events.FetchStreamAsync(request.Id, token: cancellationToken)).Select(e => e.Data).Concat(missed).ToList();
         var evidence = ApComplaint.EvidenceFrom(history, engine);
         var drafted = history.OfType<ErasureRequestDrafted>().First();
         var text = refused
@@ -81,7 +84,7 @@ public static class ApComplaintEscalation
             new PrepareApComplaint(complaintId, before, evidence, text, now), state), cancellationToken);
         stream.AppendMany(ErasureRequest.Decide(new EscalateErasureRequest(request.Id, complaintId, now), before, engine));
 
-        var @case = (await session.Events.FetchStreamAsync(request.CaseId, cancellationToken: cancellationToken))
+        var @case = (await session.Events.FetchStreamAsync(request.CaseId, token: cancellationToken))
             .Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
         if (@case.EscalationMode == EscalationMode.Automatic)
         {

@@ -6,7 +6,10 @@ using Takedown.Domain;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Application.ErasureRequests;
@@ -23,15 +26,15 @@ namespace Takedown.Application.ErasureRequests;
 public static partial class CheckErasureDeadlineHandler
 {
     public static async Task HandleAsync(
-        CheckErasureDeadline message, MessageContext context, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow workflow,
+        CheckErasureDeadline message, MessageContext context, IDocumentStore store, DeadlineEngine engine, LetterWorkflow workflow,
         TimeProvider time, ILogger<CheckErasureDeadline> logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(engine);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var stream = await session.Events.FetchForWritingAsync(message.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve, cancellationToken);
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var stream = await session.FetchForWritingAsync(message.RequestId, ErasureRequest.Initial, cancellationToken);
         var request = stream.Aggregate;
         if (request.Status != ErasureRequestStatus.Sent)
         {
@@ -50,7 +53,7 @@ public static partial class CheckErasureDeadlineHandler
         await session.SaveChangesAsync(cancellationToken);
         if (escalation.Created && escalation.Mode == EscalationMode.OperatorReview)
         {
-            await PrepareDossierAsync(store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system")),
+            await PrepareDossierAsync(store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system")),
                 workflow, escalation.ComplaintId, logger, cancellationToken);
         }
     }
@@ -59,7 +62,7 @@ public static partial class CheckErasureDeadlineHandler
     /// The operators review a complaint with its dossier beside it. The dossier is composed from the complaint as stored,
     /// so it is made after the complaint is written (in the same transaction when <paramref name="session"/> shares it).
     /// </summary>
-    public static async Task PrepareDossierAsync(EventSession session, LetterWorkflow workflow, Guid complaintId, ILogger logger, CancellationToken cancellationToken)
+    public static async Task PrepareDossierAsync(IDocumentSession session, LetterWorkflow workflow, Guid complaintId, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(workflow);
@@ -90,7 +93,7 @@ public static partial class CheckErasureDeadlineHandler
 public static partial class ErasureDeadlineWarningHandler
 {
     public static async Task HandleAsync(
-        ErasureDeadlineWarning message, MessageContext context, EventStore.EventStore store, DeadlineEngine engine, LetterWorkflow workflow,
+        ErasureDeadlineWarning message, MessageContext context, IDocumentStore store, DeadlineEngine engine, LetterWorkflow workflow,
         TimeProvider time, ILogger<ErasureDeadlineWarning> logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -98,8 +101,8 @@ public static partial class ErasureDeadlineWarningHandler
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(workflow);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var request = (await session.Events.FetchStreamAsync(message.RequestId, cancellationToken: cancellationToken))
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var request = (await session.Events.FetchStreamAsync(message.RequestId, token: cancellationToken))
             .Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));
         var now = time.GetUtcNow();
         if (request.Status != ErasureRequestStatus.Sent)
@@ -138,13 +141,13 @@ public static partial class ErasureDeadlineWarningHandler
 public static class NotifyVictimHandler
 {
     public static async Task HandleAsync(
-        NotifyVictim message, MessageContext context, EventStore.EventStore store, LetterWorkflow workflow, CancellationToken cancellationToken)
+        NotifyVictim message, MessageContext context, IDocumentStore store, LetterWorkflow workflow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(workflow);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         await workflow.PrepareVictimNoticeAsync(session, context.Outbox, message.RequestId, message.Kind, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
@@ -154,13 +157,13 @@ public static class NotifyVictimHandler
 public static class SendApComplaintDossierHandler
 {
     public static async Task HandleAsync(
-        SendApComplaintDossier message, MessageContext context, EventStore.EventStore store, LetterWorkflow workflow, CancellationToken cancellationToken)
+        SendApComplaintDossier message, MessageContext context, IDocumentStore store, LetterWorkflow workflow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(workflow);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         await workflow.PrepareApDossierAsync(session, message.ComplaintId, sendThrough: context.Outbox, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }

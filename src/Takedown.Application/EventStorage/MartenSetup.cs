@@ -10,16 +10,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Takedown.Application.Sealing;
+using Takedown.Application.PlatformReports;
+using Takedown.Application.ReadModels;
+using Takedown.Application.Storage;
 using Takedown.Domain;
+using Takedown.Domain.ApComplaints;
+using Takedown.Domain.Cases;
+using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.EvidenceDiaries;
-using Takedown.EventStore;
+using Takedown.Domain.Letters;
+using Takedown.Domain.PlatformReports;
 using Weasel.Core;
 
 namespace Takedown.Application.EventStorage;
 
 /// <summary>
 /// Marten as the event store, configured once for both hosts (and for the tests and benchmarks that build a store of
-/// their own). It runs on the same database as the stand-in store, in a schema of its own, while streams move over.
+/// their own), in a schema of its own beside our read models.
 /// </summary>
 public static class MartenSetup
 {
@@ -50,16 +58,17 @@ public static class MartenSetup
         var schema = configuration["Marten:Schema"] ?? DefaultSchema;
         services.AddSingleton(sp =>
         {
-            // The stand-in's protection and key table: one key per case for both stores while streams move over.
-            var standIn = sp.GetRequiredService<EventStoreOptions>();
+            var database = sp.GetRequiredService<DatabaseOptions>();
             return new EventSealing(
-                standIn.Protection ?? throw new InvalidOperationException("Personal data protection is not configured; events would be stored in the clear."),
-                sp.GetRequiredService<NpgsqlDataSource>(), standIn.Schema, schema, DomainEvents.All.Values, sp.GetRequiredService<TimeProvider>());
+                database.Protection ?? throw new InvalidOperationException("Personal data protection is not configured; events would be stored in the clear."),
+                sp.GetRequiredService<NpgsqlDataSource>(), database.Schema, DomainEvents.All.Values, sp.GetRequiredService<TimeProvider>());
         });
         var marten = services.AddMarten(sp =>
         {
             var options = new StoreOptions();
             Configure(options, schema, sp.GetRequiredService<EventSealing>());
+            options.Events.TimeProvider = sp.GetRequiredService<TimeProvider>();
+            AddReadModels(options, sp.GetRequiredService<DatabaseOptions>().Schema, sp.GetRequiredService<DeadlineEngine>());
             options.AutoCreateSchemaObjects = sp.GetRequiredService<IHostEnvironment>().IsProduction() ? AutoCreate.None : AutoCreate.CreateOrUpdate;
             return options;
         }).UseNpgsqlDataSource().UseLightweightSessions();
@@ -83,9 +92,9 @@ public static class MartenSetup
         options.Events.DatabaseSchemaName = schema;
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         // One statement per append inside Marten's transaction; Rich costs two more round trips (the sequence and the
-        // stream's state) before it. Quick was the fastest mode in docs/benchmarks.md; our events carry their own
-        // timestamps, so the server's clock is not needed for them.
-        options.Events.AppendMode = EventAppendMode.Quick;
+        // stream's state) before it. Of the two quick modes, this one stores the timestamps the application's clock
+        // gave (Events.TimeProvider), which the inline read models have seen; plain Quick stores the server's now().
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
@@ -104,8 +113,29 @@ public static class MartenSetup
         {
             options.Events.MapEventType(type, name);
         }
-        // Streams on Marten so far (docs/event-store.md); the others still live in the stand-in.
+        // Every aggregate is folded by its own Evolve when a command loads it (FetchForWriting) or a page reads it.
+        options.Projections.Add(new EvolveAggregation<Case>(Case.Initial, Case.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new EvolveAggregation<ErasureRequest>(ErasureRequest.Initial, ErasureRequest.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new EvolveAggregation<PlatformReport>(PlatformReport.Initial, PlatformReport.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new EvolveAggregation<ApComplaint>(ApComplaint.Initial, ApComplaint.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new EvolveAggregation<Letter>(Letter.Initial, Letter.Evolve), ProjectionLifecycle.Live);
         options.Projections.Add(new EvolveAggregation<EvidenceDiary>(EvidenceDiary.Initial, EvidenceDiary.Evolve), ProjectionLifecycle.Live);
+    }
+
+    /// <summary>
+    /// The read models dashboards and pages query with SQL, as inline projections into tables of
+    /// <paramref name="readModelSchema"/> (docs/event-store.md says which and why). The webhook fan-out is added by
+    /// the webhook setup, which knows the outbox.
+    /// </summary>
+    public static void AddReadModels(StoreOptions options, string readModelSchema, DeadlineEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Projections.Add(new CaseStreamsProjection(readModelSchema), ProjectionLifecycle.Inline);
+        options.Projections.Add(new CaseOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);
+        options.Projections.Add(new RequestOverviewProjection(readModelSchema, engine), ProjectionLifecycle.Inline);
+        options.Projections.Add(new LetterOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PlatformTicketProjection(readModelSchema), ProjectionLifecycle.Inline);
+        options.Projections.Add(new AnswerTimeProjection(), ProjectionLifecycle.Inline);
     }
 
     /// <summary>Stamps the events this session appends with who and what caused them.</summary>
@@ -127,9 +157,9 @@ public static class MartenSetup
 
     /// <summary>
     /// Whether <paramref name="exception"/> is Marten's way of saying a stream changed since it was loaded (or already
-    /// exists): the same 409 as the stand-in's <see cref="StreamVersionConflictException"/>.
+    /// exists): the API answers it with a 409.
     /// </summary>
     public static bool IsConcurrencyConflict(Exception exception) =>
-        exception is StreamVersionConflictException or EventStreamUnexpectedMaxEventIdException or ConcurrencyException
+        exception is EventStreamUnexpectedMaxEventIdException or ConcurrencyException
             or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException;
 }

@@ -1,7 +1,10 @@
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 
 namespace Takedown.Application.Letters;
@@ -19,7 +22,7 @@ public static class DossierHistory
     /// dossier's language ("nl" or "en"), oldest first.
     /// </summary>
     public static IReadOnlyList<HistoryLine> Lines(
-        IReadOnlyList<StoredEvent> requestEvents, IEnumerable<IReadOnlyList<StoredEvent>> letterStreams, string language, DeadlineEngine engine)
+        IReadOnlyList<IEvent> requestEvents, IEnumerable<IReadOnlyList<IEvent>> letterStreams, string language, DeadlineEngine engine)
     {
         ArgumentNullException.ThrowIfNull(requestEvents);
         ArgumentNullException.ThrowIfNull(letterStreams);
@@ -28,7 +31,7 @@ public static class DossierHistory
         var controller = requestEvents.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault()?.ControllerName ?? w.T("de verwerkingsverantwoordelijke", "the controller");
         var lines = new List<(DateTimeOffset At, long Sequence, HistoryLine Line)>();
 
-        void Add(StoredEvent e, DateTimeOffset at, string description, string? proof = null) =>
+        void Add(IEvent e, DateTimeOffset at, string description, string? proof = null) =>
             lines.Add((at, e.Sequence, new HistoryLine(engine.LocalDate(at, DeadlineEngine.VictimCountry), description, proof)));
 
         foreach (var e in requestEvents)

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Sending;
 
 namespace Takedown.Application.Letters;
@@ -11,7 +14,7 @@ namespace Takedown.Application.Letters;
 /// (a restart, a failover) the handler's transaction is lost and the message is retried. The retry finds the receipt
 /// here and records it instead of sending the letter a second time.
 /// </summary>
-public sealed class LetterDeliveries(NpgsqlDataSource dataSource, EventStoreOptions options, TimeProvider time)
+public sealed class LetterDeliveries(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
 {
     internal const string Component = "letter-deliveries";
 
@@ -75,7 +78,7 @@ public sealed class LetterDeliveries(NpgsqlDataSource dataSource, EventStoreOpti
         }
     }
 
-    internal sealed class Migration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
+    internal sealed class Migration(NpgsqlDataSource dataSource, DatabaseOptions options) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
             SchemaMigrator.MigrateAsync(dataSource, options.Schema, Component, Steps, cancellationToken);

@@ -7,7 +7,10 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Letters.Rendering;
 using Takedown.Letters.Replies;
@@ -30,7 +33,7 @@ public sealed record CeaseAndDesistInput(
 /// it may go. The victim approves the text they saw; what is sent is that text. Letters to a controller are in the
 /// request's controller language; notices to the victim in the case's language; the AP dossier in Dutch.
 /// </summary>
-public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
+public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
 {
     /// <summary>The AP works in Dutch; its dossier is written in Dutch.</summary>
     public const string DossierLanguage = "nl";
@@ -43,7 +46,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// Composes the erasure request's letter to the controller (to a search engine, the delisting letter) and appends it as prepared, waiting for the victim's
     /// approval. The deadline it states is computed as if the controller receives it today (sending is immediate).
     /// </summary>
-    public async Task<Guid> PrepareErasureLetterAsync(EventSession session, Guid requestId, CancellationToken cancellationToken)
+    public async Task<Guid> PrepareErasureLetterAsync(IDocumentSession session, Guid requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var (request, drafted, _) = await LoadRequestAsync(session, requestId, cancellationToken);
@@ -62,7 +65,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// that it waits. Nothing when a reminder would be pointless (answered, withdrawn, paused, too late: see
     /// <see cref="ErasureRequest.WhyNoReminder"/>) or one was already prepared for this deadline. Returns the reminder's id.
     /// </summary>
-    public async Task<Guid?> PrepareReminderAsync(EventSession session, IMessageOutbox outbox, Guid requestId, CancellationToken cancellationToken)
+    public async Task<Guid?> PrepareReminderAsync(IDocumentSession session, IMessageOutbox outbox, Guid requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -75,7 +78,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var today = engine.LocalDate(now, request.ControllerCountry);
         var deadline = request.AnswerDeadline(engine, today)!;
         var letterId = ErasureRequest.ReminderIdFor(requestId, deadline.DueDate);
-        if ((await session.Events.FetchStreamAsync(letterId, cancellationToken: cancellationToken)).Count > 0)
+        if ((await session.Events.FetchStreamAsync(letterId, token: cancellationToken)).Count > 0)
         {
             return null;
         }
@@ -95,11 +98,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// The notice to a platform that takes notices by e-mail only (DSA Art. 16), composed from the report as stored
     /// and appended as prepared, waiting for approval: the letter is the notice, so approving it approves the report.
     /// </summary>
-    public async Task<Guid> PreparePlatformNoticeAsync(EventSession session, Guid reportId, string platformEmail, CancellationToken cancellationToken)
+    public async Task<Guid> PreparePlatformNoticeAsync(IDocumentSession session, Guid reportId, string platformEmail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrWhiteSpace(platformEmail);
-        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+        var report = (await session.Events.FetchStreamAsync(reportId, token: cancellationToken))
             .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
         if (report.Status == PlatformReportStatus.None)
         {
@@ -119,14 +122,14 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// exactly as it would be made now, for the victim to read before it goes. Loads the report and the case from
     /// <paramref name="session"/>, so a caller inside a transaction sees its own writes.
     /// </summary>
-    public async Task<ComposedLetter> ComposePlatformComplaintAsync(EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken) =>
+    public async Task<ComposedLetter> ComposePlatformComplaintAsync(IDocumentSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken) =>
         (await ComplaintAsync(session, reportId, grounds, platformEmail, cancellationToken)).Composed;
 
     private async Task<(PlatformReport Report, ComposedLetter Composed)> ComplaintAsync(
-        EventSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken)
+        IDocumentSession session, Guid reportId, string grounds, string platformEmail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var report = (await session.Events.FetchStreamAsync(reportId, cancellationToken: cancellationToken))
+        var report = (await session.Events.FetchStreamAsync(reportId, token: cancellationToken))
             .Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
         if (report.FiledAt is not { } filed || report.RefusedAt is not { } refused)
         {
@@ -146,7 +149,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// shown is refused. Returns the letter's id.
     /// </summary>
     public async Task<Guid> PreparePlatformComplaintAsync(
-        EventSession session, IMessageOutbox outbox, Guid reportId, string grounds, string platformEmail, string approvedBy, string? shownSha256,
+        IDocumentSession session, IMessageOutbox outbox, Guid reportId, string grounds, string platformEmail, string approvedBy, string? shownSha256,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -176,13 +179,13 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// handler's transaction).
     /// </summary>
     public async Task ApproveAsync(
-        EventSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, bool publicationWarningShown,
+        IDocumentSession session, IMessageOutbox outbox, Guid letterId, string approvedBy, string shownSha256, bool publicationWarningShown,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
         var now = time.GetUtcNow();
-        var current = (await session.Events.FetchStreamAsync(letterId, cancellationToken: cancellationToken))
+        var current = (await session.Events.FetchStreamAsync(letterId, token: cancellationToken))
             .Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
         if (current.Kind == nameof(LetterKind.DeadlineReminder) && current.Status == LetterStatus.Prepared)
         {
@@ -217,7 +220,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>A notice to the victim about one of their requests: prepared and sent at once (no approval needed).</summary>
-    public async Task<Guid?> PrepareVictimNoticeAsync(EventSession session, IMessageOutbox outbox, Guid requestId, VictimNoticeKind kind, CancellationToken cancellationToken)
+    public async Task<Guid?> PrepareVictimNoticeAsync(IDocumentSession session, IMessageOutbox outbox, Guid requestId, VictimNoticeKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -271,11 +274,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// the AP (automatic escalation); with null it is the copy of what an operator enters on the AP's web form. Returns
     /// the dossier's letter id.
     /// </summary>
-    public async Task<Guid> PrepareApDossierAsync(EventSession session, Guid complaintId, IMessageOutbox? sendThrough, CancellationToken cancellationToken)
+    public async Task<Guid> PrepareApDossierAsync(IDocumentSession session, Guid complaintId, IMessageOutbox? sendThrough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var send = sendThrough is not null;
-        var complaint = (await session.Events.FetchStreamAsync(complaintId, cancellationToken: cancellationToken))
+        var complaint = (await session.Events.FetchStreamAsync(complaintId, token: cancellationToken))
             .Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
         if (complaint.Status == ApComplaintStatus.None)
         {
@@ -285,10 +288,10 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var @case = await LoadCaseAsync(session, complaint.CaseId, cancellationToken);
         var now = time.GetUtcNow();
         var today = engine.LocalDate(now, DeadlineEngine.VictimCountry);
-        var letters = new List<IReadOnlyList<StoredEvent>>();
+        var letters = new List<IReadOnlyList<IEvent>>();
         foreach (var id in await LetterIdsOfAsync(request.Id, cancellationToken))
         {
-            letters.Add(await session.Events.FetchStreamAsync(id, cancellationToken: cancellationToken));
+            letters.Add(await session.Events.FetchStreamAsync(id, token: cancellationToken));
         }
         var history = DossierHistory.Lines(requestEvents, letters, DossierLanguage, engine);
         var authorisation = @case.Authorisation is { } granted
@@ -337,11 +340,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// exact text and its hash, prepared and approved by the victim, never e-mailed. Returns the letter's id.
     /// </summary>
     public async Task<Guid> PrepareCeaseAndDesistAsync(
-        EventSession session, Guid caseId, CeaseAndDesistInput input, string shownSha256, string approvedBy, CancellationToken cancellationToken)
+        IDocumentSession session, Guid caseId, CeaseAndDesistInput input, string shownSha256, string approvedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(input);
-        var @case = (await session.Events.FetchStreamAsync(caseId, cancellationToken: cancellationToken)).Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
+        var @case = (await session.Events.FetchStreamAsync(caseId, token: cancellationToken)).Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
         if (!@case.IsOpen)
         {
             throw new Domain.DomainRuleViolated("The case is not open, so no letter can be made on it.");
@@ -405,7 +408,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     private Guid NewId() => Guid.CreateVersion7(time.GetUtcNow());
 
     private Guid Prepare(
-        EventSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
+        IDocumentSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
         bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null)
     {
         var events = Letter.Decide(new PrepareLetter(
@@ -418,8 +421,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     /// <summary>The letters of a request, from the letter overview (committed letters; a dossier is made after them).</summary>
     private async Task<IReadOnlyList<Guid>> LetterIdsOfAsync(Guid requestId, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand(
-            $"SELECT id FROM {store.Options.Schema}.letter_overview WHERE request_id = $1 ORDER BY prepared_at, id");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT id FROM {options.Schema}.letter_overview WHERE request_id = $1 ORDER BY prepared_at, id");
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();
@@ -430,18 +433,18 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         return ids;
     }
 
-    private static async Task<(ErasureRequest Request, ErasureRequestDrafted Drafted, IReadOnlyList<StoredEvent> Events)> LoadRequestAsync(
-        EventSession session, Guid requestId, CancellationToken cancellationToken)
+    private static async Task<(ErasureRequest Request, ErasureRequestDrafted Drafted, IReadOnlyList<IEvent> Events)> LoadRequestAsync(
+        IDocumentSession session, Guid requestId, CancellationToken cancellationToken)
     {
-        var events = await session.Events.FetchStreamAsync(requestId, cancellationToken: cancellationToken);
+        var events = await session.Events.FetchStreamAsync(requestId, token: cancellationToken);
         var drafted = events.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault()
             ?? throw new Domain.DomainRuleViolated("There is no such erasure request.");
         return (events.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data)), drafted, events);
     }
 
-    private static async Task<Case> LoadCaseAsync(EventSession session, Guid caseId, CancellationToken cancellationToken)
+    private static async Task<Case> LoadCaseAsync(IDocumentSession session, Guid caseId, CancellationToken cancellationToken)
     {
-        var @case = (await session.Events.FetchStreamAsync(caseId, cancellationToken: cancellationToken))
+        var @case = (await session.Events.FetchStreamAsync(caseId, token: cancellationToken))
             .Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
         return @case.VictimName is null
             ? throw new Domain.DomainRuleViolated("The victim's name is needed for the letter: record the victim's details on the case first.")

@@ -7,7 +7,10 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Sending;
 using Takedown.Messaging;
 using Case = Takedown.Domain.Cases.Case;
@@ -23,7 +26,7 @@ namespace Takedown.Application.Letters;
 public static class SendLetterHandler
 {
     public static async Task HandleAsync(
-        SendLetter message, MessageContext context, EventStore.EventStore store, MailSender sender, LetterWorkflow workflow,
+        SendLetter message, MessageContext context, IDocumentStore store, MailSender sender, LetterWorkflow workflow,
         LetterDeliveries deliveries, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -33,8 +36,8 @@ public static class SendLetterHandler
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(deliveries);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var events = await session.Events.FetchStreamAsync(message.LetterId, cancellationToken: cancellationToken);
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var events = await session.Events.FetchStreamAsync(message.LetterId, token: cancellationToken);
         var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
         if (letter.Status == LetterStatus.Sent || !letter.MaySend)
         {
@@ -100,7 +103,7 @@ public static class SendLetterHandler
     /// response target runs from then, and its check is scheduled as for a filing through an API.
     /// </summary>
     private static async Task FileByEmailAsync(
-        EventSession session, MessageContext context, Letter letter, SendReceipt receipt, DeadlineEngine engine, CancellationToken cancellationToken)
+        IDocumentSession session, MessageContext context, Letter letter, SendReceipt receipt, DeadlineEngine engine, CancellationToken cancellationToken)
     {
         var (events, report) = await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new FilePlatformReportByEmail(letter.RequestId, letter.Id, receipt.MessageId, receipt.SentAt), state, engine), cancellationToken);
@@ -121,7 +124,7 @@ public static class SendLetterHandler
     /// so the date of receipt is the sending day in the controller's time zone.
     /// </summary>
     private static async Task StartTheClockAsync(
-        EventSession session, MessageContext context, Guid requestId, DateTimeOffset sentAt, DeadlineEngine engine, LetterSettings settings,
+        IDocumentSession session, MessageContext context, Guid requestId, DateTimeOffset sentAt, DeadlineEngine engine, LetterSettings settings,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, request) = await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(

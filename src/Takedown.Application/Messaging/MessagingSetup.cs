@@ -21,7 +21,7 @@ public static class MessagingSetup
         services.AddMessaging(o =>
         {
             o.ConnectionString = configuration.GetConnectionString("Takedown")!;
-            o.Schema = configuration["EventStore:Schema"] ?? "takedown";
+            o.Schema = configuration["Database:Schema"] ?? "takedown";
             o.WorkerName = configuration["Worker:Name"];
             o.Discover(typeof(MessagingSetup).Assembly);
             // A deadline check must never be given up on: retry for a long time before an operator is asked.

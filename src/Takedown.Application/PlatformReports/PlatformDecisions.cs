@@ -1,7 +1,10 @@
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.PlatformReports;
 
@@ -58,7 +61,7 @@ public static class PlatformDecisions
     /// updates, and a second source would contradict them), or refuses the decision (a removal already recorded).
     /// </exception>
     public static async Task<IReadOnlyList<object>> RecordAsync(
-        EventSession session, Guid reportId, PlatformDecisionInput input, DateTimeOffset decidedAt, DeadlineEngine engine,
+        IDocumentSession session, Guid reportId, PlatformDecisionInput input, DateTimeOffset decidedAt, DeadlineEngine engine,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -3,7 +3,11 @@ using Takedown.Application.Messaging;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Messaging;
 using Takedown.Platforms.Notices;
@@ -40,7 +44,7 @@ public sealed record NoticeForReview(
 /// (or, through the integration API, by the partner on the victim's behalf) after being told that platforms may
 /// publish notices, e.g. in the Lumen database.
 /// </summary>
-public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow letters, PlatformRegistry registry, DeadlineEngine engine, TimeProvider time)
+public sealed class PlatformNotices(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, LetterWorkflow letters, PlatformRegistry registry, DeadlineEngine engine, TimeProvider time)
 {
     /// <summary>The notice as it goes to the platform's report API: the four DSA Art. 16(2) elements, the category and our reference.</summary>
     public static DsaNotice NoticeFor(PlatformReport report)
@@ -67,7 +71,7 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
     /// Right after drafting, in the drafting transaction: for a platform that takes notices by e-mail only, the notice
     /// letter is prepared for approval (the victim must see exactly that text). Returns the letter, or null.
     /// </summary>
-    public async Task<Guid?> PrepareAsync(EventSession session, Guid reportId, string platform, CancellationToken cancellationToken) =>
+    public async Task<Guid?> PrepareAsync(IDocumentSession session, Guid reportId, string platform, CancellationToken cancellationToken) =>
         EmailChannel(platform) is { } email ? await letters.PreparePlatformNoticeAsync(session, reportId, email, cancellationToken) : null;
 
     /// <summary>The report's notice exactly as it will be sent, or null when there is no such report.</summary>
@@ -93,7 +97,7 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
     /// the session. A text other than the one shown is refused (<see cref="Domain.DomainRuleViolated"/>).
     /// </summary>
     public async Task ApproveAsync(
-        EventSession session, IMessageOutbox outbox, NoticeForReview review, string approvedBy, string shownSha256, bool publicationWarningShown,
+        IDocumentSession session, IMessageOutbox outbox, NoticeForReview review, string approvedBy, string shownSha256, bool publicationWarningShown,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -120,7 +124,7 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
     /// it is the text that was shown). Returns the letter's id for an e-mail platform, null otherwise.
     /// </summary>
     public async Task<Guid?> LodgeComplaintAsync(
-        EventSession session, IMessageOutbox outbox, Guid reportId, string grounds, string lodgedBy, string? shownSha256, CancellationToken cancellationToken)
+        IDocumentSession session, IMessageOutbox outbox, Guid reportId, string grounds, string lodgedBy, string? shownSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -155,8 +159,8 @@ public sealed class PlatformNotices(EventStore.EventStore store, LetterWorkflow 
 
     private async Task<Guid?> NoticeLetterIdAsync(Guid reportId, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand(
-            $"SELECT id FROM {store.Options.Schema}.letter_overview WHERE request_id = $1 AND kind = $2 ORDER BY prepared_at DESC LIMIT 1");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT id FROM {options.Schema}.letter_overview WHERE request_id = $1 AND kind = $2 ORDER BY prepared_at DESC LIMIT 1");
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = reportId });
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = nameof(LetterKind.PlatformNotice) });
         return await command.ExecuteScalarAsync(cancellationToken) is Guid id ? id : null;

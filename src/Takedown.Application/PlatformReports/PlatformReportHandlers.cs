@@ -1,7 +1,10 @@
 using Takedown.Application.Messaging;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Reports;
@@ -17,15 +20,15 @@ namespace Takedown.Application.PlatformReports;
 public static class FilePlatformReportHandler
 {
     public static async Task HandleAsync(
-        FileWithPlatform message, MessageContext context, EventStore.EventStore store, IPlatformReportApis platforms, DeadlineEngine engine,
+        FileWithPlatform message, MessageContext context, IDocumentStore store, IPlatformReportApis platforms, DeadlineEngine engine,
         TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(platforms);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var stream = await session.Events.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var stream = await session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
         var report = stream.Aggregate;
         // Only an approved report is filed: a draft waits for the victim, a filed or closed one is done.
         if (report.Status != PlatformReportStatus.Approved)
@@ -80,15 +83,15 @@ public static class FilePlatformReportHandler
 public static class FileInternalComplaintHandler
 {
     public static async Task HandleAsync(
-        FileInternalComplaint message, MessageContext context, EventStore.EventStore store, IPlatformReportApis platforms, DeadlineEngine engine,
+        FileInternalComplaint message, MessageContext context, IDocumentStore store, IPlatformReportApis platforms, DeadlineEngine engine,
         TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(platforms);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var stream = await session.Events.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var stream = await session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
         var report = stream.Aggregate;
         if (report.ComplaintLodgedAt is null || report.ComplaintId is not null || report.Status == PlatformReportStatus.Closed)
         {
@@ -98,7 +101,7 @@ public static class FileInternalComplaintHandler
         {
             throw new PermanentFailureException("The report has no ticket with a report API: its internal complaint cannot be filed by API.");
         }
-        var grounds = stream.Events.Select(e => e.Data).OfType<InternalComplaintLodged>().Last().Grounds;
+        var grounds = (await session.Events.FetchStreamAsync(report.Id, token: cancellationToken)).Select(e => e.Data).OfType<InternalComplaintLodged>().Last().Grounds;
         FiledComplaint filed;
         try
         {
@@ -122,14 +125,14 @@ public static class FileInternalComplaintHandler
 public static class CheckPlatformResponseHandler
 {
     public static async Task HandleAsync(
-        CheckPlatformResponse message, MessageContext context, EventStore.EventStore store, DeadlineEngine engine, TimeProvider time,
+        CheckPlatformResponse message, MessageContext context, IDocumentStore store, DeadlineEngine engine, TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
-        var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var stream = await session.Events.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        var stream = await session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
         var report = stream.Aggregate;
         if (report.Status != PlatformReportStatus.Filed || report.TargetMissed || report.FirstDecisionAt is not null)
         {

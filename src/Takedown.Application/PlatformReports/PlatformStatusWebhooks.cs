@@ -6,8 +6,11 @@ using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.PlatformReports;
 using Takedown.Application.Webhooks;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
+using Takedown.Application.Sealing;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Webhooks;
 
@@ -83,14 +86,14 @@ public sealed record PlatformStatusUpdate(string Integration, string Platform, s
 /// and its key would cost round trips while the platform waits.
 /// </remarks>
 public sealed class PlatformStatusWebhooks(
-    EventStore.EventStore store, DeadlineEngine engine, TimeProvider time, IncomingWebhookIntegrations integrations)
+    IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, DeadlineEngine engine, TimeProvider time, IncomingWebhookIntegrations integrations)
 {
     /// <summary>Attempts to apply one update before it is marked failed and left for an operator.</summary>
     public const int MaxAttempts = 8;
 
     private static readonly string[] RestrictedWords = ["RESTRICTED", "CONTENT_RESTRICTED", "VISIBILITY_RESTRICTED", "GEO_BLOCKED"];
 
-    private string Schema => store.Options.Schema;
+    private string Schema => options.Schema;
 
     /// <summary>
     /// Stores a verified update in the inbox when its ticket belongs to one of our reports, in one statement:
@@ -103,7 +106,7 @@ public sealed class PlatformStatusWebhooks(
     {
         ArgumentNullException.ThrowIfNull(update);
         var ignored = update.Update.Type != NoticeStatusWebhook.StatusChangedType;
-        await using var command = store.DataSource.CreateCommand(ignored
+        await using var command = dataSource.CreateCommand(ignored
             ? $"""
               WITH ins AS (
                   INSERT INTO {Schema}.webhook_inbox (integration, webhook_id, received_at, next_attempt_at, outcome)
@@ -172,7 +175,7 @@ public sealed class PlatformStatusWebhooks(
     /// <summary>Status updates that failed on every attempt, oldest first: ids, counts and the error's type, never the body.</summary>
     public async Task<IReadOnlyList<FailedStatusUpdate>> ListFailedAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand(
+        await using var command = dataSource.CreateCommand(
             $"""
             SELECT integration, webhook_id, report_id, attempts, last_error, received_at FROM {Schema}.webhook_inbox
             WHERE outcome = 'failed' ORDER BY received_at LIMIT $1
@@ -220,15 +223,15 @@ public sealed class PlatformStatusWebhooks(
         var total = 0;
         while (true)
         {
-            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var rows = new List<(InboxKey Key, byte[] Body, Guid CaseId)>();
             await using (var select = new NpgsqlCommand(
                 $"""
-                SELECT i.integration, i.webhook_id, i.body, s.subject_id
-                FROM {Schema}.webhook_inbox i JOIN {Schema}.streams s ON s.id = i.report_id
+                SELECT i.integration, i.webhook_id, i.body, s.case_id
+                FROM {Schema}.webhook_inbox i JOIN {Schema}.case_streams s ON s.stream_id = i.report_id
                 WHERE i.outcome IN ('pending', 'failed') AND i.body IS NOT NULL AND i.sealed_for IS NULL AND i.received_at <= @before
-                  AND s.subject_id IS NOT NULL
+                  AND s.case_id IS NOT NULL
                 ORDER BY i.received_at LIMIT @limit FOR UPDATE OF i SKIP LOCKED
                 """, connection, transaction))
             {
@@ -247,7 +250,7 @@ public sealed class PlatformStatusWebhooks(
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var (key, body, caseId) in rows)
             {
-                var sealedBody = await Protection.SealAsync(store, caseId, body, Context(key), cancellationToken);
+                var sealedBody = await Protection.SealAsync(dataSource, Schema, time, caseId, body, Context(key), cancellationToken);
                 var command = new NpgsqlBatchCommand(sealedBody is null
                     ? $"DELETE FROM {Schema}.webhook_inbox WHERE integration = $1 AND webhook_id = $2"
                     : $"UPDATE {Schema}.webhook_inbox SET body = $3, sealed_for = $4 WHERE integration = $1 AND webhook_id = $2");
@@ -276,7 +279,7 @@ public sealed class PlatformStatusWebhooks(
             Body is null ? null : SealedFor is { } subject ? protection.Open(subject, WrappedKey, Body, Context(Key)) : Body;
     }
 
-    private PersonalDataProtection Protection => store.Options.Protection
+    private PersonalDataProtection Protection => options.Protection
         ?? throw new InvalidOperationException("Personal data protection is not configured: waiting status updates cannot be sealed.");
 
     /// <summary>Bound into a sealed body with the case: a body copied to another update's row does not open.</summary>
@@ -286,7 +289,7 @@ public sealed class PlatformStatusWebhooks(
     private async Task<int> ApplyAsync(InboxKey? only, int batchSize, List<Pending> claimed, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var pending = new List<Pending>();
@@ -294,9 +297,9 @@ public sealed class PlatformStatusWebhooks(
         // round trip; the key is never taken from a cache, so one destroyed by another process counts at once.
         await using (var claim = new NpgsqlCommand(
             $"""
-            SELECT i.integration, i.webhook_id, i.report_id, i.body, i.trace_parent, i.sealed_for, s.subject_id, k.key
+            SELECT i.integration, i.webhook_id, i.report_id, i.body, i.trace_parent, i.sealed_for, s.case_id, k.key
             FROM {Schema}.webhook_inbox i
-            LEFT JOIN {Schema}.streams s ON s.id = i.report_id
+            LEFT JOIN {Schema}.case_streams s ON s.stream_id = i.report_id
             LEFT JOIN {Schema}.encryption_keys k ON k.subject_id = i.sealed_for
             WHERE i.outcome = 'pending' AND i.next_attempt_at <= @now {(only is null ? "" : "AND i.integration = @integration AND i.webhook_id = @id")}
             ORDER BY i.next_attempt_at, i.received_at LIMIT @limit FOR UPDATE OF i SKIP LOCKED
@@ -346,8 +349,8 @@ public sealed class PlatformStatusWebhooks(
             }
         }
 
-        var session = store.OpenSession(connection, transaction, new EventMetadata(Actor: "system"));
-        var streams = await session.Events.FetchManyForWritingAsync(reportIds, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken);
+        var session = store.OpenSession(transaction, new EventMetadata(Actor: "system"));
+        var streams = await session.FetchManyForWritingAsync(reportIds, PlatformReport.Initial, cancellationToken);
         var states = streams.ToDictionary(s => s.Key, s => s.Value.Aggregate);
         var outcomes = new List<(InboxKey Key, StatusWebhookOutcome Outcome)>();
         foreach (var item in pending)
@@ -432,9 +435,9 @@ public sealed class PlatformStatusWebhooks(
         byte[]? sealedBody = null;
         if (item is { SealedFor: null, Body: { } body, CaseId: { } caseId })
         {
-            sealedBody = await Protection.SealAsync(store, caseId, body, Context(item.Key), cancellationToken);
+            sealedBody = await Protection.SealAsync(dataSource, Schema, time, caseId, body, Context(item.Key), cancellationToken);
         }
-        await using var command = store.DataSource.CreateCommand(
+        await using var command = dataSource.CreateCommand(
             $"""
             UPDATE {Schema}.webhook_inbox
             SET attempts = attempts + 1,

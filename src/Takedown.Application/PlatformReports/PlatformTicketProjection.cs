@@ -1,6 +1,7 @@
-using Npgsql;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.ReadModels;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
 
 namespace Takedown.Application.PlatformReports;
 
@@ -8,45 +9,31 @@ namespace Takedown.Application.PlatformReports;
 /// Platform ticket id → report, so a platform's status webhook (which only knows its own ticket) finds the report
 /// without scanning streams. Inline: the row exists as soon as the filing commits.
 /// </summary>
-public sealed class PlatformTicketProjection : IProjection
+public sealed class PlatformTicketProjection(string schema) : TableProjection
 {
-    public string Name => "platform-tickets";
+    public override string Name => "platform-tickets";
 
-    public ProjectionLifecycle Lifecycle => ProjectionLifecycle.Inline;
-
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var stored in events)
+        var filings = events.Where(e => e.Data is PlatformReportFiled).ToList();
+        if (filings.Count == 0)
         {
-            if (stored.Data is not PlatformReportFiled filed)
-            {
-                continue;
-            }
-            var stream = await context.FetchStreamAsync(stored.StreamId, cancellationToken);
-            var platform = stream.Select(e => e.Data).OfType<PlatformReportDrafted>().FirstOrDefault()?.Platform;
-            if (platform is null)
-            {
-                continue;
-            }
-            await using var command = new NpgsqlCommand(
-                $"""
-                INSERT INTO {context.Schema}.platform_tickets (platform, ticket_id, report_id)
-                VALUES (@platform, @ticket, @report) ON CONFLICT (platform, ticket_id) DO NOTHING
-                """, context.Connection, context.Transaction);
-            command.Parameters.AddWithValue("platform", PlatformKey(platform));
-            command.Parameters.AddWithValue("ticket", filed.TicketId);
-            command.Parameters.AddWithValue("report", filed.ReportId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            return;
         }
-    }
-
-    public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        await using var command = new NpgsqlCommand($"DELETE FROM {context.Schema}.platform_tickets", context.Connection, context.Transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var streams = await WholeStreamsAsync(operations, events, [.. filings.Select(e => e.StreamId).Distinct()], cancellation);
+        foreach (var e in filings)
+        {
+            var filed = (PlatformReportFiled)e.Data;
+            if (streams.GetValueOrDefault(e.StreamId)?.Select(s => s.Data).OfType<PlatformReportDrafted>().FirstOrDefault()?.Platform is not { } platform)
+            {
+                continue;
+            }
+            Queue(operations, $"""
+                INSERT INTO {schema}.platform_tickets (platform, ticket_id, report_id)
+                VALUES (@platform, @ticket, @report) ON CONFLICT (platform, ticket_id) DO NOTHING
+                """, ("platform", PlatformKey(platform)), ("ticket", filed.TicketId), ("report", filed.ReportId));
+        }
     }
 
     /// <summary>Platform names are matched without regard to case, as the registry matches them.</summary>

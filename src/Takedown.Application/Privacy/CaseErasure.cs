@@ -1,7 +1,10 @@
 using Npgsql;
 using Takedown.Domain;
 using Takedown.Domain.Cases;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Privacy;
 
@@ -11,7 +14,7 @@ namespace Takedown.Application.Privacy;
 /// and removes the case's rows from the read models and its pending messages from the outbox, all in one transaction.
 /// The events themselves stay: the history of what was done remains, without whom it was done for.
 /// </summary>
-public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, IEnumerable<ICaseDataScrubber> scrubbers)
+public sealed class CaseErasure(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time, IEnumerable<ICaseDataScrubber> scrubbers)
 {
     /// <summary>
     /// Erases the case; false when there is no such case. Repeating it is harmless (the deletion is recorded once,
@@ -36,7 +39,7 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), time, cancellationToken);
             }
-            catch (StreamVersionConflictException) when (attempt < 5)
+            catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict) && attempt < 5)
             {
             }
         }
@@ -44,12 +47,12 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
 
     private async Task<bool> EraseOnceAsync(Guid caseId, string actor, CancellationToken cancellationToken)
     {
-        var protection = store.Options.Protection
+        var protection = options.Protection
             ?? throw new InvalidOperationException("Personal data protection is not configured: a case cannot be erased.");
-        var schema = store.Options.Schema;
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        var schema = options.Schema;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var session = store.OpenSession(connection, transaction, new EventMetadata(Actor: actor));
+        var session = store.OpenSession(transaction, new EventMetadata(Actor: actor));
         try
         {
             await session.DecideAsync(caseId, Case.Initial, Case.Evolve, state => Case.Decide(new DeleteCase(caseId, time.GetUtcNow()), state), cancellationToken);
@@ -65,10 +68,9 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
         // models and the outbox know them by.
         await using var scrub = new NpgsqlCommand($"""
             CREATE TEMP TABLE erased_streams ON COMMIT DROP AS
-                SELECT id FROM {schema}.streams WHERE subject_id = @case OR id = @case;
+                SELECT stream_id AS id FROM {schema}.case_streams WHERE case_id = @case;
             DELETE FROM {schema}.case_overview WHERE id = @case;
             DELETE FROM {schema}.request_overview WHERE case_id = @case;
-            DELETE FROM {schema}.documents WHERE id IN (SELECT id FROM erased_streams);
             -- Every other table that keeps rows by case, request or letter (read models, raw replies, delivery
             -- receipts, a portal's attachments, tables added later): found by its column, so none is forgotten.
             DO $$
@@ -79,6 +81,8 @@ public sealed class CaseErasure(EventStore.EventStore store, TimeProvider time, 
                     FROM information_schema.columns c JOIN information_schema.tables tb USING (table_schema, table_name)
                     WHERE c.table_schema = '{schema}' AND tb.table_type = 'BASE TABLE' AND c.data_type = 'uuid'
                       AND c.column_name IN ('case_id', 'request_id', 'letter_id', 'report_id', 'complaint_id', 'diary_id')
+                      -- Which case a stream belongs to holds no personal data, and later events of the stream need it.
+                      AND c.table_name <> 'case_streams'
                 LOOP
                     EXECUTE format('DELETE FROM %I.%I WHERE %I IN (SELECT id FROM erased_streams)', '{schema}', t.table_name, t.column_name);
                 END LOOP;

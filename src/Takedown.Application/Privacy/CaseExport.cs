@@ -6,6 +6,9 @@ using Npgsql;
 using Takedown.Application.Replies;
 using Takedown.Letters.Composing;
 using Takedown.Letters.Rendering;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Privacy;
 
@@ -35,17 +38,17 @@ public sealed record ExportedReply(
 /// victim's personal data too (they answer a request made for the victim and often quote it), so they are included,
 /// opened with the case's key; mail matched to no case is in no export.
 /// </summary>
-public sealed class CaseExport(EventStore.EventStore store, ReplySealing sealing, TimeProvider time)
+public sealed class CaseExport(IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, ReplySealing sealing, TimeProvider time)
 {
-    private readonly JsonSerializerOptions _indented = new(store.Options.Json) { WriteIndented = true };
+    private readonly JsonSerializerOptions _indented = new(options.Json) { WriteIndented = true };
 
     /// <summary>The case's data, or null when there is no such case.</summary>
     public async Task<CaseExportDocument?> ExportAsync(Guid caseId, CancellationToken cancellationToken = default)
     {
-        var schema = store.Options.Schema;
+        var schema = options.Schema;
         var streams = new List<(Guid Id, string Kind)>();
-        await using (var command = store.DataSource.CreateCommand(
-            $"SELECT id, type FROM {schema}.streams WHERE id = $1 OR subject_id = $1 ORDER BY id = $1 DESC, created_at, id"))
+        await using (var command = dataSource.CreateCommand(
+            $"SELECT stream_id, type FROM {schema}.case_streams WHERE case_id = $1 ORDER BY stream_id = $1 DESC, created_at, stream_id"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = caseId });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -63,17 +66,17 @@ public sealed class CaseExport(EventStore.EventStore store, ReplySealing sealing
         {
             var events = await store.FetchStreamAsync(id, cancellationToken: cancellationToken);
             exported.Add(new ExportedStream(id, kind, [.. events.Select(e => new ExportedEvent(
-                e.Version, e.EventType, e.Timestamp, e.Metadata.Actor,
-                JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Options.Json)))]));
+                e.Version, e.EventTypeName, e.Timestamp, e.Actor(),
+                JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), options.Json)))]));
         }
         return new CaseExportDocument(caseId, time.GetUtcNow(), exported, await RepliesAsync([.. streams.Select(s => s.Id)], cancellationToken));
     }
 
     private async Task<IReadOnlyList<ExportedReply>> RepliesAsync(Guid[] streamIds, CancellationToken cancellationToken)
     {
-        var schema = store.Options.Schema;
+        var schema = options.Schema;
         // The key comes with the rows, never from a cache, as for events.
-        await using var command = store.DataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand($"""
             SELECT m.id, m.request_id, m.received_at, m.sha256, m.proposed_meaning, m.confirmed_meaning, m.raw, m.sealed_for, k.key
             FROM {schema}.inbound_mail m LEFT JOIN {schema}.encryption_keys k ON k.subject_id = m.sealed_for
             WHERE m.request_id = ANY($1) ORDER BY m.received_at, m.id

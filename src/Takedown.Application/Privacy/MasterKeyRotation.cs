@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Privacy;
 
@@ -11,7 +14,7 @@ namespace Takedown.Application.Privacy;
 /// subscriptions' secrets again. Only the small wrapped keys and secrets are rewritten; the events and sealed files keep
 /// their ciphertext, since the case keys themselves do not change.
 /// </summary>
-public sealed partial class MasterKeyRotation(NpgsqlDataSource dataSource, EventStoreOptions options, ILogger<MasterKeyRotation> logger)
+public sealed partial class MasterKeyRotation(NpgsqlDataSource dataSource, DatabaseOptions options, ILogger<MasterKeyRotation> logger)
     : BackgroundService
 {
     /// <summary>Rewraps what is left; returns how many keys and secrets were wrapped again and how many no configured key opens.</summary>

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Takedown.Domain;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
+using Takedown.Application.Sealing;
 
 namespace Takedown.Application.Privacy;
 
@@ -20,7 +23,7 @@ public static class PrivacySetup
     public const string DevelopmentMasterKey = "VGFrZWRvd24gZGV2ZWxvcG1lbnQga2V5OiBwdWJsaWM=";
 
     /// <summary>Encrypts every <see cref="PersonalDataAttribute"/> property of the events per case.</summary>
-    public static EventStoreOptions ProtectPersonalData(this EventStoreOptions options, IConfiguration configuration)
+    public static DatabaseOptions ProtectPersonalData(this DatabaseOptions options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);

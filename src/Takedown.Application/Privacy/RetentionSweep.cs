@@ -2,7 +2,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Privacy;
 
@@ -12,7 +15,7 @@ namespace Takedown.Application.Privacy;
 /// needed). Runs in the worker; several workers may run it at once, erasing a case twice is harmless.
 /// </summary>
 public sealed partial class RetentionSweep(
-    CaseErasure erasure, NpgsqlDataSource dataSource, EventStoreOptions options, IOptions<PrivacySettings> settings, TimeProvider time,
+    CaseErasure erasure, NpgsqlDataSource dataSource, DatabaseOptions options, IOptions<PrivacySettings> settings, TimeProvider time,
     ILogger<RetentionSweep> logger) : BackgroundService
 {
     /// <summary>Erases every closed case past its retention; returns how many.</summary>

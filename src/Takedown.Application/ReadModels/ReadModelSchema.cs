@@ -4,7 +4,7 @@ namespace Takedown.Application.ReadModels;
 /// Relational read models for lists and dashboards (an operator's 300 open cases must never scan streams).
 /// They hold no victim personal data: counterparties are companies and platforms; details are read from the stream.
 /// </summary>
-internal static class ReadModelSchema
+public static class ReadModelSchema
 {
     public const string Component = "read-models";
 
@@ -91,6 +91,22 @@ internal static class ReadModelSchema
         ALTER TABLE {schema}.inbound_mail ADD COLUMN sealed_for uuid;
         CREATE INDEX inbound_mail_plaintext ON {schema}.inbound_mail (id) WHERE sealed_for IS NULL;
         CREATE INDEX inbound_mail_sealed_for ON {schema}.inbound_mail (sealed_for, received_at);
+        """,
+        // Crypto-shredding's keys (one per case, wrapped with the master key; destroying one sets it to NULL and keeps
+        // the row, so the case never gets a new key later events could be read with), and which case each stream
+        // belongs to, kept by CaseStreamsProjection: what erasing a case scrubs, and whose key seals a later event.
+        """
+        CREATE TABLE IF NOT EXISTS {schema}.encryption_keys (
+            subject_id uuid PRIMARY KEY,
+            key bytea,
+            created_at timestamptz NOT NULL,
+            destroyed_at timestamptz);
+        CREATE TABLE {schema}.case_streams (
+            stream_id uuid PRIMARY KEY,
+            case_id uuid NOT NULL,
+            type text NOT NULL,
+            created_at timestamptz NOT NULL);
+        CREATE INDEX case_streams_case ON {schema}.case_streams (case_id);
         """,
     ];
 }

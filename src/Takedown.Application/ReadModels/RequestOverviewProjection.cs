@@ -1,9 +1,9 @@
-using Npgsql;
+using JasperFx.Events;
+using Marten;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
 
 namespace Takedown.Application.ReadModels;
 
@@ -27,15 +27,12 @@ public static class RequestKinds
 /// One row per request with its status and current deadline (computed by the deadline engine), for the victim's
 /// timeline, the operators' due/overdue lists and the statistics. Inline: the row is current when the append commits.
 /// </summary>
-public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjection
+public sealed class RequestOverviewProjection(string schema, DeadlineEngine engine) : TableProjection
 {
-    public string Name => "request-overview";
+    public override string Name => "request-overview";
 
-    public ProjectionLifecycle Lifecycle => ProjectionLifecycle.Inline;
-
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
         var streams = events
             .Select(e => (e.StreamId, Kind: RequestKinds.Of(e.Data)))
@@ -46,13 +43,12 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
         {
             return;
         }
-        // One read for every stream the events touched and one batch of upserts: a batch of webhooks for many
-        // reports costs two round trips, not two per report.
-        var loaded = await context.FetchStreamsAsync(streams.Select(s => s.StreamId), cancellationToken);
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        // One read for every stream the events touched; the upserts go out in the session's batch: a batch of webhooks
+        // for many reports costs one round trip more, not two per report.
+        var loaded = await WholeStreamsAsync(operations, events, [.. streams.Select(s => s.StreamId).Distinct()], cancellation);
         foreach (var (streamId, kind) in streams)
         {
-            if (!loaded.TryGetValue(streamId, out var stream) || stream.Count == 0)
+            if (!loaded.TryGetValue(streamId, out var stream))
             {
                 continue;
             }
@@ -62,22 +58,11 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
                 RequestKinds.Platform => Platform(stream),
                 _ => Complaint(stream),
             };
-            batch.BatchCommands.Add(Upsert(context.Schema, row));
-        }
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            Upsert(operations, row);
         }
     }
 
-    public async Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        await using var command = new NpgsqlCommand($"TRUNCATE {context.Schema}.request_overview", context.Connection, context.Transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private Row Erasure(IReadOnlyList<StoredEvent> stream)
+    private Row Erasure(IReadOnlyList<IEvent> stream)
     {
         var state = stream.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));
         var drafted = stream.Select(e => e.Data).OfType<ErasureRequestDrafted>().First();
@@ -92,10 +77,10 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
             state.Status is ErasureRequestStatus.Sent or ErasureRequestStatus.DeadlineMissed ? deadline : null,
             NeedsOperator: state.Status == ErasureRequestStatus.DeadlineMissed,
             AnsweredInTime: answered is not null && deadline is not null ? answered.AnsweredAt <= deadline.DueAt : null,
-            stream[^1].Timestamp, stream[^1].Version);
+            stream[^1].Timestamp, stream.Count);
     }
 
-    private Row Platform(IReadOnlyList<StoredEvent> stream)
+    private Row Platform(IReadOnlyList<IEvent> stream)
     {
         var state = stream.Aggregate(PlatformReport.Initial, (s, e) => PlatformReport.Evolve(s, e.Data));
         // After a refusal the DSA Art. 20 window is what runs, but only until a complaint was lodged: a refusal upheld
@@ -112,10 +97,10 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
             deadline,
             NeedsOperator: state.TargetMissed && state.Status == PlatformReportStatus.Filed,
             AnsweredInTime: state.ResponseTime is { } && state.ResponseDeadline(engine) is { } due ? state.FirstDecisionAt <= due.DueAt : null,
-            stream[^1].Timestamp, stream[^1].Version);
+            stream[^1].Timestamp, stream.Count);
     }
 
-    private Row Complaint(IReadOnlyList<StoredEvent> stream)
+    private Row Complaint(IReadOnlyList<IEvent> stream)
     {
         var state = stream.Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
         return new Row(
@@ -123,12 +108,11 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
             "Autoriteit Persoonsgegevens", null, stream[0].Timestamp, state.LodgedAt, null, state.Decision?.ToString(),
             state.ProgressDeadline(engine),
             NeedsOperator: state.Status is ApComplaintStatus.Prepared or ApComplaintStatus.Reviewed,
-            AnsweredInTime: null, stream[^1].Timestamp, stream[^1].Version);
+            AnsweredInTime: null, stream[^1].Timestamp, stream.Count);
     }
 
-    private static NpgsqlBatchCommand Upsert(string schema, Row row)
-    {
-        var command = new NpgsqlBatchCommand($"""
+    private void Upsert(IDocumentOperations operations, Row row) =>
+        Queue(operations, $"""
             INSERT INTO {schema}.request_overview (id, case_id, kind, status, is_open, counterparty, category, opened_at,
                 sent_at, answered_at, outcome, deadline_kind, due_date, due_at, explanation_nl, explanation_en, needs_operator,
                 answered_in_time, updated_at, version)
@@ -140,30 +124,14 @@ public sealed class RequestOverviewProjection(DeadlineEngine engine) : IProjecti
                 explanation_en = excluded.explanation_en, needs_operator = excluded.needs_operator,
                 answered_in_time = excluded.answered_in_time, updated_at = excluded.updated_at, version = excluded.version
             WHERE {schema}.request_overview.version < excluded.version
-            """);
-        command.Parameters.AddWithValue("id", row.Id);
-        command.Parameters.AddWithValue("case", row.CaseId);
-        command.Parameters.AddWithValue("kind", row.Kind);
-        command.Parameters.AddWithValue("status", row.Status);
-        command.Parameters.AddWithValue("open", row.IsOpen);
-        command.Parameters.AddWithValue("counterparty", row.Counterparty);
-        command.Parameters.AddWithValue("category", (object?)row.Category ?? DBNull.Value);
-        command.Parameters.AddWithValue("opened", row.OpenedAt.ToUniversalTime());
-        command.Parameters.AddWithValue("sent", (object?)row.SentAt?.ToUniversalTime() ?? DBNull.Value);
-        command.Parameters.AddWithValue("answered", (object?)row.AnsweredAt?.ToUniversalTime() ?? DBNull.Value);
-        command.Parameters.AddWithValue("outcome", (object?)row.Outcome ?? DBNull.Value);
-        command.Parameters.AddWithValue("dkind", (object?)row.Deadline?.Kind ?? DBNull.Value);
-        command.Parameters.AddWithValue("ddate", (object?)row.Deadline?.DueDate ?? DBNull.Value);
-        // PostgreSQL stores instants: the deadline's local end of day is written as UTC.
-        command.Parameters.AddWithValue("dat", (object?)row.Deadline?.DueAt.ToUniversalTime() ?? DBNull.Value);
-        command.Parameters.AddWithValue("nl", (object?)row.Deadline?.Explanation.Nl ?? DBNull.Value);
-        command.Parameters.AddWithValue("en", (object?)row.Deadline?.Explanation.En ?? DBNull.Value);
-        command.Parameters.AddWithValue("operator", row.NeedsOperator);
-        command.Parameters.AddWithValue("intime", (object?)row.AnsweredInTime ?? DBNull.Value);
-        command.Parameters.AddWithValue("updated", row.UpdatedAt.ToUniversalTime());
-        command.Parameters.AddWithValue("version", row.Version);
-        return command;
-    }
+            """,
+            ("id", row.Id), ("case", row.CaseId), ("kind", row.Kind), ("status", row.Status), ("open", row.IsOpen),
+            ("counterparty", row.Counterparty), ("category", row.Category), ("opened", row.OpenedAt.ToUniversalTime()),
+            ("sent", row.SentAt?.ToUniversalTime()), ("answered", row.AnsweredAt?.ToUniversalTime()), ("outcome", row.Outcome),
+            ("dkind", row.Deadline?.Kind), ("ddate", row.Deadline?.DueDate),
+            // PostgreSQL stores instants: the deadline's local end of day is written as UTC.
+            ("dat", row.Deadline?.DueAt.ToUniversalTime()), ("nl", row.Deadline?.Explanation.Nl), ("en", row.Deadline?.Explanation.En),
+            ("operator", row.NeedsOperator), ("intime", row.AnsweredInTime), ("updated", row.UpdatedAt.ToUniversalTime()), ("version", row.Version));
 
     private sealed record Row(
         Guid Id, Guid CaseId, string Kind, string Status, bool IsOpen, string Counterparty, string? Category,

@@ -5,7 +5,10 @@ using Takedown.Application.Letters;
 using Takedown.Application.Messaging;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Replies;
 using Takedown.Messaging;
 
@@ -40,7 +43,7 @@ public sealed record MailboxIntake(Guid? ReplyId, MailboxOutcome Outcome, bool A
 /// (<c>POST /inbound/mail</c>) and the IMAP reader (<see cref="ImapReplyReader"/>).
 /// </summary>
 public sealed class ReplyIntake(
-    EventStore.EventStore store, ReplySealing sealing, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
+    IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, ReplySealing sealing, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time)
 {
     internal const string Component = "imap-replies";
 
@@ -66,7 +69,7 @@ public sealed class ReplyIntake(
         """,
     ];
 
-    private string S => store.Options.Schema;
+    private string S => options.Schema;
 
     /// <summary>
     /// Stores one raw message; returns the request it belongs to, or null when no reply address matched or the case it
@@ -133,7 +136,7 @@ public sealed class ReplyIntake(
                 ? new Received(replyId, requestId, caseId, proposal, Stored: false)
                 : throw new InvalidOperationException("The key for this month's unmatched mail was destroyed; check Privacy:UnmatchedMailRetention.");
         }
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (source is not null)
         {
@@ -178,7 +181,7 @@ public sealed class ReplyIntake(
             && await store.FetchStreamAsync(request, cancellationToken: cancellationToken) is { Count: > 0 } stream
             && stream[0].Data is ErasureRequestDrafted)
         {
-            var session = store.OpenSession(connection, transaction, new EventMetadata(null, replyId.ToString(), "system"));
+            var session = store.OpenSession(transaction, new EventMetadata(null, replyId.ToString(), "system"));
             await session.DecideAsync(request, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
                 new RecordReply(request, replyId, sha, proposal.Meaning.ToString(), proposal.Confidence, now), state, engine),
                 cancellationToken);
@@ -196,7 +199,7 @@ public sealed class ReplyIntake(
             SELECT reply_id, outcome FROM {S}.imap_messages
             WHERE mailbox = $1 AND ((uid_validity = $2 AND uid = $3) OR sha256 = $4) LIMIT 1
             """;
-        await using var command = connection is null ? store.DataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
+        await using var command = connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = source.Mailbox });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)source.UidValidity });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)source.Uid });
@@ -207,7 +210,7 @@ public sealed class ReplyIntake(
             : null;
     }
 
-    internal sealed class Migration(NpgsqlDataSource dataSource, EventStoreOptions options) : Microsoft.Extensions.Hosting.IHostedService
+    internal sealed class Migration(NpgsqlDataSource dataSource, DatabaseOptions options) : Microsoft.Extensions.Hosting.IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
             SchemaMigrator.MigrateAsync(dataSource, options.Schema, Component, Steps, cancellationToken);
@@ -226,7 +229,7 @@ public sealed class ReplyConfirmation(DeadlineEngine engine, TimeProvider time)
 {
     /// <summary>Confirms the meaning; <paramref name="outbox"/> must commit with <paramref name="session"/> (enlisted in it, or saved in its transaction).</summary>
     public async Task ConfirmAsync(
-        EventSession session, IMessageOutbox outbox, Guid requestId, Guid replyId, ReplyMeaning meaning, string confirmedBy, ReplyDetails details,
+        IDocumentSession session, IMessageOutbox outbox, Guid requestId, Guid replyId, ReplyMeaning meaning, string confirmedBy, ReplyDetails details,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);

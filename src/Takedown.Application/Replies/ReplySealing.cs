@@ -1,6 +1,8 @@
 using System.Globalization;
 using Npgsql;
-using Takedown.EventStore.Protection;
+using Takedown.Application.Sealing;
+using Marten;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Replies;
 
@@ -43,19 +45,19 @@ public static class UnmatchedMail
 /// subject; NULL marks a row written before replies were sealed, read as plaintext until
 /// <see cref="SealPlaintextAsync"/> seals it.
 /// </summary>
-public sealed class ReplySealing(EventStore.EventStore store)
+public sealed class ReplySealing(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
 {
     private const int PassBatchSize = 20;
 
-    private PersonalDataProtection Protection => store.Options.Protection
+    private PersonalDataProtection Protection => options.Protection
         ?? throw new InvalidOperationException("Personal data protection is not configured: replies cannot be sealed.");
 
-    private string Schema => store.Options.Schema;
+    private string Schema => options.Schema;
 
     /// <summary>The case of the stream a reply address names, or null when no such stream (with a case) exists.</summary>
     public async Task<Guid?> CaseOfAsync(Guid streamId, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand($"SELECT subject_id FROM {Schema}.streams WHERE id = $1");
+        await using var command = dataSource.CreateCommand($"SELECT case_id FROM {Schema}.case_streams WHERE stream_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = streamId });
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
@@ -68,7 +70,7 @@ public sealed class ReplySealing(EventStore.EventStore store)
         Guid replyId, Guid? caseId, DateTimeOffset receivedAt, byte[] raw, CancellationToken cancellationToken)
     {
         var subject = caseId ?? UnmatchedMail.KeySubject(receivedAt);
-        return await Protection.SealAsync(store, subject, raw, Context(replyId), cancellationToken) is { } sealedBytes
+        return await Protection.SealAsync(dataSource, Schema, time, subject, raw, Context(replyId), cancellationToken) is { } sealedBytes
             ? (subject, sealedBytes)
             : null;
     }
@@ -91,12 +93,12 @@ public sealed class ReplySealing(EventStore.EventStore store)
         var total = 0;
         while (true)
         {
-            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var rows = new List<(Guid Id, DateTimeOffset ReceivedAt, byte[] Raw, Guid? CaseId)>();
             await using (var select = new NpgsqlCommand($"""
-                SELECT m.id, m.received_at, m.raw, s.subject_id
-                FROM {Schema}.inbound_mail m LEFT JOIN {Schema}.streams s ON s.id = m.request_id
+                SELECT m.id, m.received_at, m.raw, s.case_id
+                FROM {Schema}.inbound_mail m LEFT JOIN {Schema}.case_streams s ON s.stream_id = m.request_id
                 WHERE m.sealed_for IS NULL ORDER BY m.id LIMIT {PassBatchSize} FOR UPDATE OF m SKIP LOCKED
                 """, connection, transaction))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))

@@ -6,7 +6,6 @@ using System.Text.Json.Serialization;
 using Marten;
 using Npgsql;
 using Takedown.Domain;
-using Takedown.EventStore.Protection;
 
 namespace Takedown.Application.Sealing;
 
@@ -20,8 +19,7 @@ namespace Takedown.Application.Sealing;
 /// </summary>
 /// <remarks>
 /// The keys, their wrapping with the master key and the envelope format are <see cref="PersonalDataProtection"/>'s;
-/// its table <c>{keySchema}.encryption_keys</c> is the one the stand-in event store uses, so one destroyed key erases a
-/// case's events in both stores while they run side by side. Reading opens a sealed value with the wrapped key read
+/// its table is <c>{keySchema}.encryption_keys</c>. Reading opens a sealed value with the wrapped key read
 /// from that table and kept for at most <see cref="KeyLifetime"/>: a key destroyed in another process stops opening
 /// here within that time, and at once in the process that destroyed it.
 /// </remarks>
@@ -32,7 +30,6 @@ public sealed class EventSealing
     private readonly PersonalDataProtection _protection;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _keySchema;
-    private readonly string _eventSchema;
     private readonly TimeProvider _time;
     private readonly HashSet<Type> _eventTypes;
     private readonly ConditionalWeakTable<object, StrongBox<Guid>> _subjects = new();
@@ -40,20 +37,18 @@ public sealed class EventSealing
     private readonly ConcurrentDictionary<Guid, (byte[]? Wrapped, long ReadAt)> _wrappedKeys = new();
     private readonly ConcurrentDictionary<Type, bool> _holdsPersonalData = new();
 
-    /// <param name="protection">The keys and the sealing itself (shared with the stand-in event store).</param>
+    /// <param name="protection">The keys and the sealing itself.</param>
     /// <param name="dataSource">The database holding the key table and Marten's events.</param>
-    /// <param name="keySchema">The schema of <c>encryption_keys</c>.</param>
-    /// <param name="eventSchema">Marten's schema (its <c>mt_events</c> tells a stream's case).</param>
+    /// <param name="keySchema">The schema of <c>encryption_keys</c> and <c>case_streams</c> (which case a stream is of).</param>
     /// <param name="eventTypes">The event types to seal; any other type is left to Marten's own serialization.</param>
     /// <param name="time">The clock that stamps new keys and ages cached ones.</param>
     public EventSealing(
-        PersonalDataProtection protection, NpgsqlDataSource dataSource, string keySchema, string eventSchema, IEnumerable<Type> eventTypes,
+        PersonalDataProtection protection, NpgsqlDataSource dataSource, string keySchema, IEnumerable<Type> eventTypes,
         TimeProvider time)
     {
         _protection = protection;
         _dataSource = dataSource;
         _keySchema = keySchema;
-        _eventSchema = eventSchema;
         _time = time;
         _eventTypes = [.. eventTypes];
         Converter = new SealingConverterFactory(this);
@@ -78,8 +73,8 @@ public sealed class EventSealing
             {
                 continue;
             }
-            // The first event of a stream names its case; later ones without a case of their own take the stream's. As in
-            // the stand-in, every event of one append is sealed for the first case it names.
+            // The first event of a stream names its case; later ones without a case of their own take the stream's. Every
+            // event of one append is sealed for the first case it names.
             var subject = events.Select(_protection.SubjectOf).FirstOrDefault(s => s is not null)
                 ?? await StreamSubjectAsync(stream.Id, cancellationToken)
                 ?? throw new InvalidOperationException(
@@ -99,9 +94,8 @@ public sealed class EventSealing
         {
             return known;
         }
-        // The case id is never sealed: it is what the key is looked up by.
-        await using var command = _dataSource.CreateCommand(
-            $"SELECT (data ->> 'caseId')::uuid FROM {_eventSchema}.mt_events WHERE stream_id = $1 AND data ? 'caseId' ORDER BY version LIMIT 1");
+        // Kept by CaseStreamsProjection from the stream's first event (a case id is never sealed).
+        await using var command = _dataSource.CreateCommand($"SELECT case_id FROM {_keySchema}.case_streams WHERE stream_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = streamId });
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Npgsql;
 using Takedown.Messaging;
 using Takedown.Platforms.Webhooks;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Webhooks;
 
@@ -34,7 +35,7 @@ public static class DeliverWebhookHandler
     public const string HttpClientName = "webhooks-out";
 
     public static async Task HandleAsync(
-        DeliverWebhook message, MessageContext context, EventStore.EventStoreOptions storeOptions, OutgoingWebhookOptions options,
+        DeliverWebhook message, MessageContext context, DatabaseOptions storeOptions, OutgoingWebhookOptions options,
         IHttpClientFactory clients, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);

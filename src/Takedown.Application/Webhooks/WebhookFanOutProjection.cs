@@ -1,7 +1,12 @@
 using System.Text.Json;
+using JasperFx.Events;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Takedown.EventStore;
+using Takedown.Application.ReadModels;
+using Takedown.Domain.ApComplaints;
+using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.PlatformReports;
 using Takedown.Messaging;
 
 namespace Takedown.Application.Webhooks;
@@ -10,45 +15,48 @@ namespace Takedown.Application.Webhooks;
 /// Turns request status changes into one <see cref="DeliverWebhook"/> message per interested subscription, in the
 /// appending transaction: a status change that commits always gets delivered, one that rolls back never does.
 /// Only subscriptions of the integration that owns the case are asked (a partner never hears of other partners' cases).
-/// Runs after the request overview projection, so the status it reports is the one after the event.
+/// The status reported is the request's status right after the event, folded from its stream.
 /// </summary>
-public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes) : IProjection
+public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, string schema) : TableProjection
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public string Name => "webhook-fan-out";
+    public override string Name => "webhook-fan-out";
 
-    public ProjectionLifecycle Lifecycle => ProjectionLifecycle.Inline;
-
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(events);
-        List<DeliverWebhook>? deliveries = null;
-        foreach (var stored in events)
+        var outgoing = events.Where(e => OutgoingWebhookEvents.Of(e.Data) is not null && RequestKinds.Of(e.Data) is not null).ToList();
+        if (outgoing.Count == 0)
         {
-            if (OutgoingWebhookEvents.Of(stored.Data) is not { } outgoing)
+            return;
+        }
+        var streams = await WholeStreamsAsync(operations, events, [.. outgoing.Select(e => e.StreamId).Distinct()], cancellation);
+        List<DeliverWebhook>? deliveries = null;
+        foreach (var e in outgoing)
+        {
+            var (type, at) = OutgoingWebhookEvents.Of(e.Data)!.Value;
+            var kind = RequestKinds.Of(e.Data)!;
+            var upToEvent = streams[e.StreamId].TakeWhile(s => s.Id != e.Id).Append(e).Select(s => s.Data).ToList();
+            var (caseId, status) = kind switch
             {
-                continue;
-            }
-            await using var command = new NpgsqlCommand(
-                $"""
-                SELECT s.id, r.case_id, r.kind, r.status
-                FROM {context.Schema}.request_overview r
-                JOIN {context.Schema}.case_overview c ON c.id = r.case_id
-                JOIN {context.Schema}.webhook_subscriptions s ON s.owner = c.owner
-                WHERE r.id = @request AND s.disabled_at IS NULL
-                  AND (cardinality(s.event_types) = 0 OR @type = ANY (s.event_types))
-                """, context.Connection, context.Transaction);
-            command.Parameters.AddWithValue("request", stored.StreamId);
-            command.Parameters.AddWithValue("type", outgoing.Type);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+                RequestKinds.Erasure => upToEvent.Aggregate(ErasureRequest.Initial, ErasureRequest.Evolve) is var r ? (r.CaseId, r.Status.ToString()) : default,
+                RequestKinds.Platform => upToEvent.Aggregate(PlatformReport.Initial, PlatformReport.Evolve) is var p ? (p.CaseId, p.Status.ToString()) : default,
+                _ => upToEvent.Aggregate(ApComplaint.Initial, ApComplaint.Evolve) is var c ? (c.CaseId, c.Status.ToString()) : default,
+            };
+            // Subscriptions and the case's owner were committed before (a case is opened before its requests change status).
+            await using var command = dataSource.CreateCommand($"""
+                SELECT s.id FROM {schema}.case_overview c
+                JOIN {schema}.webhook_subscriptions s ON s.owner = c.owner
+                WHERE c.id = $1 AND s.disabled_at IS NULL AND (cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types))
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = caseId });
+            command.Parameters.Add(new NpgsqlParameter { Value = type });
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
             {
-                var payload = new OutgoingWebhookPayload(outgoing.Type, outgoing.At, new OutgoingWebhookData(
-                    stored.Id, reader.GetGuid(1), stored.StreamId, reader.GetString(2), reader.GetString(3), outgoing.At));
-                (deliveries ??= []).Add(new DeliverWebhook(
-                    reader.GetGuid(0), "evt_" + stored.Id.ToString("N"), outgoing.Type, JsonSerializer.Serialize(payload, Json)));
+                var payload = new OutgoingWebhookPayload(type, at, new OutgoingWebhookData(e.Id, caseId, e.StreamId, kind, status, at));
+                (deliveries ??= []).Add(new DeliverWebhook(reader.GetGuid(0), "evt_" + e.Id.ToString("N"), type, JsonSerializer.Serialize(payload, Json)));
             }
         }
         if (deliveries is null)
@@ -62,9 +70,6 @@ public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes) : IProj
         {
             outbox.Publish(delivery);
         }
-        await outbox.SaveAsync(context.Connection, context.Transaction, cancellationToken);
+        outbox.QueueIn(operations);
     }
-
-    // Deliveries already published stay in the outbox; a rebuild must not send them again.
-    public Task ResetAsync(ProjectionContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Takedown.Application.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Webhooks;
 
@@ -86,7 +89,7 @@ public sealed class WebhookInboxOptions
 /// </summary>
 public sealed partial class WebhookInboxProcessor(
     PlatformStatusWebhooks webhooks, WebhookInboxSignal signal, WebhookInboxOptions options, NpgsqlDataSource dataSource,
-    EventStoreOptions storeOptions, TimeProvider time, ILogger<WebhookInboxProcessor> logger) : BackgroundService
+    DatabaseOptions storeOptions, TimeProvider time, ILogger<WebhookInboxProcessor> logger) : BackgroundService
 {
     private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
 

@@ -6,7 +6,7 @@ namespace Takedown.Application.Webhooks;
 /// quote the reported content), in a waiting update's body: cleared once applied, sealed with the case's key while it
 /// waits.
 /// </summary>
-internal static class WebhookSchema
+public static class WebhookSchema
 {
     public const string Component = "webhooks";
 

@@ -1,7 +1,10 @@
 using System.Text;
 using Npgsql;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
+using Takedown.Application.Sealing;
 
 namespace Takedown.Application.Webhooks;
 
@@ -17,21 +20,21 @@ public static class WebhookSecretSealing
     private const string Purpose = "takedown:webhook-subscription-secret:";
 
     /// <summary>The secret's <c>whsec_</c> form, sealed for subscription <paramref name="subscriptionId"/>.</summary>
-    public static byte[] Seal(EventStoreOptions options, Guid subscriptionId, string secret)
+    public static byte[] Seal(DatabaseOptions options, Guid subscriptionId, string secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
         return Protection(options).SealWithMasterKey(Encoding.UTF8.GetBytes(secret), Context(subscriptionId));
     }
 
     /// <summary>The secret, or null when no configured master key opens it.</summary>
-    public static string? Open(EventStoreOptions options, Guid subscriptionId, byte[] sealedSecret) =>
+    public static string? Open(DatabaseOptions options, Guid subscriptionId, byte[] sealedSecret) =>
         Protection(options).OpenWithMasterKey(sealedSecret, Context(subscriptionId), out _) is { } plain ? Encoding.UTF8.GetString(plain) : null;
 
     /// <summary>
     /// Seals the secrets stored in plaintext before secrets were sealed (at start-up, after the schema step that added
     /// the column). Each row is changed only if it still holds the plaintext that was read.
     /// </summary>
-    public static async Task<int> SealPlaintextAsync(NpgsqlDataSource dataSource, EventStoreOptions options, CancellationToken cancellationToken)
+    public static async Task<int> SealPlaintextAsync(NpgsqlDataSource dataSource, DatabaseOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +66,7 @@ public static class WebhookSecretSealing
     /// </summary>
     /// <returns>How many secrets were sealed again, and how many open with no configured master key (left as they are).</returns>
     public static async Task<(int Rewrapped, int Unreadable)> RewrapAsync(
-        NpgsqlDataSource dataSource, EventStoreOptions options, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, DatabaseOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
@@ -101,7 +104,7 @@ public static class WebhookSecretSealing
         return (rewrapped, unreadable);
     }
 
-    private static PersonalDataProtection Protection(EventStoreOptions options) =>
+    private static PersonalDataProtection Protection(DatabaseOptions options) =>
         (options ?? throw new ArgumentNullException(nameof(options))).Protection
         ?? throw new InvalidOperationException("Webhook secrets are sealed under the master key: the event store needs its protection (ProtectPersonalData).");
 

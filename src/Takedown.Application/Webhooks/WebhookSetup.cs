@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Takedown.Application.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Platforms.Webhooks;
 
 namespace Takedown.Application.Webhooks;
@@ -13,24 +16,17 @@ namespace Takedown.Application.Webhooks;
 public static class WebhookSetup
 {
     /// <summary>
-    /// Adds the webhook tables, the ticket lookup and fan-out projections (inline, after the read models the event
-    /// store was configured with), the incoming integrations (<c>Webhooks:Incoming</c>) and the processor of their
-    /// inbox (<c>Webhooks:Inbox</c>), subscriptions and the delivery client. Call after <c>AddEventStore</c>; <see cref="TakedownServiceCollectionExtensions.AddTakedownCore"/> does.
+    /// Adds the webhook tables, the fan-out projection (inline, after the read models), the incoming integrations (<c>Webhooks:Incoming</c>) and the processor of their
+    /// inbox (<c>Webhooks:Inbox</c>), subscriptions and the delivery client. Call after <c>AddTakedownMarten</c>; <see cref="TakedownServiceCollectionExtensions.AddTakedownCore"/> does.
     /// </summary>
     public static IServiceCollection AddTakedownWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // The fan-out projection needs the container (for a scoped outbox); the store's options are a plain instance,
-        // so the projections are added when the options are first resolved, before any session can append.
-        var descriptor = services.Last(d => d.ServiceType == typeof(EventStoreOptions));
-        var options = (EventStoreOptions)descriptor.ImplementationInstance!;
-        services.Remove(descriptor);
-        services.AddSingleton(sp =>
-        {
-            options.Projection(new PlatformTicketProjection())
-                .Projection(new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>()));
-            return options;
-        });
+        // The fan-out projection needs the container (for a scoped outbox); it runs inline after the read models.
+        services.ConfigureMarten((sp, options) => options.Projections.Add(
+            new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<DatabaseOptions>().Schema),
+            JasperFx.Events.Projections.ProjectionLifecycle.Inline));
         services.AddHostedService<WebhookMigration>();
         services.TryAddSingleton(IncomingWebhookIntegrations.FromConfiguration(configuration));
         services.TryAddSingleton<WebhookVerifier>();
@@ -54,7 +50,7 @@ public static class WebhookSetup
         return services;
     }
 
-    private sealed class WebhookMigration(NpgsqlDataSource dataSource, EventStoreOptions options) : IHostedService
+    private sealed class WebhookMigration(NpgsqlDataSource dataSource, DatabaseOptions options) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {

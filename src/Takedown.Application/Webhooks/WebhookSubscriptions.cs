@@ -1,5 +1,6 @@
 using Npgsql;
 using Takedown.Platforms.Webhooks;
+using Takedown.Application.Storage;
 
 namespace Takedown.Application.Webhooks;
 
@@ -15,7 +16,7 @@ public sealed record WebhookDeliveryAttempt(
 /// Subscriptions are owned by the integration that made them (its actor, "integration:&lt;name&gt;"): every read and
 /// change is scoped to the owner, so one partner cannot see or remove another's.
 /// </summary>
-public sealed class WebhookSubscriptions(NpgsqlDataSource dataSource, EventStore.EventStoreOptions options, TimeProvider time)
+public sealed class WebhookSubscriptions(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
 {
     private string Schema => options.Schema;
 

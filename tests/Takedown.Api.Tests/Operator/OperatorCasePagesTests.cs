@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using System.Net;
 using Microsoft.Playwright;
 using Takedown.Domain.ApComplaints;
@@ -82,8 +83,8 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         var reviewed = stream.Single(e => e.Data is ApComplaintReviewed);
         ((ApComplaintReviewed)reviewed.Data).Text.ShouldContain("AVG art. 12 lid 3");
         ((ApComplaintReviewed)reviewed.Data).Reviewer.ShouldBe(OperatorHost.OperatorId);
-        reviewed.Metadata.Actor.ShouldBe("operator:olga");
-        var audit = stream.Single(e => e.Data is OperatorActionRecorded).As<OperatorActionRecorded>()!;
+        reviewed.Actor().ShouldBe("operator:olga");
+        var audit = (OperatorActionRecorded)stream.Single(e => e.Data is OperatorActionRecorded).Data;
         audit.ShouldBe(audit with { OperatorId = "olga", Action = OperatorActions.ReviewApComplaint, SubjectId = complaintId });
         stream.ShouldNotContain(e => e.Data is ApComplaintLodged);
     }
@@ -118,10 +119,10 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         (await page.TextContentAsync("[data-testid=ap-reference]")).ShouldBe("AP-2026-0042");
         await BrowserFixture.ScreenshotAsync(page, "operator-escalation-lodged");
         var stream = await host.Store.FetchStreamAsync(complaintId);
-        stream.Single(e => e.Data is ApComplaintLodged).Metadata.Actor.ShouldBe("operator:sam");
+        stream.Single(e => e.Data is ApComplaintLodged).Actor().ShouldBe("operator:sam");
         ((ApComplaintLodged)stream.Single(e => e.Data is ApComplaintLodged).Data).DossierSha256.ShouldBe(shown);
         ((ApDossierPrepared)stream.Single(e => e.Data is ApDossierPrepared).Data).ContentSha256.ShouldBe(shown);
-        stream.Where(e => e.Data is OperatorActionRecorded).Select(e => e.As<OperatorActionRecorded>()!.Action)
+        stream.Where(e => e.Data is OperatorActionRecorded).Select(e => ((OperatorActionRecorded)e.Data).Action)
             .ShouldBe([OperatorActions.ReviewApComplaint, OperatorActions.LodgeApComplaint]);
 
         await page.GotoAsync($"/operator/cases/{caseId}");

@@ -11,7 +11,10 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests.Operator;
@@ -30,7 +33,7 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
 
     public string BaseUrl { get; private set; } = "";
 
-    public EventStore.EventStore Store => Services.GetRequiredService<EventStore.EventStore>();
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
     {

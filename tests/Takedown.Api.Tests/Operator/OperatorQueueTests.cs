@@ -6,6 +6,7 @@ using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Operators;
 using Takedown.Testing;
+using Takedown.Application.EventStorage;
 
 namespace Takedown.Api.Tests.Operator;
 
@@ -37,7 +38,7 @@ public sealed class OperatorQueueTests(OperatorHost host, BrowserFixture browser
         var audit = (await host.Store.FetchStreamAsync(OperatorAudit.StreamOf(OperatorHost.SupervisorId)))
             .Where(e => e.Data is OperatorActionRecorded).ToList();
         audit.ShouldContain(e => ((OperatorActionRecorded)e.Data).SubjectId == id
-            && ((OperatorActionRecorded)e.Data).Action == OperatorActions.ReplayDeadLetter && e.Metadata.Actor == "operator:sam");
+            && ((OperatorActionRecorded)e.Data).Action == OperatorActions.ReplayDeadLetter && e.Actor() == "operator:sam");
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class OperatorQueueTests(OperatorHost host, BrowserFixture browser
         after.Extended.ShouldBeTrue();
         after.AnswerDeadline(engine)!.DueDate.ShouldBeGreaterThan(before.AddMonths(1));
         var stream = await host.Store.FetchStreamAsync(requestId);
-        stream.Single(e => e.Data is ExtensionClaimed).Metadata.Actor.ShouldBe("operator:olga");
+        stream.Single(e => e.Data is ExtensionClaimed).Actor().ShouldBe("operator:olga");
         ((ReplyMeaningConfirmed)stream.Single(e => e.Data is ReplyMeaningConfirmed).Data).ConfirmedBy.ShouldBe("operator:olga");
         ((OperatorActionRecorded)stream.Single(e => e.Data is OperatorActionRecorded).Data).Action.ShouldBe(OperatorActions.ConfirmReplyMeaning);
         (await host.CountAsync("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1 AND confirmed_meaning = 'Extension' AND confirmed_at IS NOT NULL", replyId))

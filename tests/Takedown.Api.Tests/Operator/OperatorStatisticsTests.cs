@@ -8,7 +8,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Takedown.Domain.Cases;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests.Operator;
@@ -30,7 +33,7 @@ public sealed partial class OperatorStatisticsTests(OperatorHost host) : IClassF
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(clock);
         }));
-        var store = app.Services.GetRequiredService<EventStore.EventStore>();
+        var store = app.Services.GetRequiredService<IDocumentStore>();
         async Task RecordAsync(int daysAgo, Guid stream, params object[] events)
         {
             clock.SetUtcNow(Today.AddDays(-daysAgo));

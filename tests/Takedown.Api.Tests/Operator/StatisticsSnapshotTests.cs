@@ -9,7 +9,10 @@ using Takedown.Api.Operator;
 using Takedown.Api.Tests.Portal;
 using Takedown.Domain.Cases;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests.Operator;
@@ -185,7 +188,7 @@ public sealed class StatisticsSnapshotTests(OperatorHost host, BrowserFixture br
     {
         var clock = new ObservedClock(NewClock());
         var broken = new StatisticsSnapshots(
-            DataSource, new EventStoreOptions { Schema = "no_such_schema" }, new OperatorQueries(DataSource, new EventStoreOptions { Schema = "no_such_schema" }, clock),
+            DataSource, new DatabaseOptions { Schema = "no_such_schema" }, new OperatorQueries(DataSource, new DatabaseOptions { Schema = "no_such_schema" }, null!, clock),
             Options.Create(new StatisticsSnapshotSettings()), clock);
         var logs = new CollectingLoggerProvider();
         using var factory = new LoggerFactory([logs]);
@@ -223,8 +226,8 @@ public sealed class StatisticsSnapshotTests(OperatorHost host, BrowserFixture br
 
     private StatisticsSnapshots Snapshots(TimeProvider clock, int maxAgeSeconds)
     {
-        var options = host.Services.GetRequiredService<EventStoreOptions>();
-        return new StatisticsSnapshots(DataSource, options, new OperatorQueries(DataSource, options, clock),
+        var options = host.Services.GetRequiredService<DatabaseOptions>();
+        return new StatisticsSnapshots(DataSource, options, new OperatorQueries(DataSource, options, host.Services.GetRequiredService<IDocumentStore>(), clock),
             Options.Create(new StatisticsSnapshotSettings { MaxAgeSeconds = maxAgeSeconds }), clock);
     }
 

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Takedown.Api.Tests.Webhooks;
 using ScenarioStep = sandbox::Takedown.Sandbox.ScenarioStep;
 using StepKind = sandbox::Takedown.Sandbox.StepKind;
+using Takedown.Application.EventStorage;
+using Marten;
 
 namespace Takedown.Api.Tests.PlatformReports;
 
@@ -203,9 +205,9 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
         await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
         // What an operator records from the platform's answer by e-mail (docs/platform-reports.md).
         var services = host.ApiServices;
-        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Takedown.EventStore.EventStore>(services);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IDocumentStore>(services);
         var engine = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Takedown.Domain.Deadlines.DeadlineEngine>(services);
-        await using (var session = store.LightweightSession(new Takedown.EventStore.EventMetadata("test", null, "operator:test")))
+        await using (var session = store.LightweightSession(new EventMetadata("test", null, "operator:test")))
         {
             await Takedown.Application.PlatformReports.PlatformDecisions.RecordAsync(session, reportId,
                 new(Takedown.Application.PlatformReports.PlatformDecision.Refused, StatementOfReasons: "Niet in strijd met onze voorwaarden."),

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Takedown.Api.Tests.Webhooks;
 using Takedown.Application.Letters;
+using Takedown.Application.EventStorage;
+using Marten;
 
 namespace Takedown.Api.Tests.PlatformReports;
 
@@ -87,8 +89,8 @@ public sealed class PlatformReportNotifierTests(WebhookHostFixture host) : IAsyn
         var reportId = await DraftAsync(caseId, Body("SandboxMail", "Service"));
         await WebhookHostFixture.ApproveAsync(_partner, reportId);
         await WebhookHostFixture.ReportWhenAsync(_partner, reportId, r => r.GetProperty("status").GetString() == "Filed");
-        var store = host.ApiServices.GetRequiredService<Takedown.EventStore.EventStore>();
-        await using (var session = store.LightweightSession(new Takedown.EventStore.EventMetadata("test", null, "operator:test")))
+        var store = host.ApiServices.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession(new EventMetadata("test", null, "operator:test")))
         {
             await Takedown.Application.PlatformReports.PlatformDecisions.RecordAsync(session, reportId,
                 new(Takedown.Application.PlatformReports.PlatformDecision.Refused, StatementOfReasons: "Niet in strijd met onze voorwaarden."),

@@ -5,7 +5,10 @@ using Microsoft.Playwright;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.EvidenceDiaries;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Api.Tests.Security;
 using Takedown.Testing;
@@ -106,7 +109,7 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
         await BrowserFixture.ScreenshotAsync(page, "portal-steps");
         await page.GotoAsync(casePath + "/dagboek");
         var caseId = Guid.Parse(casePath.Split('/')[^1]);
-        var entries = (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(EvidenceDiary.IdFor(caseId)))
+        var entries = (await factory.Services.GetRequiredService<IDocumentStore>().FetchStreamAsync(EvidenceDiary.IdFor(caseId)))
             .Select(e => e.Data).OfType<DiaryEntryRecorded>().ToList();
         EvidenceDiary.Verify(entries).IsIntact.ShouldBeTrue();
         entries[0].Attachments.ShouldHaveSingleItem().Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(Png)));
@@ -306,7 +309,7 @@ public sealed partial class PortalBrowserTests(PortalFactory factory, BrowserFix
     }
 
     private async Task<ErasureRequestStatus> StatusOfAsync(Guid requestId) =>
-        (await factory.Services.GetRequiredService<EventStore.EventStore>().AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status;
+        (await factory.Services.GetRequiredService<IDocumentStore>().AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status;
 
     private static DateTime PortalLocal(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime;
 

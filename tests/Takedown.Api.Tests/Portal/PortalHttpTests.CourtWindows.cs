@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Takedown.Application;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 
 namespace Takedown.Api.Tests.Portal;
@@ -16,7 +19,7 @@ public sealed partial class PortalHttpTests
     {
         var (victim, casePath, sent) = await SentErasureRequestAsync();
         (await victim.GetHtmlAsync(casePath)).ShouldNotContain("data-testid=\"court-window\"", Case.Sensitive, "no answer yet, and the month still runs");
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         var engine = factory.Services.GetRequiredService<DeadlineEngine>();
         var now = factory.Clock.GetUtcNow();
         await using (var session = store.LightweightSession(new EventMetadata(Actor: "operator:test")))

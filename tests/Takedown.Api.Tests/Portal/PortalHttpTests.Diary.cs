@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Takedown.Api.Portal;
 using Takedown.Domain.EvidenceDiaries;
+using Marten;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Tests.Portal;
 
@@ -41,11 +44,11 @@ public sealed partial class PortalHttpTests
         EvidenceDiary.Verify([entry]).IsIntact.ShouldBeTrue();
 
         // Only the key is destroyed, as a backup taken at the moment of an erasure would have the row and not the key.
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         await using (var connection = new NpgsqlConnection(factory.ConnectionString))
         {
             await connection.OpenAsync();
-            await store.Options.Protection!.DestroyKeyAsync(connection, null, store.Options.Schema, caseId, DateTimeOffset.UtcNow);
+            await factory.Services.GetRequiredService<DatabaseOptions>().Protection!.DestroyKeyAsync(connection, null, "takedown", caseId, DateTimeOffset.UtcNow);
         }
 
         (await CountAsync("SELECT count(*) FROM takedown.portal_diary_attachments WHERE id = $1", attachmentId)).ShouldBe(1);

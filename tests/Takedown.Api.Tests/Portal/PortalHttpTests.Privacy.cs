@@ -1,8 +1,11 @@
+using Takedown.Application.EventStorage;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Takedown.Domain.Cases;
+using Takedown.Application.Sealing;
+using Marten;
 
 namespace Takedown.Api.Tests.Portal;
 
@@ -94,11 +97,11 @@ public sealed partial class PortalHttpTests
         cases.ShouldContain(otherCase, Shouldly.Case.Sensitive, "only that case was deleted");
         (await victim.PostFormAsync("/mijn-zaken", [], casePath + "/verwijderen")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "deleting twice");
 
-        var stored = await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(caseId);
+        var stored = await factory.Services.GetRequiredService<IDocumentStore>().FetchStreamAsync(caseId);
         stored[^1].Data.ShouldBeOfType<CaseDeletedByVictim>();
-        stored[^1].Metadata.Actor.ShouldStartWith("victim:");
+        stored[^1].Actor().ShouldStartWith("victim:");
         stored.Select(e => e.Data).OfType<VictimDetailsRecorded>().Single().Name
-            .ShouldBe(EventStore.Protection.PersonalDataProtection.Erased);
+            .ShouldBe(PersonalDataProtection.Erased);
         (await CountAsync("SELECT count(*) FROM takedown.portal_diary_attachments WHERE case_id = $1", caseId)).ShouldBe(0);
         (await CountAsync("SELECT count(*) FROM takedown.encryption_keys WHERE subject_id = $1 AND key IS NULL", caseId)).ShouldBe(1);
     }

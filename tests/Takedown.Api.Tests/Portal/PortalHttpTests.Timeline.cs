@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Takedown.Application;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 
 namespace Takedown.Api.Tests.Portal;
@@ -16,7 +19,7 @@ public sealed partial class PortalHttpTests
     {
         var (victim, casePath, sent) = await SentErasureRequestAsync();
         var requestId = sent.Id;
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         var engine = factory.Services.GetRequiredService<DeadlineEngine>();
         (await victim.GetHtmlAsync(casePath)).ShouldNotContain("class=\"clock\"", Case.Sensitive, "nothing moved the clock yet");
 
@@ -55,7 +58,7 @@ public sealed partial class PortalHttpTests
     {
         var (victim, casePath, sent) = await SentErasureRequestAsync();
         var requestId = sent.Id;
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         var engine = factory.Services.GetRequiredService<DeadlineEngine>();
         var now = factory.Clock.GetUtcNow();
         await using (var session = store.LightweightSession(new EventMetadata(Actor: "operator:test")))
@@ -82,7 +85,7 @@ public sealed partial class PortalHttpTests
         var letterPath = await victim.LetterPathAsync(casePath);
         var requestId = Guid.Parse(letterPath[^36..]);
         await victim.ApproveLetterAsync(letterPath);
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         var state = ErasureRequest.Initial;
         for (var i = 0; i < 300 && state.Status != ErasureRequestStatus.Sent; i++)
         {

@@ -1,3 +1,4 @@
+using Takedown.Application.EventStorage;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Takedown.Api.Operator;
 using Takedown.Domain.Letters;
+using Marten;
 
 namespace Takedown.Api.Tests.Reliability;
 
@@ -99,7 +101,7 @@ public sealed class LetterDeliveryTests(ApiFactory factory) : IClassFixture<ApiF
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the refusal was not recorded");
             await Task.Delay(100);
         }
-        var failed = (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(letterId))
+        var failed = (await factory.Services.GetRequiredService<IDocumentStore>().FetchStreamAsync(letterId))
             .Select(e => e.Data).OfType<LetterSendFailed>().ShouldHaveSingleItem();
         failed.StatusCode.ShouldBe(code);
         failed.Reason.ShouldNotBeNullOrWhiteSpace();

@@ -11,7 +11,10 @@ using Takedown.Application.Privacy;
 using Takedown.Application.Replies;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Replies;
 using Takedown.Messaging;
 using Takedown.Platforms.Webhooks;
@@ -156,7 +159,7 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
         confirmed.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/operator/replies");
         (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", dismissed)).ShouldBe(0);
         (await ScalarAsync<long>("SELECT count(*) FROM takedown.inbound_mail WHERE id = $1", kept)).ShouldBe(1);
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         (await store.FetchStreamAsync(Api.Operator.OperatorAudit.StreamOf(ApiFactory.OperatorId)))
             .ShouldContain(e => e.Data is Domain.Operators.OperatorActionRecorded && ((Domain.Operators.OperatorActionRecorded)e.Data).SubjectId == dismissed);
 
@@ -173,7 +176,7 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
             SELECT count(*) FROM ins
             """, old, sealedOld.Sealed, sealedOld.SealedFor, oldReceivedAt);
         var sweep = new RetentionSweep(
-            factory.Services.GetRequiredService<CaseErasure>(), factory.Services.GetRequiredService<NpgsqlDataSource>(), store.Options,
+            factory.Services.GetRequiredService<CaseErasure>(), factory.Services.GetRequiredService<NpgsqlDataSource>(), factory.Services.GetRequiredService<DatabaseOptions>(),
             Options.Create(new PrivacySettings()), TimeProvider.System, NullLogger<RetentionSweep>.Instance);
 
         var (deleted, keysDestroyed) = await sweep.SweepUnmatchedMailAsync();
@@ -253,11 +256,11 @@ public sealed class RepliesTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     private async Task<ErasureRequest> Request(Guid id) =>
-        (await factory.Services.GetRequiredService<EventStore.EventStore>().AggregateStreamAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve)).State;
+        (await factory.Services.GetRequiredService<IDocumentStore>().AggregateStreamAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve)).State;
 
     private async Task Confirm(Guid requestId, Guid replyId, ReplyMeaning meaning, ReplyDetails details)
     {
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         using var scope = factory.Services.CreateScope();
         var outbox = scope.ServiceProvider.GetRequiredService<MessageOutbox>();
         await using var session = store.LightweightSession(new EventMetadata(null, null, "operator:test"));

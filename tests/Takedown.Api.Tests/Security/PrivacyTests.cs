@@ -21,8 +21,11 @@ using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
+using Takedown.Application.Sealing;
 using Takedown.Platforms.Webhooks;
 
 namespace Takedown.Api.Tests.Security;
@@ -95,7 +98,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         // The platform files the report, refuses it with reasons quoting the content (applied), and sends one more
         // update that is still waiting in the inbox when the case is erased.
         var ticket = await FileReportAsync(reportId);
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         // This host only receives, so it seals what it received; the processor opens the sealed body to apply it.
         (await PostStatusAsync(ticket, "REFUSED", $"Geen overtreding gevonden op {pii.SecondUrl}.")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await WaitForAsync(async () => await WaitingSealedForAsync(reportId) == caseId, "the received update was not sealed");
@@ -149,7 +152,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         (await CountEventsAsync()).ShouldBe(eventsBefore + 1, "the history stays; only the deletion is added");
         var deletion = (await store.FetchStreamAsync(caseId))[^1];
         deletion.Data.ShouldBeOfType<CaseDeletedByVictim>();
-        deletion.Metadata.Actor.ShouldStartWith("victim:", Shouldly.Case.Sensitive, "the erasure names who asked, by role and id");
+        deletion.Actor().ShouldStartWith("victim:", Shouldly.Case.Sensitive, "the erasure names who asked, by role and id");
         (await victim.Http.GetAsync(casePath)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await victim.Http.GetAsync(casePath + "/gegevens/json")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await victim.PostFormAsync("/mijn-zaken", [], casePath + "/verwijderen")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -219,7 +222,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
     {
         var closed = await ApiFactory.OpenCaseAsync(_partner, victimEmail: "retention.closed@slachtoffer.example");
         var open = await ApiFactory.OpenCaseAsync(_partner, victimEmail: "retention.open@slachtoffer.example");
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var store = factory.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession(new EventMetadata(Actor: "system")))
         {
             session.Events.Append(closed, new CaseClosed(closed, DateTimeOffset.UtcNow));
@@ -227,7 +230,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         }
         var sweep = new RetentionSweep(
             factory.Services.GetRequiredService<CaseErasure>(), factory.Services.GetRequiredService<NpgsqlDataSource>(),
-            store.Options, Options.Create(new PrivacySettings { RetentionAfterClose = TimeSpan.Zero }), TimeProvider.System,
+            factory.Services.GetRequiredService<DatabaseOptions>(), Options.Create(new PrivacySettings { RetentionAfterClose = TimeSpan.Zero }), TimeProvider.System,
             NullLogger<RetentionSweep>.Instance);
 
         (await sweep.SweepAsync()).ShouldBeGreaterThanOrEqualTo(1);
@@ -302,7 +305,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         (await webhooks.ApplyPendingAsync(10, CancellationToken.None)).ShouldBe(1);
         (await ScalarAsync<long>("SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = $1 AND outcome = 'applied' AND body IS NULL", webhookId))
             .ShouldBe(1);
-        (await factory.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(reportId)).Select(e => e.Data)
+        (await factory.Services.GetRequiredService<IDocumentStore>().FetchStreamAsync(reportId)).Select(e => e.Data)
             .OfType<ContentRemovalRefused>().Single().StatementOfReasons.ShouldContain(pii.SecondUrl);
     }
 
@@ -333,7 +336,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
             new FilePlatformReport(reportId, ticket, DateTimeOffset.UtcNow),
         })
         {
-            await using var session = factory.Services.GetRequiredService<EventStore.EventStore>().LightweightSession(new EventMetadata(Actor: "system"));
+            await using var session = factory.Services.GetRequiredService<IDocumentStore>().LightweightSession(new EventMetadata(Actor: "system"));
             await session.DecideAsync(reportId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(command, state, engine));
             await session.SaveChangesAsync();
         }
@@ -387,7 +390,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
     }
 
     private async Task<ErasureRequestStatus> ErasureStatusAsync(Guid requestId) =>
-        (await factory.Services.GetRequiredService<EventStore.EventStore>()
+        (await factory.Services.GetRequiredService<IDocumentStore>()
             .AggregateStreamAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve)).State.Status;
 
     /// <summary>Waits up to 30 s for the in-process worker.</summary>

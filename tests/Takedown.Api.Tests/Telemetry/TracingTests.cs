@@ -10,7 +10,10 @@ using Takedown.Api.Tests.Portal;
 using Takedown.Application;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Tests.Telemetry;
 
@@ -172,7 +175,7 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
         await Eventually(async () => await ScalarAsync($"SELECT status FROM takedown.request_overview WHERE id = '{requestId}'") as string == "Sent");
         recorded.ShouldBeEmpty();
 
-        var store = fixture.Services.GetRequiredService<EventStore.EventStore>();
+        var store = fixture.Services.GetRequiredService<IDocumentStore>();
         var engine = fixture.Services.GetRequiredService<DeadlineEngine>();
         for (var i = 0; i < 2; i++)
         {

@@ -9,7 +9,10 @@ using Npgsql;
 using Takedown.Api.Tests.Security;
 using Takedown.Application.Privacy;
 using Takedown.Application.Webhooks;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Testing;
 
 namespace Takedown.Api.Tests.Webhooks;
@@ -49,7 +52,7 @@ public sealed class WebhookSecretSealingTests(WebhookHostFixture host) : IAsyncL
         await ExecuteAsync(
             "INSERT INTO takedown.webhook_subscriptions (id, owner, url, secret, event_types, created_at) VALUES ($1, 'integration:hooks', $2, $3, '{platform_report.filed}', now())",
             legacyId, host.SubscriberUrl + "?legacy", legacySecret);
-        var options = host.ApiServices.GetRequiredService<EventStoreOptions>();
+        var options = host.ApiServices.GetRequiredService<DatabaseOptions>();
         (await WebhookSecretSealing.SealPlaintextAsync(host.ApiServices.GetRequiredService<NpgsqlDataSource>(), options, CancellationToken.None))
             .ShouldBe(1);
 
@@ -123,14 +126,14 @@ public sealed class WebhookSecretSealingTests(WebhookHostFixture host) : IAsyncL
         return [secret, key, Convert.ToHexString(Convert.FromBase64String(key))];
     }
 
-    private static EventStoreOptions Options(byte[] masterKey, byte[]? previous = null)
+    private static DatabaseOptions Options(byte[] masterKey, byte[]? previous = null)
     {
         var settings = new Dictionary<string, string?> { ["Privacy:MasterKey"] = Convert.ToBase64String(masterKey) };
         if (previous is not null)
         {
             settings["Privacy:PreviousMasterKeys:0"] = Convert.ToBase64String(previous);
         }
-        return new EventStoreOptions().ProtectPersonalData(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return new DatabaseOptions().ProtectPersonalData(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
     }
 
     private async Task<byte[]> SealedAsync(Guid id) =>

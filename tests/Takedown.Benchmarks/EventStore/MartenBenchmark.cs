@@ -8,11 +8,11 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Takedown.Application.EventStorage;
+using Takedown.Application.ReadModels;
 using Takedown.Application.Sealing;
 using Takedown.Domain;
 using Takedown.Domain.Cases;
-using Takedown.EventStore;
-using Takedown.EventStore.Protection;
+using Takedown.Application.Storage;
 
 namespace Takedown.Benchmarks.EventStore;
 
@@ -36,10 +36,7 @@ public static class MartenBenchmark
         var protection = new PersonalDataProtection(
             Convert.FromBase64String(PersonalDataProtection.NewMasterKey()), PersonalDataProtection.IsMarked<PersonalDataAttribute>,
             PersonalDataProtection.SubjectFromProperty("CaseId"));
-        var standInOptions = new EventStoreOptions { Protection = protection };
-        standInOptions.Types.RegisterAll(DomainEvents.All);
-        var standIn = new Takedown.EventStore.EventStore(dataSource, standInOptions, TimeProvider.System);
-        await standIn.MigrateAsync();
+        await SchemaMigrator.MigrateAsync(dataSource, "takedown", ReadModelSchema.Component, ReadModelSchema.Steps);
         await Exec(dataSource, """
             CREATE TABLE IF NOT EXISTS raw_events (
                 seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL UNIQUE, stream_id uuid NOT NULL,
@@ -50,7 +47,7 @@ public static class MartenBenchmark
         foreach (var mode in Modes)
         {
             var schema = "bench_" + mode.ToString().ToLowerInvariant();
-            var sealing = new EventSealing(protection, dataSource, "takedown", schema, DomainEvents.All.Values, TimeProvider.System);
+            var sealing = new EventSealing(protection, dataSource, "takedown", DomainEvents.All.Values, TimeProvider.System);
             var store = DocumentStore.For(options =>
             {
                 options.Connection(dataSource);
@@ -63,13 +60,12 @@ public static class MartenBenchmark
         }
 
         var report = new StringBuilder();
-        report.AppendLine("| measurement | raw INSERT (events/s) | stand-in | " + string.Join(" | ", stores.Select(s => $"Marten `{s.Name}`")) + " | target |");
-        report.AppendLine("| --- | ---: | ---: | " + string.Join(" | ", stores.Select(_ => "---:")) + " | --- |");
-        async Task Scenario(string what, int writers, double target, Func<Task<int>> raw, Func<Task<int>> ours, Func<IDocumentStore, Task<int>> marten)
+        report.AppendLine("| measurement | raw INSERT (events/s) | " + string.Join(" | ", stores.Select(s => $"Marten `{s.Name}`")) + " | target |");
+        report.AppendLine("| --- | ---: | " + string.Join(" | ", stores.Select(_ => "---:")) + " | --- |");
+        async Task Scenario(string what, int writers, double target, Func<Task<int>> raw, Func<DocumentStore, Task<int>> marten)
         {
             await Reset(dataSource, stores.Select(s => s.Store));
             var rawRate = await Measure(writers, raw);
-            var oursRate = await Measure(writers, ours);
             var cells = new List<string>();
             foreach (var (_, store) in stores)
             {
@@ -77,20 +73,20 @@ public static class MartenBenchmark
                 cells.Add(Cell(rate, rawRate));
             }
             report.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {what} | {rawRate:N0} | {Cell(oursRate, rawRate)} | {string.Join(" | ", cells)} | ≥ {target}× |"));
+                $"| {what} | {rawRate:N0} | {string.Join(" | ", cells)} | ≥ {target}× |"));
         }
         foreach (var writers in new[] { 1, 8 })
         {
             await Scenario($"single event to a new stream, {writers} writer(s)", writers, writers == 1 ? 0.6 : 0.5,
-                () => RawSingle(dataSource), () => StandInNew(standIn), MartenNew);
+                () => RawSingle(dataSource), MartenNew);
         }
         foreach (var writers in new[] { 1, 8 })
         {
             await Scenario($"single event to an existing stream at its version, {writers} writer(s)", writers, writers == 1 ? 0.6 : 0.5,
-                () => RawExisting(dataSource), () => StandInExisting(standIn), MartenExisting);
+                () => RawExisting(dataSource), MartenExisting);
         }
         await Scenario("batches of 100 events to a new stream, 1 writer", 1, 0.5,
-            () => RawBatch(dataSource, 100), () => StandInBatch(standIn, 100), store => MartenBatch(store, 100));
+            () => RawBatch(dataSource, 100), store => MartenBatch(store, 100));
 
         if (serverLog is not null)
         {
@@ -153,13 +149,13 @@ public static class MartenBenchmark
 
     private static readonly EventMetadata Metadata = new("corr", "cause", "bench");
 
-    private static readonly string MetadataJson = JsonSerializer.Serialize(Metadata, EventStoreOptions.CreateJsonForBenchmarks());
+    private static readonly string MetadataJson = JsonSerializer.Serialize(Metadata, DatabaseOptions.CreateJson());
 
     private static CaseOpened Opened(Guid id) => new(id, "TD-BENCH", "nl", EscalationMode.Automatic, DateTimeOffset.UtcNow);
 
     private static EscalationModeChanged Changed(Guid id) => new(id, EscalationMode.OperatorReview, DateTimeOffset.UtcNow);
 
-    private static async Task<int> MartenNew(IDocumentStore store)
+    private static async Task<int> MartenNew(DocumentStore store)
     {
         var id = Guid.CreateVersion7();
         await using var session = store.LightweightSession();
@@ -169,7 +165,7 @@ public static class MartenBenchmark
         return 1;
     }
 
-    private static async Task<int> MartenExisting(IDocumentStore store)
+    private static async Task<int> MartenExisting(DocumentStore store)
     {
         var cursor = CurrentCursor();
         await using var session = store.LightweightSession();
@@ -188,7 +184,7 @@ public static class MartenBenchmark
         return 1;
     }
 
-    private static async Task<int> MartenBatch(IDocumentStore store, int size)
+    private static async Task<int> MartenBatch(DocumentStore store, int size)
     {
         var id = Guid.CreateVersion7();
         await using var session = store.LightweightSession();
@@ -198,33 +194,8 @@ public static class MartenBenchmark
         return size;
     }
 
-    private static async Task<int> StandInNew(Takedown.EventStore.EventStore store)
-    {
-        var id = Guid.CreateVersion7();
-        await using var session = store.LightweightSession(Metadata);
-        session.Events.Append(id, 0, Opened(id));
-        await session.SaveChangesAsync();
-        return 1;
-    }
 
-    private static async Task<int> StandInExisting(Takedown.EventStore.EventStore store)
-    {
-        var cursor = CurrentCursor();
-        await using var session = store.LightweightSession(Metadata);
-        session.Events.Append(cursor.Id, cursor.Version, Changed(cursor.Id));
-        await session.SaveChangesAsync();
-        cursor.Version++;
-        return 1;
-    }
 
-    private static async Task<int> StandInBatch(Takedown.EventStore.EventStore store, int size)
-    {
-        var id = Guid.CreateVersion7();
-        await using var session = store.LightweightSession(Metadata);
-        session.Events.Append(id, 0, Enumerable.Range(0, size).Select(_ => (object)Changed(id)).ToArray());
-        await session.SaveChangesAsync();
-        return size;
-    }
 
     private static async Task<int> RawSingle(NpgsqlDataSource dataSource)
     {

@@ -1,3 +1,7 @@
+using Takedown.Application.Webhooks;
+using Takedown.Application.Privacy;
+using Takedown.Application.Sealing;
+using Takedown.Application.ReadModels;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -9,7 +13,10 @@ using Npgsql;
 using Takedown.Application.PlatformReports;
 using Takedown.Domain;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Platforms.Webhooks;
 using Takedown.Testing;
 
@@ -293,10 +300,19 @@ public static class WebhookBenchmark
     private static async Task<IReadOnlyList<string>> SeedAsync(string connectionString)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var options = new EventStoreOptions();
-        options.Types.RegisterAll(DomainEvents.All);
-        options.Projection(new PlatformTicketProjection());
-        var store = new global::Takedown.EventStore.EventStore(dataSource, options, TimeProvider.System);
+        var protection = new PersonalDataProtection(
+            Convert.FromBase64String(PrivacySetup.DevelopmentMasterKey), PersonalDataProtection.IsMarked<PersonalDataAttribute>,
+            PersonalDataProtection.SubjectFromProperty("CaseId"));
+        await SchemaMigrator.MigrateAsync(dataSource, "takedown", ReadModelSchema.Component, ReadModelSchema.Steps);
+        await SchemaMigrator.MigrateAsync(dataSource, "takedown", WebhookSchema.Component, WebhookSchema.Steps);
+        var sealing = new EventSealing(protection, dataSource, "takedown", DomainEvents.All.Values, TimeProvider.System);
+        using var store = DocumentStore.For(o =>
+        {
+            o.Connection(dataSource);
+            MartenSetup.Configure(o, MartenSetup.DefaultSchema, sealing);
+            o.Projections.Add(new PlatformTicketProjection("takedown"), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+            o.AutoCreateSchemaObjects = JasperFx.AutoCreate.CreateOrUpdate;
+        });
         var tickets = new List<string>();
         var now = DateTimeOffset.UtcNow;
         for (var batch = 0; batch < Reports / 100; batch++)

@@ -11,10 +11,14 @@ using Takedown.Application.Replies;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Replies;
 using Takedown.Testing;
 using Case = Takedown.Domain.Cases.Case;
+using Takedown.Application.Sealing;
 
 namespace Takedown.Worker.Tests.Replies;
 
@@ -26,7 +30,7 @@ public sealed class ImapRepliesDatabase : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>One master key for every host a test starts, as the hosts of one installation share theirs.</summary>
-    public string MasterKey { get; } = Takedown.EventStore.Protection.PersonalDataProtection.NewMasterKey();
+    public string MasterKey { get; } = Takedown.Application.Sealing.PersonalDataProtection.NewMasterKey();
 
     public string PickupDirectory { get; } = Repository.NewTempFolder("imap-pickup");
 
@@ -188,7 +192,7 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
         await using var imap = await ImapTestServer.StartAsync();
         using var host = await StartHostAsync(imap);
         var requestId = await DraftedRequestAsync(host);
-        var caseId = (await host.Services.GetRequiredService<EventStore.EventStore>().FetchStreamAsync(requestId))
+        var caseId = (await host.Services.GetRequiredService<IDocumentStore>().FetchStreamAsync(requestId))
             .Select(e => e.Data).OfType<ErasureRequestDrafted>().Single().CaseId;
         (await host.Services.GetRequiredService<Takedown.Application.Privacy.CaseErasure>().EraseAsync(caseId, "victim")).ShouldBeTrue();
 
@@ -302,7 +306,7 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
     /// <summary>A case with an erasure request drafted on it; returns the request's id.</summary>
     private static async Task<Guid> DraftedRequestAsync(IHost host)
     {
-        var store = host.Services.GetRequiredService<EventStore.EventStore>();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
         var engine = host.Services.GetRequiredService<DeadlineEngine>();
         var now = DateTimeOffset.UtcNow;
         var caseId = Guid.CreateVersion7();
@@ -327,7 +331,7 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
 
     private static async Task<IReadOnlyList<ReplyReceived>> RepliesOnAsync(IHost host, Guid requestId)
     {
-        var store = host.Services.GetRequiredService<EventStore.EventStore>();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
         return [.. (await store.FetchStreamAsync(requestId)).Select(e => e.Data).OfType<ReplyReceived>()];
     }
 

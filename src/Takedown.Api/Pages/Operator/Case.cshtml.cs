@@ -7,7 +7,10 @@ using Takedown.Application.ReadModels;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Pages.Operator;
 
@@ -74,7 +77,7 @@ public sealed class CaseModel(OperatorQueries queries, OperatorCommands commands
         {
             return Refuse(e.Message, StatusCodes.Status409Conflict);
         }
-        catch (StreamVersionConflictException)
+        catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict))
         {
             return Refuse("The report changed at the same moment. Check the case and record the decision again.", StatusCodes.Status409Conflict);
         }

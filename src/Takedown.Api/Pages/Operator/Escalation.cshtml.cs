@@ -7,7 +7,10 @@ using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Letters;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Pages.Operator;
 
@@ -102,7 +105,7 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
         {
             return await FailAsync(e.Message, cancellationToken);
         }
-        catch (StreamVersionConflictException)
+        catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict))
         {
             return await FailAsync("Someone else changed this complaint at the same moment. Check it and try again.", cancellationToken);
         }

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Operator;
 using Takedown.Domain;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 
 namespace Takedown.Api.Pages.Operator;
 
@@ -25,7 +28,7 @@ public sealed class FailedLettersModel(FailedLetters letters) : OperatorPageMode
                 ? "Marked as handled."
                 : "Nothing changed: the letter was handled already or has not failed.";
         }
-        catch (Exception e) when (e is DomainRuleViolated or StreamVersionConflictException)
+        catch (Exception e) when (e is DomainRuleViolated || MartenSetup.IsConcurrencyConflict(e))
         {
             Message = e is DomainRuleViolated ? e.Message : "The letter changed at the same moment. Check it and try again.";
         }

@@ -7,7 +7,10 @@ using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Operators;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Operator;
@@ -91,7 +94,7 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox, Deadli
         {
             return await FailAsync(e.Message, cancellationToken);
         }
-        catch (StreamVersionConflictException)
+        catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict))
         {
             return await FailAsync("The request changed at the same moment. Check the reply and confirm again.", cancellationToken);
         }
@@ -130,7 +133,7 @@ public sealed class ReplyModel(ReplyReview replies, MessageOutbox outbox, Deadli
         {
             return await FailAsync(e.Message, cancellationToken);
         }
-        catch (StreamVersionConflictException)
+        catch (Exception conflict) when (MartenSetup.IsConcurrencyConflict(conflict))
         {
             return await FailAsync("The report changed at the same moment. Check the reply and record the decision again.", cancellationToken);
         }

@@ -8,7 +8,10 @@ using Takedown.Domain;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Messaging;
 
@@ -21,7 +24,7 @@ namespace Takedown.Api.Pages.Portal;
 /// that takes notices by e-mail only.
 /// </summary>
 public sealed class CaseDetailModel(
-    PortalCases cases, PortalLetters letters, EventStore.EventStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
+    PortalCases cases, PortalLetters letters, IDocumentStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
     PortalText text, TimeProvider time)
     : VictimPageModel
 {

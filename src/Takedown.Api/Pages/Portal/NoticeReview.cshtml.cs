@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Portal;
 using Takedown.Application.PlatformReports;
 using Takedown.Domain;
-using Takedown.EventStore;
+using JasperFx.Events;
+using Marten;
+using Takedown.Application.EventStorage;
+using Takedown.Application.Storage;
 using Takedown.Messaging;
 
 namespace Takedown.Api.Pages.Portal;
@@ -12,7 +15,7 @@ namespace Takedown.Api.Pages.Portal;
 /// Read the notice to the platform exactly as it will be sent, with what it contains and the warning that platforms may
 /// publish notices, and approve it: only an approved notice is filed (by API) or sent (by e-mail).
 /// </summary>
-public sealed class NoticeReviewModel(PortalCases cases, PlatformNotices notices, EventStore.EventStore store, MessageOutbox outbox, PortalText text)
+public sealed class NoticeReviewModel(PortalCases cases, PlatformNotices notices, IDocumentStore store, MessageOutbox outbox, PortalText text)
     : VictimPageModel
 {
     public Guid CaseId { get; private set; }

@@ -1,7 +1,7 @@
 using System.Data;
 using Npgsql;
 
-namespace Takedown.EventStore;
+namespace Takedown.Messaging;
 
 /// <summary>
 /// Npgsql prepares a statement automatically on its fifth use on a connection. When that use fails on the server while

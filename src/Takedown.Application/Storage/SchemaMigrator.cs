@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Takedown.EventStore;
+namespace Takedown.Application.Storage;
 
 /// <summary>
 /// Applies numbered schema steps once, in order, under a transaction-scoped advisory lock, so two hosts

@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 
-namespace Takedown.EventStore.Protection;
+namespace Takedown.Application.Sealing;
 
 /// <summary>
 /// Crypto-shredding: the personal data in events is encrypted with a key of its subject (a case), so destroying that
@@ -18,11 +18,9 @@ namespace Takedown.EventStore.Protection;
 /// and null for anything else, and never fails.
 /// </summary>
 /// <remarks>
-/// A stream's subject is recorded on its first append (the first event that names one, see
-/// <see cref="PersonalDataProtection(ReadOnlySpan{byte}, Func{PropertyInfo, bool}, Func{object, Guid?})"/>); later
-/// events without a subject of their own use the stream's. Appends stay one round trip as long as the subject's key is
-/// in this process's cache: keys are created (once per subject) and looked up on a connection of their own, never in
-/// the append's transaction, so the append still takes its stream locks before it writes anything.
+/// Which subject an event belongs to is <see cref="EventSealing"/>'s question (the first event of a stream names it).
+/// Keys are created (once per subject) and looked up on a connection of their own, never in the append's transaction,
+/// and kept in this process's cache, so an append pays no extra round trip once its case's key is known.
 /// </remarks>
 public sealed class PersonalDataProtection
 {
@@ -40,7 +38,6 @@ public sealed class PersonalDataProtection
     private readonly ConcurrentDictionary<Type, PersonalProperty[]> _properties = new();
     private readonly ConcurrentDictionary<Guid, WriteKey> _writeKeys = new();
     private readonly ConcurrentDictionary<Guid, (byte[] Wrapped, byte[] Key)> _readKeys = new();
-    private readonly ConcurrentDictionary<Guid, Guid> _streamSubjects = new();
 
     /// <param name="masterKey">32 bytes (AES-256) that wrap every subject key.</param>
     /// <param name="isPersonalData">Whether an event property holds personal data (e.g. carries a <c>[PersonalData]</c> attribute).</param>
@@ -128,10 +125,12 @@ public sealed class PersonalDataProtection
     /// </summary>
     /// <returns>nonce|ciphertext|tag, or null when the subject's key was destroyed: the bytes must then not be stored.</returns>
     public async Task<byte[]?> SealAsync(
-        EventStore store, Guid subjectId, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> context, CancellationToken cancellationToken = default)
+        NpgsqlDataSource dataSource, string schema, TimeProvider time, Guid subjectId, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> context,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var key = await KeyForWritingAsync(store, subjectId, cancellationToken);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(time);
+        var key = await KeyForWritingAsync(dataSource, schema, time, subjectId, cancellationToken);
         return key.Key is { } k ? Seal(k, AssociatedData(subjectId, context.Span), plaintext.Span) : null;
     }
 
@@ -247,36 +246,6 @@ public sealed class PersonalDataProtection
     public IReadOnlyList<string> PersonalPropertiesOf(Type eventType, JsonSerializerOptions json) =>
         [.. Properties(eventType, json).Select(p => p.JsonName)];
 
-    internal async Task<(Guid? Subject, string[] Datas)> SerializeAsync(
-        EventStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, IReadOnlyList<object> events,
-        CancellationToken cancellationToken)
-    {
-        var json = store.Options.Json;
-        Guid? subject = null;
-        foreach (var e in events)
-        {
-            subject ??= _subjectOf(e);
-        }
-        var needsKey = events.Any(e => Properties(e.GetType(), json).Length > 0);
-        if (subject is null && needsKey)
-        {
-            subject = await StreamSubjectAsync(store, connection, transaction, streamId, cancellationToken)
-                ?? throw new InvalidOperationException(
-                    $"Stream {streamId} holds personal data but has no subject to encrypt it for; its first event must name one.");
-        }
-        if (subject is { } known)
-        {
-            Remember(_streamSubjects, streamId, known);
-        }
-        var key = needsKey ? await KeyForWritingAsync(store, subject!.Value, cancellationToken) : null;
-        var datas = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            datas[i] = Protect(events[i], json, subject, key);
-        }
-        return (subject, datas);
-    }
-
     internal string Unprotect(Type type, string data, JsonSerializerOptions json, byte[]? wrappedKey)
     {
         if (!data.Contains("\"$enc\"", StringComparison.Ordinal))
@@ -342,21 +311,6 @@ public sealed class PersonalDataProtection
             return null;
         }
     }
-
-    private async Task<Guid?> StreamSubjectAsync(
-        EventStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, CancellationToken cancellationToken)
-    {
-        if (_streamSubjects.TryGetValue(streamId, out var cached))
-        {
-            return cached;
-        }
-        await using var command = new NpgsqlCommand($"SELECT subject_id FROM {store.Schema}.streams WHERE id = @id", connection, transaction);
-        command.Parameters.AddWithValue("id", streamId);
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
-    }
-
-    private Task<WriteKey> KeyForWritingAsync(EventStore store, Guid subject, CancellationToken cancellationToken) =>
-        KeyForWritingAsync(store.DataSource, store.Schema, store.Time, subject, cancellationToken);
 
     private async Task<WriteKey> KeyForWritingAsync(
         NpgsqlDataSource dataSource, string schema, TimeProvider time, Guid subject, CancellationToken cancellationToken)
