@@ -49,7 +49,7 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         (await RequestAsync(requestId)).Status.ShouldBe(ErasureRequestStatus.Escalated);
         (await CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND needs_operator", id)).ShouldBe(1);
         // Prepared, with the dossier the operators review beside it; the second call appended nothing.
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1", id)).ShouldBe(2, "the second call appended nothing");
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1", id)).ShouldBe(2, "the second call appended nothing");
     }
 
     [Fact]

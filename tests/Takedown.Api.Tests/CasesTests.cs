@@ -113,7 +113,7 @@ public sealed class CasesTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown.events", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown_events.mt_events", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

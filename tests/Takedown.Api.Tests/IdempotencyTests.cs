@@ -52,7 +52,7 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
         b.GetProperty("id").GetGuid().ShouldBe(a.GetProperty("id").GetGuid());
         b.GetProperty("reference").GetString().ShouldBe(a.GetProperty("reference").GetString());
         second.Headers.Location.ShouldBe(first.Headers.Location);
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'case-opened'", a.GetProperty("id").GetGuid())).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'case-opened'", a.GetProperty("id").GetGuid())).ShouldBe(1);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
     [InlineData("tab\there")]
     public async Task A_malformed_key_is_a_400_problem_and_nothing_is_created(string key)
     {
-        var before = await CountAsync("SELECT count(*) FROM takedown.events WHERE type = 'case-opened'");
+        var before = await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE type = 'case-opened'");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = JsonContent.Create(Case) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
 
@@ -141,7 +141,7 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _).ShouldBeTrue();
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE type = 'case-opened'")).ShouldBe(before);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE type = 'case-opened'")).ShouldBe(before);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class RequestsTests(ApiFactory factory) : IClassFixture<ApiFactory
     {
         await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT data::text FROM takedown.events WHERE stream_id = $1 AND type = 'letter-sent'", connection);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT data::text FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'letter-sent'", connection);
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = letterId });
         return JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement.Clone();
     }

@@ -12,8 +12,8 @@ using Takedown.Testing;
 namespace Takedown.EventStorage.Tests;
 
 /// <summary>
-/// Marten configured as the hosts configure it (stable event names, metadata, sealing, the read models), on a database
-/// of its own with our tables (the cases' keys among them).
+/// Marten configured as the hosts configure their events (stable event names, metadata, sealing), on a database of its
+/// own with our tables (the cases' keys and which case each stream is of among them).
 /// </summary>
 public sealed class MartenFixture : IAsyncLifetime
 {
@@ -54,7 +54,6 @@ public sealed class MartenFixture : IAsyncLifetime
         options.Connection(dataSource);
         MartenSetup.Configure(options, Schema, Sealing);
         options.Events.TimeProvider = Time;
-        MartenSetup.AddReadModels(options, "takedown", new Takedown.Domain.Deadlines.DeadlineEngine(Takedown.Domain.Deadlines.HolidayCalendars.Default()));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 

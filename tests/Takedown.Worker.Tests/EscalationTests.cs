@@ -33,7 +33,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
         complaint.Evidence.ShouldContain(line => line.Contains("zonder antwoord", StringComparison.Ordinal));
         (await host.CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND needs_operator", complaintId)).ShouldBe(1);
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'deadline-missed'", id)).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'deadline-missed'", id)).ShouldBe(1);
         host.Smtp.ReceivedFor(WorkerHostFixture.ApEmail).ShouldBeEmpty();
 
         // The victim is told, by a notice that needs no approval, sent over SMTP.
@@ -65,7 +65,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         await WorkerHostFixture.EventuallyAsync(async () => (await host.ReportAsync(waiting)).TargetMissed, "the missed target is recorded");
 
         (await host.CountAsync("SELECT count(*) FROM takedown.request_overview WHERE id = $1 AND kind = 'platform' AND needs_operator", waiting)).ShouldBe(1);
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'response-target-missed'", waiting)).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'response-target-missed'", waiting)).ShouldBe(1);
         await WorkerHostFixture.EventuallyAsync(async () => await host.CountAsync("SELECT count(*) FROM takedown.messages WHERE body->>'reportId' = $1::text", decided) == 0,
             "the decided report's check is handled");
         (await host.ReportAsync(decided)).TargetMissed.ShouldBeFalse();
@@ -103,7 +103,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         await Task.Delay(1500);
 
         (await host.RequestAsync(id)).Status.ShouldBe(ErasureRequestStatus.Answered);
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'deadline-missed'", id)).ShouldBe(0);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'deadline-missed'", id)).ShouldBe(0);
         (await host.CountAsync("SELECT count(*) FROM takedown.messages WHERE body->>'requestId' = $1::text", id)).ShouldBe(0);
     }
 

@@ -108,6 +108,8 @@ public static class MartenSetup
         // stated here because DaemonTests pin it: with it off, a transaction held for seconds loses its event).
         options.Projections.UseTransactionEvidenceForGapSkipping = true;
         options.Listeners.Add(sealing.Listener);
+        // Which case each stream is of: the sealing seals a stream's later events for it, and erasure scrubs by it.
+        options.Projections.Add(new CaseStreamsProjection(sealing.KeySchema), ProjectionLifecycle.Inline);
         options.Listeners.Add(new StableNamesOnly());
         foreach (var (name, type) in DomainEvents.All)
         {
@@ -130,7 +132,6 @@ public static class MartenSetup
     public static void AddReadModels(StoreOptions options, string readModelSchema, DeadlineEngine engine)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Projections.Add(new CaseStreamsProjection(readModelSchema), ProjectionLifecycle.Inline);
         options.Projections.Add(new CaseOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);
         options.Projections.Add(new RequestOverviewProjection(readModelSchema, engine), ProjectionLifecycle.Inline);
         options.Projections.Add(new LetterOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);

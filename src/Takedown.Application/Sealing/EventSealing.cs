@@ -55,6 +55,9 @@ public sealed class EventSealing
         Listener = new SealingListener(this);
     }
 
+    /// <summary>The schema of the key table and of <c>case_streams</c>, which the sealing reads.</summary>
+    public string KeySchema => _keySchema;
+
     /// <summary>How long a wrapped key read from the database is used before it is read again.</summary>
     public TimeSpan KeyLifetime { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -15,18 +15,28 @@ namespace Takedown.Application.Webhooks;
 /// Turns request status changes into one <see cref="DeliverWebhook"/> message per interested subscription, in the
 /// appending transaction: a status change that commits always gets delivered, one that rolls back never does.
 /// Only subscriptions of the integration that owns the case are asked (a partner never hears of other partners' cases).
-/// The status reported is the request's status right after the event, folded from its stream.
+/// The status reported is the request's status right after the event, folded from its stream. A rebuild of the
+/// projections never sends a delivery again (<see cref="ReplayAge"/>).
 /// </summary>
-public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, string schema) : TableProjection
+public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, string schema, TimeProvider time) : TableProjection
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Events older than this are being replayed (a rebuild of every projection), not appended: their subscribers were
+    /// told when they happened, and are not told again.
+    /// </summary>
+    public static readonly TimeSpan ReplayAge = TimeSpan.FromMinutes(10);
 
     public override string Name => "webhook-fan-out";
 
     public override async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var outgoing = events.Where(e => OutgoingWebhookEvents.Of(e.Data) is not null && RequestKinds.Of(e.Data) is not null).ToList();
+        var replayed = time.GetUtcNow() - ReplayAge;
+        var outgoing = events
+            .Where(e => OutgoingWebhookEvents.Of(e.Data) is not null && RequestKinds.Of(e.Data) is not null && e.Timestamp >= replayed)
+            .ToList();
         if (outgoing.Count == 0)
         {
             return;

@@ -25,7 +25,7 @@ public static class WebhookSetup
         // The fan-out projection needs the container (for a scoped outbox); it runs inline after the read models.
         services.ConfigureMarten((sp, options) => options.Projections.Add(
             new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<NpgsqlDataSource>(),
-                sp.GetRequiredService<DatabaseOptions>().Schema),
+                sp.GetRequiredService<DatabaseOptions>().Schema, sp.GetRequiredService<TimeProvider>()),
             JasperFx.Events.Projections.ProjectionLifecycle.Inline));
         services.AddHostedService<WebhookMigration>();
         services.TryAddSingleton(IncomingWebhookIntegrations.FromConfiguration(configuration));

@@ -117,7 +117,7 @@ public sealed class StrictEnumTests(ApiFactory factory) : IClassFixture<ApiFacto
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            SELECT (SELECT count(*) FROM takedown.streams), (SELECT count(*) FROM takedown.events),
+            SELECT (SELECT count(*) FROM takedown_events.mt_streams), (SELECT count(*) FROM takedown_events.mt_events),
                    (SELECT count(*) FROM takedown.webhook_subscriptions)
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -97,7 +97,7 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
             [new("platformDecision", "Refused"), new("reasons", "Nog een keer.")], replyPath + "?handler=platform");
         again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()).ShouldContain("Someone confirmed this reply already.");
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'operator-action-recorded'", reportId)).ShouldBe(1L);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'operator-action-recorded'", reportId)).ShouldBe(1L);
 
         var history = OperatorClient.Rows(await operatorClient.GetHtmlAsync($"/operator/cases/{caseId}"), "history");
         history.ShouldContain(row => row[1] == "content-removal-refused" && row[2] == "operator:" + PortalFactory.OperatorId);
@@ -121,18 +121,18 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         var previewHtml = WebUtility.HtmlDecode(await preview.Content.ReadAsStringAsync());
         previewHtml.ShouldContain("Klacht tegen uw besluit op onze melding (art. 20 DSA)");
         previewHtml.ShouldContain("Het is mijn adres, geplaatst om mij bang te maken.");
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L, "reading it sends nothing");
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L, "reading it sends nothing");
         var shown = ShownComplaintSha().Match(previewHtml).Groups[1].Value;
         shown.ShouldMatch("^[0-9a-f]{64}$");
         var otherText = await victim.PostFormAsync(casePath, [.. objection, new("ShownSha256", new string('0', 64))], casePath + "?handler=complaint");
         otherText.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         WebUtility.HtmlDecode(await otherText.Content.ReadAsStringAsync()).ShouldContain("De brief is veranderd sinds u hem las.");
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
 
         var sent = await victim.PostFormAsync(casePath, [.. objection, new("ShownSha256", shown)], casePath + "?handler=complaint");
 
         sent.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        await Eventually(async () => await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-filed'", reportId) == 1);
+        await Eventually(async () => await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'internal-complaint-filed'", reportId) == 1);
         var filed = await EventAsync(reportId, "internal-complaint-filed");
         filed.Data.GetProperty("complaintId").GetString()!.ShouldStartWith("e-mail <");
         var mail = factory.Smtp.ReceivedFor(PortalFactory.MailPlatformAddress)
@@ -189,7 +189,7 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         noRestriction.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         otherCase.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await CountAsync(
-            "SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type IN ('content-removed', 'content-restricted', 'platform-report-acknowledged', 'operator-action-recorded')",
+            "SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type IN ('content-removed', 'content-restricted', 'platform-report-acknowledged', 'operator-action-recorded')",
             reportId)).ShouldBe(0L);
 
         var acknowledged = await supervisor.PostFormAsync(casePage, Decision("Acknowledged"), action);
@@ -239,7 +239,7 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         WebUtility.HtmlDecode(await api.Content.ReadAsStringAsync()).ShouldContain("status updates");
         (await StatusAsync(draftedReport)).ShouldBe("Drafted");
         (await StatusAsync(apiReport)).ShouldBe("Filed");
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = ANY($1) AND type = 'operator-action-recorded'", new[] { draftedReport, apiReport }))
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = ANY($1) AND type = 'operator-action-recorded'", new[] { draftedReport, apiReport }))
             .ShouldBe(0L);
     }
 
@@ -312,7 +312,7 @@ public sealed partial class PlatformDecisionTests(PortalFactory factory) : IClas
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT metadata->>'actor', metadata->>'causationId', data::text FROM takedown.events WHERE stream_id = $1 AND type = $2 ORDER BY version", connection)
+            "SELECT headers->>'actor', causation_id, data::text FROM takedown_events.mt_events WHERE stream_id = $1 AND type = $2 ORDER BY version", connection)
         {
             Parameters = { new NpgsqlParameter { Value = streamId }, new NpgsqlParameter { Value = type } },
         };

@@ -163,7 +163,7 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
         var raw = System.Text.Encoding.UTF8.GetString(mails[^1].Raw);
         raw.ShouldContain("X-Takedown-Content-SHA256: " + notice.GetProperty("contentSha256").GetString());
         var messageId = await host.ScalarAsync(
-            "SELECT data->>'messageId' FROM takedown.events WHERE stream_id = @id AND type = 'platform-report-filed-by-email'", ("id", reportId));
+            "SELECT data->>'messageId' FROM takedown_events.mt_events WHERE stream_id = @id AND type = 'platform-report-filed-by-email'", ("id", reportId));
         raw.ShouldContain("Message-ID: " + messageId);
         (await host.FilingsAsync()).ShouldBeEmpty();
     }
@@ -230,7 +230,7 @@ public sealed class PlatformPathTests(WebhookHostFixture host) : IAsyncLifetime
         var raw = System.Text.Encoding.UTF8.GetString(mails[^1].Raw);
         raw.ShouldContain("art. 20 DSA");
         raw.ShouldContain("Message-ID: " + withReceipt.GetProperty("internalComplaintId").GetString()!["e-mail ".Length..]);
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id AND type = 'internal-complaint-lodged'", ("id", reportId))).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = @id AND type = 'internal-complaint-lodged'", ("id", reportId))).ShouldBe(1);
         (await host.ComplaintsAsync()).ShouldBeEmpty("the sandbox's complaint API is not the e-mail platform's");
     }
 

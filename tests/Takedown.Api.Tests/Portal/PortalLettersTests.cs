@@ -66,7 +66,7 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
         }
 
         // The evidence: the exact text and its hash, prepared and approved by the victim, the harasser's details encrypted.
-        var stored = await RowsAsync("SELECT type, data::text FROM takedown.events WHERE stream_id = $1 ORDER BY version", letterId);
+        var stored = await RowsAsync("SELECT type, data::text FROM takedown_events.mt_events WHERE stream_id = $1 ORDER BY version", letterId);
         stored.Select(r => r.Type).ShouldBe(["letter-prepared", "letter-approved"]);
         stored[0].Data.ShouldContain(sha);
         stored[0].Data.ShouldContain("\"channel\": \"post\"");
@@ -105,7 +105,7 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
         page.ShouldContain($"U hebt deze brief aangetekend verstuurd op {Takedown.Letters.Composing.LetterDates.Format(today.AddDays(-1), "nl")}, barcode 3SABCD1234567.");
         WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath))
             .ShouldContain($"aangetekend verstuurd op {Takedown.Letters.Composing.LetterDates.Format(today.AddDays(-1), "nl")}");
-        var stored = await RowsAsync("SELECT type, data::text FROM takedown.events WHERE stream_id = $1 ORDER BY version", letterId);
+        var stored = await RowsAsync("SELECT type, data::text FROM takedown_events.mt_events WHERE stream_id = $1 ORDER BY version", letterId);
         stored.Select(r => r.Type).ShouldBe(["letter-prepared", "letter-approved", "letter-posted"]);
         stored[2].Data.ShouldNotContain("3SABCD1234567", Case.Sensitive, "the barcode is sealed with the case's key");
 
@@ -156,7 +156,7 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
                 .StatusCode.ShouldBe(HttpStatusCode.NotFound, action);
         }
         (await CountAsync("SELECT count(*) FROM takedown.letter_overview WHERE case_id = $1 AND kind = $2", CaseId(casePath), "CeaseAndDesist")).ShouldBe(1);
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = $2", CaseId(casePath), "authorisation-granted")).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = $2", CaseId(casePath), "authorisation-granted")).ShouldBe(0);
     }
 
     [Fact]
@@ -178,14 +178,14 @@ public sealed partial class PortalLettersTests(PortalFactory factory) : IClassFi
         signed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await victim.GetHtmlAsync(path)).ShouldContain("U hebt deze machtiging ondertekend op");
         (await victim.GetHtmlAsync(casePath)).ShouldContain("data-testid=\"authorised\"");
-        var granted = (await RowsAsync("SELECT type, data::text FROM takedown.events WHERE stream_id = $1 AND type = 'authorisation-granted'", CaseId(casePath))).Single();
+        var granted = (await RowsAsync("SELECT type, data::text FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'authorisation-granted'", CaseId(casePath))).Single();
         granted.Data.ShouldContain(sha);
         granted.Data.ShouldNotContain("machtig");
 
         var revoked = await victim.PostFormAsync(path, [], path + "?handler=Revoke");
 
         revoked.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        (await CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = $2", CaseId(casePath), "authorisation-revoked")).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = $2", CaseId(casePath), "authorisation-revoked")).ShouldBe(1);
         (await victim.GetHtmlAsync(path)).ShouldContain("name=\"SignedName\"");
     }
 

@@ -49,7 +49,7 @@ public sealed partial class PortalPlatformReportTests
         content.ShouldNotContain(email);
         review.ContentSha256.ShouldBe(review.Notice.ContentSha256());
         page.ShouldContain(letters.ReplyAddressFor(reportId));
-        (await ScalarAsync("SELECT data->>'notifier' FROM takedown.events WHERE stream_id = $1 AND type = 'platform-report-drafted'", reportId))
+        (await ScalarAsync("SELECT data->>'notifier' FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'platform-report-drafted'", reportId))
             .ShouldBe(nameof(NotifierKind.Service));
 
         page.ShouldNotContain("Onvindbaar");

@@ -95,7 +95,7 @@ public sealed partial class PortalPlatformReportTests(PortalFactory factory) : I
         raw.ShouldContain("X-Takedown-Content-SHA256: " + sha);
         raw.ShouldContain("https://forum.example/t/777");
         raw.ShouldContain(email);
-        var filed = await ScalarAsync("SELECT data::text FROM takedown.events WHERE stream_id = $1 AND type = 'platform-report-filed-by-email'", reportId);
+        var filed = await ScalarAsync("SELECT data::text FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'platform-report-filed-by-email'", reportId);
         var messageId = JsonDocument.Parse((string)filed!).RootElement.GetProperty("messageId").GetString();
         raw.ShouldContain("Message-ID: " + messageId);
         // The response target runs from sending: three days as the platform is configured.
@@ -141,7 +141,7 @@ public sealed partial class PortalPlatformReportTests(PortalFactory factory) : I
             (await factory.Sandbox.GetFromJsonAsync<List<JsonElement>>("sandbox/complaints", Web))!
                 .FirstOrDefault(c => c.GetProperty("reference").GetString() == reportId.ToString("N")) is { ValueKind: JsonValueKind.Object } c ? c : (JsonElement?)null);
         complaint.GetProperty("grounds").GetString().ShouldBe(grounds);
-        await Eventually(async () => await ScalarAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-filed'", reportId) is 1L);
+        await Eventually(async () => await ScalarAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'internal-complaint-filed'", reportId) is 1L);
         html = WebUtility.HtmlDecode(await victim.GetHtmlAsync(casePath));
         html.ShouldContain("Bezwaar gemaakt bij het platform op");
         html.ShouldContain("Het platform moet opnieuw beslissen.");
@@ -180,7 +180,7 @@ public sealed partial class PortalPlatformReportTests(PortalFactory factory) : I
 
         html.ShouldNotContain("Bezwaar indienen bij het platform");
         late.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await ScalarAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
+        (await ScalarAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'internal-complaint-lodged'", reportId)).ShouldBe(0L);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class LetterDeliveryTests(ApiFactory factory) : IClassFixture<ApiF
             await Task.Delay(100);
         }
         factory.Smtp.ReceivedFor("privacy@journaal.example").ShouldBeEmpty();
-        (await ScalarAsync("SELECT data->>'messageId' FROM takedown.events WHERE stream_id = $1 AND type = 'letter-sent'", letterId))
+        (await ScalarAsync("SELECT data->>'messageId' FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'letter-sent'", letterId))
             .ShouldBe($"<{letterId}@takedown.example>");
     }
 

@@ -671,7 +671,7 @@ public sealed partial class HostileInputTests(HostileInputTests.Host host) : ICl
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT concat_ws(' ',
-                (SELECT count(*) FROM takedown.events), (SELECT count(*) FROM takedown.streams),
+                (SELECT count(*) FROM takedown_events.mt_events), (SELECT count(*) FROM takedown_events.mt_streams),
                 (SELECT count(*) FROM takedown.messages) + (SELECT count(*) FROM takedown.processed_messages) + (SELECT count(*) FROM takedown.dead_letters),
                 (SELECT count(*) FROM takedown.webhook_inbox), (SELECT count(*) FROM takedown.inbound_mail),
                 (SELECT count(*) FROM takedown.webhook_subscriptions))

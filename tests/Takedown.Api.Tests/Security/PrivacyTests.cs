@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Takedown.Testing;
 using Takedown.Api.Operator;
 using Takedown.Api.Tests.Portal;
 using Takedown.Application;
@@ -63,6 +64,18 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         // approves the letter, which goes out over SMTP, and keeps a diary with an attachment.
         var victim = new PortalClient(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), factory.Smtp);
         await victim.SignInAsync(pii.Email);
+        // Another victim's case, which the erasure must leave readable.
+        var other = new PortalClient(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), factory.Smtp);
+        await other.SignInAsync("anna.blijft@slachtoffer.example");
+        var otherPath = await other.StartTakedownAsync(
+        [
+            new("Name", "Anna Blijftleesbaar"), new("Email", "anna.blijft@slachtoffer.example"), new("What", "other"),
+            new("OtherWhat", "Blijfstraat 3"), new("Urls", "https://doxx.example/anna-blijft"), new("Erasure", "true"),
+            new("ControllerName", "Voorbeeld Mensenzoeker B.V."), new("ControllerEmail", "privacy@mensenzoeker.example"),
+            new("ControllerCountry", "NL"),
+        ]);
+        var otherCaseId = Guid.Parse(otherPath["/zaak/".Length..]);
+
         var casePath = await victim.StartTakedownAsync(
         [
             new("Name", pii.Name), new("Email", pii.Email), new("What", "other"), new("OtherWhat", $"{pii.Address}, {pii.Phone}"),
@@ -111,7 +124,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         // Before erasure the events, the attachments, the raw reply and the waiting update hold none of it in the clear.
         foreach (var text in pii.All)
         {
-            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "events", "portal_diary_attachments", "inbound_mail", "webhook_inbox"))
+            (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text, "mt_events", "portal_diary_attachments", "inbound_mail", "webhook_inbox"))
                 .ShouldBeEmpty($"'{text}' is in the clear before the erasure");
         }
         var eventsBefore = await CountEventsAsync();
@@ -130,6 +143,15 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
         {
             (await DatabaseScan.TablesContainingAsync(factory.ConnectionString, text)).ShouldBeEmpty($"'{text}' survived the erasure");
         }
+        // A backup taken now: pg_dump of the whole database (Marten's events, our tables, the outbox) holds none of it.
+        var dump = await PgDump.DumpAsync(factory.ConnectionString);
+        dump.Length.ShouldBeGreaterThan(10_000, "the dump holds the database");
+        foreach (var text in pii.All)
+        {
+            dump.ShouldNotContain(text, Shouldly.Case.Insensitive, $"'{text}' is in a dump taken after the erasure");
+        }
+        // The other victim's case still reads back.
+        (await store.FetchStreamAsync(otherCaseId)).Select(e => e.Data).OfType<VictimDetailsRecorded>().Single().Name.ShouldBe("Anna Blijftleesbaar");
 
         // The rows put back after the erasure: the case's key is destroyed, so they hold nothing anyone can read. The
         // operator's reply page finds nothing to show and the waiting update is taken as unreadable.
@@ -458,7 +480,7 @@ public sealed class PrivacyTests(PrivacyTests.PrivacyFactory factory) : IClassFi
     {
         await using var connection = new NpgsqlConnection(factory.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown.events", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM takedown_events.mt_events", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -128,7 +128,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         outcomes.Count(o => o == "accepted").ShouldBe(1);
         outcomes.Count(o => o == "duplicate").ShouldBe(5);
         await host.InboxSettledAsync();
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id AND type = 'content-removed'", ("id", _reportId))).ShouldBe(1);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = @id AND type = 'content-removed'", ("id", _reportId))).ShouldBe(1);
     }
 
     [Fact]
@@ -281,8 +281,8 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
                 "SELECT count(*) FROM takedown.webhook_inbox WHERE webhook_id = @id AND strpos(encode(body, 'escape'), @marker) > 0",
                 ("id", failing), ("marker", marker))).ShouldBe(0);
             (await host.CountAsync("""
-                SELECT count(*) FROM takedown.webhook_inbox i JOIN takedown.streams s ON s.id = i.report_id
-                WHERE i.webhook_id = @id AND i.sealed_for = s.subject_id
+                SELECT count(*) FROM takedown.webhook_inbox i JOIN takedown.case_streams s ON s.stream_id = i.report_id
+                WHERE i.webhook_id = @id AND i.sealed_for = s.case_id
                 """, ("id", failing))).ShouldBe(1, "sealed with the key of the report's case");
         }
         finally
@@ -347,7 +347,7 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
         await using var connection = new Npgsql.NpgsqlConnection(host.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT metadata->>'correlationId' FROM takedown.events WHERE stream_id = @id AND type = @type ORDER BY version", connection);
+            "SELECT correlation_id FROM takedown_events.mt_events WHERE stream_id = @id AND type = @type ORDER BY version", connection);
         command.Parameters.AddWithValue("id", _reportId);
         command.Parameters.AddWithValue("type", eventType);
         var result = new List<string>();
@@ -360,5 +360,5 @@ public sealed class WebhookReceiveTests(WebhookHostFixture host) : IAsyncLifetim
     }
 
     private Task<long> EventCountAsync() =>
-        host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = @id", ("id", _reportId));
+        host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = @id", ("id", _reportId));
 }

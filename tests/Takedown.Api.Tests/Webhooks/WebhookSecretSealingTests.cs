@@ -58,7 +58,7 @@ public sealed class WebhookSecretSealingTests(WebhookHostFixture host) : IAsyncL
 
         foreach (var value in new[] { secret, legacySecret })
         {
-            var dump = await DumpAsync(host.ConnectionString);
+            var dump = await PgDump.DumpAsync(host.ConnectionString);
             dump.Length.ShouldBeGreaterThan(10_000, "the dump holds the database");
             dump.ShouldContain("webhook_subscriptions");
             foreach (var form in Forms(value))
@@ -149,30 +149,5 @@ public sealed class WebhookSecretSealingTests(WebhookHostFixture host) : IAsyncL
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>A plain-SQL dump of the whole database by pg_dump, as an attacker with a backup would have it.</summary>
-    private static async Task<string> DumpAsync(string connectionString)
-    {
-        var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        var pgDump = Directory.GetDirectories("/usr/lib/postgresql")
-            .Select(d => Path.Combine(d, "bin", "pg_dump"))
-            .Where(File.Exists)
-            .OrderBy(p => int.Parse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p)))!, System.Globalization.CultureInfo.InvariantCulture))
-            .Last();
-        var start = new ProcessStartInfo(pgDump)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "--no-owner", "--host", settings.Host!, "--port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--username", settings.Username!, "--dbname", settings.Database! },
-        };
-        start.Environment["PGPASSWORD"] = settings.Password;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.ShouldBe(0, await error);
-        return await output;
     }
 }

@@ -275,7 +275,7 @@ public static class MartenBenchmark
         {
             await store.Advanced.Clean.DeleteAllEventDataAsync();
         }
-        await Exec(dataSource, "TRUNCATE raw_events, takedown.events, takedown.streams, takedown.documents, takedown.projection_progress; CHECKPOINT");
+        await Exec(dataSource, "TRUNCATE raw_events; CHECKPOINT");
     }
 
     private static async Task Exec(NpgsqlDataSource dataSource, string sql)
