@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [eventstore|marten|messaging|dashboard|webhooks|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|messaging|dashboard|webhooks|all]
 if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
 {
     await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
@@ -35,6 +35,12 @@ try
         Console.WriteLine("## Event store on Marten");
         Console.WriteLine(await MartenBenchmark.RunAsync(db,
             clusterDir is not null ? Path.Combine(clusterDir, "log") : Environment.GetEnvironmentVariable("TAKEDOWN_BENCH_POSTGRES_LOG")));
+    }
+    if (which is "projections" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_projections");
+        Console.WriteLine("## Read models on Marten");
+        Console.WriteLine(await ProjectionBenchmark.RunAsync(db));
     }
     if (which is "messaging" or "all")
     {

@@ -20,7 +20,7 @@ public sealed class HostWiringTests : IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
-    public async Task The_hosts_marten_stores_sealed_events_under_stable_names_beside_the_stand_in()
+    public async Task The_hosts_store_sealed_events_under_stable_names()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Takedown"] = _database.ConnectionString });

@@ -38,12 +38,8 @@ internal static class OperatorSchema
             statistics jsonb NOT NULL,
             computed_at timestamptz NOT NULL);
         """,
-        """
-        -- The case page finds operators' audit events kept in their own audit streams by what they are about (a request,
-        -- a report, a reply): a small partial index on the event store's table instead of reading every audit event.
-        CREATE INDEX IF NOT EXISTS events_operator_action_subject ON {schema}.events ((data->>'subjectId'))
-            WHERE type = 'operator-action-recorded';
-        """,
+        // Was an index on the event table of the store before Marten; the index now lives on Marten's table (last step).
+        "SELECT 1;",
         """
         -- Case search matches part of a controller's or platform's name (ILIKE '%…%'): a trigram index answers that
         -- without reading every request. pg_trgm is a trusted extension, so the database's owner may install it; where
@@ -65,16 +61,24 @@ internal static class OperatorSchema
             END IF;
         END $$;
         """,
+        """
+        -- The case page finds operators' audit events kept in their own audit streams by what they are about (a request,
+        -- a report, a reply): a small partial index on Marten's event table instead of reading every audit event. Marten
+        -- is told to leave it alone (MartenSetup: IgnoreIndex).
+        CREATE INDEX IF NOT EXISTS mt_events_operator_action_subject ON {events}.mt_events ((data->>'subjectId'))
+            WHERE type = 'operator-action-recorded';
+        """,
     ];
 
     /// <summary>
     /// Runs once every hosted service has started, so after the read models' own migration created the tables
     /// whatever order the services were registered in.
     /// </summary>
-    public sealed class Migration(NpgsqlDataSource dataSource, DatabaseOptions options) : IHostedLifecycleService
+    public sealed class Migration(NpgsqlDataSource dataSource, DatabaseOptions options, IDocumentStore store) : IHostedLifecycleService
     {
         public Task StartedAsync(CancellationToken cancellationToken) =>
-            SchemaMigrator.MigrateAsync(dataSource, options.Schema, Component, Steps, cancellationToken);
+            SchemaMigrator.MigrateAsync(dataSource, options.Schema, Component,
+                [.. Steps.Select(s => s.Replace("{events}", store.Options.Events.DatabaseSchemaName, StringComparison.Ordinal))], cancellationToken);
 
         public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -72,6 +72,10 @@ public static class MartenSetup
             options.AutoCreateSchemaObjects = sp.GetRequiredService<IHostEnvironment>().IsProduction() ? AutoCreate.None : AutoCreate.CreateOrUpdate;
             return options;
         }).UseNpgsqlDataSource().UseLightweightSessions();
+        // Outside Production the tables exist before the first request (our own steps add an index to mt_events at
+        // start-up); in Production they come from Marten's commands (docs/operations.md).
+        services.AddSingleton<IHostedService>(sp => new CreateSchemaOutsideProduction(
+            sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<IHostEnvironment>()));
         if (runProjectionDaemon)
         {
             marten.AddAsyncDaemon(DaemonMode.HotCold);
@@ -107,10 +111,14 @@ public static class MartenSetup
         // sequence, the daemon looks for a live transaction that could still fill it and waits it out (Marten's default,
         // stated here because DaemonTests pin it: with it off, a transaction held for seconds loses its event).
         options.Projections.UseTransactionEvidenceForGapSkipping = true;
+        // Our own partial index for the operators' case page (OperatorSchema), which Marten's migrations leave alone.
+        options.Events.IgnoreIndex("mt_events_operator_action_subject");
         options.Listeners.Add(sealing.Listener);
         // Which case each stream is of: the sealing seals a stream's later events for it, and erasure scrubs by it.
-        options.Projections.Add(new CaseStreamsProjection(sealing.KeySchema), ProjectionLifecycle.Inline);
+        var caseStreams = new CaseStreamsProjection(sealing.KeySchema);
+        options.Projections.Add(caseStreams, ProjectionLifecycle.Inline, caseStreams.Name);
         options.Listeners.Add(new StableNamesOnly());
+        options.Listeners.Add(new AppendTracing());
         foreach (var (name, type) in DomainEvents.All)
         {
             options.Events.MapEventType(type, name);
@@ -132,11 +140,14 @@ public static class MartenSetup
     public static void AddReadModels(StoreOptions options, string readModelSchema, DeadlineEngine engine)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Projections.Add(new CaseOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);
-        options.Projections.Add(new RequestOverviewProjection(readModelSchema, engine), ProjectionLifecycle.Inline);
-        options.Projections.Add(new LetterOverviewProjection(readModelSchema), ProjectionLifecycle.Inline);
-        options.Projections.Add(new PlatformTicketProjection(readModelSchema), ProjectionLifecycle.Inline);
-        options.Projections.Add(new AnswerTimeProjection(), ProjectionLifecycle.Inline);
+        foreach (var projection in new TableProjection[]
+        {
+            new CaseOverviewProjection(readModelSchema), new RequestOverviewProjection(readModelSchema, engine),
+            new LetterOverviewProjection(readModelSchema), new PlatformTicketProjection(readModelSchema), new AnswerTimeProjection(),
+        })
+        {
+            options.Projections.Add(projection, ProjectionLifecycle.Inline, projection.Name);
+        }
     }
 
     /// <summary>Stamps the events this session appends with who and what caused them.</summary>
@@ -163,4 +174,12 @@ public static class MartenSetup
     public static bool IsConcurrencyConflict(Exception exception) =>
         exception is EventStreamUnexpectedMaxEventIdException or ConcurrencyException
             or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException;
+
+    private sealed class CreateSchemaOutsideProduction(IDocumentStore store, IHostEnvironment environment) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            environment.IsProduction() ? Task.CompletedTask : store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

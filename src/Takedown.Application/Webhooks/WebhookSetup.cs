@@ -23,10 +23,12 @@ public static class WebhookSetup
     {
         ArgumentNullException.ThrowIfNull(configuration);
         // The fan-out projection needs the container (for a scoped outbox); it runs inline after the read models.
-        services.ConfigureMarten((sp, options) => options.Projections.Add(
-            new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<NpgsqlDataSource>(),
-                sp.GetRequiredService<DatabaseOptions>().Schema, sp.GetRequiredService<TimeProvider>()),
-            JasperFx.Events.Projections.ProjectionLifecycle.Inline));
+        services.ConfigureMarten((sp, options) =>
+        {
+            var fanOut = new WebhookFanOutProjection(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<DatabaseOptions>().Schema, sp.GetRequiredService<TimeProvider>());
+            options.Projections.Add(fanOut, JasperFx.Events.Projections.ProjectionLifecycle.Inline, fanOut.Name);
+        });
         services.AddHostedService<WebhookMigration>();
         services.TryAddSingleton(IncomingWebhookIntegrations.FromConfiguration(configuration));
         services.TryAddSingleton<WebhookVerifier>();

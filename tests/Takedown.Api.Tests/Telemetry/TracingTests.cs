@@ -56,7 +56,7 @@ public sealed class TracingTests(TracingFixture fixture) : IClassFixture<Tracing
         var appends = trace.Where(s => s.Name == "append events").ToList();
         appends.Any(s => s.Service == "takedown-api" && UnderRoot(s)).ShouldBeTrue(describe);
         appends.Any(s => s.Service == "takedown-worker" && Ancestry(s).Contains(chain[1])
-            && s.Attributes.GetValueOrDefault("takedown_events.mt_events.types", "").Contains("letter-sent", StringComparison.Ordinal)).ShouldBeTrue(describe);
+            && s.Attributes.GetValueOrDefault("takedown.events.types", "").Contains("letter-sent", StringComparison.Ordinal)).ShouldBeTrue(describe);
         trace.Any(s => s.Scope == "Npgsql" && s.Service == "takedown-worker" && Ancestry(s).Contains(chain[1])).ShouldBeTrue(describe);
         trace.Any(s => s.Scope == "Npgsql" && s.Service == "takedown-api").ShouldBeTrue(describe);
         // One root: the later spans (the victim's notice the handler published, still running) hang under it too.
