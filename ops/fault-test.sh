@@ -63,6 +63,10 @@ export RateLimits__Integration__Burst=10000 RateLimits__Integration__PerSecond=1
 export Messaging__LeaseDuration=00:00:20 Messaging__PollingInterval=00:00:00.500
 export Logging__LogLevel__Default=Warning
 
+# Production changes no schema itself: Marten's tables come from its own command first, as docs/operations.md says.
+dotnet src/Takedown.Api/bin/Release/net10.0/Takedown.Api.dll db-apply >> "$state/logs/db-apply.log" 2>&1 \
+  || { echo "db-apply failed:" >&2; tail -20 "$state/logs/db-apply.log" >&2; exit 1; }
+
 api_port=$(free_port); w1_port=$(free_port); w2_port=$(free_port)
 start() { local name=$1 port=$2 tag=$3; shift 3
   Worker__Name=$tag dotnet "src/$name/bin/Release/net10.0/$name.dll" --urls "http://127.0.0.1:$port" "$@" \

@@ -138,7 +138,8 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var other = Store.OpenSession(transaction, new EventMetadata("other-writer", null, "operator:test"));
-        other.Events.Append(requestId, version, new ReplyReceived(requestId, Guid.NewGuid(), new string('a', 64), "Unknown", 0.2, DateTimeOffset.UtcNow));
+        // Marten's expected version is the stream's version once the events are appended.
+        other.Events.Append(requestId, version + 1, new ReplyReceived(requestId, Guid.NewGuid(), new string('a', 64), "Unknown", 0.2, DateTimeOffset.UtcNow));
         await other.SaveChangesAsync();
 
         var post = _partner.PostAsync($"/api/v1/erasure-requests/{requestId}/ap-complaint", null);

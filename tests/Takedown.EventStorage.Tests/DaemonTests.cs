@@ -41,7 +41,7 @@ public sealed class DaemonTests(MartenFixture fixture) : IClassFixture<MartenFix
     [Fact]
     public async Task The_daemon_never_skips_an_event_whose_transaction_commits_after_later_ones()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Services.AddMarten(options =>
         {
             fixture.Configure(options, fixture.DataSource);

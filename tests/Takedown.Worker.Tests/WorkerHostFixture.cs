@@ -46,7 +46,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
     {
         ConnectionString = await PostgresServer.CreateDatabaseAsync("worker");
         await Smtp.InitializeAsync();
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Takedown"] = ConnectionString,

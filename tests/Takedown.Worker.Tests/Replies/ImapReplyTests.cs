@@ -293,7 +293,7 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
 
     private async Task<IHost> StartHostAsync(ImapTestServer? imap, params (string Key, string Value)[] extra)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(Settings(imap, extra));
         builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
         builder.Services.AddTakedownMessaging(builder.Configuration);
