@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|messaging|dashboard|webhooks|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|draft|messaging|dashboard|webhooks|all]
 if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
 {
     await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
@@ -41,6 +41,12 @@ try
         var db = await CreateDatabase(connectionString, "bench_projections");
         Console.WriteLine("## Read models on Marten");
         Console.WriteLine(await ProjectionBenchmark.RunAsync(db));
+    }
+    if (which is "draft" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_draft");
+        Console.WriteLine("## A command through the HTTP API on Marten");
+        Console.WriteLine(await DraftBenchmark.RunAsync(db));
     }
     if (which is "messaging" or "all")
     {

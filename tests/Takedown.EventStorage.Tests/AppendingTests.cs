@@ -9,7 +9,7 @@ using Takedown.Application.Storage;
 
 namespace Takedown.EventStorage.Tests;
 
-/// <summary>What the stand-in's appending and concurrency tests pin, pinned again on Marten.</summary>
+/// <summary>Appending on Marten: stable names and metadata, conflicts, repeats, several streams, NUL characters.</summary>
 public sealed class AppendingTests(MartenFixture fixture) : IClassFixture<MartenFixture>, IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetAsync();

@@ -86,7 +86,7 @@ public static class MartenSetup
     /// <summary>
     /// Everything about the events: Guid stream ids, every domain event under its stable name (CLR type names never
     /// reach the database), correlation and causation ids and headers (actor, trace parent) stored with each event,
-    /// camelCase JSON with enums as strings (as the stand-in stores them), and the sealing of personal data.
+    /// camelCase JSON with enums as strings, and the sealing of personal data.
     /// </summary>
     public static void Configure(StoreOptions options, string schema, EventSealing sealing)
     {

@@ -18,7 +18,7 @@ namespace Takedown.Benchmarks.EventStore;
 
 /// <summary>
 /// Marten's appends, configured as the hosts configure it (stable names, metadata, sealing), in each append mode, against
-/// a plain Npgsql INSERT of a row of the same shape and against the stand-in store, all on one server in one run.
+/// a plain Npgsql INSERT of a row of the same shape, all on one server in one run.
 /// </summary>
 public static class MartenBenchmark
 {

@@ -159,14 +159,14 @@ public static class WebhookBenchmark
     private static long _sequence;
     private static IReadOnlyList<string>? _tickets;
 
-    private static HttpClient NewClient(int port) =>
+    internal static HttpClient NewClient(int port) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             Timeout = TimeSpan.FromSeconds(60),
         };
 
-    private static async Task StopAsync(Process api)
+    internal static async Task StopAsync(Process api)
     {
         if (!api.HasExited)
         {
@@ -335,31 +335,16 @@ public static class WebhookBenchmark
 
     private static Process StartApi(string connectionString, int port, string secret, bool apply)
     {
-        var dll = Path.Combine(Repository.Root, "src", "Takedown.Api", "bin", "Release", "net10.0", "Takedown.Api.dll");
-        var start = new ProcessStartInfo("dotnet")
+        // In Production the host changes no schema: Marten's tables come from its own command first.
+        using (var migrate = Process.Start(ApiStartInfo(connectionString, secret, apply, "db-apply"))!)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Takedown"] = connectionString;
-        start.Environment["Worker__RunInProcess"] = "false";
-        start.Environment["Webhooks__Inbox__Apply"] = apply ? "true" : "false";
-        // A receiving host beside workers seals nothing in practice: the workers apply each update within about a
-        // second, long before SealAfter. Here nothing applies during the load, so the default would make the
-        // receiving host seal every update five seconds later, work it does not do beside workers.
-        start.Environment["Webhooks__Inbox__SealAfter"] = apply ? "00:00:05" : "00:05:00";
-        start.Environment["Privacy__MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
-        start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Letters__ReplySecret"] = "bench-reply-secret-0123456789abcdef";
-        var process = Process.Start(start)!;
+            migrate.WaitForExit();
+            if (migrate.ExitCode != 0)
+            {
+                throw new InvalidOperationException("db-apply failed: " + migrate.StandardError.ReadToEnd());
+            }
+        }
+        var process = Process.Start(ApiStartInfo(connectionString, secret, apply, "--urls", $"http://127.0.0.1:{port}"))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -373,7 +358,39 @@ public static class WebhookBenchmark
         return process;
     }
 
-    private static Process StartBaseline(string connectionString, int port)
+    internal static ProcessStartInfo ApiStartInfo(string connectionString, string secret, bool apply, params string[] arguments)
+    {
+        var dll = Path.Combine(Repository.Root, "src", "Takedown.Api", "bin", "Release", "net10.0", "Takedown.Api.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Takedown"] = connectionString;
+        start.Environment["Worker__RunInProcess"] = "false";
+        start.Environment["Webhooks__Inbox__Apply"] = apply ? "true" : "false";
+        // A receiving host beside workers seals nothing in practice: the workers apply each update within about a
+        // second, long before SealAfter. Here nothing applies during the load, so the default would make the
+        // receiving host seal every update five seconds later, work it does not do beside workers.
+        start.Environment["Webhooks__Inbox__SealAfter"] = apply ? "00:00:05" : "00:05:00";
+        // The key the seeded reports were sealed with.
+        start.Environment["Privacy__MasterKey"] = PrivacySetup.DevelopmentMasterKey;
+        start.Environment["Webhooks__Incoming__bench__Platform"] = "Bench";
+        start.Environment["Webhooks__Incoming__bench__Secrets__0"] = secret;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Letters__ReplySecret"] = "bench-reply-secret-0123456789abcdef";
+        return start;
+    }
+
+    internal static Process StartBaseline(string connectionString, int port)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -386,7 +403,7 @@ public static class WebhookBenchmark
         return Process.Start(start)!;
     }
 
-    private static async Task WaitReadyAsync(HttpClient client)
+    internal static async Task WaitReadyAsync(HttpClient client)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -406,14 +423,14 @@ public static class WebhookBenchmark
         throw new InvalidOperationException("The API did not become ready.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Run(string file, params string[] args)
+    internal static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { UseShellExecute = false };
         foreach (var a in args)
