@@ -79,13 +79,13 @@ public static class DraftErasureRequestEndpoint
         Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options,
         DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
-        // The request and its letter are written in one transaction: the letter is composed from the request as
-        // stored, so the draft is written first, inside the same transaction, and nothing is kept if either fails.
+        // The request and its letter are written in one transaction and one batch: the letter is composed from the
+        // request as decided, and nothing is kept if either fails.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(transaction, metadata);
-        var (drafted, _) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
+        var (drafted, state) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
             new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
                 request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage, request.Kind ?? ErasureRequestKind.Erasure),
             state, engine), cancellationToken);
@@ -94,10 +94,8 @@ public static class DraftErasureRequestEndpoint
             // Drafting again is no change, and must not make a second letter: answer as the first call did.
             return null;
         }
+        var letterId = await letters.PrepareErasureLetterAsync(session, state, drafted.OfType<ErasureRequestDrafted>().Single(), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
-        var letterSession = store.OpenSession(transaction, metadata);
-        var letterId = await letters.PrepareErasureLetterAsync(letterSession, id, cancellationToken);
-        await letterSession.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/erasure-requests/{id}", new ErasureRequestCreated(id, letterId));
     }

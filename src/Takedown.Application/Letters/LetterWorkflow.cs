@@ -50,6 +50,20 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
     {
         ArgumentNullException.ThrowIfNull(session);
         var (request, drafted, _) = await LoadRequestAsync(session, requestId, cancellationToken);
+        return await PrepareErasureLetterAsync(session, request, drafted, cancellationToken);
+    }
+
+    /// <summary>
+    /// The erasure letter of a request drafted in this same session (not saved yet): composed from the decided state and
+    /// its drafted event, so the request and its letter go to the database in one batch.
+    /// </summary>
+    public async Task<Guid> PrepareErasureLetterAsync(
+        IDocumentSession session, ErasureRequest request, ErasureRequestDrafted drafted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(drafted);
+        var requestId = request.Id;
         var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
         var today = engine.LocalDate(time.GetUtcNow(), request.ControllerCountry);
         var deadline = engine.GdprAnswer(today, false, [], request.ControllerCountry);

@@ -52,8 +52,11 @@ public abstract partial class TableProjection : Marten.Events.Projections.IProje
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(events);
         Guid[] ids = [.. streamIds];
-        var stored = await operations.Events.QueryAllRawEvents()
-            .Where(e => ids.Contains(e.StreamId))
+        // A stream whose first event is among those being appended (FetchForWriting and StartStream number them) has
+        // nothing stored yet: read only the others, and nothing when none is left.
+        Guid[] withHistory = [.. ids.Where(id => !events.Any(e => e.StreamId == id && e.Version == 1))];
+        IReadOnlyList<IEvent> stored = withHistory.Length == 0 ? [] : await operations.Events.QueryAllRawEvents()
+            .Where(e => withHistory.Contains(e.StreamId))
             .OrderBy(e => e.Sequence)
             .ToListAsync(cancellation);
         var result = new Dictionary<Guid, IReadOnlyList<IEvent>>();
