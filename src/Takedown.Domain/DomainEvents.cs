@@ -59,6 +59,7 @@ public static class DomainEvents
         ["ap-dossier-prepared"] = typeof(ApDossierPrepared),
         ["ap-complaint-lodged"] = typeof(ApComplaintLodged),
         ["ap-decision-received"] = typeof(ApDecisionReceived),
+        ["ap-complaint-address-shielding-chosen"] = typeof(ApComplaintAddressShieldingChosen),
 
         ["letter-prepared"] = typeof(LetterPrepared),
         ["letter-approved"] = typeof(LetterApproved),

@@ -14,9 +14,11 @@ namespace Takedown.Application.ErasureRequests;
 
 /// <summary>
 /// Escalating an erasure request to the AP (GDPR Art. 77): an overdue request is marked missed first, the complaint
-/// is prepared from the request's history, the request records its escalation, and the complaint goes to the
-/// operators' review queue or, when the case says so, is lodged at once. The deadline check and the integration
-/// API both escalate through here, so the same request always ends up with the same complaint.
+/// is prepared from the request's history and the request records its escalation. Nothing here lodges it: the AP takes
+/// complaints through its complaint form or by post, so the victim (portal) or an operator (dashboard) lodges the
+/// prepared text and records the AP's confirmation (<see cref="LodgeApComplaint"/>). Under operator review an operator
+/// reviews the text first; in automatic mode it is ready at once. The deadline check and the integration API both
+/// escalate through here, so the same request always ends up with the same complaint.
 /// </summary>
 public static class ApComplaintEscalation
 {
@@ -24,10 +26,7 @@ public static class ApComplaintEscalation
     /// <param name="ComplaintId">The request's AP complaint.</param>
     /// <param name="Created">False when the request had been escalated already (nothing was appended).</param>
     /// <param name="MarkedMissed">True when the request's deadline had passed and was recorded as missed here.</param>
-    /// <param name="Mode">
-    /// The case's escalation mode when the complaint was created here: with <see cref="EscalationMode.OperatorReview"/>
-    /// the caller prepares the dossier once the complaint is saved.
-    /// </param>
+    /// <param name="Mode">The case's escalation mode when the complaint was created here; the caller prepares the dossier once the complaint is saved.</param>
     public sealed record Escalation(Guid ComplaintId, bool Created, bool MarkedMissed, EscalationMode? Mode);
 
     /// <summary>One complaint per request, whichever caller prepares it.</summary>
@@ -83,10 +82,6 @@ public static class ApComplaintEscalation
 
         var @case = (await session.Events.FetchStreamAsync(request.CaseId, cancellationToken: cancellationToken))
             .Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
-        if (@case.EscalationMode == EscalationMode.Automatic)
-        {
-            outbox.Publish(new SendApComplaintDossier(complaintId));
-        }
         if (overdue)
         {
             // The deadline check that would have told the victim finds the request escalated and does nothing.

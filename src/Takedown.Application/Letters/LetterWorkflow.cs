@@ -265,21 +265,27 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>
-    /// The AP complaint's dossier: the complaint, the request's full history with the proof of sending, and the victim's
-    /// signed authorisation when the case has one. It is kept as a letter (the full copy, as evidence) and recorded on
-    /// the complaint. With an outbox in <paramref name="sendThrough"/> (committing with the session) it is e-mailed to
-    /// the AP (automatic escalation); with null it is the copy of what an operator enters on the AP's web form. Returns
-    /// the dossier's letter id.
+    /// The AP complaint's dossier: the complaint (with the victim's request to shield their address when they chose it),
+    /// the request's full history with the proof of sending, and the victim's signed authorisation when the case has
+    /// one. It is kept as a letter (the full copy, as evidence) and recorded on the complaint; it is never e-mailed, as
+    /// the AP takes complaints through its form or by post. With <paramref name="complainantAddress"/> (the victim's
+    /// postal address, which the AP needs on a complaint by letter) it is a letter for the post to the AP's postal
+    /// address; with null it is the copy of what is entered on the AP's complaint form. Returns the dossier's letter id.
     /// </summary>
-    public async Task<Guid> PrepareApDossierAsync(EventSession session, Guid complaintId, IMessageOutbox? sendThrough, CancellationToken cancellationToken)
+    public async Task<Guid> PrepareApDossierAsync(
+        EventSession session, Guid complaintId, IReadOnlyList<string>? complainantAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var send = sendThrough is not null;
+        var byPost = complainantAddress is not null;
         var complaint = (await session.Events.FetchStreamAsync(complaintId, cancellationToken: cancellationToken))
             .Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
         if (complaint.Status == ApComplaintStatus.None)
         {
             throw new Domain.DomainRuleViolated("There is no AP complaint yet; prepare it first.");
+        }
+        if (byPost && (complainantAddress!.Count == 0 || complainantAddress.Any(string.IsNullOrWhiteSpace)))
+        {
+            throw new Domain.DomainRuleViolated("A complaint by post needs the complainant's postal address.");
         }
         var (request, drafted, requestEvents) = await LoadRequestAsync(session, complaint.ErasureRequestId, cancellationToken);
         var @case = await LoadCaseAsync(session, complaint.CaseId, cancellationToken);
@@ -296,14 +302,15 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
                 TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
             : null;
         var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient(ApName, send ? Settings.ApComplaintEmail : null, [], DossierLanguage), @case.Reference, today,
+            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ApAddresses.PostalAddress : [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
-            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.Text, history, authorisation));
-        var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, send ? Settings.ApComplaintEmail : "", needsApproval: false,
-            channel: send ? LetterChannels.Email : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id));
+            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
+            byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null));
+        var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
+            channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
+            postalAddress: byPost ? ApAddresses.PostalAddress : null);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
-        sendThrough?.Publish(new SendLetter(letterId));
         return letterId;
     }
 
@@ -406,11 +413,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
 
     private Guid Prepare(
         EventSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
-        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null)
+        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null, IReadOnlyList<string>? postalAddress = null)
     {
         var events = Letter.Decide(new PrepareLetter(
             letterId, caseId, requestId, composed.Kind.ToString(), composed.Language, recipientName, recipientEmail, composed.Subject,
-            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), null, channel, replyAddress), Letter.Initial);
+            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), postalAddress, channel, replyAddress), Letter.Initial);
         session.Events.StartStream(letterId, events);
         return letterId;
     }

@@ -36,7 +36,9 @@ public static class SendLetterHandler
         var session = store.OpenSession(context.Connection, context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         var events = await session.Events.FetchStreamAsync(message.LetterId, cancellationToken: cancellationToken);
         var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
-        if (letter.Status == LetterStatus.Sent || !letter.MaySend)
+        // An AP dossier is never e-mailed: the AP takes complaints through its form or by post (dossiers queued when
+        // automatic escalation still e-mailed them stay unsent, and their complaints wait to be lodged).
+        if (letter.Status == LetterStatus.Sent || !letter.MaySend || letter.Kind == nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier))
         {
             return;
         }
@@ -44,7 +46,6 @@ public static class SendLetterHandler
         var composed = LetterWorkflow.Composed(prepared);
         // Formal letters go with their PDF (to print or file); notices to the victim are plain e-mails.
         var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.DeadlineReminder)
-            or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
             ? LetterWorkflow.RenderPdf(prepared)
             : null;
         // An earlier attempt may have reached the SMTP server and then lost its transaction: record that one, do not resend.
@@ -85,11 +86,6 @@ public static class SendLetterHandler
                 // By e-mail the platform gives no id for the complaint: the letter's Message-ID is how it is known.
                 await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
                     new RecordInternalComplaintFiled(letter.RequestId, $"e-mail {receipt.MessageId}", time.GetUtcNow()), state, engine), cancellationToken);
-                break;
-            case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
-                await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
-                    new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow(), letter.ContentSha256), state),
-                    cancellationToken);
                 break;
         }
         await session.SaveChangesAsync(cancellationToken);

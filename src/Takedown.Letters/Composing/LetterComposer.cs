@@ -190,8 +190,14 @@ public static class LetterComposer
                     $"Hierbij dient {m.DataSubjectName} (hierna: betrokkene) een klacht in op grond van artikel 77 van de Algemene verordening gegevensbescherming (AVG) over de verwerking van haar of zijn persoonsgegevens door {m.ControllerName} (hierna: de verwerkingsverantwoordelijke). {m.Sender.Name} heeft dit dossier voor betrokkene opgesteld.",
                     $"{m.DataSubjectName} (the data subject) hereby lodges a complaint under Article 77 of the General Data Protection Regulation (GDPR) about the processing of their personal data by {m.ControllerName} (the controller). {m.Sender.Name} prepared this dossier for the data subject."))
             .Heading(w.T("Verwerkingsverantwoordelijke", "Controller"))
-            .Lines([m.ControllerName, .. m.ControllerAddress])
-            .Heading(w.T("Klacht", "Complaint"))
+            .Lines([m.ControllerName, .. m.ControllerAddress]);
+        if (m.ComplainantAddress is { } complainant)
+        {
+            // On a complaint by letter the AP needs the complainant's name and address (it asks for them to handle it).
+            doc.Heading(w.T("Klager (betrokkene)", "Complainant (the data subject)"))
+                .Lines([m.DataSubjectName, .. complainant]);
+        }
+        doc.Heading(w.T("Klacht", "Complaint"))
             .Verbatim(m.ComplaintText)
             .Heading(w.T("Persoonsgegevens en vindplaatsen", "Personal data and where it is published"))
             .Bullets(m.DataItems)
@@ -217,9 +223,13 @@ public static class LetterComposer
                 $"Wij verzoeken de Autoriteit Persoonsgegevens deze klacht te behandelen en ons schriftelijk te bevestigen dat zij is ontvangen, met vermelding van ons kenmerk {m.CaseReference}. Correspondentie over deze klacht graag aan {m.Sender.ReplyAddress}.",
                 $"We ask the Autoriteit Persoonsgegevens to handle this complaint and to confirm its receipt in writing, quoting our reference {m.CaseReference}. Please send correspondence about this complaint to {m.Sender.ReplyAddress}."))
             .Heading(w.T("Persoonsgegevens in dit dossier", "Personal data in this dossier"))
-            .Paragraph(w.T(
-                "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. De contactgegevens van betrokkene zijn weggelaten omdat betrokkene wordt lastiggevallen; u kunt betrokkene via ons bereiken. Wij bewaren een volledige kopie van dit dossier.",
-                "This dossier contains only the personal data needed to assess the complaint. The data subject's contact details are left out because the data subject is being harassed; you can reach the data subject through us. We keep a full copy of this dossier."));
+            .Paragraph(m.ComplainantAddress is null
+                ? w.T(
+                    "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. De contactgegevens van betrokkene zijn weggelaten omdat betrokkene wordt lastiggevallen; betrokkene geeft ze op het klachtformulier, en u kunt betrokkene ook via ons bereiken. Wij bewaren een volledige kopie van dit dossier.",
+                    "This dossier contains only the personal data needed to assess the complaint. The data subject's contact details are left out because the data subject is being harassed; the data subject gives them on the complaint form, and you can also reach the data subject through us. We keep a full copy of this dossier.")
+                : w.T(
+                    "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. Het adres van betrokkene staat erin omdat de Autoriteit Persoonsgegevens het nodig heeft om een klacht per brief te behandelen; betrokkene wordt lastiggevallen, dus wij vragen u het niet verder te verstrekken dan nodig. Wij bewaren een volledige kopie van dit dossier.",
+                    "This dossier contains only the personal data needed to assess the complaint. The data subject's address is included because the Autoriteit Persoonsgegevens needs it to handle a complaint by letter; the data subject is being harassed, so we ask you not to pass it on further than needed. We keep a full copy of this dossier."));
         return (subject, Closing(doc, w, m.Sender, byOperator ? m.DataSubjectName : null, formal: false));
     }
 
@@ -320,8 +330,8 @@ public static class LetterComposer
                 $"{m.ControllerName} had uiterlijk op {w.Date(m.Deadline.DueDate)} moeten antwoorden op uw verzoek om gegevenswissing. {m.Deadline.ExplanationNl} Wij hebben geen antwoord ontvangen.",
                 $"{m.ControllerName} had to answer your request for erasure no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn} We have received no answer."))
             .Paragraph(w.T(
-                "Wat er nu gebeurt: wij stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Om die namens u te mogen indienen, hebben wij uw machtiging nodig: als u die nog niet hebt gegeven, kunt u haar in het portaal lezen en ondertekenen.",
-                "What happens next: we prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). To lodge it on your behalf we need your authorisation: if you have not given it yet, you can read and sign it in the portal."))
+                "Wat er nu gebeurt: wij stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). De AP neemt klachten aan via het klachtformulier op haar website of per brief; de klacht loopt pas als de AP haar heeft ontvangen en bevestigd. In het portaal vindt u de tekst om zelf in te dienen, of een brief om te versturen. Wilt u dat wij haar namens u indienen, dan hebben wij uw machtiging nodig: als u die nog niet hebt gegeven, kunt u haar in het portaal lezen en ondertekenen.",
+                "What happens next: we prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). The AP takes complaints through the complaint form on its website or by letter; the complaint runs only once the AP has received and confirmed it. In the portal you will find the text to lodge it yourself, or a letter to send. If you want us to lodge it on your behalf, we need your authorisation: if you have not given it yet, you can read and sign it in the portal."))
             .Paragraph(w.T(
                 "U kunt zich ook tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
                 "You may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));

@@ -93,8 +93,10 @@ public sealed record DeadlineReminderModel(
 }
 
 /// <summary>
-/// Complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) with the request's full history. When an operator
-/// lodges it on the victim's behalf, <c>AuthorisationText</c> holds the signed authorisation (machtiging).
+/// Complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) with the request's full history. When the victim has
+/// signed the authorisation (machtiging), <c>AuthorisationText</c> holds it, so the service may lodge it for them.
+/// <c>ComplainantAddress</c> (postal address lines, then the e-mail address) is given for a complaint by post, where the
+/// AP needs the complainant's address; null on the form, where the complainant enters it themselves.
 /// </summary>
 public sealed record ApComplaintDossierModel(
     LetterSender Sender,
@@ -110,7 +112,8 @@ public sealed record ApComplaintDossierModel(
     DeadlineText Deadline,
     string ComplaintText,
     IReadOnlyList<HistoryLine> History,
-    string? AuthorisationText) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string? AuthorisationText,
+    IReadOnlyList<string>? ComplainantAddress = null) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.ApComplaintDossier;
 }
