@@ -93,17 +93,25 @@ public static class ApComplaintEscalation
 
     private static string MissedText(ErasureRequestDrafted drafted, ErasureRequest request, Deadline deadline) =>
         $"Klacht op grond van artikel 77 AVG tegen {drafted.ControllerName}. Betrokkene heeft op {DateText.Nl(request.ReceivedOn!.Value)} " +
-        $"een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG) laten ontvangen door {drafted.ControllerName}. " +
+        $"{What(drafted)} laten ontvangen door {drafted.ControllerName}. " +
         $"De verwerkingsverantwoordelijke had uiterlijk op {DateText.Nl(deadline.DueDate)} moeten reageren (artikel 12 lid 3 AVG) " +
         "maar heeft dat niet gedaan. Betrokkene verzoekt de Autoriteit Persoonsgegevens de klacht te behandelen en de " +
         "verwerkingsverantwoordelijke te bevelen het verzoek in te willigen (artikel 58 lid 2 onder c AVG).";
 
     private static string RefusalText(ErasureRequestDrafted drafted, ErasureRequest request, ErasureRequestAnswered answer) =>
         $"Klacht op grond van artikel 77 AVG tegen {drafted.ControllerName}. Betrokkene heeft op {DateText.Nl(request.ReceivedOn!.Value)} " +
-        $"een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG) laten ontvangen door {drafted.ControllerName}. " +
+        $"{What(drafted)} laten ontvangen door {drafted.ControllerName}. " +
         $"Op {DateText.Nl(DateOnly.FromDateTime(answer.AnsweredAt.UtcDateTime))} heeft de verwerkingsverantwoordelijke het verzoek " +
         (answer.Outcome == ErasureOutcome.PartlyComplied ? "slechts gedeeltelijk ingewilligd" : "geweigerd") +
-        ". Betrokkene meent dat de gegevens op grond van artikel 17 lid 1 AVG gewist moeten worden en verzoekt de Autoriteit " +
+        (drafted.Kind == ErasureRequestKind.Delisting
+            ? ". Betrokkene meent dat de resultaten op grond van artikel 17 lid 1 onder c en artikel 21 lid 1 AVG niet langer getoond mogen worden bij zoekopdrachten op haar of zijn naam, en verzoekt de Autoriteit "
+            : ". Betrokkene meent dat de gegevens op grond van artikel 17 lid 1 AVG gewist moeten worden en verzoekt de Autoriteit ") +
         "Persoonsgegevens de klacht te behandelen en de verwerkingsverantwoordelijke te bevelen het verzoek in te willigen " +
         "(artikel 58 lid 2 onder c AVG).";
+
+    // A delisting request is erasure under Art. 17, asked of a search engine for results on the name (CJEU C-131/12
+    // Google Spain, C-136/17 GC and Others; EDPB Guidelines 5/2019): the complaint says which the victim asked for.
+    private static string What(ErasureRequestDrafted drafted) => drafted.Kind == ErasureRequestKind.Delisting
+        ? "een verzoek tot verwijdering uit zoekresultaten bij zoekopdrachten op haar of zijn naam (artikel 17 AVG; HvJ EU C-131/12 Google Spain en C-136/17 GC e.a.)"
+        : "een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG)";
 }

@@ -84,7 +84,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var composed = LetterComposer.Compose(new DeadlineReminderModel(
             Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
             @case.VictimName!, drafted.PersonalData, drafted.Urls, engine.LocalDate(sent.SentAt, request.ControllerCountry), request.ReceivedOn!.Value,
-            Text(deadline)));
+            Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
         Prepare(session, letterId, @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
             replyAddress: ReplyAddressFor(requestId));
         outbox.Publish(new NotifyVictim(requestId, VictimNoticeKind.ReminderWaiting));
@@ -236,7 +236,7 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
             VictimNoticeKind.Sent => new VictimNoticeSentModel(Sender(requestId), recipient, @case.Reference, today, controller,
                 request.ReceivedOn ?? today, Text(deadline!)),
             VictimNoticeKind.DeadlineMissed => new VictimNoticeDeadlineMissedModel(Sender(requestId), recipient, @case.Reference, today,
-                controller, Text(deadline!)),
+                controller, Text(deadline!), Delisting: request.Kind == ErasureRequestKind.Delisting),
             VictimNoticeKind.ReminderWaiting => new VictimNoticeReminderWaitingModel(Sender(requestId), recipient, @case.Reference, today,
                 controller, Text(deadline!)),
             _ => Answered(events.Select(e => e.Data).OfType<ErasureRequestAnswered>().LastOrDefault()
@@ -305,7 +305,8 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
             Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ApAddresses.PostalAddress : [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
             request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
-            byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null));
+            byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null,
+            Delisting: request.Kind == ErasureRequestKind.Delisting));
         var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
             channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
             postalAddress: byPost ? ApAddresses.PostalAddress : null);

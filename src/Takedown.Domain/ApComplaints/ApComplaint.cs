@@ -193,7 +193,7 @@ public sealed record ApComplaint(
             state = ErasureRequest.Evolve(state, @event);
             string? line = @event switch
             {
-                ErasureRequestDrafted e => $"{Day(e.DraftedAt)}: verzoek tot verwijdering (AVG art. 17) opgesteld aan {e.ControllerName} ({e.ControllerEmail}), over: {string.Join("; ", e.PersonalData)}.",
+                ErasureRequestDrafted e => $"{Day(e.DraftedAt)}: verzoek tot verwijdering{(e.Kind == ErasureRequestKind.Delisting ? " uit zoekresultaten" : "")} (AVG art. 17) opgesteld aan {e.ControllerName} ({e.ControllerEmail}), over: {string.Join("; ", e.PersonalData)}.",
                 ErasureRequestApproved e => $"{Day(e.ApprovedAt)}: verzoek goedgekeurd door de betrokkene.",
                 ErasureRequestSent e => $"{Day(e.SentAt)}: verzoek verzonden; ontvangen op {DateText.Nl(e.ReceivedOn)}.",
                 ErasureRequestAcknowledged e => $"{Day(e.AcknowledgedAt)}: ontvangst bevestigd door de verwerkingsverantwoordelijke.",

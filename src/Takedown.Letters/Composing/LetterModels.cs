@@ -85,7 +85,8 @@ public sealed record DeadlineReminderModel(
     IReadOnlyList<string> Urls,
     DateOnly RequestSentOn,
     DateOnly RequestReceivedOn,
-    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    DeadlineText Deadline,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.DeadlineReminder;
 
@@ -97,6 +98,7 @@ public sealed record DeadlineReminderModel(
 /// signed the authorisation (machtiging), <c>AuthorisationText</c> holds it, so the service may lodge it for them.
 /// <c>ComplainantAddress</c> (postal address lines, then the e-mail address) is given for a complaint by post, where the
 /// AP needs the complainant's address; null on the form, where the complainant enters it themselves.
+/// <c>Delisting</c>: the request was a delisting request to a search engine, and the dossier says so.
 /// </summary>
 public sealed record ApComplaintDossierModel(
     LetterSender Sender,
@@ -113,7 +115,8 @@ public sealed record ApComplaintDossierModel(
     string ComplaintText,
     IReadOnlyList<HistoryLine> History,
     string? AuthorisationText,
-    IReadOnlyList<string>? ComplainantAddress = null) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    IReadOnlyList<string>? ComplainantAddress = null,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.ApComplaintDossier;
 }
@@ -175,7 +178,8 @@ public sealed record VictimNoticeDeadlineMissedModel(
     string CaseReference,
     DateOnly LetterDate,
     string ControllerName,
-    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    DeadlineText Deadline,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.VictimNoticeDeadlineMissed;
 }
