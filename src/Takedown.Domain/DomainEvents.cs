@@ -66,6 +66,7 @@ public static class DomainEvents
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
         ["letter-posted"] = typeof(LetterPosted),
+        ["letter-attachment-added"] = typeof(LetterAttachmentAdded),
 
         ["operator-action-recorded"] = typeof(OperatorActionRecorded),
         ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),

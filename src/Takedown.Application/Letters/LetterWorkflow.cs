@@ -316,6 +316,50 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
     }
 
     /// <summary>
+    /// The answer to a controller's identity question (GDPR Art. 12(6)) on a request paused for it: a letter to the
+    /// controller quoting the victim's signed authorisation, with the victim's masked identity document attached, prepared
+    /// and approved by the victim (<paramref name="approvedBy"/>) in one go, as they chose the file and confirmed the
+    /// masking; the worker sends it, only ever to the controller's address on the request, and the clock runs again from
+    /// the day it was sent (<see cref="SendLetterHandler"/>). Returns the letter's id.
+    /// </summary>
+    public async Task<Guid> PrepareIdentityAnswerAsync(
+        EventSession session, IMessageOutbox outbox, Guid requestId, string fileName, string contentType, byte[] content, string approvedBy,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var (request, drafted, events) = await LoadRequestAsync(session, requestId, cancellationToken);
+        if (!request.IsPaused || request.Status != ErasureRequestStatus.Sent)
+        {
+            throw new Domain.DomainRuleViolated("The organisation has no open question about the victim's identity on this request.");
+        }
+        var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
+        if (@case.Authorisation is not { } granted)
+        {
+            throw new Domain.DomainRuleViolated("The victim's authorisation is needed to answer for them; ask them to sign it first.");
+        }
+        var now = time.GetUtcNow();
+        var asked = events.Select(e => e.Data).OfType<IdentityCheckRequested>().Last();
+        var language = request.ControllerLanguage;
+        var authorisation = AuthorisationText.AsSigned(granted.Text, granted.TextSha256, granted.SignedName,
+            TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, language);
+        var composed = LetterComposer.Compose(new IdentityCheckAnswerModel(
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], language), @case.Reference,
+            engine.LocalDate(now, request.ControllerCountry), @case.VictimName!, asked.PausedOn, authorisation,
+            Delisting: request.Kind == ErasureRequestKind.Delisting));
+        var letterId = NewId();
+        var prepared = Letter.Decide(new PrepareLetter(
+            letterId, @case.Id, requestId, composed.Kind.ToString(), composed.Language, drafted.ControllerName, drafted.ControllerEmail, composed.Subject,
+            composed.PlainText, composed.Html, composed.ContentSha256, true, now, null, LetterChannels.Email, ReplyAddressFor(requestId)), Letter.Initial);
+        var state = prepared.Aggregate(Letter.Initial, Letter.Evolve);
+        var attached = Letter.Decide(new AddLetterAttachment(letterId, fileName, contentType, content, now), state);
+        var approved = Letter.Decide(new ApproveLetter(letterId, approvedBy, composed.ContentSha256, now), attached.Aggregate(state, Letter.Evolve));
+        session.Events.StartStream(letterId, [.. prepared, .. attached, .. approved]);
+        outbox.Publish(new SendLetter(letterId));
+        return letterId;
+    }
+
+    /// <summary>
     /// The authorisation text the victim of <paramref name="caseId"/> is asked to sign: Dutch for the AP, with the
     /// English translation beside it when the case is in English.
     /// </summary>

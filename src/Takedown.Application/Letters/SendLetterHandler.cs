@@ -55,9 +55,11 @@ public static class SendLetterHandler
             if (receipt is null)
             {
                 // Reply-To repeats the address the text asks answers to go to (letters prepared before it was stored: the request's).
+                var attachments = events.Select(e => e.Data).OfType<LetterAttachmentAdded>()
+                    .Select(a => new MailAttachment(a.FileName, a.ContentType, Convert.FromBase64String(a.ContentBase64))).ToList();
                 receipt = await sender.SendLetterAsync(new OutgoingLetter(
                     letter.Id, prepared.RecipientEmail, prepared.RecipientName, prepared.ReplyAddress ?? workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
-                    $"{letter.Kind}.pdf"), cancellationToken);
+                    $"{letter.Kind}.pdf", attachments), cancellationToken);
                 await deliveries.RecordAsync(letter.Id, receipt, cancellationToken);
             }
         }
@@ -81,6 +83,13 @@ public static class SendLetterHandler
                 break;
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformNotice):
                 await FileByEmailAsync(session, context, letter, receipt, engine, cancellationToken);
+                break;
+            case nameof(Takedown.Letters.Composing.LetterKind.IdentityCheckAnswer):
+                // GDPR Art. 12(6) with 12(3): the clock stood still while the controller waited for the identity answer;
+                // it runs again from the day the service answered, as the controller then has what it asked for.
+                await session.DecideAsync(letter.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => state.IsPaused
+                    ? ErasureRequest.Decide(new AnswerIdentityCheck(letter.RequestId, receipt.SentAt), state, engine)
+                    : [], cancellationToken);
                 break;
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformComplaint):
                 // By e-mail the platform gives no id for the complaint: the letter's Message-ID is how it is known.

@@ -199,7 +199,7 @@ public sealed record ApComplaint(
                 ErasureRequestAcknowledged e => $"{Day(e.AcknowledgedAt)}: ontvangst bevestigd door de verwerkingsverantwoordelijke.",
                 ExtensionClaimed e => $"{Day(e.ClaimedAt)}: verlenging met twee maanden gemeld (AVG art. 12 lid 3), reden: {e.Reason}",
                 IdentityCheckRequested e => $"{Day(e.RequestedAt)}: verwerkingsverantwoordelijke vroeg om identiteitscontrole: {e.What}",
-                IdentityCheckAnswered e => $"{Day(e.AnsweredAt)}: identiteitscontrole beantwoord door de betrokkene.",
+                IdentityCheckAnswered e => $"{Day(e.AnsweredAt)}: vraag naar de identiteit beantwoord namens de betrokkene; de termijn loopt weer vanaf {DateText.Nl(e.ResumedOn)}.",
                 ErasureRequestAnswered e => $"{Day(e.AnsweredAt)}: antwoord van de verwerkingsverantwoordelijke: {OutcomeNl(e.Outcome)}. Redenen: {(string.IsNullOrWhiteSpace(e.Reasons) ? "geen gegeven (AVG art. 12 lid 4)" : e.Reasons)}",
                 DeadlineMissed e => $"{Day(e.MissedAt)}: de termijn verstreek op {DateText.Nl(e.DueDate)} zonder antwoord.",
                 _ => null,

@@ -25,6 +25,7 @@ public static class LetterComposer
             VictimNoticeReminderWaitingModel m => NoticeReminderWaiting(m, new Words(language)),
             PlatformNoticeModel m => PlatformNotice(m, new Words(language)),
             PlatformComplaintModel m => PlatformComplaint(m, new Words(language)),
+            IdentityCheckAnswerModel m => IdentityCheckAnswer(m, new Words(language)),
             _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
         };
         var plain = document.ToPlainText();
@@ -258,6 +259,31 @@ public static class LetterComposer
                     "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. Het adres van betrokkene staat erin omdat de Autoriteit Persoonsgegevens het nodig heeft om een klacht per brief te behandelen; betrokkene wordt lastiggevallen, dus wij vragen u het niet verder te verstrekken dan nodig. Wij bewaren een volledige kopie van dit dossier.",
                     "This dossier contains only the personal data needed to assess the complaint. The data subject's address is included because the Autoriteit Persoonsgegevens needs it to handle a complaint by letter; the data subject is being harassed, so we ask you not to pass it on further than needed. We keep a full copy of this dossier."));
         return (subject, Closing(doc, w, m.Sender, byOperator ? m.DataSubjectName : null, formal: false));
+    }
+
+    private static (string, LetterDocument) IdentityCheckAnswer(IdentityCheckAnswerModel m, Words w)
+    {
+        var what = m.Delisting
+            ? w.T("verzoek om verwijdering uit zoekresultaten", "request to delist search results")
+            : w.T("verzoek om gegevenswissing", "request for erasure");
+        var subject = w.T($"Antwoord op uw vraag naar de identiteit: {what} - kenmerk {m.CaseReference}",
+            $"Answer to your question about identity: {what} - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Op {w.Date(m.QuestionAskedOn)} vroeg u ons om de identiteit van {m.DataSubjectName} (hierna: betrokkene) te bevestigen voordat u ons {what} behandelt (artikel 12, zesde lid, AVG). Bij dit bericht vindt u een kopie van een identiteitsbewijs van betrokkene waarop het burgerservicenummer, de pasfoto en het adres zijn afgeschermd. Meer is voor het vaststellen van de identiteit niet nodig: u kent betrokkene alleen van de gegevens die u over haar of hem publiceert.",
+                $"On {w.Date(m.QuestionAskedOn)} you asked us to confirm the identity of {m.DataSubjectName} (the data subject) before handling our {what} (Article 12(6) GDPR). Attached to this message is a copy of an identity document of the data subject with the citizen service number, the photo and the address masked. Nothing more is needed to establish identity: you know the data subject only from the data you publish about them."))
+            .Paragraph(w.T(
+                "Gebruik deze kopie alleen om de identiteit voor dit verzoek vast te stellen, geef haar aan niemand door en vernietig haar zodra dat is gebeurd (artikel 5, eerste lid, onder b, c en e, AVG). Stuur berichten over dit verzoek uitsluitend aan ons; neem geen contact op met betrokkene zelf.",
+                "Use this copy only to establish identity for this request, pass it on to no one and destroy it once that is done (Article 5(1)(b), (c) and (e) GDPR). Send messages about this request to us only; do not contact the data subject directly."))
+            .Paragraph(w.T(
+                "Met dit antwoord loopt de termijn voor uw antwoord op het verzoek weer (artikel 12, derde lid, AVG).",
+                "With this answer the time for your answer to the request runs again (Article 12(3) GDPR)."))
+            .Heading(w.T("Machtiging", "Authorisation"))
+            .Paragraph(w.T("Betrokkene heeft ons gemachtigd om namens haar of hem op te treden. De ondertekende machtiging luidt:",
+                "The data subject has authorised us to act on their behalf. The signed authorisation reads:"))
+            .Verbatim(m.AuthorisationText);
+        return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
     }
 
     private static (string, LetterDocument) CeaseAndDesist(CeaseAndDesistModel m, Words w)
@@ -600,6 +626,10 @@ public static class LetterComposer
                 break;
             case VictimNoticeReminderWaitingModel m:
                 Require(m.ControllerName, "controller name");
+                break;
+            case IdentityCheckAnswerModel m:
+                Require(m.DataSubjectName, "data subject name");
+                Require(m.AuthorisationText, "authorisation text");
                 break;
             case PlatformComplaintModel m:
                 Require(m.Grounds, "grounds");

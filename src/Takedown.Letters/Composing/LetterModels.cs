@@ -13,6 +13,7 @@ public enum LetterKind
     VictimNoticeReminderWaiting,
     PlatformNotice,
     PlatformComplaint,
+    IdentityCheckAnswer,
 }
 
 /// <summary>
@@ -242,4 +243,23 @@ public sealed record PlatformComplaintModel(
     bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformComplaint;
+}
+
+/// <summary>
+/// The service's answer to a controller that asked to verify the data subject's identity (GDPR Art. 12(6)): it sends
+/// the victim's identity document with the BSN, the photo and the address masked (attached to the e-mail, not part of
+/// the text), and quotes the victim's signed authorisation (<c>AuthorisationText</c>), so the controller deals with the
+/// service and never with the victim directly. <c>QuestionAskedOn</c> is the day the controller asked.
+/// </summary>
+public sealed record IdentityCheckAnswerModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string DataSubjectName,
+    DateOnly QuestionAskedOn,
+    string AuthorisationText,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.IdentityCheckAnswer;
 }
