@@ -1,16 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Takedown.Application;
-using Takedown.Application.ErasureRequests;
 using Takedown.Application.Letters;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
-using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
 using Takedown.EventStore;
 using Takedown.Letters.Composing;
-using Takedown.Messaging;
 
 namespace Takedown.Api.Tests.Portal;
 
@@ -123,40 +119,7 @@ public sealed partial class PortalHttpTests
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The controller refuses and the complaint is prepared, with its dossier, as the API's escalation does.</summary>
-    private async Task<Guid> RefusedAndEscalatedAsync(Guid requestId)
-    {
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
-        var engine = factory.Services.GetRequiredService<DeadlineEngine>();
-        var outbox = factory.Services.GetRequiredService<MessageOutbox>();
-        var now = factory.Clock.GetUtcNow();
-        await using (var session = store.LightweightSession(new EventMetadata(Actor: "operator:test")))
-        {
-            await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve,
-                state => ErasureRequest.Decide(new RecordErasureAnswer(requestId, ErasureOutcome.Refused, "Journalistiek", now), state, engine));
-            await session.SaveChangesAsync();
-        }
-        Guid complaintId;
-        await using (var session = store.LightweightSession(new EventMetadata(Actor: "integration:test")))
-        {
-            session.Enlist(outbox);
-            var stream = await session.Events.FetchForWritingAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, default);
-            complaintId = (await ApComplaintEscalation.EscalateAsync(session, outbox, stream, engine, now, default)).ComplaintId;
-            await session.SaveChangesAsync();
-        }
-        await using (var session = store.LightweightSession(new EventMetadata(Actor: "integration:test")))
-        {
-            await factory.Services.GetRequiredService<LetterWorkflow>().PrepareApDossierAsync(session, complaintId, null, default);
-            await session.SaveChangesAsync();
-        }
-        return complaintId;
-    }
+    private Task<Guid> RefusedAndEscalatedAsync(Guid requestId) => factory.RefusedAndEscalatedAsync(requestId);
 
-    private async Task SetEscalationModeAsync(Guid caseId, EscalationMode mode)
-    {
-        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
-        await using var session = store.LightweightSession(new EventMetadata(Actor: "integration:test"));
-        await session.DecideAsync(caseId, Takedown.Domain.Cases.Case.Initial, Takedown.Domain.Cases.Case.Evolve, state => Takedown.Domain.Cases.Case.Decide(new ChangeEscalationMode(caseId, mode, factory.Clock.GetUtcNow()), state));
-        await session.SaveChangesAsync();
-    }
+    private Task SetEscalationModeAsync(Guid caseId, EscalationMode mode) => factory.SetEscalationModeAsync(caseId, mode);
 }

@@ -25,8 +25,6 @@ public sealed class IdentityModel(PortalCases cases, EventStore.EventStore store
 
     public string ControllerName { get; private set; } = "";
 
-    public string? What { get; private set; }
-
     public bool Authorised { get; private set; }
 
     public string? Error { get; private set; }
@@ -99,7 +97,6 @@ public sealed class IdentityModel(PortalCases cases, EventStore.EventStore store
         var (@case, _) = await store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
         CaseId = caseId;
         ControllerName = events.Select(e => e.Data).OfType<ErasureRequestDrafted>().First().ControllerName;
-        What = events.Select(e => e.Data).OfType<IdentityCheckRequested>().LastOrDefault()?.What;
         Authorised = @case.Authorisation is not null;
         return true;
     }
