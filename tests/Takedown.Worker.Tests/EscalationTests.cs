@@ -134,7 +134,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
         await Task.Delay(500);
         // Only the erasure letter went to the controller, and notices to the victim: no mail carries the dossier.
         host.Smtp.Received().ShouldNotContain(m => System.Text.Encoding.UTF8.GetString(m.Raw).Contains(dossier.ContentSha256, StringComparison.Ordinal));
-        (await host.CountAsync("SELECT count(*) FROM takedown.events WHERE stream_id = $1 AND type = 'ap-complaint-lodged'", complaintId)).ShouldBe(0);
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'ap-complaint-lodged'", complaintId)).ShouldBe(0);
     }
 
     [Fact]
