@@ -55,7 +55,7 @@ export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export ConnectionStrings__Takedown="${admin/Database=postgres/Database=takedown}"
 export Privacy__MasterKey; Privacy__MasterKey=$(head -c 32 /dev/urandom | base64)
 export Mail__Host=127.0.0.1 Mail__Port=$smtp_port Mail__TlsMode=None Mail__FromAddress=brieven@takedown.example
-export Letters__ReplyDomain=takedown.example Letters__ReplySecret=fault-test-reply-secret-0123456789 Letters__ApComplaintEmail=klachten@ap.example
+export Letters__ReplyDomain=takedown.example Letters__ReplySecret=fault-test-reply-secret-0123456789
 export Integrations__Partners__fault__ApiKeySha256; Integrations__Partners__fault__ApiKeySha256=$(printf '%s' "$key" | sha256sum | cut -c1-64)
 export Integrations__Partners__fault__Scopes__0=cases:read Integrations__Partners__fault__Scopes__1=cases:write
 export RateLimits__Integration__Burst=10000 RateLimits__Integration__PerSecond=10000

@@ -37,7 +37,6 @@ secret() { [ -s "$state/$1" ] || head -c 32 /dev/urandom | base64 | tr -dc 'A-Za
 dev_api_key=$(secret dev-api-key)
 export Letters__ReplySecret=$(secret reply-secret)
 export Letters__ReplyDomain=takedown.localhost
-export Letters__ApComplaintEmail=klachten@ap.localhost
 export Mail__FromAddress=brieven@takedown.localhost
 export Integrations__Partners__local__ApiKeySha256=$(printf '%s' "$dev_api_key" | sha256sum | cut -d' ' -f1)
 export Integrations__Partners__local__Scopes__0=cases:read

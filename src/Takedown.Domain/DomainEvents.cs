@@ -59,12 +59,14 @@ public static class DomainEvents
         ["ap-dossier-prepared"] = typeof(ApDossierPrepared),
         ["ap-complaint-lodged"] = typeof(ApComplaintLodged),
         ["ap-decision-received"] = typeof(ApDecisionReceived),
+        ["ap-complaint-address-shielding-chosen"] = typeof(ApComplaintAddressShieldingChosen),
 
         ["letter-prepared"] = typeof(LetterPrepared),
         ["letter-approved"] = typeof(LetterApproved),
         ["letter-sent"] = typeof(LetterSent),
         ["letter-send-failed"] = typeof(LetterSendFailed),
         ["letter-posted"] = typeof(LetterPosted),
+        ["letter-attachment-added"] = typeof(LetterAttachmentAdded),
 
         ["operator-action-recorded"] = typeof(OperatorActionRecorded),
         ["diary-entry-recorded"] = typeof(DiaryEntryRecorded),

@@ -106,15 +106,17 @@ public sealed class ApComplaintsTests(ApiFactory factory) : IClassFixture<ApiFac
         await factory.AnswerErasureRequestAsync(requestId, ErasureOutcome.PartlyComplied);
         var id = (await (await _partner.PostAsync($"/api/v1/erasure-requests/{requestId}/ap-complaint", null))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var lodgedAt = new DateTimeOffset(2026, 2, 10, 10, 30, 0, TimeSpan.Zero);
+        // Recorded on 12 February; the AP's confirmation says it received the complaint on 10 February (GDPR Art. 78(2)).
+        var lodgedAt = new DateTimeOffset(2026, 2, 12, 10, 30, 0, TimeSpan.Zero);
         await AppendAsync(id,
-            new ApComplaintReviewed(id, "olga", "Klacht, nagekeken.", lodgedAt.AddDays(-1)),
-            new ApComplaintLodged(id, "AP-2026-004211", lodgedAt));
+            new ApComplaintReviewed(id, "olga", "Klacht, nagekeken.", lodgedAt.AddDays(-3)),
+            new ApComplaintLodged(id, "AP-2026-004211", lodgedAt, null, new DateOnly(2026, 2, 10), ApLodger.Victim, Takedown.Domain.Letters.LetterChannels.WebForm));
 
         var complaint = await _partner.GetFromJsonAsync<JsonElement>($"/api/v1/ap-complaints/{id}");
 
         complaint.GetProperty("status").GetString().ShouldBe("Lodged");
         complaint.GetProperty("apReference").GetString().ShouldBe("AP-2026-004211");
+        complaint.GetProperty("lodgedOn").GetString().ShouldBe("2026-02-10");
         var deadline = complaint.GetProperty("progressDeadline");
         var expected = Engine.ApProgress(new DateOnly(2026, 2, 10));
         deadline.GetProperty("kind").GetString().ShouldBe("ap-progress");

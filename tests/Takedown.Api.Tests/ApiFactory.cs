@@ -68,7 +68,6 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Mail:FromAddress", "brieven@takedown.example");
         builder.UseSetting("Letters:ReplyDomain", "takedown.example");
         builder.UseSetting("Letters:ReplySecret", "test-reply-secret-0123456789abcdef");
-        builder.UseSetting("Letters:ApComplaintEmail", "klachten@ap.example");
         builder.UseSetting("Mail:Inbound:Secrets:0", InboundSecret);
         builder.UseSetting("Integrations:Partners:test:ApiKeySha256", Sha(PartnerKey));
         builder.UseSetting("Integrations:Partners:test:Scopes:0", "cases:read");

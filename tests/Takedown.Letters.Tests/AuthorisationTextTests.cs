@@ -5,11 +5,18 @@ namespace Takedown.Letters.Tests;
 public class AuthorisationTextTests
 {
     [Fact]
-    public void Dutch_text_names_the_victim_the_service_the_case_the_AP_and_the_articles()
+    public void Dutch_text_names_the_victim_the_service_the_case_and_covers_GDPR_requests_identity_questions_DSA_notices_and_the_AP_complaint()
     {
         var text = AuthorisationText.For("Anna de Vries", "Takedown", "TD-2026-0042", withEnglish: false);
 
-        text.ShouldStartWith("Machtiging\n\nIk, Anna de Vries, machtig Takedown om mij in zaak TD-2026-0042 te vertegenwoordigen bij de Autoriteit Persoonsgegevens");
+        text.ShouldStartWith("Machtiging\n\nIk, Anna de Vries, machtig Takedown om mij in zaak TD-2026-0042 te vertegenwoordigen");
+        // One authorisation for the three tracks: BW 3:60 towards controllers and platforms, Awb 2:1(2) towards the AP.
+        foreach (var phrase in new[] { "artikel 3:60 Burgerlijk Wetboek", "artikel 15 AVG", "artikel 21 AVG", "verwijdering uit zoekresultaten",
+                     "vragen naar mijn identiteit (artikel 12, zesde lid, AVG)", "artikel 16 van de digitaledienstenverordening", "artikel 20 DSA",
+                     "een klacht indienen bij de Autoriteit Persoonsgegevens" })
+        {
+            text.ShouldContain(phrase);
+        }
         text.ShouldContain("artikel 2:1 Algemene wet bestuursrecht");
         text.ShouldContain("artikel 77");
         text.ShouldContain("artikel 17 AVG");
@@ -25,6 +32,8 @@ public class AuthorisationTextTests
         text.ShouldStartWith("Machtiging");
         text.ShouldContain("Authorisation (English translation)");
         text.ShouldContain("Article 2:1 of the Dutch General Administrative Law Act");
+        text.ShouldContain("questions about my identity (Article 12(6) GDPR)");
+        text.ShouldContain("Article 16 of the Digital Services Act");
         text.ShouldContain("I can revoke it at any time");
         AuthorisationText.For("Anna de Vries", "Takedown", "TD-2026-0042", withEnglish: true).ShouldBe(text);
     }

@@ -76,11 +76,15 @@ public static class Samples
             new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 9), Urls,
             "Het bericht noemt mijn woonadres en roept op om langs te komen; dat is doxing, geen mening.", "Anna de Vries");
 
+    public static IdentityCheckAnswerModel IdentityCheckAnswer(string language) =>
+        new(Sender, Controller(language), "TD-2026-0042", LetterDate, "Anna de Vries", new DateOnly(2026, 3, 1),
+            "Machtiging\n\nIk, Anna de Vries, machtig Takedown om mij in zaak TD-2026-0042 te vertegenwoordigen.\n\nElektronisch ondertekend door Anna de Vries.");
+
     public static IEnumerable<LetterModel> AllKinds(string language) =>
     [
         Erasure(language), Delisting(language), Reminder(language, new DateOnly(2026, 3, 27)), Reminder(language, new DateOnly(2026, 4, 6)),
         ApComplaint(language), ApComplaint(language, byOperator: false), CeaseAndDesist(language),
         NoticeSent(language), NoticeAnswered(language), NoticeDeadlineMissed(language), NoticeReminderWaiting(language), PlatformNotice(language),
-        PlatformComplaint(language),
+        PlatformComplaint(language), IdentityCheckAnswer(language),
     ];
 }

@@ -108,7 +108,7 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
     }
 
     [Fact]
-    public async Task With_automatic_escalation_the_dossier_goes_to_the_ap_and_the_complaint_is_lodged()
+    public async Task With_automatic_escalation_the_complaint_and_its_dossier_are_prepared_but_nothing_lodges_it_or_mails_the_ap()
     {
         var id = await host.ApprovedErasureRequestAsync(EscalationMode.Automatic, controllerEmail: "silent@controller.example");
         var sent = await host.WaitForAsync(id, r => r.Status == ErasureRequestStatus.Sent, "the letter is sent");
@@ -124,10 +124,17 @@ public sealed class EscalationTests(WorkerHostFixture host) : IClassFixture<Work
             await Task.Delay(100);
             complaint = (await host.Store.AggregateStreamAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve)).State;
         }
-        while (complaint.Status != ApComplaintStatus.Lodged && DateTime.UtcNow < until);
-        complaint.Status.ShouldBe(ApComplaintStatus.Lodged);
-        complaint.ApReference!.ShouldStartWith("e-mail <");
-        host.Smtp.ReceivedFor(WorkerHostFixture.ApEmail).Count.ShouldBeGreaterThanOrEqualTo(1);
+        while (complaint.Dossier is null && DateTime.UtcNow < until);
+        // GDPR Art. 77/78(2): a complaint counts from the AP's receipt, which only the victim or an operator can record;
+        // the AP takes complaints by its form or by post, so the dossier is kept for them and never e-mailed.
+        complaint.Status.ShouldBe(ApComplaintStatus.Prepared);
+        complaint.ApReference.ShouldBeNull();
+        var dossier = (await host.Services.GetRequiredService<LetterWorkflow>().LoadAsync(complaint.Dossier.ShouldNotBeNull().LetterId, default)).ShouldNotBeNull();
+        dossier.Channel.ShouldBe(LetterChannels.WebForm);
+        await Task.Delay(500);
+        // Only the erasure letter went to the controller, and notices to the victim: no mail carries the dossier.
+        host.Smtp.Received().ShouldNotContain(m => System.Text.Encoding.UTF8.GetString(m.Raw).Contains(dossier.ContentSha256, StringComparison.Ordinal));
+        (await host.CountAsync("SELECT count(*) FROM takedown_events.mt_events WHERE stream_id = $1 AND type = 'ap-complaint-lodged'", complaintId)).ShouldBe(0);
     }
 
     [Fact]

@@ -56,7 +56,6 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             ["Mail:FromAddress"] = "brieven@takedown.example",
             ["Letters:ReplyDomain"] = "takedown.example",
             ["Letters:ReplySecret"] = "worker-test-secret-0123456789",
-            ["Letters:ApComplaintEmail"] = ApEmail,
             ["Messaging:PollingInterval"] = "00:00:00.200",
             ["Privacy:MasterKey"] = Takedown.Application.Sealing.PersonalDataProtection.NewMasterKey(),
         });

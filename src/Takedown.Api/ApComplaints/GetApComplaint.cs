@@ -17,14 +17,15 @@ public static class GetApComplaintEndpoint
     /// <param name="CaseId">The case it belongs to.</param>
     /// <param name="ErasureRequestId">The erasure request it is about.</param>
     /// <param name="Status">Prepared (waiting for an operator's review), Reviewed, Lodged with the AP, or Decided by it.</param>
-    /// <param name="ApReference">The AP's reference once the complaint was lodged.</param>
-    /// <param name="LodgedAt">When it was lodged with the AP.</param>
+    /// <param name="ApReference">The AP's confirmation or reference number, recorded when the complaint was lodged.</param>
+    /// <param name="LodgedAt">When the lodging was recorded here.</param>
     /// <param name="ProgressDeadline">The AP's three months to report progress (GDPR Art. 78(2)), once lodged.</param>
     /// <param name="Decision">The AP's decision: Upheld, Settled, Rejected or NotHandled.</param>
+    /// <param name="LodgedOn">The day the AP received the complaint, from which its progress deadline runs (null for lodgings recorded before it was kept).</param>
     /// <param name="Timeline">The complaint's events in order.</param>
     public sealed record ApComplaintView(
         Guid Id, Guid CaseId, Guid ErasureRequestId, string Status, string? ApReference, DateTimeOffset? LodgedAt, string? Decision,
-        GetErasureRequestEndpoint.DeadlineDetail? ProgressDeadline, IReadOnlyList<GetErasureRequestEndpoint.TimelineEntry> Timeline);
+        GetErasureRequestEndpoint.DeadlineDetail? ProgressDeadline, IReadOnlyList<GetErasureRequestEndpoint.TimelineEntry> Timeline, DateOnly? LodgedOn);
 
     public static void MapGetApComplaint(this ApiGroups api) => api.Map(group => group
         .MapGet("/ap-complaints/{id:guid}", Get)
@@ -49,7 +50,7 @@ public static class GetApComplaintEndpoint
         return TypedResults.Ok(new ApComplaintView(
             state.Id, state.CaseId, state.ErasureRequestId, state.Status.ToString(), state.ApReference, state.LodgedAt, state.Decision?.ToString(),
             GetErasureRequestEndpoint.DeadlineDetail.From(state.ProgressDeadline(engine)),
-            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventTypeName, e.Timestamp))]));
+            [.. events.Select(e => new GetErasureRequestEndpoint.TimelineEntry(e.EventTypeName, e.Timestamp))], state.LodgedOn));
     }
 }
 

@@ -52,7 +52,7 @@ public static class OpenApComplaintEndpoint
         var stream = await session.FetchForWritingAsync(id, ErasureRequest.Initial, cancellationToken);
         var escalation = await ApComplaintEscalation.EscalateAsync(session, outbox, stream, engine, time.GetUtcNow(), cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
-        if (escalation.Created && escalation.Mode == EscalationMode.OperatorReview)
+        if (escalation.Created)
         {
             // Its own transaction: the complaint stands even when its dossier has to wait for an operator.
             await using var dossier = store.LightweightSession(new EventMetadata(http.TraceIdentifier, null, http.User.Actor()));

@@ -128,14 +128,15 @@ public static class OpenApiContract
         ["OpenApComplaint"] = new(
             "Opens the complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) for an erasure request the controller refused " +
             "(or complied with in part) or did not answer in time; an overdue request is recorded as missed and the victim is told. " +
-            "Under operator review the complaint waits for an operator, under automatic escalation its dossier goes to the AP at once. " +
+            "The complaint is prepared with its dossier, not lodged: the AP takes complaints through its complaint form or by post, so the victim " +
+            "(portal) or an operator lodges it and records the AP's confirmation; under operator review an operator checks the text first. " +
             "Each request has one complaint: asking again answers 200 with the same id (also when the deadline check opened it). " +
             "A request that is neither refused nor overdue is a 409 problem.",
             null,
             $$"""{ "id": "{{ComplaintId}}", "erasureRequestId": "{{RequestId}}" }"""),
         ["GetApComplaint"] = new(
-            "An AP complaint: its status, the AP's reference once lodged and the AP's three months to report progress " +
-            "(GDPR Art. 78(2)) with an explanation in Dutch and English.",
+            "An AP complaint: its status, the AP's confirmation or reference number and the day the AP received it once lodged, and " +
+            "the AP's three months to report progress (GDPR Art. 78(2)), from that day, with an explanation in Dutch and English.",
             null,
             $$"""
             { "id": "{{ComplaintId}}", "caseId": "{{CaseId}}", "erasureRequestId": "{{RequestId}}", "status": "Lodged",
@@ -146,7 +147,8 @@ public static class OpenApiContract
               "timeline": [ { "event": "ap-complaint-prepared", "at": "2026-02-07T09:00:00+00:00" },
                 { "event": "ap-dossier-prepared", "at": "2026-02-07T09:00:00+00:00" },
                 { "event": "ap-complaint-reviewed", "at": "2026-02-09T14:12:00+00:00" },
-                { "event": "ap-complaint-lodged", "at": "2026-02-10T10:30:00+00:00" } ] }
+                { "event": "ap-complaint-lodged", "at": "2026-02-10T10:30:00+00:00" } ],
+              "lodgedOn": "2026-02-10" }
             """),
         ["ExportCase"] = new(
             "Everything held about the case, decrypted: every stream of the case (the case, its requests, reports, letters and " +

@@ -89,12 +89,14 @@ public sealed class OperatorCommands(IDocumentStore store, NpgsqlDataSource data
     }
 
     /// <summary>
-    /// A supervisor records that the complaint was lodged with the AP under the AP's reference. Under operator review the
-    /// dossier the supervisor was shown (<paramref name="dossierSha256"/>) must be the current one, with the victim's
-    /// authorisation in it.
+    /// A supervisor records that the complaint was lodged with the AP, through its form or by post
+    /// (<paramref name="channel"/>), under the AP's confirmation or reference number, received by the AP on
+    /// <paramref name="lodgedOn"/> (from which Art. 78(2) runs). The dossier the supervisor was shown
+    /// (<paramref name="dossierSha256"/>) must be the current one, with the victim's authorisation in it.
     /// </summary>
     public async Task<bool> LodgeComplaintAsync(
-        ClaimsPrincipal user, Guid complaintId, string apReference, string? dossierSha256, string correlationId, CancellationToken cancellationToken)
+        ClaimsPrincipal user, Guid complaintId, string apReference, DateOnly lodgedOn, string channel, string? dossierSha256, string correlationId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(apReference);
@@ -105,8 +107,8 @@ public sealed class OperatorCommands(IDocumentStore store, NpgsqlDataSource data
         var (@case, _) = await store.AggregateStreamAsync(complaint.CaseId, Case.Initial, Case.Evolve, cancellationToken: cancellationToken);
         await using var session = Session(user, correlationId);
         var (events, _) = await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve,
-            state => ApComplaint.Decide(new LodgeApComplaint(complaintId, apReference.Trim(), @case.EscalationMode, now, dossierSha256,
-                @case.Authorisation?.TextSha256), state), cancellationToken);
+            state => ApComplaint.Decide(new LodgeApComplaint(complaintId, apReference.Trim(), lodgedOn, ApLodger.Operator, channel, @case.EscalationMode,
+                engine.LocalDate(now, DeadlineEngine.VictimCountry), now, dossierSha256, @case.Authorisation?.TextSha256), state), cancellationToken);
         return await SaveWithAuditAsync(session, user, OperatorActions.LodgeApComplaint, complaintId, events, now, cancellationToken);
     }
 
@@ -154,7 +156,7 @@ public sealed class OperatorCommands(IDocumentStore store, NpgsqlDataSource data
 
     private async Task PrepareDossierAsync(IDocumentSession session, Guid complaintId, CancellationToken cancellationToken)
     {
-        await letters.PrepareApDossierAsync(session, complaintId, sendThrough: null, cancellationToken);
+        await letters.PrepareApDossierAsync(session, complaintId, complainantAddress: null, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
 

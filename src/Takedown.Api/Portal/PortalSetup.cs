@@ -55,6 +55,7 @@ public static class PortalSetup
         services.AddSingleton<PortalCases>();
         services.AddSingleton<PortalLetters>();
         services.AddSingleton<PortalAuthorisation>();
+        services.AddSingleton<PortalApComplaints>();
         services.AddSingleton<PortalDiary>();
         services.AddScoped<PortalText>();
         services.AddHostedService<PortalMigration>();

@@ -17,9 +17,11 @@ namespace Takedown.Application.ErasureRequests;
 
 /// <summary>
 /// Escalating an erasure request to the AP (GDPR Art. 77): an overdue request is marked missed first, the complaint
-/// is prepared from the request's history, the request records its escalation, and the complaint goes to the
-/// operators' review queue or, when the case says so, is lodged at once. The deadline check and the integration
-/// API both escalate through here, so the same request always ends up with the same complaint.
+/// is prepared from the request's history and the request records its escalation. Nothing here lodges it: the AP takes
+/// complaints through its complaint form or by post, so the victim (portal) or an operator (dashboard) lodges the
+/// prepared text and records the AP's confirmation (<see cref="LodgeApComplaint"/>). Under operator review an operator
+/// reviews the text first; in automatic mode it is ready at once. The deadline check and the integration API both
+/// escalate through here, so the same request always ends up with the same complaint.
 /// </summary>
 public static class ApComplaintEscalation
 {
@@ -27,10 +29,7 @@ public static class ApComplaintEscalation
     /// <param name="ComplaintId">The request's AP complaint.</param>
     /// <param name="Created">False when the request had been escalated already (nothing was appended).</param>
     /// <param name="MarkedMissed">True when the request's deadline had passed and was recorded as missed here.</param>
-    /// <param name="Mode">
-    /// The case's escalation mode when the complaint was created here: with <see cref="EscalationMode.OperatorReview"/>
-    /// the caller prepares the dossier once the complaint is saved.
-    /// </param>
+    /// <param name="Mode">The case's escalation mode when the complaint was created here; the caller prepares the dossier once the complaint is saved.</param>
     public sealed record Escalation(Guid ComplaintId, bool Created, bool MarkedMissed, EscalationMode? Mode);
 
     /// <summary>One complaint per request, whichever caller prepares it.</summary>
@@ -86,10 +85,6 @@ public static class ApComplaintEscalation
 
         var @case = (await session.Events.FetchStreamAsync(request.CaseId, token: cancellationToken))
             .Aggregate(Case.Initial, (s, e) => Case.Evolve(s, e.Data));
-        if (@case.EscalationMode == EscalationMode.Automatic)
-        {
-            outbox.Publish(new SendApComplaintDossier(complaintId));
-        }
         if (overdue)
         {
             // The deadline check that would have told the victim finds the request escalated and does nothing.
@@ -101,17 +96,25 @@ public static class ApComplaintEscalation
 
     private static string MissedText(ErasureRequestDrafted drafted, ErasureRequest request, Deadline deadline) =>
         $"Klacht op grond van artikel 77 AVG tegen {drafted.ControllerName}. Betrokkene heeft op {DateText.Nl(request.ReceivedOn!.Value)} " +
-        $"een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG) laten ontvangen door {drafted.ControllerName}. " +
+        $"{What(drafted)} laten ontvangen door {drafted.ControllerName}. " +
         $"De verwerkingsverantwoordelijke had uiterlijk op {DateText.Nl(deadline.DueDate)} moeten reageren (artikel 12 lid 3 AVG) " +
         "maar heeft dat niet gedaan. Betrokkene verzoekt de Autoriteit Persoonsgegevens de klacht te behandelen en de " +
         "verwerkingsverantwoordelijke te bevelen het verzoek in te willigen (artikel 58 lid 2 onder c AVG).";
 
     private static string RefusalText(ErasureRequestDrafted drafted, ErasureRequest request, ErasureRequestAnswered answer) =>
         $"Klacht op grond van artikel 77 AVG tegen {drafted.ControllerName}. Betrokkene heeft op {DateText.Nl(request.ReceivedOn!.Value)} " +
-        $"een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG) laten ontvangen door {drafted.ControllerName}. " +
+        $"{What(drafted)} laten ontvangen door {drafted.ControllerName}. " +
         $"Op {DateText.Nl(DateOnly.FromDateTime(answer.AnsweredAt.UtcDateTime))} heeft de verwerkingsverantwoordelijke het verzoek " +
         (answer.Outcome == ErasureOutcome.PartlyComplied ? "slechts gedeeltelijk ingewilligd" : "geweigerd") +
-        ". Betrokkene meent dat de gegevens op grond van artikel 17 lid 1 AVG gewist moeten worden en verzoekt de Autoriteit " +
+        (drafted.Kind == ErasureRequestKind.Delisting
+            ? ". Betrokkene meent dat de resultaten op grond van artikel 17 lid 1 onder c en artikel 21 lid 1 AVG niet langer getoond mogen worden bij zoekopdrachten op haar of zijn naam, en verzoekt de Autoriteit "
+            : ". Betrokkene meent dat de gegevens op grond van artikel 17 lid 1 AVG gewist moeten worden en verzoekt de Autoriteit ") +
         "Persoonsgegevens de klacht te behandelen en de verwerkingsverantwoordelijke te bevelen het verzoek in te willigen " +
         "(artikel 58 lid 2 onder c AVG).";
+
+    // A delisting request is erasure under Art. 17, asked of a search engine for results on the name (CJEU C-131/12
+    // Google Spain, C-136/17 GC and Others; EDPB Guidelines 5/2019): the complaint says which the victim asked for.
+    private static string What(ErasureRequestDrafted drafted) => drafted.Kind == ErasureRequestKind.Delisting
+        ? "een verzoek tot verwijdering uit zoekresultaten bij zoekopdrachten op haar of zijn naam (artikel 17 AVG; HvJ EU C-131/12 Google Spain en C-136/17 GC e.a.)"
+        : "een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG)";
 }

@@ -16,9 +16,8 @@ namespace Takedown.Application.ErasureRequests;
 
 /// <summary>
 /// At the answer deadline (GDPR Art. 12(3)): a request still waiting for its answer has missed it. The miss is
-/// recorded, the AP complaint is prepared from the request's history (<see cref="ApComplaintEscalation"/>), and it goes to
-/// the operators' review queue with its dossier (the copy of what they will lodge) or, when the case says so, is lodged
-/// at once; the victim is told.
+/// recorded, the AP complaint is prepared from the request's history (<see cref="ApComplaintEscalation"/>) with its dossier
+/// (the copy of what will be lodged), for the victim or an operator to lodge with the AP; the victim is told.
 /// A check that finds the request answered, withdrawn or already escalated does nothing; one that finds the deadline
 /// moved (an extension, an identity check) waits for the new one. So an extension reschedules the check and an answer
 /// cancels it without either having to find it.
@@ -51,7 +50,7 @@ public static partial class CheckErasureDeadlineHandler
 
         var escalation = await ApComplaintEscalation.EscalateAsync(session, context.Outbox, stream, engine, now, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
-        if (escalation.Created && escalation.Mode == EscalationMode.OperatorReview)
+        if (escalation.Created)
         {
             await PrepareDossierAsync(store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system")),
                 workflow, escalation.ComplaintId, logger, cancellationToken);
@@ -59,7 +58,7 @@ public static partial class CheckErasureDeadlineHandler
     }
 
     /// <summary>
-    /// The operators review a complaint with its dossier beside it. The dossier is composed from the complaint as stored,
+    /// The complaint is reviewed and lodged with its dossier beside it. The dossier is composed from the complaint as stored,
     /// so it is made after the complaint is written (in the same transaction when <paramref name="session"/> shares it).
     /// </summary>
     public static async Task PrepareDossierAsync(IDocumentSession session, LetterWorkflow workflow, Guid complaintId, ILogger logger, CancellationToken cancellationToken)
@@ -68,7 +67,7 @@ public static partial class CheckErasureDeadlineHandler
         ArgumentNullException.ThrowIfNull(workflow);
         try
         {
-            await workflow.PrepareApDossierAsync(session, complaintId, sendThrough: null, cancellationToken);
+            await workflow.PrepareApDossierAsync(session, complaintId, complainantAddress: null, cancellationToken);
             await session.SaveChangesAsync(cancellationToken);
         }
         catch (DomainRuleViolated)
@@ -153,7 +152,10 @@ public static class NotifyVictimHandler
     }
 }
 
-/// <summary>Lodges an AP complaint automatically by sending its dossier to the AP (cases set to automatic escalation).</summary>
+/// <summary>
+/// Messages stored when automatic escalation e-mailed the dossier to the AP: they now only prepare the dossier (for the
+/// AP's form or the post), as a mail server accepting a message never lodged a complaint.
+/// </summary>
 public static class SendApComplaintDossierHandler
 {
     public static async Task HandleAsync(
@@ -164,7 +166,13 @@ public static class SendApComplaintDossierHandler
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(workflow);
         var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        await workflow.PrepareApDossierAsync(session, message.ComplaintId, sendThrough: context.Outbox, cancellationToken);
+        var complaint = (await session.Events.FetchStreamAsync(message.ComplaintId, token: cancellationToken))
+            .Aggregate(Domain.ApComplaints.ApComplaint.Initial, (s, e) => Domain.ApComplaints.ApComplaint.Evolve(s, e.Data));
+        if (complaint.Dossier is { Current: true } || complaint.Status is not (Domain.ApComplaints.ApComplaintStatus.Prepared or Domain.ApComplaints.ApComplaintStatus.Reviewed))
+        {
+            return;
+        }
+        await workflow.PrepareApDossierAsync(session, message.ComplaintId, complainantAddress: null, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
     }
 }

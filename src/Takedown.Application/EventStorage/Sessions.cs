@@ -78,6 +78,13 @@ public static class Sessions
         return ids.Select((id, i) => (id, stream: new EventStream<T>(session, streams[i], initial))).ToDictionary(s => s.id, s => s.stream);
     }
 
+    /// <summary>The event's data as a <typeparamref name="T"/>, or null when it is another type.</summary>
+    public static T? As<T>(this IEvent e) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Data as T;
+    }
+
     /// <summary>The actor stored with an event (<see cref="EventMetadata.Actor"/>), or null.</summary>
     public static string? Actor(this IEvent e)
     {

@@ -29,6 +29,7 @@ public static class DossierHistory
         ArgumentNullException.ThrowIfNull(engine);
         var w = new Words(language == "nl");
         var controller = requestEvents.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault()?.ControllerName ?? w.T("de verwerkingsverantwoordelijke", "the controller");
+        var delisting = requestEvents.Select(e => e.Data).OfType<ErasureRequestDrafted>().FirstOrDefault()?.Kind == ErasureRequestKind.Delisting;
         var lines = new List<(DateTimeOffset At, long Sequence, HistoryLine Line)>();
 
         void Add(IEvent e, DateTimeOffset at, string description, string? proof = null) =>
@@ -39,7 +40,9 @@ public static class DossierHistory
             switch (e.Data)
             {
                 case ErasureRequestDrafted d:
-                    Add(e, d.DraftedAt, w.T($"Verzoek om gegevenswissing (artikel 17 AVG) aan {controller} opgesteld.", $"Request for erasure (Article 17 GDPR) to {controller} drafted."));
+                    Add(e, d.DraftedAt, d.Kind == ErasureRequestKind.Delisting
+                        ? w.T($"Verzoek om verwijdering uit zoekresultaten (artikel 17 AVG) aan {controller} opgesteld.", $"Request to delist search results (Article 17 GDPR) to {controller} drafted.")
+                        : w.T($"Verzoek om gegevenswissing (artikel 17 AVG) aan {controller} opgesteld.", $"Request for erasure (Article 17 GDPR) to {controller} drafted."));
                     break;
                 case ErasureRequestApproved a:
                     Add(e, a.ApprovedAt, w.T("Betrokkene heeft de tekst van het verzoek gelezen en goedgekeurd.", "The data subject read and approved the text of the request."));
@@ -116,7 +119,9 @@ public static class DossierHistory
             {
                 continue;
             }
-            var what = kind == LetterKind.ErasureRequest ? w.T("Verzoek om gegevenswissing", "Request for erasure") : w.T("Herinnering", "Reminder");
+            var what = kind != LetterKind.ErasureRequest ? w.T("Herinnering", "Reminder")
+                : delisting ? w.T("Verzoek om verwijdering uit zoekresultaten", "Request to delist search results")
+                : w.T("Verzoek om gegevenswissing", "Request for erasure");
             foreach (var e in stream)
             {
                 switch (e.Data)

@@ -14,9 +14,6 @@ public sealed class LetterSettings
     /// <summary>Secret for the reply addresses' HMAC: from configuration or a secret store, never the repository.</summary>
     public string ReplySecret { get; set; } = "";
 
-    /// <summary>Where an automatically lodged AP complaint's dossier is sent.</summary>
-    public string ApComplaintEmail { get; set; } = "";
-
     /// <summary>Days before a deadline at which a warning is scheduled.</summary>
     public int[] WarningDaysBefore { get; set; } = [7, 1];
 }

@@ -101,7 +101,7 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
         var composed = LetterComposer.Compose(new DeadlineReminderModel(
             Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
             @case.VictimName!, drafted.PersonalData, drafted.Urls, engine.LocalDate(sent.SentAt, request.ControllerCountry), request.ReceivedOn!.Value,
-            Text(deadline)));
+            Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
         Prepare(session, letterId, @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
             replyAddress: ReplyAddressFor(requestId));
         outbox.Publish(new NotifyVictim(requestId, VictimNoticeKind.ReminderWaiting));
@@ -253,7 +253,7 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
             VictimNoticeKind.Sent => new VictimNoticeSentModel(Sender(requestId), recipient, @case.Reference, today, controller,
                 request.ReceivedOn ?? today, Text(deadline!)),
             VictimNoticeKind.DeadlineMissed => new VictimNoticeDeadlineMissedModel(Sender(requestId), recipient, @case.Reference, today,
-                controller, Text(deadline!)),
+                controller, Text(deadline!), Delisting: request.Kind == ErasureRequestKind.Delisting),
             VictimNoticeKind.ReminderWaiting => new VictimNoticeReminderWaitingModel(Sender(requestId), recipient, @case.Reference, today,
                 controller, Text(deadline!)),
             _ => Answered(events.Select(e => e.Data).OfType<ErasureRequestAnswered>().LastOrDefault()
@@ -282,21 +282,27 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
     }
 
     /// <summary>
-    /// The AP complaint's dossier: the complaint, the request's full history with the proof of sending, and the victim's
-    /// signed authorisation when the case has one. It is kept as a letter (the full copy, as evidence) and recorded on
-    /// the complaint. With an outbox in <paramref name="sendThrough"/> (committing with the session) it is e-mailed to
-    /// the AP (automatic escalation); with null it is the copy of what an operator enters on the AP's web form. Returns
-    /// the dossier's letter id.
+    /// The AP complaint's dossier: the complaint (with the victim's request to shield their address when they chose it),
+    /// the request's full history with the proof of sending, and the victim's signed authorisation when the case has
+    /// one. It is kept as a letter (the full copy, as evidence) and recorded on the complaint; it is never e-mailed, as
+    /// the AP takes complaints through its form or by post. With <paramref name="complainantAddress"/> (the victim's
+    /// postal address, which the AP needs on a complaint by letter) it is a letter for the post to the AP's postal
+    /// address; with null it is the copy of what is entered on the AP's complaint form. Returns the dossier's letter id.
     /// </summary>
-    public async Task<Guid> PrepareApDossierAsync(IDocumentSession session, Guid complaintId, IMessageOutbox? sendThrough, CancellationToken cancellationToken)
+    public async Task<Guid> PrepareApDossierAsync(
+        IDocumentSession session, Guid complaintId, IReadOnlyList<string>? complainantAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var send = sendThrough is not null;
+        var byPost = complainantAddress is not null;
         var complaint = (await session.Events.FetchStreamAsync(complaintId, token: cancellationToken))
             .Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
         if (complaint.Status == ApComplaintStatus.None)
         {
             throw new Domain.DomainRuleViolated("There is no AP complaint yet; prepare it first.");
+        }
+        if (byPost && (complainantAddress!.Count == 0 || complainantAddress.Any(string.IsNullOrWhiteSpace)))
+        {
+            throw new Domain.DomainRuleViolated("A complaint by post needs the complainant's postal address.");
         }
         var (request, drafted, requestEvents) = await LoadRequestAsync(session, complaint.ErasureRequestId, cancellationToken);
         var @case = await LoadCaseAsync(session, complaint.CaseId, cancellationToken);
@@ -313,14 +319,60 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
                 TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
             : null;
         var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient(ApName, send ? Settings.ApComplaintEmail : null, [], DossierLanguage), @case.Reference, today,
+            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ApAddresses.PostalAddress : [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
-            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.Text, history, authorisation));
-        var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, send ? Settings.ApComplaintEmail : "", needsApproval: false,
-            channel: send ? LetterChannels.Email : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id));
+            request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
+            byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null,
+            Delisting: request.Kind == ErasureRequestKind.Delisting));
+        var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
+            channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
+            postalAddress: byPost ? ApAddresses.PostalAddress : null);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
-        sendThrough?.Publish(new SendLetter(letterId));
+        return letterId;
+    }
+
+    /// <summary>
+    /// The answer to a controller's identity question (GDPR Art. 12(6)) on a request paused for it: a letter to the
+    /// controller quoting the victim's signed authorisation, with the victim's masked identity document attached, prepared
+    /// and approved by the victim (<paramref name="approvedBy"/>) in one go, as they chose the file and confirmed the
+    /// masking; the worker sends it, only ever to the controller's address on the request, and the clock runs again from
+    /// the day it was sent (<see cref="SendLetterHandler"/>). Returns the letter's id.
+    /// </summary>
+    public async Task<Guid> PrepareIdentityAnswerAsync(
+        IDocumentSession session, IMessageOutbox outbox, Guid requestId, string fileName, string contentType, byte[] content, string approvedBy,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var (request, drafted, events) = await LoadRequestAsync(session, requestId, cancellationToken);
+        if (!request.IsPaused || request.Status != ErasureRequestStatus.Sent)
+        {
+            throw new Domain.DomainRuleViolated("The organisation has no open question about the victim's identity on this request.");
+        }
+        var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
+        if (@case.Authorisation is not { } granted)
+        {
+            throw new Domain.DomainRuleViolated("The victim's authorisation is needed to answer for them; ask them to sign it first.");
+        }
+        var now = time.GetUtcNow();
+        var asked = events.Select(e => e.Data).OfType<IdentityCheckRequested>().Last();
+        var language = request.ControllerLanguage;
+        var authorisation = AuthorisationText.AsSigned(granted.Text, granted.TextSha256, granted.SignedName,
+            TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, language);
+        var composed = LetterComposer.Compose(new IdentityCheckAnswerModel(
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], language), @case.Reference,
+            engine.LocalDate(now, request.ControllerCountry), @case.VictimName!, asked.PausedOn, authorisation,
+            Delisting: request.Kind == ErasureRequestKind.Delisting));
+        var letterId = NewId();
+        var prepared = Letter.Decide(new PrepareLetter(
+            letterId, @case.Id, requestId, composed.Kind.ToString(), composed.Language, drafted.ControllerName, drafted.ControllerEmail, composed.Subject,
+            composed.PlainText, composed.Html, composed.ContentSha256, true, now, null, LetterChannels.Email, ReplyAddressFor(requestId)), Letter.Initial);
+        var state = prepared.Aggregate(Letter.Initial, Letter.Evolve);
+        var attached = Letter.Decide(new AddLetterAttachment(letterId, fileName, contentType, content, now), state);
+        var approved = Letter.Decide(new ApproveLetter(letterId, approvedBy, composed.ContentSha256, now), attached.Aggregate(state, Letter.Evolve));
+        session.Events.StartStream(letterId, [.. prepared, .. attached, .. approved]);
+        outbox.Publish(new SendLetter(letterId));
         return letterId;
     }
 
@@ -423,11 +475,11 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
 
     private Guid Prepare(
         IDocumentSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
-        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null)
+        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null, IReadOnlyList<string>? postalAddress = null)
     {
         var events = Letter.Decide(new PrepareLetter(
             letterId, caseId, requestId, composed.Kind.ToString(), composed.Language, recipientName, recipientEmail, composed.Subject,
-            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), null, channel, replyAddress), Letter.Initial);
+            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), postalAddress, channel, replyAddress), Letter.Initial);
         session.Events.StartStream(letterId, events);
         return letterId;
     }

@@ -39,7 +39,9 @@ public static class SendLetterHandler
         var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
         var events = await session.Events.FetchStreamAsync(message.LetterId, token: cancellationToken);
         var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
-        if (letter.Status == LetterStatus.Sent || !letter.MaySend)
+        // An AP dossier is never e-mailed: the AP takes complaints through its form or by post (dossiers queued when
+        // automatic escalation still e-mailed them stay unsent, and their complaints wait to be lodged).
+        if (letter.Status == LetterStatus.Sent || !letter.MaySend || letter.Kind == nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier))
         {
             return;
         }
@@ -47,7 +49,6 @@ public static class SendLetterHandler
         var composed = LetterWorkflow.Composed(prepared);
         // Formal letters go with their PDF (to print or file); notices to the victim are plain e-mails.
         var pdf = letter.Kind is nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest) or nameof(Takedown.Letters.Composing.LetterKind.DeadlineReminder)
-            or nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier)
             ? LetterWorkflow.RenderPdf(prepared)
             : null;
         // An earlier attempt may have reached the SMTP server and then lost its transaction: record that one, do not resend.
@@ -57,9 +58,11 @@ public static class SendLetterHandler
             if (receipt is null)
             {
                 // Reply-To repeats the address the text asks answers to go to (letters prepared before it was stored: the request's).
+                var attachments = events.Select(e => e.Data).OfType<LetterAttachmentAdded>()
+                    .Select(a => new MailAttachment(a.FileName, a.ContentType, Convert.FromBase64String(a.ContentBase64))).ToList();
                 receipt = await sender.SendLetterAsync(new OutgoingLetter(
                     letter.Id, prepared.RecipientEmail, prepared.RecipientName, prepared.ReplyAddress ?? workflow.ReplyAddressFor(letter.RequestId), composed, pdf,
-                    $"{letter.Kind}.pdf"), cancellationToken);
+                    $"{letter.Kind}.pdf", attachments), cancellationToken);
                 await deliveries.RecordAsync(letter.Id, receipt, cancellationToken);
             }
         }
@@ -84,15 +87,17 @@ public static class SendLetterHandler
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformNotice):
                 await FileByEmailAsync(session, context, letter, receipt, engine, cancellationToken);
                 break;
+            case nameof(Takedown.Letters.Composing.LetterKind.IdentityCheckAnswer):
+                // GDPR Art. 12(6) with 12(3): the clock stood still while the controller waited for the identity answer;
+                // it runs again from the day the service answered, as the controller then has what it asked for.
+                await session.DecideAsync(letter.RequestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => state.IsPaused
+                    ? ErasureRequest.Decide(new AnswerIdentityCheck(letter.RequestId, receipt.SentAt), state, engine)
+                    : [], cancellationToken);
+                break;
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformComplaint):
                 // By e-mail the platform gives no id for the complaint: the letter's Message-ID is how it is known.
                 await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
                     new RecordInternalComplaintFiled(letter.RequestId, $"e-mail {receipt.MessageId}", time.GetUtcNow()), state, engine), cancellationToken);
-                break;
-            case nameof(Takedown.Letters.Composing.LetterKind.ApComplaintDossier):
-                await session.DecideAsync(letter.RequestId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
-                    new LodgeApComplaint(letter.RequestId, $"e-mail {receipt.MessageId}", EscalationMode.Automatic, time.GetUtcNow(), letter.ContentSha256), state),
-                    cancellationToken);
                 break;
         }
         await session.SaveChangesAsync(cancellationToken);

@@ -29,7 +29,7 @@ public enum VictimNoticeKind
     ReminderWaiting,
 }
 
-/// <summary>Lodge a prepared AP complaint by sending its dossier (cases set to automatic escalation).</summary>
+/// <summary>Prepare a complaint's dossier; sent no more, handled for messages stored when dossiers were e-mailed to the AP.</summary>
 [MessageType("send-ap-complaint-dossier")]
 public sealed record SendApComplaintDossier(Guid ComplaintId);
 

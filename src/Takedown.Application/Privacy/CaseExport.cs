@@ -126,7 +126,11 @@ public sealed class CaseExport(IDocumentStore store, NpgsqlDataSource dataSource
                 text.Append(CultureInfo.InvariantCulture, $"{e.Version}. {e.At:yyyy-MM-dd HH:mm} UTC  {e.Type}\n");
                 foreach (var property in e.Data.EnumerateObject())
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"   {property.Name}: {Flatten(property.Value)}\n");
+                    // A file sent with a letter (letter-attachment-added) is not text: the JSON file holds it in base64.
+                    var value = string.Equals(property.Name, nameof(Domain.Letters.LetterAttachmentAdded.ContentBase64), StringComparison.OrdinalIgnoreCase)
+                        ? (nl ? "[bestand; het JSON-bestand bevat het in base64]" : "[file; the JSON file holds it in base64]")
+                        : Flatten(property.Value);
+                    text.Append(CultureInfo.InvariantCulture, $"   {property.Name}: {value}\n");
                 }
             }
         }

@@ -103,9 +103,11 @@ public sealed class RequestOverviewProjection(string schema, DeadlineEngine engi
     private Row Complaint(IReadOnlyList<IEvent> stream)
     {
         var state = stream.Aggregate(ApComplaint.Initial, (s, e) => ApComplaint.Evolve(s, e.Data));
+        // Sent is the day the AP received the complaint (GDPR Art. 78(2) runs from it), not when it was recorded here.
+        var lodged = state.LodgedOn is { } on ? engine.StartOfDay(on, DeadlineEngine.VictimCountry) : state.LodgedAt;
         return new Row(
             state.Id, state.CaseId, RequestKinds.ApComplaint, state.Status.ToString(), state.Status != ApComplaintStatus.Decided,
-            "Autoriteit Persoonsgegevens", null, stream[0].Timestamp, state.LodgedAt, null, state.Decision?.ToString(),
+            "Autoriteit Persoonsgegevens", null, stream[0].Timestamp, lodged, null, state.Decision?.ToString(),
             state.ProgressDeadline(engine),
             NeedsOperator: state.Status is ApComplaintStatus.Prepared or ApComplaintStatus.Reviewed,
             AnsweredInTime: null, stream[^1].Timestamp, stream.Count);

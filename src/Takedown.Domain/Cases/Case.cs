@@ -30,8 +30,10 @@ public sealed record CaseDeletedByVictim(Guid CaseId, DateTimeOffset DeletedAt);
 /// </summary>
 public sealed record VictimDetailsRecorded(Guid CaseId, [PersonalData] string Name, [PersonalData] string Email, DateTimeOffset RecordedAt);
 /// <summary>
-/// The victim authorised the service to act for them towards the AP (machtiging; Awb art. 2:1): <see cref="Text"/> is
-/// exactly what they agreed to, <see cref="TextSha256"/> its hash, <see cref="SignedName"/> the name they typed to sign.
+/// The victim authorised the service to act for them in the case (machtiging): towards controllers and platforms (BW
+/// 3:60) and towards the AP (Awb art. 2:1(2)); texts signed before it covered all three tracks cover the AP complaint
+/// only. <see cref="Text"/> is exactly what they agreed to, <see cref="TextSha256"/> its hash, <see cref="SignedName"/>
+/// the name they typed to sign.
 /// </summary>
 public sealed record AuthorisationGranted(
     Guid CaseId, [PersonalData] string Text, string TextSha256, [PersonalData] string SignedName, DateTimeOffset GrantedAt);

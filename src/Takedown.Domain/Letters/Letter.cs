@@ -64,7 +64,16 @@ public sealed record LetterSendFailed(Guid LetterId, string StatusCode, [Persona
 /// </summary>
 public sealed record LetterPosted(Guid LetterId, DateOnly PostedOn, [PersonalData] string? TrackingCode, string RecordedBy, DateTimeOffset RecordedAt);
 
+/// <summary>
+/// A file sent with the letter besides its text, such as the victim's identity document with the BSN, photo and address
+/// masked (GDPR Art. 12(6)); kept sealed under the case's key like the text, erased with the case.
+/// <see cref="Sha256"/> is the hash of the file's bytes, lower-case hex.
+/// </summary>
+public sealed record LetterAttachmentAdded(
+    Guid LetterId, [PersonalData] string FileName, string ContentType, [PersonalData] string ContentBase64, string Sha256, DateTimeOffset AddedAt);
+
 // Commands
+public sealed record AddLetterAttachment(Guid LetterId, string FileName, string ContentType, byte[] Content, DateTimeOffset Now);
 public sealed record PrepareLetter(
     Guid LetterId, Guid CaseId, Guid RequestId, string Kind, string Language, string RecipientName, string RecipientEmail,
     string Subject, string PlainText, string Html, string ContentSha256, bool NeedsApproval, DateTimeOffset Now,
@@ -126,6 +135,7 @@ public sealed record Letter(
             _ => [new LetterSendFailed(state.Id, c.StatusCode, c.Reason, c.Now)],
         },
         RecordLetterPosted c => RecordPosting(c, state),
+        AddLetterAttachment c => AddAttachment(c, state),
         _ => throw new DomainRuleViolated($"A letter does not handle {command.GetType().Name}."),
     };
 
@@ -155,6 +165,21 @@ public sealed record Letter(
         return state.Posted is { } known && known.PostedOn == c.PostedOn && known.TrackingCode == code
             ? []
             : [new LetterPosted(state.Id, c.PostedOn, code, c.RecordedBy, c.Now)];
+    }
+
+    private static object[] AddAttachment(AddLetterAttachment c, Letter state)
+    {
+        // The victim approves the text and the file together: nothing is added once it was approved or sent.
+        if (state.Status != LetterStatus.Prepared || state.Channel != LetterChannels.Email)
+        {
+            throw new DomainRuleViolated("A file can be added only to an e-mail letter that has not been approved yet.");
+        }
+        if (c.Content is not { Length: > 0 } || string.IsNullOrWhiteSpace(c.FileName) || string.IsNullOrWhiteSpace(c.ContentType))
+        {
+            throw new DomainRuleViolated("An attachment needs its file name, type and content.");
+        }
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(c.Content));
+        return [new LetterAttachmentAdded(state.Id, c.FileName, c.ContentType, Convert.ToBase64String(c.Content), sha, c.Now)];
     }
 
     private static object[] Prepare(PrepareLetter c)

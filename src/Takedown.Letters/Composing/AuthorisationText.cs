@@ -1,10 +1,13 @@
 namespace Takedown.Letters.Composing;
 
 /// <summary>
-/// The authorisation (machtiging) a victim signs so the service may lodge and pursue an AP complaint for them. The AP
-/// is an administrative body: anyone may be represented before it by an authorised person, and it may ask for the
-/// authorisation in writing (Awb art. 2:1). The Dutch text is the one the AP reads; an English-speaking victim gets the
-/// English translation beside it and signs both. Pure and deterministic, so its SHA-256 identifies what was signed.
+/// The authorisation (machtiging) a victim signs at the start of a case, so the service may act for them on all three
+/// tracks: requests under the GDPR to the case's controllers and search engines (and answering their questions,
+/// identity questions under Art. 12(6) included), DSA notices and internal complaints to platforms, and the AP complaint.
+/// Towards controllers and platforms it is a power of representation (volmacht, BW 3:60); towards the AP, an
+/// administrative body that may ask a representative for a written authorisation, Awb art. 2:1(2). The Dutch text is the
+/// one the AP reads; an English-speaking victim gets the English translation beside it and signs both. Pure and
+/// deterministic, so its SHA-256 identifies what was signed.
 /// </summary>
 public static class AuthorisationText
 {
@@ -16,10 +19,11 @@ public static class AuthorisationText
         ArgumentException.ThrowIfNullOrWhiteSpace(caseReference);
         var dutch =
             $"Machtiging\n\n" +
-            $"Ik, {victimName}, machtig {serviceName} om mij in zaak {caseReference} te vertegenwoordigen bij de Autoriteit Persoonsgegevens (artikel 2:1 Algemene wet bestuursrecht). {serviceName} mag namens mij:\n" +
-            $"- een klacht indienen op grond van artikel 77 van de Algemene verordening gegevensbescherming (AVG) over de behandeling van mijn verzoeken om gegevenswissing (artikel 17 AVG) in deze zaak;\n" +
-            $"- de Autoriteit Persoonsgegevens de stukken en gegevens geven die nodig zijn om die klacht te behandelen;\n" +
-            $"- over die klacht met de Autoriteit Persoonsgegevens corresponderen en berichten daarover voor mij ontvangen.\n\n" +
+            $"Ik, {victimName}, machtig {serviceName} om mij in zaak {caseReference} te vertegenwoordigen (artikel 3:60 Burgerlijk Wetboek; tegenover de Autoriteit Persoonsgegevens artikel 2:1 Algemene wet bestuursrecht). {serviceName} mag namens mij:\n" +
+            $"- verzoeken doen op grond van de Algemene verordening gegevensbescherming (AVG) aan de organisaties en zoekmachines in deze zaak: verzoeken om gegevenswissing (artikel 17 AVG), ook om verwijdering uit zoekresultaten, bezwaar (artikel 21 AVG) en verzoeken om inzage (artikel 15 AVG);\n" +
+            $"- vragen van die organisaties over deze verzoeken beantwoorden, ook vragen naar mijn identiteit (artikel 12, zesde lid, AVG), met de stukken die ik daarvoor aan {serviceName} geef;\n" +
+            $"- inhoud in deze zaak melden bij hostingdiensten en online platforms (artikel 16 van de digitaledienstenverordening, DSA) en bezwaar maken tegen hun besluiten (artikel 20 DSA);\n" +
+            $"- een klacht indienen bij de Autoriteit Persoonsgegevens op grond van artikel 77 AVG over de behandeling van mijn verzoeken in deze zaak, de Autoriteit Persoonsgegevens de stukken en gegevens geven die nodig zijn om die klacht te behandelen, en over die klacht corresponderen en berichten daarover voor mij ontvangen.\n\n" +
             $"Deze machtiging geldt alleen voor zaak {caseReference}. Ik kan haar op elk moment intrekken in het portaal van {serviceName}.";
         if (!withEnglish)
         {
@@ -27,10 +31,11 @@ public static class AuthorisationText
         }
         return dutch + "\n\n" +
             $"Authorisation (English translation)\n\n" +
-            $"I, {victimName}, authorise {serviceName} to represent me in case {caseReference} before the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 2:1 of the Dutch General Administrative Law Act). {serviceName} may on my behalf:\n" +
-            $"- lodge a complaint under Article 77 of the General Data Protection Regulation (GDPR) about how my requests for erasure (Article 17 GDPR) in this case were handled;\n" +
-            $"- give the Autoriteit Persoonsgegevens the documents and data it needs to handle that complaint;\n" +
-            $"- correspond with the Autoriteit Persoonsgegevens about that complaint and receive messages about it for me.\n\n" +
+            $"I, {victimName}, authorise {serviceName} to represent me in case {caseReference} (Article 3:60 of the Dutch Civil Code; before the Autoriteit Persoonsgegevens, the Dutch data protection authority, Article 2:1 of the Dutch General Administrative Law Act). {serviceName} may on my behalf:\n" +
+            $"- make requests under the General Data Protection Regulation (GDPR) to the organisations and search engines in this case: requests for erasure (Article 17 GDPR), including the delisting of search results, objections (Article 21 GDPR) and requests for access (Article 15 GDPR);\n" +
+            $"- answer those organisations' questions about these requests, including questions about my identity (Article 12(6) GDPR), with the documents I give {serviceName} for that purpose;\n" +
+            $"- report content in this case to hosting services and online platforms (Article 16 of the Digital Services Act, DSA) and object to their decisions (Article 20 DSA);\n" +
+            $"- lodge a complaint with the Autoriteit Persoonsgegevens under Article 77 GDPR about how my requests in this case were handled, give the Autoriteit Persoonsgegevens the documents and data it needs to handle that complaint, and correspond with it about that complaint and receive messages about it for me.\n\n" +
             $"This authorisation applies to case {caseReference} only. I can revoke it at any time in the {serviceName} portal.";
     }
 

@@ -25,6 +25,7 @@ public static class LetterComposer
             VictimNoticeReminderWaitingModel m => NoticeReminderWaiting(m, new Words(language)),
             PlatformNoticeModel m => PlatformNotice(m, new Words(language)),
             PlatformComplaintModel m => PlatformComplaint(m, new Words(language)),
+            IdentityCheckAnswerModel m => IdentityCheckAnswer(m, new Words(language)),
             _ => throw new ArgumentException($"No template for {model.GetType().Name}.", nameof(model)),
         };
         var plain = document.ToPlainText();
@@ -129,20 +130,29 @@ public static class LetterComposer
 
     private static (string, LetterDocument) Reminder(DeadlineReminderModel m, Words w)
     {
+        // A delisting request is erasure under Art. 17 too, but asks the search engine for something else: to stop showing
+        // results for searches on the name (CJEU C-131/12 Google Spain, C-136/17 GC and Others; EDPB Guidelines 5/2019).
+        var what = m.Delisting
+            ? w.T("verzoek om verwijdering uit zoekresultaten", "request to delist search results")
+            : w.T("verzoek om gegevenswissing", "request for erasure of personal data");
         var subject = m.DeadlinePassed
-            ? w.T($"Termijn verstreken: verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
-                $"Deadline passed: request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}")
-            : w.T($"Herinnering: verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
-                $"Reminder: request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}");
+            ? w.T($"Termijn verstreken: {what} (art. 17 AVG) - kenmerk {m.CaseReference}",
+                $"Deadline passed: {what} (Art. 17 GDPR) - reference {m.CaseReference}")
+            : w.T($"Herinnering: {what} (art. 17 AVG) - kenmerk {m.CaseReference}",
+                $"Reminder: {what} (Art. 17 GDPR) - reference {m.CaseReference}");
         var due = w.Date(m.Deadline.DueDate);
         var doc = Header(m, w, subject, registeredPost: false)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
-            .Paragraph(w.T(
-                $"Op {w.Date(m.RequestSentOn)} hebben wij u namens {m.DataSubjectName} (hierna: betrokkene) verzocht de hieronder genoemde persoonsgegevens te wissen op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG). U hebt dat verzoek op {w.Date(m.RequestReceivedOn)} ontvangen.",
-                $"On {w.Date(m.RequestSentOn)} we asked you, on behalf of {m.DataSubjectName} (the data subject), to erase the personal data listed below under Article 17 of the General Data Protection Regulation (GDPR). You received that request on {w.Date(m.RequestReceivedOn)}."))
+            .Paragraph(m.Delisting
+                ? w.T(
+                    $"Op {w.Date(m.RequestSentOn)} hebben wij u namens {m.DataSubjectName} (hierna: betrokkene) verzocht de hieronder genoemde resultaten niet langer te tonen bij zoekopdrachten op de naam van betrokkene, in al uw versies binnen de Europese Unie, op grond van artikel 17, eerste lid, onder c, en artikel 21, eerste lid, van de Algemene verordening gegevensbescherming (AVG), zoals uitgelegd door het Hof van Justitie in Google Spain (C-131/12) en GC e.a. (C-136/17). U hebt dat verzoek op {w.Date(m.RequestReceivedOn)} ontvangen.",
+                    $"On {w.Date(m.RequestSentOn)} we asked you, on behalf of {m.DataSubjectName} (the data subject), to stop showing the results listed below for searches on the data subject's name, on all your versions within the European Union, under Article 17(1)(c) and Article 21(1) of the General Data Protection Regulation (GDPR), as interpreted by the Court of Justice in Google Spain (C-131/12) and GC and Others (C-136/17). You received that request on {w.Date(m.RequestReceivedOn)}.")
+                : w.T(
+                    $"Op {w.Date(m.RequestSentOn)} hebben wij u namens {m.DataSubjectName} (hierna: betrokkene) verzocht de hieronder genoemde persoonsgegevens te wissen op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG). U hebt dat verzoek op {w.Date(m.RequestReceivedOn)} ontvangen.",
+                    $"On {w.Date(m.RequestSentOn)} we asked you, on behalf of {m.DataSubjectName} (the data subject), to erase the personal data listed below under Article 17 of the General Data Protection Regulation (GDPR). You received that request on {w.Date(m.RequestReceivedOn)}."))
             .Heading(w.T("Welke gegevens", "The data concerned"))
             .Bullets(m.DataItems)
-            .Paragraph(w.T("Gepubliceerd op:", "Published at:"))
+            .Paragraph(m.Delisting ? w.T("De zoekresultaten (URL's):", "The search results (URLs):") : w.T("Gepubliceerd op:", "Published at:"))
             .Bullets(m.Urls)
             .Heading(w.T("Termijn", "Deadline"));
         if (m.DeadlinePassed)
@@ -153,9 +163,13 @@ public static class LetterComposer
                 .Paragraph(w.T(
                     "Wij hebben geen antwoord en geen tijdige kennisgeving van verlenging van u ontvangen. Daarmee handelt u in strijd met artikel 12, derde en vierde lid, AVG.",
                     "We have received neither an answer nor a timely notice of extension from you. You are therefore in breach of Article 12(3) and (4) GDPR."))
-                .Paragraph(w.T(
-                    "Wij verzoeken u de gegevens alsnog onverwijld te wissen. Ontvangen wij geen antwoord, dan dienen wij namens betrokkene een klacht in bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Daarnaast kan betrokkene zich tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
-                    "We ask you to erase the data without further delay. If we receive no answer, we will lodge a complaint on behalf of the data subject with the Autoriteit Persoonsgegevens, the Dutch supervisory authority (Article 77 GDPR). The data subject may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
+                .Paragraph(m.Delisting
+                    ? w.T(
+                        "Wij verzoeken u de zoekresultaten alsnog onverwijld te verwijderen. Ontvangen wij geen antwoord, dan dienen wij namens betrokkene een klacht in bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Daarnaast kan betrokkene zich tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
+                        "We ask you to delist the results without further delay. If we receive no answer, we will lodge a complaint on behalf of the data subject with the Autoriteit Persoonsgegevens, the Dutch supervisory authority (Article 77 GDPR). The data subject may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act).")
+                    : w.T(
+                        "Wij verzoeken u de gegevens alsnog onverwijld te wissen. Ontvangen wij geen antwoord, dan dienen wij namens betrokkene een klacht in bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Daarnaast kan betrokkene zich tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
+                        "We ask you to erase the data without further delay. If we receive no answer, we will lodge a complaint on behalf of the data subject with the Autoriteit Persoonsgegevens, the Dutch supervisory authority (Article 77 GDPR). The data subject may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
         }
         else
         {
@@ -167,9 +181,13 @@ public static class LetterComposer
                     "We have not yet received an answer from you. We remind you that within this deadline you must tell us what action you have taken on the request (Article 12(3) GDPR), or why you are not taking action (Article 12(4) GDPR)."));
         }
         doc.Heading(w.T("Schriftelijke bevestiging", "Confirmation in writing"))
-            .Paragraph(w.T(
-                $"Wij vragen u schriftelijk te bevestigen dat de gegevens zijn gewist, met vermelding van ons kenmerk {m.CaseReference}, per e-mail aan {m.Sender.ReplyAddress}.",
-                $"Please confirm in writing that the data has been erased, quoting our reference {m.CaseReference}, by e-mail to {m.Sender.ReplyAddress}."));
+            .Paragraph(m.Delisting
+                ? w.T(
+                    $"Wij vragen u schriftelijk te bevestigen dat de zoekresultaten zijn verwijderd, met vermelding van ons kenmerk {m.CaseReference}, per e-mail aan {m.Sender.ReplyAddress}.",
+                    $"Please confirm in writing that the results have been delisted, quoting our reference {m.CaseReference}, by e-mail to {m.Sender.ReplyAddress}.")
+                : w.T(
+                    $"Wij vragen u schriftelijk te bevestigen dat de gegevens zijn gewist, met vermelding van ons kenmerk {m.CaseReference}, per e-mail aan {m.Sender.ReplyAddress}.",
+                    $"Please confirm in writing that the data has been erased, quoting our reference {m.CaseReference}, by e-mail to {m.Sender.ReplyAddress}."));
         Minimisation(doc, w);
         return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
     }
@@ -190,16 +208,32 @@ public static class LetterComposer
                     $"Hierbij dient {m.DataSubjectName} (hierna: betrokkene) een klacht in op grond van artikel 77 van de Algemene verordening gegevensbescherming (AVG) over de verwerking van haar of zijn persoonsgegevens door {m.ControllerName} (hierna: de verwerkingsverantwoordelijke). {m.Sender.Name} heeft dit dossier voor betrokkene opgesteld.",
                     $"{m.DataSubjectName} (the data subject) hereby lodges a complaint under Article 77 of the General Data Protection Regulation (GDPR) about the processing of their personal data by {m.ControllerName} (the controller). {m.Sender.Name} prepared this dossier for the data subject."))
             .Heading(w.T("Verwerkingsverantwoordelijke", "Controller"))
-            .Lines([m.ControllerName, .. m.ControllerAddress])
-            .Heading(w.T("Klacht", "Complaint"))
+            .Lines([m.ControllerName, .. m.ControllerAddress]);
+        if (m.ComplainantAddress is { } complainant)
+        {
+            // On a complaint by letter the AP needs the complainant's name and address (it asks for them to handle it).
+            doc.Heading(w.T("Klager (betrokkene)", "Complainant (the data subject)"))
+                .Lines([m.DataSubjectName, .. complainant]);
+        }
+        doc.Heading(w.T("Klacht", "Complaint"))
             .Verbatim(m.ComplaintText)
-            .Heading(w.T("Persoonsgegevens en vindplaatsen", "Personal data and where it is published"))
+            .Heading(m.Delisting
+                ? w.T("Persoonsgegevens en zoekresultaten", "Personal data and the search results")
+                : w.T("Persoonsgegevens en vindplaatsen", "Personal data and where it is published"))
             .Bullets(m.DataItems)
-            .Bullets(m.Urls)
-            .Heading(w.T("Termijn", "Deadline"))
+            .Bullets(m.Urls);
+        if (m.Delisting)
+        {
+            // The AP should see at once that this is a delisting request to a search engine (C-131/12, C-136/17;
+            // EDPB Guidelines 5/2019), not a request to erase the pages themselves.
+            doc.Paragraph(w.T(
+                $"Het verzoek was een verzoek om verwijdering uit zoekresultaten: {m.ControllerName} is een zoekmachine en is gevraagd de bovenstaande resultaten niet langer te tonen bij zoekopdrachten op de naam van betrokkene (artikel 17, eerste lid, onder c, en artikel 21, eerste lid, AVG; HvJ EU 13 mei 2014, C-131/12, Google Spain; HvJ EU 24 september 2019, C-136/17, GC e.a.; EDPB-richtsnoeren 5/2019).",
+                $"The request was a request to delist search results: {m.ControllerName} is a search engine and was asked to stop showing the results above for searches on the data subject's name (Article 17(1)(c) and Article 21(1) GDPR; CJEU 13 May 2014, C-131/12, Google Spain; CJEU 24 September 2019, C-136/17, GC and Others; EDPB Guidelines 5/2019)."));
+        }
+        doc.Heading(w.T("Termijn", "Deadline"))
             .Paragraph(w.T(
-                $"De verwerkingsverantwoordelijke heeft het verzoek om wissing (artikel 17 AVG) op {w.Date(m.RequestReceivedOn)} ontvangen. Het antwoord moest uiterlijk op {w.Date(m.Deadline.DueDate)} worden gegeven (artikel 12, derde lid, AVG). {m.Deadline.ExplanationNl}",
-                $"The controller received the request for erasure (Article 17 GDPR) on {w.Date(m.RequestReceivedOn)}. The answer was due no later than {w.Date(m.Deadline.DueDate)} (Article 12(3) GDPR). {m.Deadline.ExplanationEn}"))
+                $"De verwerkingsverantwoordelijke heeft het verzoek om {(m.Delisting ? "verwijdering uit zoekresultaten" : "wissing")} (artikel 17 AVG) op {w.Date(m.RequestReceivedOn)} ontvangen. Het antwoord moest uiterlijk op {w.Date(m.Deadline.DueDate)} worden gegeven (artikel 12, derde lid, AVG). {m.Deadline.ExplanationNl}",
+                $"The controller received the request {(m.Delisting ? "to delist search results" : "for erasure")} (Article 17 GDPR) on {w.Date(m.RequestReceivedOn)}. The answer was due no later than {w.Date(m.Deadline.DueDate)} (Article 12(3) GDPR). {m.Deadline.ExplanationEn}"))
             .Heading(w.T("Verloop van het verzoek", "History of the request"))
             .Bullets(m.History.Select(h => h.Proof is null
                 ? $"{w.Date(h.On)}: {h.Description}"
@@ -217,10 +251,39 @@ public static class LetterComposer
                 $"Wij verzoeken de Autoriteit Persoonsgegevens deze klacht te behandelen en ons schriftelijk te bevestigen dat zij is ontvangen, met vermelding van ons kenmerk {m.CaseReference}. Correspondentie over deze klacht graag aan {m.Sender.ReplyAddress}.",
                 $"We ask the Autoriteit Persoonsgegevens to handle this complaint and to confirm its receipt in writing, quoting our reference {m.CaseReference}. Please send correspondence about this complaint to {m.Sender.ReplyAddress}."))
             .Heading(w.T("Persoonsgegevens in dit dossier", "Personal data in this dossier"))
-            .Paragraph(w.T(
-                "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. De contactgegevens van betrokkene zijn weggelaten omdat betrokkene wordt lastiggevallen; u kunt betrokkene via ons bereiken. Wij bewaren een volledige kopie van dit dossier.",
-                "This dossier contains only the personal data needed to assess the complaint. The data subject's contact details are left out because the data subject is being harassed; you can reach the data subject through us. We keep a full copy of this dossier."));
+            .Paragraph(m.ComplainantAddress is null
+                ? w.T(
+                    "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. De contactgegevens van betrokkene zijn weggelaten omdat betrokkene wordt lastiggevallen; betrokkene geeft ze op het klachtformulier, en u kunt betrokkene ook via ons bereiken. Wij bewaren een volledige kopie van dit dossier.",
+                    "This dossier contains only the personal data needed to assess the complaint. The data subject's contact details are left out because the data subject is being harassed; the data subject gives them on the complaint form, and you can also reach the data subject through us. We keep a full copy of this dossier.")
+                : w.T(
+                    "Dit dossier bevat alleen de persoonsgegevens die nodig zijn om de klacht te beoordelen. Het adres van betrokkene staat erin omdat de Autoriteit Persoonsgegevens het nodig heeft om een klacht per brief te behandelen; betrokkene wordt lastiggevallen, dus wij vragen u het niet verder te verstrekken dan nodig. Wij bewaren een volledige kopie van dit dossier.",
+                    "This dossier contains only the personal data needed to assess the complaint. The data subject's address is included because the Autoriteit Persoonsgegevens needs it to handle a complaint by letter; the data subject is being harassed, so we ask you not to pass it on further than needed. We keep a full copy of this dossier."));
         return (subject, Closing(doc, w, m.Sender, byOperator ? m.DataSubjectName : null, formal: false));
+    }
+
+    private static (string, LetterDocument) IdentityCheckAnswer(IdentityCheckAnswerModel m, Words w)
+    {
+        var what = m.Delisting
+            ? w.T("verzoek om verwijdering uit zoekresultaten", "request to delist search results")
+            : w.T("verzoek om gegevenswissing", "request for erasure");
+        var subject = w.T($"Antwoord op uw vraag naar de identiteit: {what} - kenmerk {m.CaseReference}",
+            $"Answer to your question about identity: {what} - reference {m.CaseReference}");
+        var doc = Header(m, w, subject, registeredPost: false)
+            .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
+            .Paragraph(w.T(
+                $"Op {w.Date(m.QuestionAskedOn)} vroeg u ons om de identiteit van {m.DataSubjectName} (hierna: betrokkene) te bevestigen voordat u ons {what} behandelt (artikel 12, zesde lid, AVG). Bij dit bericht vindt u een kopie van een identiteitsbewijs van betrokkene waarop het burgerservicenummer, de pasfoto en het adres zijn afgeschermd. Meer is voor het vaststellen van de identiteit niet nodig: u kent betrokkene alleen van de gegevens die u over haar of hem publiceert.",
+                $"On {w.Date(m.QuestionAskedOn)} you asked us to confirm the identity of {m.DataSubjectName} (the data subject) before handling our {what} (Article 12(6) GDPR). Attached to this message is a copy of an identity document of the data subject with the citizen service number, the photo and the address masked. Nothing more is needed to establish identity: you know the data subject only from the data you publish about them."))
+            .Paragraph(w.T(
+                "Gebruik deze kopie alleen om de identiteit voor dit verzoek vast te stellen, geef haar aan niemand door en vernietig haar zodra dat is gebeurd (artikel 5, eerste lid, onder b, c en e, AVG). Stuur berichten over dit verzoek uitsluitend aan ons; neem geen contact op met betrokkene zelf.",
+                "Use this copy only to establish identity for this request, pass it on to no one and destroy it once that is done (Article 5(1)(b), (c) and (e) GDPR). Send messages about this request to us only; do not contact the data subject directly."))
+            .Paragraph(w.T(
+                "Met dit antwoord loopt de termijn voor uw antwoord op het verzoek weer (artikel 12, derde lid, AVG).",
+                "With this answer the time for your answer to the request runs again (Article 12(3) GDPR)."))
+            .Heading(w.T("Machtiging", "Authorisation"))
+            .Paragraph(w.T("Betrokkene heeft ons gemachtigd om namens haar of hem op te treden. De ondertekende machtiging luidt:",
+                "The data subject has authorised us to act on their behalf. The signed authorisation reads:"))
+            .Verbatim(m.AuthorisationText);
+        return (subject, Closing(doc, w, m.Sender, m.DataSubjectName, formal: false));
     }
 
     private static (string, LetterDocument) CeaseAndDesist(CeaseAndDesistModel m, Words w)
@@ -317,11 +380,11 @@ public static class LetterComposer
         var doc = new LetterDocument()
             .Paragraph(w.T($"Beste {m.Recipient.Name},", $"Dear {m.Recipient.Name},"))
             .Paragraph(w.T(
-                $"{m.ControllerName} had uiterlijk op {w.Date(m.Deadline.DueDate)} moeten antwoorden op uw verzoek om gegevenswissing. {m.Deadline.ExplanationNl} Wij hebben geen antwoord ontvangen.",
-                $"{m.ControllerName} had to answer your request for erasure no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn} We have received no answer."))
+                $"{m.ControllerName} had uiterlijk op {w.Date(m.Deadline.DueDate)} moeten antwoorden op uw verzoek om {(m.Delisting ? "verwijdering uit zoekresultaten" : "gegevenswissing")}. {m.Deadline.ExplanationNl} Wij hebben geen antwoord ontvangen.",
+                $"{m.ControllerName} had to answer your request {(m.Delisting ? "to delist search results" : "for erasure")} no later than {w.Date(m.Deadline.DueDate)}. {m.Deadline.ExplanationEn} We have received no answer."))
             .Paragraph(w.T(
-                "Wat er nu gebeurt: wij stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). Om die namens u te mogen indienen, hebben wij uw machtiging nodig: als u die nog niet hebt gegeven, kunt u haar in het portaal lezen en ondertekenen.",
-                "What happens next: we prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). To lodge it on your behalf we need your authorisation: if you have not given it yet, you can read and sign it in the portal."))
+                "Wat er nu gebeurt: wij stellen een klacht op bij de Autoriteit Persoonsgegevens (artikel 77 AVG). De AP neemt klachten aan via het klachtformulier op haar website of per brief; de klacht loopt pas als de AP haar heeft ontvangen en bevestigd. In het portaal vindt u de tekst om zelf in te dienen, of een brief om te versturen. Wilt u dat wij haar namens u indienen, dan hebben wij uw machtiging nodig: als u die nog niet hebt gegeven, kunt u haar in het portaal lezen en ondertekenen.",
+                "What happens next: we prepare a complaint to the Autoriteit Persoonsgegevens, the Dutch data protection authority (Article 77 GDPR). The AP takes complaints through the complaint form on its website or by letter; the complaint runs only once the AP has received and confirmed it. In the portal you will find the text to lodge it yourself, or a letter to send. If you want us to lodge it on your behalf, we need your authorisation: if you have not given it yet, you can read and sign it in the portal."))
             .Paragraph(w.T(
                 "U kunt zich ook tot de rechter wenden (artikel 79 AVG en artikel 35 Uitvoeringswet AVG).",
                 "You may also go to court (Article 79 GDPR and Article 35 of the Dutch GDPR Implementation Act)."));
@@ -563,6 +626,10 @@ public static class LetterComposer
                 break;
             case VictimNoticeReminderWaitingModel m:
                 Require(m.ControllerName, "controller name");
+                break;
+            case IdentityCheckAnswerModel m:
+                Require(m.DataSubjectName, "data subject name");
+                Require(m.AuthorisationText, "authorisation text");
                 break;
             case PlatformComplaintModel m:
                 Require(m.Grounds, "grounds");

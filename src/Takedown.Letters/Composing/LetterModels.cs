@@ -13,6 +13,7 @@ public enum LetterKind
     VictimNoticeReminderWaiting,
     PlatformNotice,
     PlatformComplaint,
+    IdentityCheckAnswer,
 }
 
 /// <summary>
@@ -85,7 +86,8 @@ public sealed record DeadlineReminderModel(
     IReadOnlyList<string> Urls,
     DateOnly RequestSentOn,
     DateOnly RequestReceivedOn,
-    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    DeadlineText Deadline,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.DeadlineReminder;
 
@@ -93,8 +95,11 @@ public sealed record DeadlineReminderModel(
 }
 
 /// <summary>
-/// Complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) with the request's full history. When an operator
-/// lodges it on the victim's behalf, <c>AuthorisationText</c> holds the signed authorisation (machtiging).
+/// Complaint to the Autoriteit Persoonsgegevens (GDPR Art. 77) with the request's full history. When the victim has
+/// signed the authorisation (machtiging), <c>AuthorisationText</c> holds it, so the service may lodge it for them.
+/// <c>ComplainantAddress</c> (postal address lines, then the e-mail address) is given for a complaint by post, where the
+/// AP needs the complainant's address; null on the form, where the complainant enters it themselves.
+/// <c>Delisting</c>: the request was a delisting request to a search engine, and the dossier says so.
 /// </summary>
 public sealed record ApComplaintDossierModel(
     LetterSender Sender,
@@ -110,7 +115,9 @@ public sealed record ApComplaintDossierModel(
     DeadlineText Deadline,
     string ComplaintText,
     IReadOnlyList<HistoryLine> History,
-    string? AuthorisationText) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    string? AuthorisationText,
+    IReadOnlyList<string>? ComplainantAddress = null,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.ApComplaintDossier;
 }
@@ -172,7 +179,8 @@ public sealed record VictimNoticeDeadlineMissedModel(
     string CaseReference,
     DateOnly LetterDate,
     string ControllerName,
-    DeadlineText Deadline) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    DeadlineText Deadline,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.VictimNoticeDeadlineMissed;
 }
@@ -235,4 +243,23 @@ public sealed record PlatformComplaintModel(
     bool ServiceIsNotifier = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.PlatformComplaint;
+}
+
+/// <summary>
+/// The service's answer to a controller that asked to verify the data subject's identity (GDPR Art. 12(6)): it sends
+/// the victim's identity document with the BSN, the photo and the address masked (attached to the e-mail, not part of
+/// the text), and quotes the victim's signed authorisation (<c>AuthorisationText</c>), so the controller deals with the
+/// service and never with the victim directly. <c>QuestionAskedOn</c> is the day the controller asked.
+/// </summary>
+public sealed record IdentityCheckAnswerModel(
+    LetterSender Sender,
+    LetterRecipient Recipient,
+    string CaseReference,
+    DateOnly LetterDate,
+    string DataSubjectName,
+    DateOnly QuestionAskedOn,
+    string AuthorisationText,
+    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+{
+    public override LetterKind Kind => LetterKind.IdentityCheckAnswer;
 }

@@ -4,8 +4,8 @@ using MimeKit;
 namespace Takedown.Letters.Sending;
 
 /// <summary>
-/// A letter as a MIME message: <c>multipart/mixed</c> = <c>multipart/alternative</c> (text and HTML) + the PDF, or just
-/// the alternative without a PDF; from the service's own address, Reply-To the request's reply address, and the
+/// A letter as a MIME message: <c>multipart/mixed</c> = <c>multipart/alternative</c> (text and HTML) + the PDF and any
+/// other attachments, or just the alternative without them; from the service's own address, Reply-To the request's reply address, and the
 /// letter's stable Message-ID.
 /// </summary>
 public static class LetterMessage
@@ -27,20 +27,30 @@ public static class LetterMessage
         // real line break (CRLF on the wire), never as =0D=0A (RFC 2045 6.7(4)). Decoding a received part and turning
         // CRLF back into "\n" gives the hashed text again.
         var alternative = new MultipartAlternative { Text("plain", letter.Letter.PlainText), Text("html", letter.Letter.Html) };
-        if (letter.Pdf is not { } pdf)
+        var files = new List<MailAttachment>();
+        if (letter.Pdf is { } pdf)
+        {
+            files.Add(new MailAttachment(letter.PdfFileName, "application/pdf", pdf));
+        }
+        files.AddRange(letter.Attachments ?? []);
+        if (files.Count == 0)
         {
             message.Body = alternative;
             message.Body.Headers.Add("Content-Language", letter.Letter.Language);
             return message;
         }
-        var attachment = new MimePart("application", "pdf")
+        var mixed = new Multipart("mixed") { alternative };
+        foreach (var file in files)
         {
-            Content = new MimeContent(new MemoryStream(pdf, writable: false)),
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-            ContentTransferEncoding = ContentEncoding.Base64,
-            FileName = letter.PdfFileName,
-        };
-        message.Body = new Multipart("mixed") { alternative, attachment };
+            mixed.Add(new MimePart(ContentType.Parse(file.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(file.Content, writable: false)),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = file.FileName,
+            });
+        }
+        message.Body = mixed;
         // A Content-* header belongs to the body's entity in MimeKit; it is written among the message's headers.
         message.Body.Headers.Add("Content-Language", letter.Letter.Language);
         return message;

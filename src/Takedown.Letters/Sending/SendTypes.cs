@@ -14,7 +14,11 @@ public sealed record OutgoingLetter(
     string ReplyTo,
     ComposedLetter Letter,
     byte[]? Pdf,
-    string PdfFileName = "letter.pdf");
+    string PdfFileName = "letter.pdf",
+    IReadOnlyList<MailAttachment>? Attachments = null);
+
+/// <summary>A file sent with a letter besides its PDF (e.g. the victim's masked identity document).</summary>
+public sealed record MailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>
 /// Proof of sending, to record in the letter-sent event. <c>ServerReply</c> is the relay's reply to the message, e.g.

@@ -89,6 +89,9 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         stream.ShouldNotContain(e => e.Data is ApComplaintLodged);
     }
 
+    /// <summary>The day the AP's confirmation says it received a complaint: yesterday.</summary>
+    private static DateOnly ApReceivedOn => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-1));
+
     [Fact]
     public async Task Supervisor_lodges_a_reviewed_complaint_with_its_dossier_and_the_AP_reference()
     {
@@ -98,6 +101,7 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
 
         // Under operator review a complaint cannot be lodged before its text was approved.
         await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0042");
+        await page.FillAsync("[data-testid=lodged-on-input]", ApReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("[data-testid=lodge]");
         (await page.TextContentAsync("[role=alert]"))!.ShouldContain("review");
         await page.ClickAsync("[data-testid=approve]");
@@ -113,14 +117,19 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         pdf.Status.ShouldBe(200);
         pdf.Headers["content-type"].ShouldBe("application/pdf");
         await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0042");
+        await page.FillAsync("[data-testid=lodged-on-input]", ApReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("[data-testid=lodge]");
 
         (await page.TextContentAsync("[data-testid=complaint-status]")).ShouldBe("Lodged");
         (await page.TextContentAsync("[data-testid=ap-reference]")).ShouldBe("AP-2026-0042");
+        (await page.TextContentAsync("[data-testid=lodged-on]")).ShouldBe(ApReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await BrowserFixture.ScreenshotAsync(page, "operator-escalation-lodged");
         var stream = await host.Store.FetchStreamAsync(complaintId);
         stream.Single(e => e.Data is ApComplaintLodged).Actor().ShouldBe("operator:sam");
-        ((ApComplaintLodged)stream.Single(e => e.Data is ApComplaintLodged).Data).DossierSha256.ShouldBe(shown);
+        var lodged = (ApComplaintLodged)stream.Single(e => e.Data is ApComplaintLodged).Data;
+        lodged.DossierSha256.ShouldBe(shown);
+        // GDPR Art. 78(2) runs from the day the AP received it, as recorded, not from the click.
+        (lodged.LodgedOn, lodged.LodgedBy, lodged.Channel).ShouldBe((ApReceivedOn, ApLodger.Operator, Takedown.Domain.Letters.LetterChannels.WebForm));
         ((ApDossierPrepared)stream.Single(e => e.Data is ApDossierPrepared).Data).ContentSha256.ShouldBe(shown);
         stream.Where(e => e.Data is OperatorActionRecorded).Select(e => ((OperatorActionRecorded)e.Data).Action)
             .ShouldBe([OperatorActions.ReviewApComplaint, OperatorActions.LodgeApComplaint]);
@@ -142,6 +151,8 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         (await page.TextContentAsync("[data-testid=dossier-text]"))!.ShouldNotContain("ondertekende machtiging");
 
         await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0077");
+
+        await page.FillAsync("[data-testid=lodged-on-input]", ApReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("[data-testid=lodge]");
         (await page.TextContentAsync("[role=alert]"))!.ShouldContain("has not authorised us");
 
@@ -151,6 +162,7 @@ public sealed class OperatorDashboardTests(OperatorHost host, BrowserFixture bro
         await page.ClickAsync("[data-testid=prepare-dossier]");
         (await page.TextContentAsync("[data-testid=dossier-text]"))!.ShouldContain("Elektronisch ondertekend door Anna de Vries");
         await page.FillAsync("[data-testid=ap-reference-input]", "AP-2026-0077");
+        await page.FillAsync("[data-testid=lodged-on-input]", ApReceivedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.ClickAsync("[data-testid=lodge]");
 
         (await page.TextContentAsync("[data-testid=complaint-status]")).ShouldBe("Lodged");

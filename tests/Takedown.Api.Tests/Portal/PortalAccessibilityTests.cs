@@ -30,6 +30,12 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
             new("ControllerCountry", "NL"), new("Report", "false"),
         ]);
         var letterPath = await victim.LetterPathAsync(casePath);
+        // The pages that follow from the organisation's answers: its identity question, then the AP complaint after a refusal.
+        var requestId = Guid.Parse(letterPath[^36..]);
+        var caseId = Guid.Parse(casePath[^36..]);
+        await victim.ApproveLetterAsync(letterPath);
+        await factory.WaitUntilSentAsync(requestId);
+        await factory.DecideAsync(requestId, now => new Takedown.Domain.ErasureRequests.RequestIdentityCheck(requestId, "Stuur een kopie van uw identiteitsbewijs.", now));
 
         // The check is a script of its own; the portal's CSP rightly forbids injected scripts, so the test's context bypasses it.
         await using var context = BrowserFixture.Patient(await browser.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -64,6 +70,11 @@ public sealed class PortalAccessibilityTests(PortalFactory factory, BrowserFixtu
         {
             await CheckAsync(page, path, axe!, violations);
         }
+        await factory.AuthoriseAsync(caseId);
+        await CheckAsync(page, $"{casePath}/identiteit/{requestId}", axe!, violations);
+        await factory.DecideAsync(requestId, now => new Takedown.Domain.ErasureRequests.AnswerIdentityCheck(requestId, now));
+        await factory.SetEscalationModeAsync(caseId, Takedown.Domain.Cases.EscalationMode.Automatic);
+        await CheckAsync(page, $"{casePath}/ap-klacht/{await factory.RefusedAndEscalatedAsync(requestId)}", axe!, violations);
 
         violations.ShouldBeEmpty();
     }

@@ -92,7 +92,6 @@ public sealed class TracingFixture : WebApplicationFactory<Program>, IAsyncLifet
         ["Mail:FromAddress"] = "brieven@takedown.example",
         ["Letters:ReplyDomain"] = "takedown.example",
         ["Letters:ReplySecret"] = "tracing-reply-secret-0123456789abcdef",
-        ["Letters:ApComplaintEmail"] = "klachten@ap.example",
         ["Messaging:PollingInterval"] = "00:00:00.200",
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Receiver.Endpoint.ToString(),
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",

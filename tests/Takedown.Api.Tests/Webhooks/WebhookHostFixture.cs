@@ -258,7 +258,6 @@ public sealed class WebhookHostFixture : IAsyncLifetime
                 ["Mail:FromAddress"] = "brieven@takedown.example",
                 ["Letters:ReplyDomain"] = "takedown.example",
                 ["Letters:ReplySecret"] = "test-reply-secret-0123456789abcdef",
-                ["Letters:ApComplaintEmail"] = "klachten@ap.example",
                 ["Integrations:Partners:hooks:ApiKeySha256"] = Sha(PartnerKey),
                 ["Integrations:Partners:hooks:Scopes:0"] = "cases:read",
                 ["Integrations:Partners:hooks:Scopes:1"] = "cases:write",

@@ -60,6 +60,6 @@ public partial class ApComplaintTests
     [Fact]
     public void Given_nothing_When_anything_but_prepare_Then_refused()
     {
-        ThenRefused(Given(), new LodgeApComplaint(ComplaintId, "AP-1", Takedown.Domain.Cases.EscalationMode.Automatic, T0), "prepare it first");
+        ThenRefused(Given(), new LodgeApComplaint(ComplaintId, "AP-1", new DateOnly(2025, 4, 11), ApLodger.Victim, Takedown.Domain.Letters.LetterChannels.WebForm, Takedown.Domain.Cases.EscalationMode.Automatic, new DateOnly(2025, 4, 11), T0), "prepare it first");
     }
 }

@@ -8,7 +8,7 @@ public partial class ErasureRequestTests
     private static IdentityCheckAnswered Resumed => new(RequestId, new(2025, 3, 25), Amsterdam(3, 25));
 
     [Fact]
-    public void Given_paused_request_When_victim_answers_the_identity_check_Then_the_clock_runs_again_and_the_deadline_moved()
+    public void Given_paused_request_When_the_service_answers_the_identity_question_under_Art_12_6_Then_the_clock_runs_again_from_that_day_and_the_deadline_moved()
     {
         var events = When(Given(Drafted, Approved, Sent, Paused), new AnswerIdentityCheck(RequestId, Amsterdam(3, 25)));
 

@@ -278,7 +278,6 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
             ["Mail:PickupDirectory"] = database.PickupDirectory,
             ["Letters:ReplyDomain"] = "takedown.example",
             ["Letters:ReplySecret"] = ImapRepliesDatabase.ReplySecret,
-            ["Letters:ApComplaintEmail"] = "klachten@ap.example",
             ["Messaging:PollingInterval"] = "00:00:00.500",
             ["Privacy:MasterKey"] = database.MasterKey,
             ["Mail:Inbound:Imap:MaxReconnectDelay"] = "00:00:01",

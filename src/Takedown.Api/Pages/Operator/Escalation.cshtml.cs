@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Takedown.Api.Infrastructure;
 using Takedown.Api.Operator;
 using Takedown.Application.Letters;
 using Takedown.Domain;
@@ -16,7 +17,9 @@ namespace Takedown.Api.Pages.Operator;
 
 /// <summary>
 /// An AP complaint waiting for review: operators approve or edit its text and see (and download) the dossier that will
-/// be lodged, with the victim's authorisation; supervisors lodge that dossier on the AP's web form and record it here.
+/// be lodged, with the victim's authorisation; supervisors lodge that dossier on the AP's complaint form or by post and
+/// record here the AP's confirmation or reference number and the day the AP received it. The victim may lodge it
+/// themselves from the portal instead.
 /// </summary>
 public sealed class EscalationModel(OperatorQueries queries, OperatorCommands commands, LetterWorkflow letters) : OperatorPageModel
 {
@@ -78,15 +81,24 @@ public sealed class EscalationModel(OperatorQueries queries, OperatorCommands co
 
     // The button is only shown to supervisors; a form posted anyway is refused by the action's filter.
     [OperatorAction(OperatorActions.LodgeApComplaint)]
-    public async Task<IActionResult> OnPostLodgeAsync(string? apReference, string? dossierSha256, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostLodgeAsync(
+        string? apReference, DateOnly? lodgedOn, string? channel, string? dossierSha256, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(apReference) || apReference.Length > 100)
+        if (string.IsNullOrWhiteSpace(apReference) || apReference.Length > 100 || !Input.IsCleanText(apReference, multiline: false))
         {
-            return await FailAsync("Enter the AP's reference (at most 100 characters).", cancellationToken);
+            return await FailAsync("Enter the AP's confirmation or reference number (at most 100 characters).", cancellationToken);
+        }
+        if (lodgedOn is not { } on)
+        {
+            return await FailAsync("Enter the day the AP received the complaint, as its confirmation says.", cancellationToken);
+        }
+        if (channel is not (LetterChannels.WebForm or LetterChannels.Post))
+        {
+            return await FailAsync("Say whether the complaint went through the AP's form or by post.", cancellationToken);
         }
         return await ActAsync(async () =>
         {
-            await commands.LodgeComplaintAsync(User, Id, apReference, dossierSha256, HttpContext.TraceIdentifier, cancellationToken);
+            await commands.LodgeComplaintAsync(User, Id, apReference, on, channel, dossierSha256, HttpContext.TraceIdentifier, cancellationToken);
             Message = "Recorded as lodged with the AP.";
         }, cancellationToken);
     }
