@@ -50,11 +50,13 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
         var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
         var today = engine.LocalDate(time.GetUtcNow(), request.ControllerCountry);
         var deadline = engine.GdprAnswer(today, false, [], request.ControllerCountry);
+        // A request by post is a letter for registered post, with the controller's address block; one on a web form is
+        // the text the victim pastes there. Neither is e-mailed by the service.
         var composed = LetterComposer.Compose(new ErasureLetterModel(
-            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, drafted.ControllerAddress ?? [], request.ControllerLanguage), @case.Reference, today,
             @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
         return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
-            replyAddress: ReplyAddressFor(requestId));
+            channel: request.Channel, replyAddress: ReplyAddressFor(requestId), postalAddress: drafted.ControllerAddress);
     }
 
     /// <summary>
@@ -406,11 +408,11 @@ public sealed class LetterWorkflow(EventStore.EventStore store, DeadlineEngine e
 
     private Guid Prepare(
         EventSession session, Guid letterId, Guid caseId, Guid requestId, ComposedLetter composed, string recipientName, string recipientEmail,
-        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null)
+        bool needsApproval, string channel = LetterChannels.Email, string? replyAddress = null, IReadOnlyList<string>? postalAddress = null)
     {
         var events = Letter.Decide(new PrepareLetter(
             letterId, caseId, requestId, composed.Kind.ToString(), composed.Language, recipientName, recipientEmail, composed.Subject,
-            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), null, channel, replyAddress), Letter.Initial);
+            composed.PlainText, composed.Html, composed.ContentSha256, needsApproval, time.GetUtcNow(), postalAddress, channel, replyAddress), Letter.Initial);
         session.Events.StartStream(letterId, events);
         return letterId;
     }

@@ -157,6 +157,54 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         (await factory.CreateClient().GetAsync("/api/v1/controllers?q=facebok")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_partner_drafts_an_erasure_request_from_a_directory_record_which_keeps_its_id_and_version()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+        var record = (await Directory.GetAsync(DirectoryKind.Company, "facebook"))!;
+
+        var response = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "facebook", personalData = new[] { "home address" }, urls = new[] { "https://www.facebook.com/some.page/posts/1" },
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}");
+        view.GetProperty("controllerName").GetString().ShouldBe("Meta Platforms Ireland Limited");
+        view.GetProperty("controllerCountry").GetString().ShouldBe("IE");
+        view.GetProperty("controllerLanguage").GetString().ShouldBe("en");
+        view.GetProperty("directoryRecordId").GetString().ShouldBe("facebook");
+        view.GetProperty("directoryRecordVersion").GetInt32().ShouldBe(record.Version);
+        // The record has no privacy e-mail address and no suggested medium: upstream's rule makes it a letter.
+        view.GetProperty("channel").GetString().ShouldBe("post");
+    }
+
+    [Fact]
+    public async Task A_partner_gets_a_field_error_for_an_unknown_record_and_a_typed_controller_still_works()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+
+        var unknown = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "no-such-record", personalData = new[] { "home address" }, urls = new[] { "https://example.org/a" },
+        });
+        var typed = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            controllerName = "Buurtforum B.V.", controllerEmail = "privacy@buurtforum.example", controllerCountry = "NL",
+            personalData = new[] { "home address" }, urls = new[] { "https://buurtforum.example/t/1" },
+        });
+
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("directoryRecordId", out _).ShouldBeTrue();
+        typed.StatusCode.ShouldBe(HttpStatusCode.Created, await typed.Content.ReadAsStringAsync());
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{(await typed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}");
+        view.GetProperty("channel").GetString().ShouldBe("email");
+        view.GetProperty("directoryRecordId").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
     private static string CopyOfSnapshot()
     {
         var folder = System.IO.Directory.CreateTempSubdirectory("directory-snapshot-").FullName;
