@@ -58,6 +58,7 @@ Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 api.MapPrivacy();
 app.MapInboundMail();
 app.MapOperatorApi();
+app.MapOperatorDirectory();
 app.MapRazorPages();
 app.MapPortal();
 // A verb runs Marten's commands instead of the host (db-apply, db-patch, db-assert, projections, describe; `help`

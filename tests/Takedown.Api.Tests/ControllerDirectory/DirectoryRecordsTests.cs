@@ -205,6 +205,44 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         view.GetProperty("directoryRecordId").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
+    [Fact]
+    public async Task An_operator_adds_a_record_of_their_own_through_the_operator_api_and_a_bad_one_is_refused()
+    {
+        var client = factory.CreateClient();
+        var form = await client.GetStringAsync("/operator/sign-in");
+        (await client.PostAsync("/operator/sign-in", new FormUrlEncodedContent(
+        [
+            new("operatorId", ApiFactory.OperatorId), new("password", ApiFactory.OperatorPassword), new("returnUrl", ""),
+            new("__RequestVerificationToken", Portal.PortalClient.Token(form)),
+        ]))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var saved = await client.PutAsJsonAsync("/operator/api/directory/controllers/buurtforum", new
+        {
+            reason = "A forum our victims meet often; privacy address from its own privacy page.",
+            record = JsonNode.Parse("""
+                {"relevant-countries":["nl"],"categories":["social media"],"name":"Buurtforum B.V.","address":"Kerkstraat 1\n1234 AB Utrecht\nNederland",
+                 "email":"privacy@buurtforum.example","web":"https://buurtforum.example","sources":["https://buurtforum.example/privacy"],"quality":"verified"}
+                """),
+        });
+        var bad = await client.PutAsJsonAsync("/operator/api/directory/controllers/kapot", new
+        {
+            reason = "test", record = JsonNode.Parse("""{"name":"Kapot","address":"one line","relevant-countries":["xx"],"sources":[],"quality":"great"}"""),
+        });
+        var anonymous = await factory.CreateClient().GetAsync("/operator/api/directory/controllers/buurtforum");
+
+        saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        (await Directory.SearchAsync("buurtfroum"))[0].Id.ShouldBe("buurtforum");
+        (await Directory.AuditTrailAsync(DirectoryKind.Company, "buurtforum")).ShouldHaveSingleItem().Actor.ShouldBe($"operator:{ApiFactory.OperatorId}");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        foreach (var field in new[] { "address", "relevant-countries", "sources", "quality" })
+        {
+            errors.TryGetProperty(field, out _).ShouldBeTrue(field);
+        }
+        (await Directory.GetAsync(DirectoryKind.Company, "kapot")).ShouldBeNull();
+        anonymous.StatusCode.ShouldBeOneOf(HttpStatusCode.Unauthorized, HttpStatusCode.Redirect, HttpStatusCode.NotFound);
+    }
+
     private static string CopyOfSnapshot()
     {
         var folder = System.IO.Directory.CreateTempSubdirectory("directory-snapshot-").FullName;
