@@ -39,6 +39,23 @@ public sealed partial class PortalBrowserTests
         drafted.ControllerCountry.ShouldBe("IE");
         drafted.Channel.ShouldBe(LetterChannels.Post);
         drafted.ControllerAddress.ShouldNotBeNull().ShouldContain("Dublin 2");
+
+        // A letter for registered post: approved here, never e-mailed; the victim posts it and says when it was delivered.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Brief lezen en goedkeuren" }).ClickAsync();
+        await Expect(page.Locator(".letter")).ToContainTextAsync("Grand Canal Square");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ik keur deze brief goed" }).ClickAsync();
+        var selfSent = page.GetByTestId("self-sent");
+        await Expect(selfSent).ToContainTextAsync("aangetekend");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(factory.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime);
+        await selfSent.Locator("input[type=date]").FillAsync(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await selfSent.GetByRole(AriaRole.Button, new() { Name = "Opslaan" }).ClickAsync();
+        await Expect(page.GetByTestId("self-sent")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".deadline")).ToContainTextAsync("De organisatie moet antwoorden vóór");
+        var store = factory.Services.GetRequiredService<EventStore.EventStore>();
+        var sent = (await store.FetchStreamAsync(drafted.RequestId)).Select(e => e.Data).OfType<ErasureRequestSent>().ShouldHaveSingleItem();
+        sent.ReceivedOn.ShouldBe(today);
+        sent.Channel.ShouldBe(LetterChannels.Post);
+        factory.Smtp.ReceivedFor("privacy@facebook.com").ShouldBeEmpty();
     }
 
     [Fact]
