@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Takedown.Api.Integrations;
 using Takedown.Api.Operator;
 using Takedown.Application.ControllerDirectory;
+using Takedown.Domain.Operators;
 
 namespace Takedown.Api.ControllerDirectory;
 
@@ -21,12 +22,24 @@ public static class OperatorDirectoryRecordsEndpoints
 
     public static IEndpointRouteBuilder MapOperatorDirectory(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/operator/api/directory/{kind:regex(^(controllers|authorities)$)}")
-            .RequireAuthorization(OperatorSetup.OperatorPolicy)
-            .ExcludeFromDescription();
-        group.MapGet("{id}", Get);
-        group.MapPut("{id}", Save);
-        group.MapPost("{id}/withdraw", Withdraw);
+        foreach (var kind in new[] { "controllers", "authorities" })
+        {
+            var group = app.MapGroup("/operator/api/directory/" + kind)
+                .RequireAuthorization(OperatorSetup.OperatorPolicy)
+                .AddEndpointFilter<OperatorActionEndpointFilter>()
+                .ExcludeFromDescription();
+            group.MapGet("{id}", (string id, DirectoryRecords directory, CancellationToken cancellationToken) => Get(kind, id, directory, cancellationToken));
+            // The bodies are read inside, after authorisation: someone without the operator cookie learns nothing from a
+            // 415 or 400 about what these endpoints take.
+            group.MapPut("{id}", async (string id, HttpContext http, DirectoryRecords directory, CancellationToken cancellationToken) =>
+                !http.Request.HasJsonContentType() ? NotJson()
+                : await ReadAsync<SaveOwnRecord>(http, cancellationToken) is { } body ? await Save(kind, id, body, http, directory, cancellationToken)
+                : BadBody()).WithMetadata(new OperatorActionAttribute(OperatorActions.CorrectDirectoryRecord));
+            group.MapPost("{id}/withdraw", async (string id, HttpContext http, DirectoryRecords directory, CancellationToken cancellationToken) =>
+                !http.Request.HasJsonContentType() ? NotJson()
+                : await ReadAsync<WithdrawOwnRecord>(http, cancellationToken) is { } body ? await Withdraw(kind, id, body, http, directory, cancellationToken)
+                : BadBody()).WithMetadata(new OperatorActionAttribute(OperatorActions.CorrectDirectoryRecord));
+        }
         return app;
     }
 
@@ -70,6 +83,24 @@ public static class OperatorDirectoryRecordsEndpoints
             ? TypedResults.Ok(entry)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "There is no operators' own record over an imported one to withdraw.");
     }
+
+    private static async Task<T?> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await http.Request.ReadFromJsonAsync<T>(cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotJson() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "The body is JSON (Content-Type: application/json).");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadBody() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The body is JSON (Content-Type: application/json): {\"record\": {…}, \"reason\": \"…\"}.");
 
     private static DirectoryKind KindOf(string kind) => kind == "authorities" ? DirectoryKind.Authority : DirectoryKind.Company;
 }

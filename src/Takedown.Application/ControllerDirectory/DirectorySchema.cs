@@ -6,7 +6,7 @@ namespace Takedown.Application.ControllerDirectory;
 /// own record when they added or corrected one (it wins), and the version of whichever counts, which goes up each time
 /// that changes. Every operator change is kept in <c>directory_audit</c>; every import in <c>directory_imports</c>.
 /// </summary>
-internal static class DirectorySchema
+public static class DirectorySchema
 {
     public const string Component = "controller-directory";
 
