@@ -1,6 +1,7 @@
 using JasperFx;
 using Takedown.Api.ApComplaints;
 using Takedown.Api.Cases;
+using Takedown.Api.ControllerDirectory;
 using Takedown.Api.ErasureRequests;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
@@ -9,6 +10,7 @@ using Takedown.Api.PlatformReports;
 using Takedown.Api.Privacy;
 using Takedown.Api.Replies;
 using Takedown.Application;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Application.Messaging;
 using Takedown.ServiceDefaults;
 
@@ -25,6 +27,7 @@ if (runWorker)
 }
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 builder.Services.AddTakedownApi(builder.Configuration);
+builder.Services.AddControllerDirectory(builder.Configuration);
 
 builder.Services.AddRazorPages();
 builder.Services.AddPortal(builder.Configuration);
@@ -50,10 +53,12 @@ api.MapCases();
 api.MapErasureRequests();
 api.MapPlatformReports();
 api.MapApComplaints();
+api.MapControllerDirectory();
 Takedown.Api.Webhooks.WebhooksEndpoints.MapWebhooks(app, api);
 api.MapPrivacy();
 app.MapInboundMail();
 app.MapOperatorApi();
+app.MapOperatorDirectory();
 app.MapRazorPages();
 app.MapPortal();
 // A verb runs Marten's commands instead of the host (db-apply, db-patch, db-assert, projections, describe; `help`

@@ -16,6 +16,7 @@ public partial class DomainEventsTests
         _ when type.IsEnum => Enum.GetValues(type).GetValue(Enum.GetValues(type).Length - 1)!,
         _ when type == typeof(IReadOnlyList<string>) => new List<string> { "first", "second" },
         _ when type == typeof(int) => 3,
+        _ when type == typeof(int?) => 4,
         _ when type == typeof(TimeOnly?) => new TimeOnly(21, 30),
         _ when type == typeof(IReadOnlyList<Takedown.Domain.EvidenceDiaries.DiaryAttachment>) =>
             new List<Takedown.Domain.EvidenceDiaries.DiaryAttachment> { new(Guid.Parse("0b5e55ed-0000-4000-8000-000000000002"), "photo.jpg", "image/jpeg", 1234, "ab12") },

@@ -2,10 +2,12 @@ using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Integrations;
 using Takedown.Application;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Application.Letters;
 using Takedown.Domain.Cases;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -26,9 +28,14 @@ public static class DraftErasureRequestEndpoint
     /// <param name="Kind">"Erasure" (left out): the controller is asked to erase the data. "Delisting": the controller is a search
     /// engine, asked to remove the urls from the results of searches on the victim's name (GDPR Art. 17 with 21(1); CJEU C-131/12
     /// Google Spain). The answer deadline is the same GDPR Art. 12(3) month.</param>
+    /// <param name="DirectoryRecordId">A controller directory record (<c>GET /controllers?q=</c>): its name, country, language
+    /// and channel fill in what the body leaves out, and the request keeps the record's id and version. Its channel decides how the
+    /// request goes: by e-mail (sent by the service), as a letter for registered post, or on the controller's web form (the
+    /// victim pastes the text). A controllerEmail in the body sends it by e-mail to that address instead, which a record
+    /// without a usable channel needs.</param>
     public sealed record DraftErasureRequestRequest(
         string? ControllerName, string? ControllerEmail, string? ControllerCountry, IReadOnlyList<string>? PersonalData, IReadOnlyList<string>? Urls,
-        string? ControllerLanguage = null, ErasureRequestKind? Kind = null);
+        string? ControllerLanguage = null, ErasureRequestKind? Kind = null, string? DirectoryRecordId = null);
 
     /// <param name="Id">The erasure request.</param>
     /// <param name="LetterId">Its letter to the controller, waiting for the victim's approval.</param>
@@ -46,19 +53,40 @@ public static class DraftErasureRequestEndpoint
 
     public static async Task<IResult> Draft(
         Guid caseId, DraftErasureRequestRequest request, HttpContext http, CaseAccess access, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options,
-        DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
+        DeadlineEngine engine, LetterWorkflow letters, DirectoryRecords directory, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(directory);
         if (!await access.CanAddRequestAsync(http.User, caseId, store, cancellationToken))
         {
             return CaseAccess.NotFound();
         }
+        var picked = request.DirectoryRecordId is { Length: > 0 and <= 100 } recordId
+            ? await directory.GetAsync(DirectoryKind.Company, recordId, cancellationToken)
+            : null;
+        var route = picked is null ? null : ControllerRoute.From(picked, request.ControllerEmail);
+        if (picked is not null)
+        {
+            request = request with
+            {
+                ControllerName = request.ControllerName ?? picked.Name,
+                ControllerCountry = request.ControllerCountry ?? picked.Country,
+                ControllerLanguage = request.ControllerLanguage ?? picked.RequestLanguage,
+            };
+        }
         var input = new Input()
-            .Text(request.ControllerName, "controllerName")
-            .Email(request.ControllerEmail, "controllerEmail")
+            .Require(request.DirectoryRecordId is null || picked is not null, "directoryRecordId", "No such record in the controller directory.")
+            .Require(picked is null || route is not null, "directoryRecordId",
+                "This record has no usable address for its channel; give the controller's e-mail address in controllerEmail.")
+            .Text(request.ControllerName, "controllerName");
+        if (route is null || route.Channel == LetterChannels.Email)
+        {
+            input.Email(request.ControllerEmail ?? route?.Email, "controllerEmail");
+        }
+        input
             .Require(request.ControllerCountry is not null && engine.Calendars.Supports(request.ControllerCountry), "controllerCountry",
                 $"Use one of: {string.Join(", ", engine.Calendars.Countries)}.")
             .TextList(request.PersonalData, "personalData")
@@ -71,13 +99,13 @@ public static class DraftErasureRequestEndpoint
         var id = key is null ? Guid.CreateVersion7(time.GetUtcNow()) : Idempotency.ResourceId(http.User.Actor(), "DraftErasureRequest", caseId, key);
         return await Idempotency.CreateOnceAsync(key,
             () => ReplayAsync(id, caseId, request, http, store, dataSource, options, cancellationToken),
-            () => DraftAsync(id, caseId, request, http, store, dataSource, options, engine, letters, time, cancellationToken));
+            () => DraftAsync(id, caseId, request, route, picked, http, store, dataSource, options, engine, letters, time, cancellationToken));
     }
 
     /// <summary>Drafts it with its letter; null when a request with this id exists already (a concurrent call with the same key won).</summary>
     private static async Task<IResult?> DraftAsync(
-        Guid id, Guid caseId, DraftErasureRequestRequest request, HttpContext http, IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options,
-        DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, Guid caseId, DraftErasureRequestRequest request, ControllerRoute? route, DirectoryEntry? picked, HttpContext http,
+        IDocumentStore store, NpgsqlDataSource dataSource, DatabaseOptions options, DeadlineEngine engine, LetterWorkflow letters, TimeProvider time, CancellationToken cancellationToken)
     {
         // The request and its letter are written in one transaction and one batch: the letter is composed from the
         // request as decided, and nothing is kept if either fails.
@@ -86,8 +114,9 @@ public static class DraftErasureRequestEndpoint
         var metadata = new EventMetadata(http.TraceIdentifier, null, http.User.Actor());
         var session = store.OpenSession(transaction, metadata);
         var (drafted, state) = await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
-            new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), request.ControllerEmail!.Trim(), request.ControllerCountry!,
-                request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage, request.Kind ?? ErasureRequestKind.Erasure),
+            new DraftErasureRequest(id, caseId, request.ControllerName!.Trim(), (request.ControllerEmail ?? route?.Email ?? "").Trim(), request.ControllerCountry!,
+                request.PersonalData!, request.Urls!, time.GetUtcNow(), request.ControllerLanguage, request.Kind ?? ErasureRequestKind.Erasure,
+                picked?.Id, picked?.Version, route?.Channel, route?.Address, route?.WebForm),
             state, engine), cancellationToken);
         if (drafted.Count == 0)
         {
@@ -112,7 +141,8 @@ public static class DraftErasureRequestEndpoint
         var same = events[0].Data is ErasureRequestDrafted drafted
             && drafted.CaseId == caseId
             && drafted.ControllerName == request.ControllerName!.Trim()
-            && drafted.ControllerEmail == request.ControllerEmail!.Trim()
+            && drafted.DirectoryRecordId == request.DirectoryRecordId
+            && (request.ControllerEmail is null ? drafted.DirectoryRecordId is not null : drafted.ControllerEmail == request.ControllerEmail.Trim())
             && string.Equals(drafted.ControllerCountry, request.ControllerCountry, StringComparison.OrdinalIgnoreCase)
             && (request.ControllerLanguage is null || drafted.ControllerLanguage == request.ControllerLanguage)
             && drafted.Kind == (request.Kind ?? ErasureRequestKind.Erasure)

@@ -24,12 +24,16 @@ public static class GetErasureRequestEndpoint
     /// <summary>
     /// The request as stored; <c>ControllerLanguage</c> is the language of the letters to the controller ("nl" or "en");
     /// <c>Kind</c> is Erasure, or Delisting for a request to a search engine to delist results on the victim's name.
+    /// <c>Channel</c> is how it reaches the controller: "email" (sent by the service), "post" (a letter the victim sends by
+    /// registered post) or "web-form" (the victim pastes the text on the controller's form). <c>DirectoryRecordId</c> and
+    /// <c>DirectoryRecordVersion</c> name the controller directory's record it was drafted from, when it was.
     /// </summary>
     public sealed record ErasureRequestView(
         Guid Id, Guid CaseId, string Status, string ControllerName, string ControllerCountry, IReadOnlyList<string> PersonalData,
         IReadOnlyList<string> Urls, DateOnly? ReceivedOn, bool Extended, bool Paused, string? Outcome,
         DeadlineDetail? AnswerDeadline, DeadlineDetail? ExtensionWindow, IReadOnlyList<TimelineEntry> Timeline, string ControllerLanguage,
-        ErasureRequestKind Kind);
+        ErasureRequestKind Kind, string Channel = "email", string? DirectoryRecordId = null, int? DirectoryRecordVersion = null,
+        string? ControllerWebForm = null);
 
     public static void MapGetErasureRequest(this ApiGroups api) => api.Map(group => group
         .MapGet("/erasure-requests/{id:guid}", Get)
@@ -56,6 +60,7 @@ public static class GetErasureRequestEndpoint
             state.Id, state.CaseId, state.Status.ToString(), drafted.ControllerName, state.ControllerCountry, drafted.PersonalData,
             drafted.Urls, state.ReceivedOn, state.Extended, state.IsPaused, state.Outcome?.ToString(),
             DeadlineDetail.From(state.AnswerDeadline(engine)), DeadlineDetail.From(state.ExtensionWindow(engine)),
-            [.. events.Select(e => new TimelineEntry(e.EventTypeName, e.Timestamp))], state.ControllerLanguage, state.Kind));
+            [.. events.Select(e => new TimelineEntry(e.EventTypeName, e.Timestamp))], state.ControllerLanguage, state.Kind, state.Channel,
+            drafted.DirectoryRecordId, drafted.DirectoryRecordVersion, drafted.ControllerWebForm));
     }
 }

@@ -27,9 +27,14 @@ public sealed record TakedownStart(
 
 /// <summary>The erasure request to start; <c>ControllerLanguage</c> is "nl" or "en" for its letters, null for the default of the controller's country.</summary>
 /// <summary>The erasure request of a new case; <see cref="Kind"/> is Delisting when the organisation is a search engine.</summary>
+/// <summary>
+/// With a controller picked from the directory: <c>DirectoryRecordId</c> and <c>DirectoryRecordVersion</c> name the record,
+/// <c>Channel</c> (one of <c>LetterChannels</c>) how the request goes, with the postal <c>Address</c> or the <c>WebForm</c> it needs.
+/// </summary>
 public sealed record ErasureTrack(
     string ControllerName, string ControllerEmail, string ControllerCountry, string? ControllerLanguage = null,
-    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure, string? DirectoryRecordId = null, int? DirectoryRecordVersion = null,
+    string? Channel = null, IReadOnlyList<string>? Address = null, string? WebForm = null);
 
 /// <summary>
 /// The platform report to start; <c>Notifier</c> is who the notice names as its notifier: the service on the victim's
@@ -131,7 +136,8 @@ public sealed class PortalCases(
             erasureId = id;
             await session.DecideAsync(id, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
                 new DraftErasureRequest(id, caseId, erasure.ControllerName, erasure.ControllerEmail, erasure.ControllerCountry, start.PersonalData, start.Urls, now,
-                    erasure.ControllerLanguage, erasure.Kind),
+                    erasure.ControllerLanguage, erasure.Kind, erasure.DirectoryRecordId, erasure.DirectoryRecordVersion, erasure.Channel, erasure.Address,
+                    erasure.WebForm),
                 state, engine), cancellationToken);
         }
         if (start.Platform is { } platform)

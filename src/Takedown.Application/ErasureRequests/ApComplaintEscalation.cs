@@ -79,6 +79,7 @@ public static class ApComplaintEscalation
         var text = refused
             ? RefusalText(drafted, before, history.OfType<ErasureRequestAnswered>().Last())
             : MissedText(drafted, before, before.AnswerDeadline(engine)!);
+        text += CrossBorderNote(before.ControllerCountry);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new PrepareApComplaint(complaintId, before, evidence, text, now), state), cancellationToken);
         stream.AppendMany(ErasureRequest.Decide(new EscalateErasureRequest(request.Id, complaintId, now), before, engine));
@@ -117,4 +118,14 @@ public static class ApComplaintEscalation
     private static string What(ErasureRequestDrafted drafted) => drafted.Kind == ErasureRequestKind.Delisting
         ? "een verzoek tot verwijdering uit zoekresultaten bij zoekopdrachten op haar of zijn naam (artikel 17 AVG; HvJ EU C-131/12 Google Spain en C-136/17 GC e.a.)"
         : "een verzoek tot verwijdering van persoonsgegevens (artikel 17 AVG)";
+
+    /// <summary>
+    /// For a controller established in another member state (Meta in Ireland, say): the victim may still complain to the
+    /// AP, the authority of their habitual residence (GDPR Art. 77(1)); the AP handles it together with the lead
+    /// authority of the controller's main establishment (Art. 56(1) and 60, the one-stop shop). Empty for a Dutch controller.
+    /// </summary>
+    public static string CrossBorderNote(string controllerCountry) =>
+        string.Equals(controllerCountry, "NL", StringComparison.OrdinalIgnoreCase)
+            ? ""
+            : $" De verwerkingsverantwoordelijke is gevestigd buiten Nederland ({controllerCountry.ToUpperInvariant()}). Betrokkene woont in Nederland en dient deze klacht daarom in bij de Autoriteit Persoonsgegevens, de toezichthoudende autoriteit van de lidstaat van haar of zijn gewone verblijfplaats (artikel 77, eerste lid, AVG). Wij verzoeken de AP de klacht te behandelen in samenwerking met de leidende toezichthoudende autoriteit van de hoofdvestiging van de verwerkingsverantwoordelijke (artikelen 56, eerste lid, en 60 AVG).";
 }

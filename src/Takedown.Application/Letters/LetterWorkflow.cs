@@ -67,11 +67,13 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
         var @case = await LoadCaseAsync(session, request.CaseId, cancellationToken);
         var today = engine.LocalDate(time.GetUtcNow(), request.ControllerCountry);
         var deadline = engine.GdprAnswer(today, false, [], request.ControllerCountry);
+        // A request by post is a letter for registered post, with the controller's address block; one on a web form is
+        // the text the victim pastes there. Neither is e-mailed by the service.
         var composed = LetterComposer.Compose(new ErasureLetterModel(
-            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, [], request.ControllerLanguage), @case.Reference, today,
+            Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, drafted.ControllerAddress ?? [], request.ControllerLanguage), @case.Reference, today,
             @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
         return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
-            replyAddress: ReplyAddressFor(requestId));
+            channel: request.Channel, replyAddress: ReplyAddressFor(requestId), postalAddress: drafted.ControllerAddress);
     }
 
     /// <summary>

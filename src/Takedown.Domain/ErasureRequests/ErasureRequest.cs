@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Takedown.Domain.Deadlines;
+using Takedown.Domain.Letters;
 
 namespace Takedown.Domain.ErasureRequests;
 
@@ -42,6 +43,10 @@ public enum ErasureOutcome
 /// <see cref="ControllerLanguage"/> is the language of the letters to the controller ("nl" or "en"); null in events
 /// stored before it was chosen, which read as <see cref="ErasureRequest.DefaultControllerLanguage"/>. <see cref="Kind"/> is
 /// <see cref="ErasureRequestKind.Erasure"/> in events stored before delisting requests existed.
+/// <see cref="DirectoryRecordId"/> and <see cref="DirectoryRecordVersion"/> name the controller directory's record the
+/// controller was picked from, as it was then (null when it was typed in). <see cref="Channel"/> is how the request
+/// reaches the controller, one of <see cref="LetterChannels"/> (null: e-mail, as in every event stored before);
+/// <see cref="ControllerAddress"/> the postal address for a letter, <see cref="ControllerWebForm"/> the web form.
 /// </summary>
 public sealed record ErasureRequestDrafted(
     Guid RequestId,
@@ -53,10 +58,19 @@ public sealed record ErasureRequestDrafted(
     [PersonalData] IReadOnlyList<string> Urls,
     DateTimeOffset DraftedAt,
     string? ControllerLanguage = null,
-    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure,
+    string? DirectoryRecordId = null,
+    int? DirectoryRecordVersion = null,
+    string? Channel = null,
+    IReadOnlyList<string>? ControllerAddress = null,
+    string? ControllerWebForm = null);
 public sealed record ErasureRequestApproved(Guid RequestId, DateTimeOffset ApprovedAt);
-/// <summary><see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.</summary>
-public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt);
+/// <summary>
+/// <see cref="ReceivedOn"/> is the date of receipt by the controller: it starts the GDPR Art. 12(3) clock.
+/// <see cref="Channel"/>: null when the service e-mailed it; "post" or "web-form" when the victim sent it and said when
+/// it arrived (the letter's delivery, the form's submission).
+/// </summary>
+public sealed record ErasureRequestSent(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset SentAt, string? Channel = null);
 public sealed record ErasureRequestAcknowledged(Guid RequestId, DateTimeOffset AcknowledgedAt);
 public sealed record ExtensionClaimed(Guid RequestId, [PersonalData] string Reason, DateTimeOffset ClaimedAt);
 /// <summary>The controller asks to verify identity (GDPR Art. 12(6)); the clock stops from <see cref="PausedOn"/>.</summary>
@@ -82,6 +96,8 @@ public sealed record ControllerAddressBounced(Guid RequestId, Guid ReplyId, Date
 /// <summary>
 /// <see cref="ControllerLanguage"/>: "nl" or "en"; null takes the default for the controller's country.
 /// <see cref="Kind"/>: <see cref="ErasureRequestKind.Delisting"/> when the controller is a search engine.
+/// <see cref="Channel"/>: one of <see cref="LetterChannels"/>, e-mail when null; a letter needs
+/// <see cref="ControllerAddress"/>, the web form <see cref="ControllerWebForm"/>.
 /// </summary>
 public sealed record DraftErasureRequest(
     Guid RequestId,
@@ -93,9 +109,19 @@ public sealed record DraftErasureRequest(
     IReadOnlyList<string> Urls,
     DateTimeOffset Now,
     string? ControllerLanguage = null,
-    ErasureRequestKind Kind = ErasureRequestKind.Erasure);
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure,
+    string? DirectoryRecordId = null,
+    int? DirectoryRecordVersion = null,
+    string? Channel = null,
+    IReadOnlyList<string>? ControllerAddress = null,
+    string? ControllerWebForm = null);
 public sealed record ApproveErasureRequest(Guid RequestId, DateTimeOffset Now);
 public sealed record SendErasureRequest(Guid RequestId, DateOnly ReceivedOn, DateTimeOffset Now);
+/// <summary>
+/// The victim sent an approved request that goes by post or web form, and says on which day it reached the controller
+/// (<see cref="ReceivedOn"/>: the letter's delivery, the form's submission); <see cref="Today"/> is the victim's date now.
+/// </summary>
+public sealed record RecordErasureSubmission(Guid RequestId, DateOnly ReceivedOn, DateOnly Today, DateTimeOffset Now);
 public sealed record AcknowledgeErasureRequest(Guid RequestId, DateTimeOffset Now);
 public sealed record ClaimExtension(Guid RequestId, string Reason, DateTimeOffset Now);
 public sealed record RequestIdentityCheck(Guid RequestId, string What, DateTimeOffset Now);
@@ -129,7 +155,8 @@ public sealed record ErasureRequest(
     IReadOnlyDictionary<Guid, DateTimeOffset>? Replies = null,
     bool AddressBounced = false,
     string ControllerLanguage = "nl",
-    ErasureRequestKind Kind = ErasureRequestKind.Erasure)
+    ErasureRequestKind Kind = ErasureRequestKind.Erasure,
+    string Channel = LetterChannels.Email)
 {
     public static readonly ErasureRequest Initial = new(Guid.Empty, Guid.Empty, ErasureRequestStatus.None, "NL", null, null, false, false, null, [], null, null);
 
@@ -186,6 +213,7 @@ public sealed record ErasureRequest(
         {
             Id = e.RequestId, CaseId = e.CaseId, Status = ErasureRequestStatus.Drafted, ControllerCountry = e.ControllerCountry,
             ControllerLanguage = e.ControllerLanguage ?? DefaultControllerLanguage(e.ControllerCountry), Kind = e.Kind,
+            Channel = e.Channel ?? LetterChannels.Email,
         },
         ErasureRequestApproved e => state with { Status = ErasureRequestStatus.Approved, ApprovedAt = e.ApprovedAt },
         ErasureRequestSent e => state with { Status = ErasureRequestStatus.Sent, ReceivedOn = e.ReceivedOn },
@@ -219,6 +247,7 @@ public sealed record ErasureRequest(
             DraftErasureRequest c => Draft(c, state, engine),
             ApproveErasureRequest c => Approve(c, state),
             SendErasureRequest c => Send(c, state, engine),
+            RecordErasureSubmission c => RecordSubmission(c, state, engine),
             AcknowledgeErasureRequest c => Acknowledge(c, state),
             ClaimExtension c => ClaimExtension(c, state, engine),
             RequestIdentityCheck c => RequestIdentityCheck(c, state, engine),
@@ -255,9 +284,17 @@ public sealed record ErasureRequest(
             throw new DomainRuleViolated("An erasure request needs the name of the data controller.");
         }
 
-        if (!c.ControllerEmail.Contains('@', StringComparison.Ordinal))
+        var channel = c.Channel ?? LetterChannels.Email;
+        switch (channel)
         {
-            throw new DomainRuleViolated("An erasure request needs the controller's e-mail address.");
+            case LetterChannels.Email when !c.ControllerEmail.Contains('@', StringComparison.Ordinal):
+                throw new DomainRuleViolated("An erasure request needs the controller's e-mail address.");
+            case LetterChannels.Post when c.ControllerAddress is not { Count: >= 2 } address || address.Any(string.IsNullOrWhiteSpace):
+                throw new DomainRuleViolated("An erasure request by post needs the controller's postal address, with the country on its last line.");
+            case LetterChannels.WebForm when !Uri.TryCreate(c.ControllerWebForm, UriKind.Absolute, out var form) || form.Scheme is not ("https" or "http"):
+                throw new DomainRuleViolated("An erasure request on a web form needs the form's address (https://…).");
+            case not (LetterChannels.Email or LetterChannels.Post or LetterChannels.WebForm):
+                throw new DomainRuleViolated($"An erasure request goes by e-mail, by post or on the controller's web form, not by '{channel}'.");
         }
 
         if (!engine.Calendars.Supports(c.ControllerCountry))
@@ -286,8 +323,44 @@ public sealed record ErasureRequest(
         }
 
         var country = c.ControllerCountry.ToUpperInvariant();
+        // An e-mail request keeps the event's earlier shape: no channel, no address, no form.
         return [new ErasureRequestDrafted(c.RequestId, c.CaseId, c.ControllerName, c.ControllerEmail, country, c.PersonalData, c.Urls, c.Now,
-            c.ControllerLanguage ?? DefaultControllerLanguage(country), c.Kind)];
+            c.ControllerLanguage ?? DefaultControllerLanguage(country), c.Kind, c.DirectoryRecordId, c.DirectoryRecordVersion,
+            channel == LetterChannels.Email ? null : channel,
+            channel == LetterChannels.Post ? [.. c.ControllerAddress!.Select(l => l.Trim())] : null,
+            channel == LetterChannels.WebForm ? c.ControllerWebForm : null)];
+    }
+
+    private static object[] RecordSubmission(RecordErasureSubmission c, ErasureRequest state, DeadlineEngine engine)
+    {
+        if (state.ReceivedOn is { } received)
+        {
+            return received == c.ReceivedOn
+                ? []
+                : throw new DomainRuleViolated($"The request already reached the controller on {received:yyyy-MM-dd}.");
+        }
+        if (state.Channel == LetterChannels.Email)
+        {
+            throw new DomainRuleViolated("This request is sent by e-mail; the service records its sending itself.");
+        }
+        if (state.Status == ErasureRequestStatus.Drafted)
+        {
+            throw new DomainRuleViolated("The victim must approve the request before it is sent.");
+        }
+        if (state.Status != ErasureRequestStatus.Approved)
+        {
+            throw new DomainRuleViolated($"The request is {Describe(state.Status)}; it cannot be sent.");
+        }
+        if (c.ReceivedOn > c.Today)
+        {
+            throw new DomainRuleViolated("The day it reached the organisation cannot be in the future.", DomainRuleViolated.DateInFuture);
+        }
+        // GDPR Art. 12(3): the month runs from receipt, which cannot come before the text was approved.
+        if (c.ReceivedOn < engine.LocalDate(state.ApprovedAt!.Value, state.ControllerCountry))
+        {
+            throw new DomainRuleViolated("The day it reached the organisation cannot be before the request was approved.");
+        }
+        return [new ErasureRequestSent(state.Id, c.ReceivedOn, c.Now, state.Channel)];
     }
 
     private static object[] Approve(ApproveErasureRequest c, ErasureRequest state)

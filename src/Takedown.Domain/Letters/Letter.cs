@@ -18,7 +18,10 @@ public static class LetterChannels
     /// <summary>Printed by the victim and sent by registered post: the service never sends it.</summary>
     public const string Post = "post";
 
-    /// <summary>Kept as the copy of what an operator enters on the AP's web form, which gives no copy back.</summary>
+    /// <summary>
+    /// Kept as the copy of what is entered on a web form, which gives no copy back: an operator on the AP's form, or the
+    /// victim on a controller's privacy form.
+    /// </summary>
     public const string WebForm = "web-form";
 
     public static readonly IReadOnlyList<string> All = [Email, Post, WebForm];
@@ -195,7 +198,7 @@ public sealed record Letter(
             case LetterChannels.Post when string.IsNullOrWhiteSpace(c.RecipientName) || c.PostalAddress is not { Count: > 0 } address || address.Any(string.IsNullOrWhiteSpace):
                 throw new DomainRuleViolated("A letter for the post needs the recipient's name and postal address.");
             case not (LetterChannels.Email or LetterChannels.Post or LetterChannels.WebForm):
-                throw new DomainRuleViolated($"A letter goes by e-mail, by post or on the AP's web form, not by '{c.Channel}'.");
+                throw new DomainRuleViolated($"A letter goes by e-mail, by post or on a web form, not by '{c.Channel}'.");
         }
         // Events stored before channels existed mean e-mail; a new e-mail letter keeps that shape.
         return [new LetterPrepared(c.LetterId, c.CaseId, c.RequestId, c.Kind, c.Language, c.RecipientName, c.RecipientEmail, c.Subject,

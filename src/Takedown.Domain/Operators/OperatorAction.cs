@@ -24,6 +24,9 @@ public static class OperatorActions
     /// <summary>A platform's decision on a report filed by e-mail, entered on the case page without a stored reply.</summary>
     public const string RecordPlatformDecision = "record-platform-decision";
 
+    /// <summary>Adding or correcting a controller directory record (kept with its own audit trail, docs/directory.md).</summary>
+    public const string CorrectDirectoryRecord = "correct-directory-record";
+
     /// <summary>
     /// Lodging a complaint with the AP and replaying a message that failed are acts with consequences outside
     /// Takedown (a regulator's file, a letter sent twice): only a supervisor does them. A platform's decision recorded
@@ -34,7 +37,8 @@ public static class OperatorActions
     public static bool IsAllowed(OperatorRole role, string action) => action switch
     {
         LodgeApComplaint or ReplayDeadLetter or RetryStatusUpdate or RecordPlatformDecision => role == OperatorRole.Supervisor,
-        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled or RecordPlatformDecisionFromReply => true,
+        ReviewApComplaint or ConfirmReplyMeaning or RetryFailedLetter or MarkFailedLetterHandled or RecordPlatformDecisionFromReply
+            or CorrectDirectoryRecord => true,
         _ => false,
     };
 

@@ -54,7 +54,7 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
             "ApproveErasureRequest", "DraftPlatformReport", "GetPlatformNotice", "ApprovePlatformReport", "GetPlatformReport",
             "LodgeInternalComplaint", "OpenApComplaint", "GetApComplaint", "ExportCase", "ExportCasePdf", "EraseCase",
             "CreateWebhookSubscription", "ListWebhookSubscriptions", "ListWebhookDeliveries", "EnableWebhookSubscription",
-            "DeleteWebhookSubscription",
+            "DeleteWebhookSubscription", "SearchControllers", "GetController", "ListSupervisoryAuthorities",
         };
         var operations = Operations(document).ToDictionary(o => o.Operation["operationId"]!.GetValue<string>());
         operations.Keys.ShouldBe(order, ignoreOrder: true);
@@ -63,6 +63,14 @@ public sealed class ApiContractTests(ApiFactory factory) : IClassFixture<ApiFact
             var (method, path, operation) = operations[operationId];
             var url = path.Replace("{caseId}", ids.GetValueOrDefault("case"), StringComparison.Ordinal)
                 .Replace("{id}", operationId.Contains("Webhook", StringComparison.Ordinal) ? ids.GetValueOrDefault("subscription") : operationId.Contains("Platform", StringComparison.Ordinal) || operationId == "LodgeInternalComplaint" ? ids.GetValueOrDefault("platform") : operationId == "GetApComplaint" ? ids.GetValueOrDefault("complaint") : operationId is "GetCase" or "ExportCase" or "ExportCasePdf" or "EraseCase" ? ids.GetValueOrDefault("case") : ids.GetValueOrDefault("erasure"), StringComparison.Ordinal);
+            if (operationId == "SearchControllers")
+            {
+                url += "?q=facebok";
+            }
+            if (operationId == "GetController")
+            {
+                url = path.Replace("{id}", "facebook", StringComparison.Ordinal);
+            }
             if (operationId == "OpenApComplaint")
             {
                 // The controller's refusal arrives by mail and an operator confirms it: here it is recorded directly.

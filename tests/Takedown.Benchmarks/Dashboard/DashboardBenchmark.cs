@@ -20,7 +20,7 @@ public static partial class DashboardBenchmark
 {
     private const int Cases = 10_000;
     private const int RequestsPerCase = 5;
-    private const string ApiKey = "bench-api-key-0123456789abcdef";
+    internal const string ApiKey = "bench-api-key-0123456789abcdef";
     private const string OperatorPassword = "bench operator password";
 
     // Counterparties the statistics group by: companies and platforms, never people.
@@ -86,9 +86,9 @@ public static partial class DashboardBenchmark
     }
 
     [GeneratedRegex(@"RESULT p50=(\d+) p95=(\d+) p99=(\d+) rps=([\d.]+)")]
-    private static partial Regex ResultLine();
+    internal static partial Regex ResultLine();
 
-    private static string Ms(string micros) => (double.Parse(micros, CultureInfo.InvariantCulture) / 1000).ToString("0.0", CultureInfo.InvariantCulture);
+    internal static string Ms(string micros) => (double.Parse(micros, CultureInfo.InvariantCulture) / 1000).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A wrk script: the auth header, addresses rotating over sample ids, and p50/p95/p99 in microseconds at the end.</summary>
     private static string Lua(string header, string path, Guid[]? ids, string template)
@@ -120,7 +120,7 @@ public static partial class DashboardBenchmark
         return lua.ToString();
     }
 
-    private static Process StartHost(string repo, string connectionString, string baseUrl)
+    internal static Process StartHost(string repo, string connectionString, string baseUrl)
     {
         var dll = Path.Combine(repo, "src", "Takedown.Api", "bin", "Release", "net10.0", "Takedown.Api.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -162,7 +162,7 @@ public static partial class DashboardBenchmark
         return p.ExitCode == 0 ? hash : throw new InvalidOperationException("hash-password failed");
     }
 
-    private static async Task WaitUntilUpAsync(string baseUrl)
+    internal static async Task WaitUntilUpAsync(string baseUrl)
     {
         using var client = new HttpClient();
         for (var i = 0; i < 120; i++)
@@ -296,14 +296,14 @@ public static partial class DashboardBenchmark
     private static Task Nullable(NpgsqlBinaryImporter writer, object? value, NpgsqlDbType type) =>
         value is null ? writer.WriteNullAsync() : writer.WriteAsync(value, type);
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Run(string file, params string[] args)
+    internal static string Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true };
         foreach (var a in args)

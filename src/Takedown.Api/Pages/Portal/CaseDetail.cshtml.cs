@@ -3,9 +3,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Takedown.Api.Cases;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
+using Takedown.Application.ErasureRequests;
+using Takedown.Application.Letters;
 using Takedown.Application.PlatformReports;
 using Takedown.Domain;
 using Takedown.Domain.Deadlines;
+using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 using JasperFx.Events;
@@ -25,9 +28,49 @@ namespace Takedown.Api.Pages.Portal;
 /// </summary>
 public sealed class CaseDetailModel(
     PortalCases cases, PortalLetters letters, IDocumentStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
-    PortalText text, TimeProvider time)
+    PortalText text, TimeProvider time, Microsoft.Extensions.Options.IOptions<LetterSettings> letterSettings)
     : VictimPageModel
 {
+    /// <summary>
+    /// Approved erasure requests the victim sends themselves (by registered post, or on the controller's web form) and
+    /// has not yet said were received: the page shows how, and asks for the day it reached the organisation.
+    /// </summary>
+    public Dictionary<Guid, ErasureRequestDrafted> SelfSent { get; } = [];
+
+    /// <summary>The victim's refusal to record the day of receipt, by request.</summary>
+    public Dictionary<Guid, string> SubmissionErrors { get; } = [];
+
+    /// <summary>The victim sent the request (posted, or submitted on the form) and says on which day it reached the organisation: its month runs from then.</summary>
+    public async Task<IActionResult> OnPostSubmittedAsync(Guid caseId, Guid requestId, DateOnly? receivedOn, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(caseId, cancellationToken) || !SelfSent.ContainsKey(requestId))
+        {
+            return NotFound();
+        }
+        if (receivedOn is not { } day)
+        {
+            SubmissionErrors[requestId] = text.T("Vul de datum in.", "Enter the date.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        await using var session = store.LightweightSession(new EventMetadata(HttpContext.TraceIdentifier, null, Actor));
+        session.Enlist(outbox);
+        try
+        {
+            await RecordErasureSubmissionHandler.RecordAsync(session, outbox, engine, letterSettings.Value, time, requestId, day, cancellationToken);
+        }
+        catch (DomainRuleViolated e)
+        {
+            SubmissionErrors[requestId] = e.Code == DomainRuleViolated.DateInFuture
+                ? text.T("Die datum ligt in de toekomst.", "That date is in the future.")
+                : text.T("Die datum kan niet: het moet de dag zijn waarop de organisatie het verzoek kreeg, na uw goedkeuring.", "That date is not possible: it must be the day the organisation received the request, after you approved it.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        await session.SaveChangesAsync(cancellationToken);
+        return LocalRedirect($"/zaak/{caseId}");
+    }
+
     private IReadOnlyDictionary<Guid, IReadOnlyList<ClockStep>> _clock = new Dictionary<Guid, IReadOnlyList<ClockStep>>();
 
     public GetCaseEndpoint.CaseView Case { get; private set; } = null!;
@@ -181,6 +224,15 @@ public sealed class CaseDetailModel(
         Posted = (await letters.PostedAsync(caseId, Letters, cancellationToken)).ToDictionary(p => p.Letter.LetterId, p => p.Posted.PostedOn);
         Authorised = (await store.AggregateStreamAsync(caseId, Domain.Cases.Case.Initial, Domain.Cases.Case.Evolve, cancellationToken: cancellationToken))
             .State.Authorisation is not null;
+        foreach (var request in view.Requests.Where(r => r.Kind == "erasure" && r.SentAt is null))
+        {
+            var events = await store.FetchStreamAsync(request.Id, cancellationToken: cancellationToken);
+            var state = events.Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));
+            if (state.CaseId == caseId && state.Status == ErasureRequestStatus.Approved && state.Channel != LetterChannels.Email)
+            {
+                SelfSent[request.Id] = events.Select(e => e.Data).OfType<ErasureRequestDrafted>().First();
+            }
+        }
         foreach (var request in view.Requests.Where(r => r.Kind == "platform"))
         {
             var (report, _) = await store.AggregateStreamAsync(request.Id, PlatformReport.Initial, PlatformReport.Evolve, cancellationToken: cancellationToken);

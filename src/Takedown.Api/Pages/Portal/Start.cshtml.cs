@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Infrastructure;
 using Takedown.Api.Portal;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Domain.Deadlines;
 using Takedown.Domain.ErasureRequests;
+using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 using Takedown.Platforms.Registry;
 
@@ -13,8 +15,11 @@ namespace Takedown.Api.Pages.Portal;
 /// registry: a report can only be filed with a platform we know how to reach, so "another platform" files nothing and
 /// says what the victim can do instead.
 /// </summary>
-public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, PlatformRegistry registry) : VictimPageModel
+public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngine engine, PlatformRegistry registry, DirectoryRecords directory) : VictimPageModel
 {
+    /// <summary>The directory's categories a doxing victim most often needs: people-search and address sites, and social media.</summary>
+    public static readonly IReadOnlyList<string> DoxingCategories = ["addresses", "social media"];
+
     public static readonly IReadOnlyList<string> Kinds = ["address", "phone", "photos", "other"];
 
     /// <summary>
@@ -34,6 +39,10 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     [BindProperty] public string? ControllerEmail { get; set; }
     [BindProperty] public string ControllerCountry { get; set; } = "NL";
     [BindProperty] public string? ControllerLanguage { get; set; }
+    /// <summary>What the victim searched the controller directory for ("which organisation?").</summary>
+    [BindProperty] public string? DirectoryQuery { get; set; }
+    /// <summary>The directory record picked, by its id; empty for an organisation typed in by hand.</summary>
+    [BindProperty] public string? DirectoryRecordId { get; set; }
     /// <summary>The organisation is a search engine: the request asks it to delist the addresses from searches on the victim's name.</summary>
     [BindProperty] public bool SearchEngine { get; set; }
     [BindProperty] public bool Report { get; set; }
@@ -45,6 +54,60 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     [BindProperty] public NotifierKind Notifier { get; set; } = NotifierKind.Service;
 
     public Dictionary<string, string> Errors { get; } = [];
+
+    /// <summary>The directory's answer to the victim's search, shown as a list to pick from (also without JavaScript).</summary>
+    public IReadOnlyList<DirectoryEntry>? Results { get; private set; }
+
+    /// <summary>The record picked, shown with what it means for the request.</summary>
+    public DirectoryEntry? Picked { get; private set; }
+
+    public string ChannelLabel(DirectoryEntry entry) => (entry ?? throw new ArgumentNullException(nameof(entry))).Usable ? entry.Channel switch
+    {
+        ControllerChannel.Email => text.T($"Per e-mail aan {entry.Email}; wij versturen het na uw akkoord.", $"By e-mail to {entry.Email}; we send it once you approve it."),
+        ControllerChannel.WebForm => text.T("Via het webformulier van de organisatie: u plakt onze tekst daar zelf in.", "Through the organisation's web form: you paste our text there yourself."),
+        _ => text.T("Per aangetekende brief: u print de brief en verstuurt hem zelf.", "By registered letter: you print the letter and post it yourself."),
+    } : text.T("Er is geen bruikbaar adres bekend. Vul hieronder zelf het privacy-e-mailadres in om deze organisatie te kiezen.",
+        "No usable address is known. Type the privacy e-mail address below to choose this organisation.");
+
+    public string CountryName(string? country) => country switch
+    {
+        "NL" => text.T("Nederland", "The Netherlands"),
+        "IE" => text.T("Ierland", "Ireland"),
+        null => text.T("onbekend", "unknown"),
+        _ => country,
+    };
+
+    /// <summary>Search as you type: the same search as the button, as JSON for the page's script.</summary>
+    public async Task<IActionResult> OnGetSearchAsync(string? q, string? category, CancellationToken cancellationToken)
+    {
+        var found = await SearchAsync(q, category, cancellationToken);
+        return new JsonResult(found.Select(e => new
+        {
+            e.Id, e.Version, e.Name, e.Runs, e.Address, e.Country, CountrySupported = e.Country is { } c && engine.Calendars.Supports(c), e.Email,
+            e.WebForm, Channel = e.Channel.ToString(), e.Usable, e.RequestLanguage, e.NeedsIdDocument, RequiredElements = e.RequiredElements.Select(r => r.Description),
+            e.Quality, Dutch = e.RelevantCountries.Contains("nl") || e.Country == "NL", Explanation = ChannelLabel(e),
+        }));
+    }
+
+    /// <summary>The search button (no JavaScript): the page again, with everything typed so far and the list to pick from.</summary>
+    public async Task<IActionResult> OnPostSearchAsync(string? category, CancellationToken cancellationToken)
+    {
+        Results = await SearchAsync(DirectoryQuery, category, cancellationToken);
+        if (!string.IsNullOrEmpty(DirectoryRecordId))
+        {
+            Picked = await directory.GetAsync(DirectoryKind.Company, DirectoryRecordId, cancellationToken);
+        }
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(string? q, string? category, CancellationToken cancellationToken)
+    {
+        if (q is { Length: > Input.MaxShortText } || (q is not null && !Input.IsCleanText(q, multiline: false)))
+        {
+            return [];
+        }
+        return await directory.SearchAsync(q, DoxingCategories.Contains(category) ? category : null, limit: 10, cancellationToken: cancellationToken);
+    }
 
     public IReadOnlyList<string> Countries => [.. engine.Calendars.Countries];
 
@@ -100,12 +163,41 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
             text.T("Vul minstens één volledig adres in (beginnend met https://), één per regel.", "Enter at least one full address (starting with https://), one per line."));
         Check(ByWhom is null || ByWhom.Length <= Input.MaxShortText, nameof(ByWhom), text.T("Maximaal 200 tekens.", "At most 200 characters."));
         Check(Erasure || Report, nameof(Erasure), text.T("Kies minstens één manier.", "Choose at least one way."));
+        ControllerRoute? route = null;
+        if (Erasure && !string.IsNullOrEmpty(DirectoryRecordId))
+        {
+            Picked = await directory.GetAsync(DirectoryKind.Company, DirectoryRecordId, cancellationToken);
+            Check(Picked is not null, nameof(DirectoryRecordId), text.T("Deze organisatie staat niet (meer) in de lijst; zoek haar opnieuw.", "This organisation is not in the list (any more); search for it again."));
+            if (Picked is not null)
+            {
+                // The script fills in the record's own e-mail address; only another address, typed by the victim, overrides the record's channel.
+                var typed = ControllerEmail is { } e && !string.IsNullOrWhiteSpace(e) && !string.Equals(e.Trim(), Picked.Email, StringComparison.OrdinalIgnoreCase) ? e : null;
+                route = ControllerRoute.From(Picked, typed);
+                Check(route is not null, nameof(ControllerEmail), text.T(
+                    "Van deze organisatie is geen bruikbaar adres bekend. Vul het privacy-e-mailadres zelf in.",
+                    "No usable address is known for this organisation. Type its privacy e-mail address."));
+                Check(typed is null || Input.IsEmail(typed.Trim()), nameof(ControllerEmail),
+                    text.T("Vul een geldig e-mailadres in.", "Enter a valid e-mail address."));
+                ControllerName = Picked.Name;
+                if (Picked.Country is { } country && engine.Calendars.Supports(country))
+                {
+                    ControllerCountry = country;
+                }
+                if (string.IsNullOrEmpty(ControllerLanguage))
+                {
+                    ControllerLanguage = Picked.RequestLanguage;
+                }
+            }
+        }
         if (Erasure)
         {
             Check(!string.IsNullOrWhiteSpace(ControllerName) && ControllerName.Length <= Input.MaxShortText, nameof(ControllerName),
                 text.T("Vul de naam van de organisatie in.", "Enter the organisation's name."));
-            Check(ControllerEmail is not null && Input.IsEmail(ControllerEmail.Trim()), nameof(ControllerEmail),
-                text.T("Vul het privacy-e-mailadres van de organisatie in.", "Enter the organisation's privacy e-mail address."));
+            if (Picked is null)
+            {
+                Check(ControllerEmail is not null && Input.IsEmail(ControllerEmail.Trim()), nameof(ControllerEmail),
+                    text.T("Vul het privacy-e-mailadres van de organisatie in.", "Enter the organisation's privacy e-mail address."));
+            }
             Check(engine.Calendars.Supports(ControllerCountry), nameof(ControllerCountry), text.T("Kies een land.", "Choose a country."));
             Check(string.IsNullOrEmpty(ControllerLanguage) || ErasureRequest.ControllerLanguages.Contains(ControllerLanguage), nameof(ControllerLanguage),
                 text.T("Kies een taal.", "Choose a language."));
@@ -140,8 +232,9 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         var data = What.Where(Kinds.Contains).Distinct().Select(k => k == "other" ? OtherWhat!.Trim() : KindLabel(k)).ToList();
         var caseId = await cases.StartAsync(VictimId, new TakedownStart(
             Name!.Trim(), Email!.Trim(), text.Language, data, urls, ByWhom,
-            Erasure ? new ErasureTrack(ControllerName!.Trim(), ControllerEmail!.Trim(), ControllerCountry, string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage,
-                SearchEngine ? ErasureRequestKind.Delisting : ErasureRequestKind.Erasure) : null,
+            Erasure ? new ErasureTrack(ControllerName!.Trim(), (route is null ? ControllerEmail! : route.Email ?? "").Trim(), ControllerCountry,
+                string.IsNullOrEmpty(ControllerLanguage) ? null : ControllerLanguage, SearchEngine ? ErasureRequestKind.Delisting : ErasureRequestKind.Erasure,
+                Picked?.Id, Picked?.Version, route?.Channel == LetterChannels.Email ? null : route?.Channel, route?.Address, route?.WebForm) : null,
             platform is null ? null : new PlatformTrack(platform.Name, Category, Notifier)), HttpContext.TraceIdentifier, cancellationToken);
         return LocalRedirect($"/zaak/{caseId}");
     }
