@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real parts: a throwaway PostgreSQL cluster, real SMTP and IMAP servers (started by the
 # tests), Debian's Chromium. Installs what is missing first. Ends with the line "N passed, N failed".
-# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~EventStore).
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~EventStorage).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
