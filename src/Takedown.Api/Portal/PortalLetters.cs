@@ -163,8 +163,8 @@ public sealed class PortalLetters(IDocumentStore store, NpgsqlDataSource dataSou
     }
 
     /// <summary>
-    /// The case's letters for the post that the victim recorded as posted, in the order they were made.
-    /// <paramref name="rows"/> is the case's letter list when the caller has it already.
+    /// The case's letters for the post that the victim recorded as posted, in the order they were made, read in one
+    /// round trip. <paramref name="rows"/> is the case's letter list when the caller has it already.
     /// </summary>
     public async Task<IReadOnlyList<(LetterPrepared Letter, LetterPosted Posted)>> PostedAsync(
         Guid caseId, IReadOnlyList<CaseLetterRow>? rows, CancellationToken cancellationToken)
@@ -175,10 +175,12 @@ public sealed class PortalLetters(IDocumentStore store, NpgsqlDataSource dataSou
         {
             return [];
         }
+        await using var query = store.QuerySession();
+        var streams = await query.FetchStreamsAsync(ids, cancellationToken);
         var posted = new List<(LetterPrepared, LetterPosted)>();
-        foreach (var id in ids)
+        foreach (var id in ids.Where(streams.ContainsKey))
         {
-            var events = await store.FetchStreamAsync(id, cancellationToken: cancellationToken);
+            var events = streams[id];
             var letter = events.Aggregate(Letter.Initial, (s, e) => Letter.Evolve(s, e.Data));
             if (letter is { Posted: not null } && letter.CaseId == caseId)
             {

@@ -44,6 +44,21 @@ public static class Sessions
         return await session.Events.FetchStreamAsync(streamId, version, timestamp, token: cancellationToken);
     }
 
+    /// <summary>Several whole streams in one round trip, each in version order; a stream without events is absent.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<IEvent>>> FetchStreamsAsync(
+        this IQuerySession session, IReadOnlyCollection<Guid> streamIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(streamIds);
+        if (streamIds.Count == 0)
+        {
+            return new Dictionary<Guid, IReadOnlyList<IEvent>>();
+        }
+        Guid[] ids = [.. streamIds];
+        var events = await session.Events.QueryAllRawEvents().Where(e => ids.Contains(e.StreamId)).ToListAsync(cancellationToken);
+        return events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => (IReadOnlyList<IEvent>)[.. g.OrderBy(e => e.Version)]);
+    }
+
     /// <summary>Folds a stream with a pure evolve function; the state and the stream's version (0: no stream).</summary>
     public static async Task<(T State, long Version)> AggregateStreamAsync<T>(
         this IDocumentStore store, Guid streamId, T initial, Func<T, object, T> evolve, long version = 0, DateTimeOffset? timestamp = null,

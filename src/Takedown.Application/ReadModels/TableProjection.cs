@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using JasperFx.Events;
 using Marten;
+using Takedown.Application.EventStorage;
 
 namespace Takedown.Application.ReadModels;
 
@@ -54,15 +55,11 @@ public abstract partial class TableProjection : Marten.Events.Projections.IProje
         Guid[] ids = [.. streamIds];
         // A stream whose first event is among those being appended (FetchForWriting and StartStream number them) has
         // nothing stored yet: read only the others, and nothing when none is left.
-        Guid[] withHistory = [.. ids.Where(id => !events.Any(e => e.StreamId == id && e.Version == 1))];
-        IReadOnlyList<IEvent> stored = withHistory.Length == 0 ? [] : await operations.Events.QueryAllRawEvents()
-            .Where(e => withHistory.Contains(e.StreamId))
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellation);
+        var stored = await operations.FetchStreamsAsync([.. ids.Where(id => !events.Any(e => e.StreamId == id && e.Version == 1))], cancellation);
         var result = new Dictionary<Guid, IReadOnlyList<IEvent>>();
         foreach (var id in ids)
         {
-            var stream = stored.Where(e => e.StreamId == id).OrderBy(e => e.Version).ToList();
+            var stream = stored.TryGetValue(id, out var before) ? before.ToList() : [];
             var known = stream.Select(e => e.Id).ToHashSet();
             stream.AddRange(events.Where(e => e.StreamId == id && !known.Contains(e.Id)));
             if (stream.Count > 0)

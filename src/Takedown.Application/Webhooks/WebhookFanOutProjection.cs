@@ -42,8 +42,7 @@ public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes, NpgsqlD
             return;
         }
         var streams = await WholeStreamsAsync(operations, events, [.. outgoing.Select(e => e.StreamId).Distinct()], cancellation);
-        List<DeliverWebhook>? deliveries = null;
-        foreach (var e in outgoing)
+        var changes = outgoing.Select(e =>
         {
             var (type, at) = OutgoingWebhookEvents.Of(e.Data)!.Value;
             var kind = RequestKinds.Of(e.Data)!;
@@ -54,19 +53,33 @@ public sealed class WebhookFanOutProjection(IServiceScopeFactory scopes, NpgsqlD
                 RequestKinds.Platform => upToEvent.Aggregate(PlatformReport.Initial, PlatformReport.Evolve) is var p ? (p.CaseId, p.Status.ToString()) : default,
                 _ => upToEvent.Aggregate(ApComplaint.Initial, ApComplaint.Evolve) is var c ? (c.CaseId, c.Status.ToString()) : default,
             };
-            // Subscriptions and the case's owner were committed before (a case is opened before its requests change status).
-            await using var command = dataSource.CreateCommand($"""
-                SELECT s.id FROM {schema}.case_overview c
-                JOIN {schema}.webhook_subscriptions s ON s.owner = c.owner
-                WHERE c.id = $1 AND s.disabled_at IS NULL AND (cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types))
-                """);
-            command.Parameters.Add(new NpgsqlParameter { Value = caseId });
-            command.Parameters.Add(new NpgsqlParameter { Value = type });
+            return (Event: e, Type: type, At: at, Kind: kind, CaseId: caseId, Status: status);
+        }).ToList();
+        // The live subscriptions of the cases' owners, in one round trip for the whole batch. They and the cases' owners
+        // were committed before (a case is opened before its requests change status).
+        var subscriptions = new List<(Guid Case, Guid Subscription, string[] Types)>();
+        await using (var command = dataSource.CreateCommand($"""
+            SELECT c.id, s.id, s.event_types FROM {schema}.case_overview c
+            JOIN {schema}.webhook_subscriptions s ON s.owner = c.owner
+            WHERE c.id = ANY($1) AND s.disabled_at IS NULL
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(c => c.CaseId).Distinct().ToArray() });
             await using var reader = await command.ExecuteReaderAsync(cancellation);
             while (await reader.ReadAsync(cancellation))
             {
-                var payload = new OutgoingWebhookPayload(type, at, new OutgoingWebhookData(e.Id, caseId, e.StreamId, kind, status, at));
-                (deliveries ??= []).Add(new DeliverWebhook(reader.GetGuid(0), "evt_" + e.Id.ToString("N"), type, JsonSerializer.Serialize(payload, Json)));
+                subscriptions.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<string[]>(2)));
+            }
+        }
+        List<DeliverWebhook>? deliveries = null;
+        foreach (var change in changes)
+        {
+            foreach (var subscription in subscriptions.Where(s => s.Case == change.CaseId && (s.Types.Length == 0 || s.Types.Contains(change.Type))))
+            {
+                var payload = new OutgoingWebhookPayload(change.Type, change.At,
+                    new OutgoingWebhookData(change.Event.Id, change.CaseId, change.Event.StreamId, change.Kind, change.Status, change.At));
+                (deliveries ??= []).Add(new DeliverWebhook(
+                    subscription.Subscription, "evt_" + change.Event.Id.ToString("N"), change.Type, JsonSerializer.Serialize(payload, Json)));
             }
         }
         if (deliveries is null)
