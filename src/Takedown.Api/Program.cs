@@ -18,8 +18,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOperatorArea(builder.Configuration, args);
 builder.AddServiceDefaults();
 var runWorker = builder.Configuration.GetValue<bool>("Worker:RunInProcess");
-builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: runWorker);
+var marten = builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: runWorker);
 builder.Services.AddTakedownMessaging(builder.Configuration);
+builder.AddTakedownWolverine(marten, handlesMessages: runWorker);
 if (runWorker)
 {
     // One process for everything: tests, and small installations. Larger ones run Takedown.Worker beside the API.

@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,8 +19,11 @@ namespace Takedown.Application;
 /// <summary>Everything the API and the worker share: the event store with the domain's events, read models, deadlines.</summary>
 public static partial class TakedownServiceCollectionExtensions
 {
-    /// <summary>Adds Marten on <c>ConnectionStrings:Takedown</c> with the domain's events and the read models.</summary>
-    public static IServiceCollection AddTakedownCore(this IServiceCollection services, IConfiguration configuration, bool runProjectionDaemon)
+    /// <summary>
+    /// Adds Marten on <c>ConnectionStrings:Takedown</c> with the domain's events and the read models; returns Marten's
+    /// expression, for <c>AddTakedownWolverine</c>.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddTakedownCore(this IServiceCollection services, IConfiguration configuration, bool runProjectionDaemon)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration.GetConnectionString("Takedown");
@@ -44,17 +48,21 @@ public static partial class TakedownServiceCollectionExtensions
             }
             return builder.Build();
         });
-        var database = new DatabaseOptions { Schema = configuration["Database:Schema"] ?? "takedown" };
+        var database = new DatabaseOptions
+        {
+            Schema = configuration["Database:Schema"] ?? "takedown",
+            MessageSchema = configuration["Messaging:Schema"] ?? "takedown_messages",
+        };
         database.ProtectPersonalData(configuration);
         services.AddSingleton(database);
         // The events, with the read models as inline projections (docs/event-store.md).
-        services.AddTakedownMarten(configuration, runProjectionDaemon);
+        var marten = services.AddTakedownMarten(configuration, runProjectionDaemon);
         services.AddSingleton<Replies.ReplySealing>();
         services.AddHostedService<ReadModelMigration>();
         services.AddTakedownWebhooks(configuration);
         services.AddHostedService<OperationalGauges>();
         services.AddTakedownPrivacy(configuration);
-        return services;
+        return marten;
     }
 
     /// <summary>

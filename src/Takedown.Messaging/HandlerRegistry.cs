@@ -26,7 +26,7 @@ internal sealed class HandlerRegistry
         {
             AddName(type, name);
         }
-        foreach (var method in options.HandlerAssemblies.SelectMany(FindHandlerMethods))
+        foreach (var method in options.HandlerAssemblies.SelectMany(FindHandlerMethods).Where(m => !options.IsSkipped(m.DeclaringType!)))
         {
             var messageType = method.GetParameters()[0].ParameterType;
             var name = NameOf(messageType);

@@ -51,6 +51,26 @@ public sealed class MessageContext : IMessageOutbox
     /// </summary>
     public string IdempotencyKey(string effect) => $"{MessageId:N}:{effect}";
 
+    private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the handler's transaction has committed (e.g. sending what another engine's
+    /// outbox stored in it). A failure there is not the message's: what was stored is recovered from the database.
+    /// </summary>
+    public void AfterCommit(Func<CancellationToken, Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _afterCommit.Add(action);
+    }
+
+    internal async Task RunAfterCommitAsync(CancellationToken cancellationToken)
+    {
+        foreach (var action in _afterCommit)
+        {
+            await action(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc />
     public Guid Publish(object message) => Outbox.Publish(message);
 

@@ -241,13 +241,14 @@ public sealed class MessageWorker : BackgroundService
         activity?.SetTag("messaging.delivery.attempt", message.Attempts);
         try
         {
+            MessageContext? context = null;
             var transaction = await connection.BeginTransactionAsync(stoppingToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 if (await MarkProcessedAsync(connection, transaction, message.Id, stoppingToken).ConfigureAwait(false))
                 {
                     var outbox = new MessageOutbox(_runtime, message.Id, message.Headers.GetValueOrDefault(MessageHeaders.CorrelationId));
-                    var context = new MessageContext(message.Id, message.Type, message.Attempts, message.ScheduledAt, message.Headers, connection, transaction, outbox);
+                    context = new MessageContext(message.Id, message.Type, message.Attempts, message.ScheduledAt, message.Headers, connection, transaction, outbox);
                     var scope = _scopes.CreateAsyncScope();
                     await using (scope.ConfigureAwait(false))
                     {
@@ -260,6 +261,10 @@ public sealed class MessageWorker : BackgroundService
                     MessagingLog.Duplicate(_logger, message.Id, message.Type);
                 }
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            if (context is not null)
+            {
+                await context.RunAfterCommitAsync(stoppingToken).ConfigureAwait(false);
             }
             MessagingTelemetry.Handled.Add(1, MessagingTelemetry.TypeTag(message.Type));
         }

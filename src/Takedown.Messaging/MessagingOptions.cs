@@ -47,6 +47,8 @@ public sealed partial class MessagingOptions
     /// <summary>How message bodies are written and read.</summary>
     public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
+    private readonly HashSet<Type> _skipped = [];
+
     internal IReadOnlyList<Assembly> HandlerAssemblies => _handlerAssemblies;
 
     internal IReadOnlyDictionary<Type, string> Names => _names;
@@ -58,6 +60,16 @@ public sealed partial class MessagingOptions
         _handlerAssemblies.AddRange(assemblies.Except(_handlerAssemblies));
         return this;
     }
+
+    /// <summary>Handler types found by <see cref="Discover"/> that this engine leaves alone (another engine runs them).</summary>
+    public MessagingOptions Skip(params Type[] handlerTypes)
+    {
+        ArgumentNullException.ThrowIfNull(handlerTypes);
+        _skipped.UnionWith(handlerTypes);
+        return this;
+    }
+
+    internal bool IsSkipped(Type handlerType) => _skipped.Contains(handlerType);
 
     /// <summary>Names a message type that has no <see cref="MessageTypeAttribute"/> (e.g. one from another library).</summary>
     public MessagingOptions Message<TMessage>(string name)

@@ -21,13 +21,16 @@ public static class TakedownTelemetry
     /// <summary>The messaging engine: publish and handle spans, retries and dead letters.</summary>
     public const string MessagingSourceName = "Takedown.Messaging";
 
-    /// <summary>
-    /// Ours; ASP.NET Core, HttpClient, the runtime and Npgsql (every database command, the pool's gauges) come through
-    /// their instrumentation packages.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Sources = [SourceName, MessagingSourceName];
+    /// <summary>Wolverine's spans (send, receive, handle) and metrics, which carry the trace from publish to handler.</summary>
+    public const string WolverineSourceName = "Wolverine";
 
-    public static readonly IReadOnlyList<string> Meters = [SourceName, MessagingSourceName];
+    /// <summary>
+    /// Ours and Wolverine's; ASP.NET Core, HttpClient, the runtime and Npgsql (every database command, the pool's
+    /// gauges) come through their instrumentation packages.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Sources = [SourceName, MessagingSourceName, WolverineSourceName];
+
+    public static readonly IReadOnlyList<string> Meters = [SourceName, MessagingSourceName, WolverineSourceName];
 
     /// <summary>
     /// Request attributes the ASP.NET Core instrumentation records that may carry a token or a person's details

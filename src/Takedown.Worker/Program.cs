@@ -7,8 +7,9 @@ using Takedown.ServiceDefaults;
 // the asynchronous projections. Run as many as needed against one database; they share the work through row locks.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: true);
+var marten = builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: true);
 builder.Services.AddTakedownMessaging(builder.Configuration);
+builder.AddTakedownWolverine(marten, handlesMessages: true);
 builder.Services.AddTakedownWorker(builder.Configuration);
 builder.Services.AddHealthChecks().AddPostgresReadiness();
 

@@ -21,14 +21,27 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => SetUtcNow(GetUtcNow() + by);
 
+    /// <summary>
+    /// Called with how far the clock moved, after it moved: lets a test move what is scheduled on the system clock
+    /// (Wolverine's scheduled messages) by as much.
+    /// </summary>
+    public event Action<TimeSpan>? Moved;
+
+    /// <summary>Called before the clock moves: lets a test wait until nothing is being handled with the old time.</summary>
+    public event Action? Moving;
+
     public void SetUtcNow(DateTimeOffset now)
     {
+        Moving?.Invoke();
         List<ManualTimer> due;
+        TimeSpan moved;
         lock (_gate)
         {
+            moved = now.ToUniversalTime() - _now;
             _now = now.ToUniversalTime();
             due = _timers.Where(t => t.DueAt <= now).ToList();
         }
+        Moved?.Invoke(moved);
         foreach (var timer in due)
         {
             timer.Fire(now);

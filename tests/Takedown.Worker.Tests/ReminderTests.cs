@@ -1,3 +1,4 @@
+using Takedown.Testing;
 using Takedown.Application.EventStorage;
 using System.Text;
 using Npgsql;
@@ -156,17 +157,8 @@ public sealed class ReminderTests(WorkerHostFixture host) : IClassFixture<Worker
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
-    /// <summary>Warnings of the request for one due date still waiting in the queue.</summary>
-    private async Task<long> PendingWarningsAsync(Guid id, DateOnly dueDate)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM takedown.messages WHERE message_type = 'erasure-deadline-warning' AND body->>'requestId' = $1::text
-              AND body->>'dueDate' = $2
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = dueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Warnings of the request for one due date still waiting in Wolverine (only warnings carry a due date).</summary>
+    private Task<long> PendingWarningsAsync(Guid id, DateOnly dueDate) =>
+        WolverineSchedule.CountNamingAsync(host.ConnectionString, id,
+            dueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -60,11 +60,14 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             ["Privacy:MasterKey"] = Takedown.Application.Sealing.PersonalDataProtection.NewMasterKey(),
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);
-        builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+        var marten = builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
         builder.Services.AddTakedownMessaging(builder.Configuration);
+        builder.AddTakedownWolverine(marten, handlesMessages: true);
         builder.Services.AddTakedownWorker(builder.Configuration);
         _host = builder.Build();
         await _host.StartAsync();
+        Clock.Moving += () => WolverineSchedule.WaitUntilSettled(ConnectionString);
+        Clock.Moved += moved => WolverineSchedule.Shift(ConnectionString, moved);
     }
 
     public async Task DisposeAsync()

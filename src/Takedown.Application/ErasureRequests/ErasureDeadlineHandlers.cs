@@ -11,6 +11,8 @@ using Marten;
 using Takedown.Application.EventStorage;
 using Takedown.Application.Storage;
 using Takedown.Messaging;
+using Npgsql;
+using Wolverine;
 
 namespace Takedown.Application.ErasureRequests;
 
@@ -24,15 +26,25 @@ namespace Takedown.Application.ErasureRequests;
 /// </summary>
 public static partial class CheckErasureDeadlineHandler
 {
+    /// <remarks>
+    /// The miss, the complaint and its dossier commit in one transaction of the handler's own: the dossier is composed
+    /// from the complaint as stored, so it is read back inside that transaction. A retry after a commit finds the
+    /// request escalated and does nothing.
+    /// </remarks>
     public static async Task HandleAsync(
-        CheckErasureDeadline message, MessageContext context, IDocumentStore store, DeadlineEngine engine, LetterWorkflow workflow,
-        TimeProvider time, ILogger<CheckErasureDeadline> logger, CancellationToken cancellationToken)
+        CheckErasureDeadline message, IMessageContext context, IDocumentStore store, NpgsqlDataSource dataSource, MessageOutbox outbox,
+        DeadlineEngine engine, LetterWorkflow workflow, TimeProvider time, ILogger<CheckErasureDeadline> logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(engine);
-        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var metadata = new EventMetadata(context.CorrelationId, context.Envelope?.Id.ToString(), "system");
+        var session = store.OpenSession(transaction, metadata);
+        session.Enlist(outbox);
         var stream = await session.FetchForWritingAsync(message.RequestId, ErasureRequest.Initial, cancellationToken);
         var request = stream.Aggregate;
         if (request.Status != ErasureRequestStatus.Sent)
@@ -44,17 +56,17 @@ public static partial class CheckErasureDeadlineHandler
         if (request.IsPaused || !deadline.IsExpiredAt(now))
         {
             // Paused: the clock stands still while the controller waits for the victim; look again a day later.
-            context.Schedule(message, request.IsPaused ? now.AddDays(1) : deadline.DueAt);
+            await context.ScheduleAtAsync(message, request.IsPaused ? now.AddDays(1) : deadline.DueAt, time);
             return;
         }
 
-        var escalation = await ApComplaintEscalation.EscalateAsync(session, context.Outbox, stream, engine, now, cancellationToken);
+        var escalation = await ApComplaintEscalation.EscalateAsync(session, outbox, stream, engine, now, cancellationToken);
         await session.SaveChangesAsync(cancellationToken);
         if (escalation.Created)
         {
-            await PrepareDossierAsync(store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system")),
-                workflow, escalation.ComplaintId, logger, cancellationToken);
+            await PrepareDossierAsync(store.OpenSession(transaction, metadata), workflow, escalation.ComplaintId, logger, cancellationToken);
         }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -92,15 +104,16 @@ public static partial class CheckErasureDeadlineHandler
 public static partial class ErasureDeadlineWarningHandler
 {
     public static async Task HandleAsync(
-        ErasureDeadlineWarning message, MessageContext context, IDocumentStore store, DeadlineEngine engine, LetterWorkflow workflow,
-        TimeProvider time, ILogger<ErasureDeadlineWarning> logger, CancellationToken cancellationToken)
+        ErasureDeadlineWarning message, IDocumentSession session, IMessageContext context, MessageOutbox outbox, DeadlineEngine engine,
+        LetterWorkflow workflow, TimeProvider time, ILogger<ErasureDeadlineWarning> logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(workflow);
-        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
+        session.SetHeader(MartenSetup.ActorHeader, "system");
+        session.Enlist(outbox);
         var request = (await session.Events.FetchStreamAsync(message.RequestId, token: cancellationToken))
             .Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));
         var now = time.GetUtcNow();
@@ -116,20 +129,19 @@ public static partial class ErasureDeadlineWarningHandler
         if (request.IsPaused)
         {
             // The deadline moves on every day the controller waits for the victim: look again tomorrow.
-            context.Schedule(message, now.AddDays(1));
+            await context.ScheduleAtAsync(message, now.AddDays(1), time);
             return;
         }
         var point = engine.WarningPoints(deadline, message.DaysBefore).Single();
         if (message.DueDate != deadline.DueDate && point.At > now)
         {
-            context.Schedule(message with { DueDate = deadline.DueDate }, point.At);
+            await context.ScheduleAtAsync(message with { DueDate = deadline.DueDate }, point.At, time);
             return;
         }
 
         TakedownMetrics.DeadlineWarnings.Add(1, new KeyValuePair<string, object?>("days_before", message.DaysBefore));
         LogWarningPoint(logger, message.RequestId, message.DaysBefore);
-        await workflow.PrepareReminderAsync(session, context.Outbox, request.Id, cancellationToken);
-        await session.SaveChangesAsync(cancellationToken);
+        await workflow.PrepareReminderAsync(session, outbox, request.Id, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure request {RequestId} is due in {DaysBefore} day(s) and still unanswered")]

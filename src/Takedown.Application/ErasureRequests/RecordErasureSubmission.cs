@@ -7,6 +7,7 @@ using Marten;
 using Takedown.Application.EventStorage;
 using Takedown.Application.Storage;
 using Takedown.Messaging;
+using Wolverine;
 
 namespace Takedown.Application.ErasureRequests;
 
@@ -17,13 +18,17 @@ namespace Takedown.Application.ErasureRequests;
 /// </summary>
 public static class RecordErasureSubmissionHandler
 {
-    /// <summary>Records the day of receipt; <paramref name="outbox"/> commits with <paramref name="session"/>. Repeating the same day changes nothing.</summary>
+    /// <summary>
+    /// Records the day of receipt; <paramref name="outbox"/> and <paramref name="deadlines"/> (Wolverine's outbox, for the
+    /// deadline checks) commit with <paramref name="session"/>. Repeating the same day changes nothing.
+    /// </summary>
     public static async Task RecordAsync(
-        IDocumentSession session, IMessageOutbox outbox, DeadlineEngine engine, LetterSettings settings, TimeProvider time, Guid requestId, DateOnly receivedOn,
+        IDocumentSession session, IMessageOutbox outbox, IMessageBus deadlines, DeadlineEngine engine, LetterSettings settings, TimeProvider time, Guid requestId, DateOnly receivedOn,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(deadlines);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
@@ -34,10 +39,10 @@ public static class RecordErasureSubmissionHandler
         {
             return;
         }
-        outbox.Schedule(new CheckErasureDeadline(requestId), deadline.DueAt);
+        await deadlines.ScheduleAtAsync(new CheckErasureDeadline(requestId), deadline.DueAt, time);
         foreach (var warning in engine.WarningPoints(deadline, settings.WarningDaysBefore).Where(w => w.At > now))
         {
-            outbox.Schedule(new ErasureDeadlineWarning(requestId, warning.DaysBefore, deadline.DueDate), warning.At);
+            await deadlines.ScheduleAtAsync(new ErasureDeadlineWarning(requestId, warning.DaysBefore, deadline.DueDate), warning.At, time);
         }
         outbox.Publish(new NotifyVictim(requestId, VictimNoticeKind.Sent));
     }

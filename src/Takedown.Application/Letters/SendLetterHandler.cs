@@ -15,6 +15,10 @@ using Takedown.Letters.Sending;
 using Takedown.Messaging;
 using Case = Takedown.Domain.Cases.Case;
 
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Takedown.Messaging.MessageContext;
+
 namespace Takedown.Application.Letters;
 
 /// <summary>
@@ -27,7 +31,8 @@ public static class SendLetterHandler
 {
     public static async Task HandleAsync(
         SendLetter message, MessageContext context, IDocumentStore store, MailSender sender, LetterWorkflow workflow,
-        LetterDeliveries deliveries, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, CancellationToken cancellationToken)
+        LetterDeliveries deliveries, DeadlineEngine engine, IOptions<LetterSettings> settings, TimeProvider time, IWolverineRuntime wolverine,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
@@ -82,10 +87,10 @@ public static class SendLetterHandler
         switch (letter.Kind)
         {
             case nameof(Takedown.Letters.Composing.LetterKind.ErasureRequest):
-                await StartTheClockAsync(session, context, letter.RequestId, receipt.SentAt, engine, settings.Value, time, cancellationToken);
+                await StartTheClockAsync(session, context, await context.WolverineOutboxAsync(wolverine), letter.RequestId, receipt.SentAt, engine, settings.Value, time, cancellationToken);
                 break;
             case nameof(Takedown.Letters.Composing.LetterKind.PlatformNotice):
-                await FileByEmailAsync(session, context, letter, receipt, engine, cancellationToken);
+                await FileByEmailAsync(session, await context.WolverineOutboxAsync(wolverine), letter, receipt, engine, time, cancellationToken);
                 break;
             case nameof(Takedown.Letters.Composing.LetterKind.IdentityCheckAnswer):
                 // GDPR Art. 12(6) with 12(3): the clock stood still while the controller waited for the identity answer;
@@ -108,7 +113,7 @@ public static class SendLetterHandler
     /// response target runs from then, and its check is scheduled as for a filing through an API.
     /// </summary>
     private static async Task FileByEmailAsync(
-        IDocumentSession session, MessageContext context, Letter letter, SendReceipt receipt, DeadlineEngine engine, CancellationToken cancellationToken)
+        IDocumentSession session, IMessageBus deadlines, Letter letter, SendReceipt receipt, DeadlineEngine engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var (events, report) = await session.DecideAsync(letter.RequestId, PlatformReport.Initial, PlatformReport.Evolve, state => PlatformReport.Decide(
             new FilePlatformReportByEmail(letter.RequestId, letter.Id, receipt.MessageId, receipt.SentAt), state, engine), cancellationToken);
@@ -118,7 +123,7 @@ public static class SendLetterHandler
         }
         if (report.ResponseDeadline(engine) is { } due)
         {
-            context.Schedule(new CheckPlatformResponse(report.Id), due.DueAt);
+            await deadlines.ScheduleAtAsync(new CheckPlatformResponse(report.Id), due.DueAt, time);
         }
         TakedownMetrics.PlatformReportsFiled.Add(1,
             new KeyValuePair<string, object?>("category", report.Category.ToString()), new KeyValuePair<string, object?>("channel", "email"));
@@ -129,7 +134,7 @@ public static class SendLetterHandler
     /// so the date of receipt is the sending day in the controller's time zone.
     /// </summary>
     private static async Task StartTheClockAsync(
-        IDocumentSession session, MessageContext context, Guid requestId, DateTimeOffset sentAt, DeadlineEngine engine, LetterSettings settings,
+        IDocumentSession session, MessageContext context, IMessageBus deadlines, Guid requestId, DateTimeOffset sentAt, DeadlineEngine engine, LetterSettings settings,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, request) = await session.DecideAsync(requestId, ErasureRequest.Initial, ErasureRequest.Evolve, state => ErasureRequest.Decide(
@@ -138,10 +143,10 @@ public static class SendLetterHandler
         {
             return;
         }
-        context.Schedule(new CheckErasureDeadline(requestId), deadline.DueAt);
+        await deadlines.ScheduleAtAsync(new CheckErasureDeadline(requestId), deadline.DueAt, time);
         foreach (var warning in engine.WarningPoints(deadline, settings.WarningDaysBefore).Where(w => w.At > time.GetUtcNow()))
         {
-            context.Schedule(new ErasureDeadlineWarning(requestId, warning.DaysBefore, deadline.DueDate), warning.At);
+            await deadlines.ScheduleAtAsync(new ErasureDeadlineWarning(requestId, warning.DaysBefore, deadline.DueDate), warning.At, time);
         }
         context.Publish(new NotifyVictim(requestId, VictimNoticeKind.Sent));
     }

@@ -24,6 +24,8 @@ public static class MessagingSetup
             o.Schema = configuration["Database:Schema"] ?? "takedown";
             o.WorkerName = configuration["Worker:Name"];
             o.Discover(typeof(MessagingSetup).Assembly);
+            // Wolverine runs these; stored messages of their types are handed to it (StoredDeadlineChecksHandler).
+            o.Skip([.. WolverineSetup.HandlerTypes]);
             // A deadline check must never be given up on: retry for a long time before an operator is asked.
             o.Policy<CheckErasureDeadline>(retries: 20, firstDelay: TimeSpan.FromSeconds(10), maxDelay: TimeSpan.FromMinutes(30));
             o.Policy<SendLetter>(retries: 10, firstDelay: TimeSpan.FromSeconds(30), maxDelay: TimeSpan.FromHours(1));

@@ -1,4 +1,5 @@
 using Takedown.Messaging;
+using Wolverine.Attributes;
 
 namespace Takedown.Application.Messaging;
 
@@ -8,6 +9,7 @@ public sealed record SendLetter(Guid LetterId);
 
 /// <summary>At the erasure request's answer deadline: is it answered? If not, record the miss and escalate.</summary>
 [MessageType("check-erasure-deadline")]
+[MessageIdentity("check-erasure-deadline")]
 public sealed record CheckErasureDeadline(Guid RequestId);
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed record CheckErasureDeadline(Guid RequestId);
 /// in warnings scheduled before the due date was carried: those are treated as made for an earlier deadline).
 /// </summary>
 [MessageType("erasure-deadline-warning")]
+[MessageIdentity("erasure-deadline-warning")]
 public sealed record ErasureDeadlineWarning(Guid RequestId, int DaysBefore, DateOnly? DueDate = null);
 
 /// <summary>Tell the victim what happened on one of their requests, by e-mail (a notice needs no approval).</summary>
@@ -39,6 +42,7 @@ public sealed record FileWithPlatform(Guid ReportId);
 
 /// <summary>At a platform report's response target: has the platform decided? If not, the operators must act.</summary>
 [MessageType("check-platform-response")]
+[MessageIdentity("check-platform-response")]
 public sealed record CheckPlatformResponse(Guid ReportId);
 
 /// <summary>File a lodged internal complaint (DSA Art. 20) with the platform's report API.</summary>

@@ -8,6 +8,9 @@ using Takedown.Application.Storage;
 using Takedown.Messaging;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Reports;
+using Wolverine;
+using Wolverine.Runtime;
+using MessageContext = Takedown.Messaging.MessageContext;
 
 namespace Takedown.Application.PlatformReports;
 
@@ -21,7 +24,7 @@ public static class FilePlatformReportHandler
 {
     public static async Task HandleAsync(
         FileWithPlatform message, MessageContext context, IDocumentStore store, IPlatformReportApis platforms, DeadlineEngine engine,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, IWolverineRuntime wolverine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(context);
@@ -67,7 +70,7 @@ public static class FilePlatformReportHandler
         stream.AppendMany(events);
         if (afterFiling.ResponseDeadline(engine) is { } due && filed.State is not (NoticeState.Refused or NoticeState.ContentRemoved))
         {
-            context.Schedule(new CheckPlatformResponse(report.Id), due.DueAt);
+            await (await context.WolverineOutboxAsync(wolverine)).ScheduleAtAsync(new CheckPlatformResponse(report.Id), due.DueAt, time);
         }
         await session.SaveChangesAsync(cancellationToken);
         TakedownMetrics.PlatformReportsFiled.Add(1,
@@ -121,30 +124,41 @@ public static class FileInternalComplaintHandler
     }
 }
 
-/// <summary>At the platform's response target: a report still undecided goes to the operators' queue.</summary>
+/// <summary>
+/// At the platform's response target: a report still undecided goes to the operators' queue. A check that comes early
+/// (the target moved) schedules itself again for the target; one that finds the report decided does nothing.
+/// </summary>
 public static class CheckPlatformResponseHandler
 {
-    public static async Task HandleAsync(
-        CheckPlatformResponse message, MessageContext context, IDocumentStore store, DeadlineEngine engine, TimeProvider time,
-        CancellationToken cancellationToken)
+    /// <summary>Loads the report for writing (Wolverine calls this before <see cref="Handle"/>).</summary>
+    public static Task<EventStream<PlatformReport>> LoadAsync(CheckPlatformResponse message, IDocumentSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(store);
-        var session = store.OpenSession(context.Transaction, new EventMetadata(context.CorrelationId, context.MessageId.ToString(), "system"));
-        var stream = await session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
+        ArgumentNullException.ThrowIfNull(session);
+        session.SetHeader(MartenSetup.ActorHeader, "system");
+        return session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
+    }
+
+    /// <summary>The decision: the miss appended to the stream, or the check again at the target.</summary>
+    public static OutgoingMessages Handle(CheckPlatformResponse message, EventStream<PlatformReport> stream, DeadlineEngine engine, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(time);
+        var messages = new OutgoingMessages();
         var report = stream.Aggregate;
         if (report.Status != PlatformReportStatus.Filed || report.TargetMissed || report.FirstDecisionAt is not null)
         {
-            return;
+            return messages;
         }
+        var now = time.GetUtcNow();
         var due = report.ResponseDeadline(engine)!;
-        if (!due.IsExpiredAt(time.GetUtcNow()))
+        if (!due.IsExpiredAt(now))
         {
-            context.Schedule(message, due.DueAt);
-            return;
+            messages.Add(DeadlineScheduling.At(message, due.DueAt, time));
+            return messages;
         }
-        stream.AppendMany(PlatformReport.Decide(new MarkResponseTargetMissed(report.Id, time.GetUtcNow()), report, engine));
-        await session.SaveChangesAsync(cancellationToken);
+        stream.AppendMany(PlatformReport.Decide(new MarkResponseTargetMissed(report.Id, now), report, engine));
+        return messages;
     }
 }

@@ -91,6 +91,20 @@ public sealed class CaseErasure(IDocumentStore store, NpgsqlDataSource dataSourc
                 WHERE EXISTS (SELECT 1 FROM jsonb_each_text(m.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
             DELETE FROM {schema}.dead_letters d
                 WHERE EXISTS (SELECT 1 FROM jsonb_each_text(d.body) f WHERE f.value IN (SELECT id::text FROM erased_streams));
+            -- Wolverine's messages of the case (waiting deadline checks, retries, dead letters, queued ones): their
+            -- stored envelopes hold the message's JSON, which names the request or report by id.
+            DO $$
+            DECLARE t record;
+            BEGIN
+                FOR t IN
+                    SELECT c.table_name FROM information_schema.columns c
+                    WHERE c.table_schema = '{options.MessageSchema}' AND c.column_name = 'body' AND c.data_type = 'bytea'
+                      AND c.table_name <> 'wolverine_control_queue'
+                LOOP
+                    EXECUTE format('DELETE FROM %I.%I m WHERE EXISTS (SELECT 1 FROM erased_streams e WHERE position(convert_to(e.id::text, ''UTF8'') IN m.body) > 0)',
+                                   '{options.MessageSchema}', t.table_name);
+                END LOOP;
+            END $$;
             """, connection, transaction);
         scrub.Parameters.AddWithValue("case", caseId);
         await scrub.ExecuteNonQueryAsync(cancellationToken);

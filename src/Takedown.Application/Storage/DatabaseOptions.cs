@@ -13,6 +13,9 @@ public sealed class DatabaseOptions
     /// <summary>The schema of the read models, the key table and the other tables of our own.</summary>
     public string Schema { get; set; } = "takedown";
 
+    /// <summary>The schema of Wolverine's messages (<c>Messaging:Schema</c>): its inbox, outbox, queues and dead letters.</summary>
+    public string MessageSchema { get; set; } = "takedown_messages";
+
     /// <summary>Crypto-shredding of personal data; the hosts refuse to start without it.</summary>
     public PersonalDataProtection? Protection { get; set; }
 

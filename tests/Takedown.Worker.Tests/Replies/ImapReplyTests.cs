@@ -294,8 +294,9 @@ public sealed class ImapReplyTests(ImapRepliesDatabase database) : IClassFixture
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(Settings(imap, extra));
-        builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+        var marten = builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
         builder.Services.AddTakedownMessaging(builder.Configuration);
+        builder.AddTakedownWolverine(marten, handlesMessages: true);
         builder.Services.AddTakedownWorker(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();

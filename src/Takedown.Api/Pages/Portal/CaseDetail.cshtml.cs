@@ -18,6 +18,8 @@ using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
 using Takedown.Messaging;
 
+using Wolverine.Marten;
+
 namespace Takedown.Api.Pages.Portal;
 
 /// <summary>
@@ -27,7 +29,7 @@ namespace Takedown.Api.Pages.Portal;
 /// that takes notices by e-mail only.
 /// </summary>
 public sealed class CaseDetailModel(
-    PortalCases cases, PortalLetters letters, IDocumentStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox,
+    PortalCases cases, PortalLetters letters, IDocumentStore store, PlatformNotices notices, DeadlineEngine engine, MessageOutbox outbox, IMartenOutbox deadlines,
     PortalText text, TimeProvider time, Microsoft.Extensions.Options.IOptions<LetterSettings> letterSettings)
     : VictimPageModel
 {
@@ -55,9 +57,10 @@ public sealed class CaseDetailModel(
         }
         await using var session = store.LightweightSession(new EventMetadata(HttpContext.TraceIdentifier, null, Actor));
         session.Enlist(outbox);
+        deadlines.Enroll(session);
         try
         {
-            await RecordErasureSubmissionHandler.RecordAsync(session, outbox, engine, letterSettings.Value, time, requestId, day, cancellationToken);
+            await RecordErasureSubmissionHandler.RecordAsync(session, outbox, deadlines, engine, letterSettings.Value, time, requestId, day, cancellationToken);
         }
         catch (DomainRuleViolated e)
         {
