@@ -4,7 +4,7 @@
 # one worker is killed with SIGKILL and PostgreSQL is restarted. Then it checks, without touching anything:
 #   - every accepted approval was handled: its letter was sent and the request is Sent;
 #   - no letter was sent twice: every Message-ID reached the SMTP server exactly once;
-#   - no deadline check was lost: every sent request has its check-erasure-deadline scheduled;
+#   - no deadline check was lost: every sent request has its check-erasure-deadline scheduled in Wolverine;
 #   - the service recovered by itself: the API and the surviving worker are ready, nothing is dead-lettered.
 # Usage: ops/fault-test.sh [CASES] [PARALLEL]     (defaults 60 and 4; TAKEDOWN_SKIP_BUILD=1 skips the build)
 # Prints the figures and exits non-zero when a check fails. Everything runs on 127.0.0.1 and is removed afterwards.
@@ -150,10 +150,13 @@ deliveries=$(ls "$state"/mail/*.eml 2>/dev/null | wc -l)
 sent_ids=$(sql "SELECT id FROM takedown.request_overview WHERE status = 'Sent'" | sort)
 checks_missing=0
 for r in $sent_ids; do
-  n=$(sql "SELECT count(*) FROM takedown.messages WHERE message_type = 'check-erasure-deadline' AND body->>'requestId' = '$r'")
+  # Deadline checks wait in Wolverine: in its inbox (scheduled) or the deadline queue; the stored envelope holds the JSON.
+  n=$(sql "SELECT (SELECT count(*) FROM takedown_messages.wolverine_incoming_envelopes WHERE status <> 'Handled' AND message_type = 'check-erasure-deadline' AND position(convert_to('$r', 'UTF8') IN body) > 0)
+             + (SELECT count(*) FROM takedown_messages.wolverine_queue_deadlines_scheduled WHERE message_type = 'check-erasure-deadline' AND position(convert_to('$r', 'UTF8') IN body) > 0)
+             + (SELECT count(*) FROM takedown_messages.wolverine_queue_deadlines WHERE message_type = 'check-erasure-deadline' AND position(convert_to('$r', 'UTF8') IN body) > 0)")
   [ "$n" -ge 1 ] || checks_missing=$((checks_missing + 1))
 done
-dead=$(sql "SELECT count(*) FROM takedown.dead_letters")
+dead=$(sql "SELECT (SELECT count(*) FROM takedown.dead_letters) + (SELECT count(*) FROM takedown_messages.wolverine_dead_letters)")
 
 check "every accepted approval was handled (lost: $lost of $accepted_count)" '[ "$lost" -eq 0 ] && [ "$accepted_count" -gt 0 ]'
 check "each letter reached the SMTP server once ($deliveries deliveries, $duplicates Message-IDs twice)" '[ "$duplicates" -eq 0 ]'

@@ -244,6 +244,20 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, DatabaseOptio
         });
     }
 
+    private bool _wolverineTables;
+
+    /// <summary>Whether Wolverine's tables and deadline queue exist yet (they are made when a Wolverine host first starts).</summary>
+    private async Task<bool> WolverineTablesExistAsync(CancellationToken cancellationToken)
+    {
+        if (!_wolverineTables)
+        {
+            await using var command = dataSource.CreateCommand(
+                $"SELECT to_regclass('{options.MessageSchema}.wolverine_incoming_envelopes') IS NOT NULL AND to_regclass('{options.MessageSchema}.wolverine_queue_deadlines_scheduled') IS NOT NULL");
+            _wolverineTables = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        return _wolverineTables;
+    }
+
     /// <summary>Reads the figures now.</summary>
     public async Task<Snapshot> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -263,6 +277,20 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, DatabaseOptio
             """);
         outbox.Parameters.AddWithValue("now", now);
         batch.BatchCommands.Add(outbox);
+        var wolverine = await WolverineTablesExistAsync(cancellationToken);
+        if (wolverine)
+        {
+            // Wolverine's messages: scheduled ones wait in its inbox (or a queue's scheduled table), due ones in the queue
+            // or the inbox until handled; its dead letters beside ours.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"""
+                SELECT (SELECT count(*) FROM {options.MessageSchema}.wolverine_incoming_envelopes WHERE status = 'Incoming')
+                     + (SELECT count(*) FROM {options.MessageSchema}.wolverine_queue_deadlines),
+                       (SELECT count(*) FROM {options.MessageSchema}.wolverine_incoming_envelopes WHERE status = 'Scheduled')
+                     + (SELECT count(*) FROM {options.MessageSchema}.wolverine_queue_deadlines_scheduled),
+                       (SELECT count(*) FROM {options.MessageSchema}.wolverine_dead_letters)
+                """));
+        }
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var open = new List<Measurement<long>>();
         while (await reader.ReadAsync(cancellationToken))
@@ -273,17 +301,25 @@ public sealed class OperationalGauges(NpgsqlDataSource dataSource, DatabaseOptio
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var oldest = reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2);
+        var (due, scheduled, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(3));
+        var (inboxPending, inboxFailed) = (reader.GetInt64(4), reader.GetInt64(5));
+        if (wolverine)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (due, scheduled, dead) = (due + reader.GetInt64(0), scheduled + reader.GetInt64(1), dead + reader.GetInt64(2));
+        }
         var snapshot = new Snapshot(
             open,
             [
-                new Measurement<long>(reader.GetInt64(0), new KeyValuePair<string, object?>("state", "due")),
-                new Measurement<long>(reader.GetInt64(1), new KeyValuePair<string, object?>("state", "scheduled")),
+                new Measurement<long>(due, new KeyValuePair<string, object?>("state", "due")),
+                new Measurement<long>(scheduled, new KeyValuePair<string, object?>("state", "scheduled")),
             ],
             [new Measurement<double>(oldest is { } o ? Math.Max(0, (now - o).TotalSeconds) : 0)],
-            [new Measurement<long>(reader.GetInt64(3))],
+            [new Measurement<long>(dead)],
             [
-                new Measurement<long>(reader.GetInt64(4), new KeyValuePair<string, object?>("state", "pending")),
-                new Measurement<long>(reader.GetInt64(5), new KeyValuePair<string, object?>("state", "failed")),
+                new Measurement<long>(inboxPending, new KeyValuePair<string, object?>("state", "pending")),
+                new Measurement<long>(inboxFailed, new KeyValuePair<string, object?>("state", "failed")),
             ]);
         _snapshot = snapshot;
         _readAt = now;

@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|draft|messaging|dashboard|webhooks|directory|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|draft|messaging|wolverine|dashboard|webhooks|directory|all]
 if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
 {
     await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
@@ -53,6 +53,12 @@ try
         var db = await CreateDatabase(connectionString, "bench_messaging");
         Console.WriteLine("## Messaging");
         Console.WriteLine(await MessagingBenchmark.RunAsync(db));
+    }
+    if (which is "wolverine" or "all")
+    {
+        var db = await CreateDatabase(connectionString, "bench_wolverine");
+        Console.WriteLine("## Deadline checks on Wolverine");
+        Console.WriteLine(await WolverineBenchmark.RunAsync(db));
     }
     if (which is "dashboard" or "all")
     {

@@ -112,7 +112,6 @@ public static partial class ErasureDeadlineWarningHandler
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(workflow);
-        session.SetHeader(MartenSetup.ActorHeader, "system");
         session.Enlist(outbox);
         var request = (await session.Events.FetchStreamAsync(message.RequestId, token: cancellationToken))
             .Aggregate(ErasureRequest.Initial, (s, e) => ErasureRequest.Evolve(s, e.Data));

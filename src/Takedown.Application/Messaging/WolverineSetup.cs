@@ -13,6 +13,7 @@ using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using JasperFx.CodeGeneration.Model;
 using Wolverine.Marten;
+using Wolverine.Persistence;
 using Wolverine.Postgresql;
 
 namespace Takedown.Application.Messaging;
@@ -76,19 +77,8 @@ public static class WolverineSetup
 
     private static void Configure(WolverineOptions opts, IConfiguration configuration, bool handlesMessages)
     {
-        opts.ServiceName = "takedown";
-        // Each node takes a share of the durability agents; one leads and reassigns the work of a node that died.
-        opts.Durability.Mode = configuration.GetValue("Messaging:Durability", DurabilityMode.Balanced);
-        // A deadline check fires at its instant: Wolverine's default looks for due messages every 5 s (and first
-        // after a random 0.5-5 s), which made checks up to 7 s late; 100 ms keeps them well under a second.
-        var polling = configuration.GetValue("Messaging:ScheduledPolling", TimeSpan.FromMilliseconds(100));
-        opts.Durability.ScheduledJobPollingTime = polling;
-        opts.Durability.ScheduledJobFirstExecution = polling;
-        opts.Policies.AutoApplyTransactions();
-        opts.Discovery.DisableConventionalDiscovery();
-        // Handler code is generated with Roslyn when a host starts (see docs/messaging.md).
-        opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-        opts.UseRuntimeCompilation();
+        ConfigureEngine(opts, configuration);
+        opts.Policies.AddMiddleware(typeof(SystemActor));
         // The older engine's outbox is made per scope by a factory; handlers that publish its messages get it from the scope.
         opts.CodeGeneration.AlwaysUseServiceLocationFor<Takedown.Messaging.MessageOutbox>();
 
@@ -101,13 +91,48 @@ public static class WolverineSetup
             {
                 opts.Discovery.IncludeType(handler);
             }
-            opts.ListenToPostgresqlQueue(DeadlineQueue)
-                .PollingInterval(polling)
-                .MaximumParallelMessages(configuration.GetValue("Messaging:DeadlineParallelism", 4));
+            ListenToDeadlines(opts, configuration);
         }
 
         opts.Policies.Add(new DeadlineCheckErrors());
     }
+
+    /// <summary>
+    /// How the engine runs, whatever the messages: several nodes on one database, scheduled messages looked for every
+    /// 100 ms, transactions applied to handlers that use Marten, handler code generated at start-up. (The benchmarks run
+    /// their own messages on exactly this.)
+    /// </summary>
+    public static void ConfigureEngine(WolverineOptions opts, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(opts);
+        ArgumentNullException.ThrowIfNull(configuration);
+        opts.ServiceName = "takedown";
+        // Each node takes a share of the durability agents; one leads and reassigns the work of a node that died.
+        opts.Durability.Mode = configuration.GetValue("Messaging:Durability", DurabilityMode.Balanced);
+        // A deadline check fires at its instant: Wolverine's default looks for due messages every 5 s (and first
+        // after a random 0.5-5 s), which made checks up to 7 s late; 100 ms keeps them well under a second.
+        var polling = ScheduledPolling(configuration);
+        opts.Durability.ScheduledJobPollingTime = polling;
+        opts.Durability.ScheduledJobFirstExecution = polling;
+        opts.Policies.AutoApplyTransactions();
+        opts.Discovery.DisableConventionalDiscovery();
+        // Handler code is generated with Roslyn when a host starts (see docs/messaging.md).
+        opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+        opts.UseRuntimeCompilation();
+    }
+
+    /// <summary>Listens to the deadline queue, polling it as often as scheduled messages are looked for.</summary>
+    public static void ListenToDeadlines(WolverineOptions opts, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(opts);
+        ArgumentNullException.ThrowIfNull(configuration);
+        opts.ListenToPostgresqlQueue(DeadlineQueue)
+            .PollingInterval(ScheduledPolling(configuration))
+            .MaximumParallelMessages(configuration.GetValue("Messaging:DeadlineParallelism", 4));
+    }
+
+    private static TimeSpan ScheduledPolling(IConfiguration configuration) =>
+        configuration.GetValue("Messaging:ScheduledPolling", TimeSpan.FromMilliseconds(100));
 
     /// <summary>
     /// A deadline check must never be given up on: quick retries for a passing fault, then retries spread over hours,
@@ -119,6 +144,10 @@ public static class WolverineSetup
         {
             foreach (var chain in chains.Where(c => MessageTypes.Contains(c.MessageType)))
             {
+                // A check of a stream that does not exist, or a decision the domain refuses, fails the same way every
+                // time: straight to the dead letters, for an operator to look at.
+                chain.OnException<UnknownAggregateException>().Or<RequiredDataMissingException>().Or<Domain.DomainRuleViolated>()
+                    .MoveToErrorQueue();
                 chain.OnAnyException()
                     .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
                     .Then.ScheduleRetry(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2))

@@ -9,6 +9,8 @@ using Takedown.Messaging;
 using Takedown.Platforms.Notices;
 using Takedown.Platforms.Reports;
 using Wolverine;
+using Wolverine.Marten;
+using Wolverine.Persistence;
 using Wolverine.Runtime;
 using MessageContext = Takedown.Messaging.MessageContext;
 
@@ -126,39 +128,33 @@ public static class FileInternalComplaintHandler
 
 /// <summary>
 /// At the platform's response target: a report still undecided goes to the operators' queue. A check that comes early
-/// (the target moved) schedules itself again for the target; one that finds the report decided does nothing.
+/// (the target moved) is sent again for the target; one that finds the report decided does nothing. Wolverine loads the
+/// report for writing (<c>[WriteAggregate]</c>), appends the events returned and sends the messages, in one transaction.
 /// </summary>
 public static class CheckPlatformResponseHandler
 {
-    /// <summary>Loads the report for writing (Wolverine calls this before <see cref="Handle"/>).</summary>
-    public static Task<EventStream<PlatformReport>> LoadAsync(CheckPlatformResponse message, IDocumentSession session, CancellationToken cancellationToken)
+    /// <summary>The decision, a pure function of the report and the time.</summary>
+    public static (Events, OutgoingMessages) Handle(
+        CheckPlatformResponse message, [WriteAggregate(nameof(CheckPlatformResponse.ReportId), OnMissing = OnMissing.ThrowException)] PlatformReport report, DeadlineEngine engine,
+        TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(session);
-        session.SetHeader(MartenSetup.ActorHeader, "system");
-        return session.FetchForWritingAsync(message.ReportId, PlatformReport.Initial, cancellationToken);
-    }
-
-    /// <summary>The decision: the miss appended to the stream, or the check again at the target.</summary>
-    public static OutgoingMessages Handle(CheckPlatformResponse message, EventStream<PlatformReport> stream, DeadlineEngine engine, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(time);
+        var events = new Events();
         var messages = new OutgoingMessages();
-        var report = stream.Aggregate;
         if (report.Status != PlatformReportStatus.Filed || report.TargetMissed || report.FirstDecisionAt is not null)
         {
-            return messages;
+            return (events, messages);
         }
         var now = time.GetUtcNow();
         var due = report.ResponseDeadline(engine)!;
         if (!due.IsExpiredAt(now))
         {
             messages.Add(DeadlineScheduling.At(message, due.DueAt, time));
-            return messages;
+            return (events, messages);
         }
-        stream.AppendMany(PlatformReport.Decide(new MarkResponseTargetMissed(report.Id, now), report, engine));
-        return messages;
+        events.AddRange(PlatformReport.Decide(new MarkResponseTargetMissed(report.Id, now), report, engine));
+        return (events, messages);
     }
 }

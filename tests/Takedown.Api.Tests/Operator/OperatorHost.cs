@@ -213,6 +213,24 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    public async Task<IReadOnlyList<Guid>> IdsAsync(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
     private async Task ExecuteAsync(string sql, params object[] values)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

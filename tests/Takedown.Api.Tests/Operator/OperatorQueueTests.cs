@@ -7,6 +7,11 @@ using Takedown.Domain.ErasureRequests;
 using Takedown.Domain.Operators;
 using Takedown.Testing;
 using Takedown.Application.EventStorage;
+using Takedown.Application;
+using Takedown.Application.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Wolverine.Marten;
 
 namespace Takedown.Api.Tests.Operator;
 
@@ -39,6 +44,62 @@ public sealed class OperatorQueueTests(OperatorHost host, BrowserFixture browser
             .Where(e => e.Data is OperatorActionRecorded).ToList();
         audit.ShouldContain(e => ((OperatorActionRecorded)e.Data).SubjectId == id
             && ((OperatorActionRecorded)e.Data).Action == OperatorActions.ReplayDeadLetter && e.Actor() == "operator:sam");
+    }
+
+    [Fact]
+    public async Task A_deadline_check_wolverine_gave_up_on_is_listed_with_its_error_and_replayed_with_an_audit()
+    {
+        // A check of a report that does not exist fails the same way every time: the worker's Wolverine dead-letters
+        // it at once. (This API host publishes only; a worker on the same database handles.)
+        using var worker = await DeadlineWorkerAsync();
+        var reportId = Guid.CreateVersion7();
+        using (var scope = host.Services.CreateScope())
+        {
+            var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+            await using var session = host.Store.LightweightSession();
+            outbox.Enroll(session);
+            await outbox.PublishAsync(new CheckPlatformResponse(reportId));
+            await session.SaveChangesAsync();
+        }
+        Guid id = default;
+        await Webhooks.Eventually.True(async () =>
+        {
+            var ids = await host.IdsAsync(
+                "SELECT id FROM takedown_messages.wolverine_dead_letters WHERE message_type = 'check-platform-response' AND position(convert_to($1, 'UTF8') IN body) > 0",
+                reportId.ToString());
+            id = ids.Count > 0 ? ids[0] : default;
+            return ids.Count == 1;
+        });
+
+        var page = await SignedInAsync(OperatorHost.SupervisorId);
+        await page.GotoAsync("/operator/dead-letters");
+        var row = page.Locator($"tr[data-dead-letter='{id}']");
+        (await row.TextContentAsync())!.ShouldContain("check-platform-response");
+        (await row.TextContentAsync())!.ShouldContain("Exception: ");
+        var replayed = await page.APIRequest.PostAsync($"/operator/api/dead-letters/{id}/replay");
+
+        replayed.Status.ShouldBe(202);
+        (await host.Store.FetchStreamAsync(OperatorAudit.StreamOf(OperatorHost.SupervisorId)))
+            .Count(e => e.Data is OperatorActionRecorded a && a.SubjectId == id && a.Action == OperatorActions.ReplayDeadLetter).ShouldBe(1);
+    }
+
+    /// <summary>A worker host on the operator host's database that handles only Wolverine's deadline checks.</summary>
+    private async Task<IHost> DeadlineWorkerAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Takedown"] = host.ConnectionString,
+            ["Letters:ReplyDomain"] = "takedown.example",
+            ["Letters:ReplySecret"] = "operator-test-reply-secret-0123456789",
+            ["Privacy:MasterKey"] = Takedown.Application.Sealing.PersonalDataProtection.NewMasterKey(),
+        });
+        var marten = builder.Services.AddTakedownCore(builder.Configuration, runProjectionDaemon: false);
+        builder.Services.AddTakedownMessaging(builder.Configuration);
+        builder.AddTakedownWolverine(marten, handlesMessages: true);
+        var worker = builder.Build();
+        await worker.StartAsync();
+        return worker;
     }
 
     [Fact]

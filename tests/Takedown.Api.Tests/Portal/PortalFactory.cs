@@ -67,6 +67,9 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
+        // Deadline checks wait in Wolverine on the system clock: they move with the test's clock.
+        Clock.Moving += () => WolverineSchedule.WaitUntilSettled(ConnectionString);
+        Clock.Moved += moved => WolverineSchedule.Shift(ConnectionString, moved);
     }
 
     public new async Task DisposeAsync()
