@@ -71,7 +71,8 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
         // the text the victim pastes there. Neither is e-mailed by the service.
         var composed = LetterComposer.Compose(new ErasureLetterModel(
             Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, drafted.ControllerAddress ?? [], request.ControllerLanguage), @case.Reference, today,
-            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
+            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting,
+            RegisteredPost: request.Channel == LetterChannels.Post));
         return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
             channel: request.Channel, replyAddress: ReplyAddressFor(requestId), postalAddress: drafted.ControllerAddress);
     }

@@ -179,6 +179,29 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         view.GetProperty("directoryRecordVersion").GetInt32().ShouldBe(record.Version);
         // The record has no privacy e-mail address and no suggested medium: upstream's rule makes it a letter.
         view.GetProperty("channel").GetString().ShouldBe("post");
+        // A letter for the post says so above the address block, and carries the record's postal address.
+        var letter = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("plainText").GetString()!;
+        letter.ShouldStartWith("BY REGISTERED POST\n");
+        letter.ShouldContain(record.Address[0]);
+    }
+
+    [Fact]
+    public async Task An_e_mailed_request_from_a_directory_record_has_no_registered_post_line()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+
+        var response = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "facebook", controllerEmail = "privacy@meta.example", personalData = new[] { "home address" },
+            urls = new[] { "https://www.facebook.com/some.page/posts/1" },
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var letter = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("plainText").GetString()!;
+        letter.ShouldNotContain("BY REGISTERED POST");
+        letter.ShouldNotContain("AANGETEKEND");
     }
 
     [Fact]
