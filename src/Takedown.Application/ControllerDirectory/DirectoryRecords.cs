@@ -163,6 +163,10 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         return found.Count > 0 ? found[0] : null;
     }
 
+    /// <summary>Where AP complaints are lodged, from the AP's record (<see cref="ApContact.RecordId"/>).</summary>
+    public async Task<ApContact> ApContactAsync(CancellationToken cancellationToken = default) =>
+        ApContact.From(await GetAsync(DirectoryKind.Authority, ApContact.RecordId, cancellationToken));
+
     /// <summary>The record as it counts, in the upstream format, or null.</summary>
     public async Task<JsonObject?> RecordAsync(DirectoryKind kind, string id, CancellationToken cancellationToken = default)
     {

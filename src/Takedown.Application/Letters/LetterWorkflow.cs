@@ -9,6 +9,7 @@ using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 using JasperFx.Events;
 using Marten;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Application.EventStorage;
 using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
@@ -321,15 +322,17 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
             ? AuthorisationText.AsSigned(granted.Text, granted.TextSha256, granted.SignedName,
                 TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
             : null;
+        // The AP's address as the directory has it (record nlap), as the pages that say where to lodge show it.
+        var ap = await new DirectoryRecords(dataSource, options, time).ApContactAsync(cancellationToken);
         var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ApAddresses.PostalAddress : [], DossierLanguage), @case.Reference, today,
+            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ap.PostalAddress : [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
             request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
             byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null,
             Delisting: request.Kind == ErasureRequestKind.Delisting));
         var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
             channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
-            postalAddress: byPost ? ApAddresses.PostalAddress : null);
+            postalAddress: byPost ? ap.PostalAddress : null);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
         return letterId;
