@@ -100,54 +100,24 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
     {
         var q = (query ?? "").Trim().ToLowerInvariant();
         limit = Math.Clamp(limit, 1, MaxResults);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // With a LIMIT the planner likes a sequential scan that stops at the 100th match; when few records match (the
-        // usual case) it computes word similarity for every record instead, a second per search. Only the index will do.
-        await using (var noSeqScan = new NpgsqlCommand("SET LOCAL enable_seqscan = off", connection, transaction))
+        if (q.Length == 0 && category is null)
         {
-            await noSeqScan.ExecuteNonQueryAsync(cancellationToken);
+            return [];
         }
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
-        command.Parameters.Add(new NpgsqlParameter { Value = Kind(kind) });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        if (q.Length == 0)
-        {
-            if (category is null)
-            {
-                return [];
-            }
-            command.CommandText = $"""
+        // One statement, one round trip, no transaction (DirectorySchema's second step says how the search is shaped).
+        await using var command = dataSource.CreateCommand(q.Length == 0
+            ? $"""
                 SELECT kind, slug, version, coalesce(own, imported), own IS NOT NULL FROM {Schema}.directory_records
                 WHERE kind = $1 AND coalesce(own, imported)->'categories' ? $3
                 ORDER BY boost DESC, coalesce(own, imported)->>'name' LIMIT $2
-                """;
-        }
-        else
+                """
+            : $"SELECT kind, slug, version, record, own FROM {Schema}.directory_search($1, $4, $3, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Kind(kind) });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        if (q.Length > 0)
         {
-            // word_similarity finds "facebok" in "meta platforms ireland limited facebook, inc. …"; the LIKE finds a part of
-            // a name or domain too short for trigrams. Both use the GIN trigram index. A broad query ("gmbh", a word
-            // thousands of records share) would have the ranking compute word similarity for every match, hundreds of
-            // milliseconds: each branch takes at most 100 candidates, and the exact part (LIKE) keeps the record named
-            // exactly among them, so only those are ranked.
-            command.CommandText = $"""
-                WITH candidates AS (
-                    (SELECT slug FROM {Schema}.directory_records
-                     WHERE kind = $1 AND search_text LIKE $5 AND ($3::text IS NULL OR coalesce(own, imported)->'categories' ? $3) LIMIT 100)
-                    UNION
-                    (SELECT slug FROM {Schema}.directory_records
-                     WHERE kind = $1 AND $4 <% search_text AND ($3::text IS NULL OR coalesce(own, imported)->'categories' ? $3) LIMIT 100))
-                SELECT d.kind, d.slug, d.version, coalesce(d.own, d.imported), d.own IS NOT NULL
-                FROM {Schema}.directory_records d JOIN candidates c ON c.slug = d.slug
-                WHERE d.kind = $1
-                ORDER BY word_similarity($4, d.search_text) + d.boost + CASE WHEN d.search_text LIKE $6 THEN 0.3 ELSE 0 END DESC, d.slug
-                LIMIT $2
-                """;
-            var like = q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
             command.Parameters.Add(new NpgsqlParameter { Value = q });
-            command.Parameters.Add(new NpgsqlParameter { Value = "%" + like + "%" });
-            command.Parameters.Add(new NpgsqlParameter { Value = like + "%" });
         }
         return await ReadAsync(command, cancellationToken);
     }
