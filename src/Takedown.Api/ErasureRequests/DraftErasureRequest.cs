@@ -73,7 +73,8 @@ public static class DraftErasureRequestEndpoint
             request = request with
             {
                 ControllerName = request.ControllerName ?? picked.Name,
-                ControllerCountry = request.ControllerCountry ?? picked.Country,
+                // A record in a country whose holidays the deadline engine does not know counts on the victim's calendar.
+                ControllerCountry = request.ControllerCountry ?? picked.DeadlineCountry(engine),
                 ControllerLanguage = request.ControllerLanguage ?? picked.RequestLanguage,
             };
         }

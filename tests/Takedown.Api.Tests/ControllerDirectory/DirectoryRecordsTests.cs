@@ -205,6 +205,53 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task A_record_in_a_country_the_deadline_engine_does_not_know_counts_its_deadline_on_the_Dutch_calendar()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+        var record = (await Directory.GetAsync(DirectoryKind.Company, "23andme"))!;
+
+        var fallback = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/1" },
+        });
+        var chosen = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", controllerCountry = "IE", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/2" },
+        });
+        var unknown = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", controllerCountry = "US", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/3" },
+        });
+
+        record.Country.ShouldBe("US");
+        fallback.StatusCode.ShouldBe(HttpStatusCode.Created, await fallback.Content.ReadAsStringAsync());
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{(await fallback.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}");
+        view.GetProperty("controllerCountry").GetString().ShouldBe("NL");
+        view.GetProperty("channel").GetString().ShouldBe("email");
+        view.GetProperty("controllerLanguage").GetString().ShouldBe("en", "the record's request-language");
+        // The partner may choose another country the engine knows; a country it does not know, given explicitly, is refused.
+        chosen.StatusCode.ShouldBe(HttpStatusCode.Created, await chosen.Content.ReadAsStringAsync());
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{(await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}"))
+            .GetProperty("controllerCountry").GetString().ShouldBe("IE");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("controllerCountry", out _).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("23andme", "US", "NL")]
+    [InlineData("1plusx", "CH", "NL")]
+    [InlineData("facebook", "IE", "IE")]
+    public async Task The_deadline_country_is_the_records_own_when_the_engine_knows_it_and_the_victims_otherwise(string id, string country, string deadlineCountry)
+    {
+        var record = (await Directory.GetAsync(DirectoryKind.Company, id))!;
+
+        record.Country.ShouldBe(country);
+        record.DeadlineCountry(Takedown.Domain.Deadlines.DeadlineEngine.Default).ShouldBe(deadlineCountry);
+        (record with { Country = null }).DeadlineCountry(Takedown.Domain.Deadlines.DeadlineEngine.Default).ShouldBe("NL");
+    }
+
+    [Fact]
     public async Task A_partner_gets_a_field_error_for_an_unknown_record_and_a_typed_controller_still_works()
     {
         var client = factory.ClientFor(ApiFactory.PartnerKey);

@@ -76,6 +76,7 @@
       li.appendChild(label);
       li.appendChild(text('span', 'hint', e.address.join(', ')));
       li.appendChild(text('span', 'hint', e.explanation));
+      if (e.calendarNote) { li.appendChild(text('span', 'hint', e.calendarNote)); }
       if (e.requiredElements.length) { li.appendChild(text('span', 'hint', e.requiredElements.join('; '))); }
       list.appendChild(li);
     });
