@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using NpgsqlTypes;
 using JasperFx.Events;
@@ -18,12 +19,30 @@ public sealed record DirectoryAuditEntry(string Action, string Actor, string Rea
 /// The controller directory in PostgreSQL: the import of a snapshot, typo-tolerant search (pg_trgm), and the operators'
 /// own records, which win over imported ones and leave an audit trail.
 /// </summary>
-public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
+/// <remarks>
+/// Searches are answered from memory for <see cref="SearchCacheAge"/> when the same text was searched before (victims
+/// look for the same few companies, and search as they type): a search costs the database a trigram index scan, a
+/// cached one nothing. A change made through this instance (an import, an operator's record) is seen by the next search
+/// at once; one made through another host's instance, within <see cref="SearchCacheAge"/>. Picking a record always reads
+/// it afresh (<see cref="GetAsync"/>), so a request never keeps a stale record.
+/// </remarks>
+public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time) : IDisposable
 {
+    private readonly MemoryCache searches = new(new MemoryCacheOptions { SizeLimit = SearchCacheEntries });
+    private long generation;
+
     private string Schema => options.Schema;
 
     /// <summary>The most results a search returns.</summary>
     public const int MaxResults = 25;
+
+    /// <summary>How many searches' answers are kept in memory (at most 25 records each).</summary>
+    public const int SearchCacheEntries = 1_000;
+
+    /// <summary>How long a search's answer is reused.</summary>
+    public static readonly TimeSpan SearchCacheAge = TimeSpan.FromSeconds(30);
+
+    public void Dispose() => searches.Dispose();
 
     /// <summary>
     /// Loads a snapshot. Idempotent: a record whose upstream text did not change is not touched (its version stays), a
@@ -87,6 +106,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
             await log.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return new DirectoryImportResult(records.Count, inserted, updated, unchanged, keptOwn, clock.Elapsed);
     }
 
@@ -104,6 +124,19 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         {
             return [];
         }
+        var key = (Interlocked.Read(ref generation), kind, category, limit, q);
+        if (searches.TryGetValue(key, out IReadOnlyList<DirectoryEntry>? cached) && cached is not null)
+        {
+            return cached;
+        }
+        var found = await SearchDatabaseAsync(q, category, kind, limit, cancellationToken);
+        searches.Set(key, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = SearchCacheAge });
+        return found;
+    }
+
+    private async Task<IReadOnlyList<DirectoryEntry>> SearchDatabaseAsync(
+        string q, string? category, DirectoryKind kind, int limit, CancellationToken cancellationToken)
+    {
         // One statement, one round trip, no transaction (DirectorySchema's second step says how the search is shaped).
         await using var command = dataSource.CreateCommand(q.Length == 0
             ? $"""
@@ -133,9 +166,21 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         return found.Count > 0 ? found[0] : null;
     }
 
-    /// <summary>Where AP complaints are lodged, from the AP's record (<see cref="ApContact.RecordId"/>).</summary>
-    public async Task<ApContact> ApContactAsync(CancellationToken cancellationToken = default) =>
-        ApContact.From(await GetAsync(DirectoryKind.Authority, ApContact.RecordId, cancellationToken));
+    /// <summary>
+    /// Where AP complaints are lodged, from the AP's record (<see cref="ApContact.RecordId"/>); the built-in addresses in a
+    /// database without the directory's tables (a worker's, before an API host ever made them).
+    /// </summary>
+    public async Task<ApContact> ApContactAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ApContact.From(await GetAsync(DirectoryKind.Authority, ApContact.RecordId, cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return ApContact.BuiltIn;
+        }
+    }
 
     /// <summary>The record as it counts, in the upstream format, or null.</summary>
     public async Task<JsonObject?> RecordAsync(DirectoryKind kind, string id, CancellationToken cancellationToken = default)
@@ -209,6 +254,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         }
         await AuditAsync(connection, transaction, kind, id, before is null ? "own-record-added" : "own-record-saved", actor, reason, before, json, version, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return DirectoryEntry.From(kind, id, version, true, record);
     }
 
@@ -251,6 +297,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         }
         await AuditAsync(connection, transaction, kind, id, "own-record-removed", actor, reason, before, after, version, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return DirectoryEntry.From(kind, id, version, false, imported);
     }
 

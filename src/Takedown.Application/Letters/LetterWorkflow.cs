@@ -323,16 +323,21 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
                 TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
             : null;
         // The AP's address as the directory has it (record nlap), as the pages that say where to lodge show it.
-        var ap = await new DirectoryRecords(dataSource, options, time).ApContactAsync(cancellationToken);
+        IReadOnlyList<string>? apAddress = null;
+        if (byPost)
+        {
+            using var directory = new DirectoryRecords(dataSource, options, time);
+            apAddress = (await directory.ApContactAsync(cancellationToken)).PostalAddress;
+        }
         var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ap.PostalAddress : [], DossierLanguage), @case.Reference, today,
+            Sender(request.Id), new LetterRecipient(ApName, null, apAddress ?? [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
             request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
             byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null,
             Delisting: request.Kind == ErasureRequestKind.Delisting));
         var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
             channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
-            postalAddress: byPost ? ap.PostalAddress : null);
+            postalAddress: apAddress);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
         return letterId;
