@@ -129,6 +129,29 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         (await Directory.SearchAsync(query)).Select(e => e.Id).Take(3).ShouldContain(expected);
 
     [Fact]
+    public async Task A_search_answered_from_memory_sees_an_operators_new_record_and_its_correction_at_once()
+    {
+        var id = "own-" + Guid.NewGuid().ToString("N")[..8];
+        JsonObject Record(string name) => new()
+        {
+            ["relevant-countries"] = new JsonArray("nl"), ["categories"] = new JsonArray("addresses"), ["name"] = name,
+            ["address"] = "Postbus 7\n1000 AA Amsterdam\nNederland", ["email"] = $"privacy@{id}.example", ["web"] = $"https://{id}.example",
+            ["sources"] = new JsonArray($"https://{id}.example/privacy"), ["quality"] = "verified",
+        };
+
+        var before = await Directory.SearchAsync("kattenluikzoeker");
+        await Directory.SaveOwnAsync(DirectoryKind.Company, id, Record("Kattenluikzoeker B.V."), "operator:test", "new people-search site");
+        var added = await Directory.SearchAsync("kattenluikzoeker");
+        await Directory.SaveOwnAsync(DirectoryKind.Company, id, Record("Kattenluikzoeker Nederland B.V."), "operator:test", "its full name");
+        var corrected = await Directory.SearchAsync("kattenluikzoeker");
+
+        before.ShouldBeEmpty();
+        added.Single().Name.ShouldBe("Kattenluikzoeker B.V.");
+        corrected.Single().Name.ShouldBe("Kattenluikzoeker Nederland B.V.");
+        (await Directory.SearchAsync("kattenluikzoeker")).ShouldBeSameAs(corrected, "the same search again is answered from memory");
+    }
+
+    [Fact]
     public async Task Search_by_e_mail_domain_finds_the_record()
     {
         var record = (await Directory.GetAsync(DirectoryKind.Company, "mdm-de"))!;
