@@ -215,6 +215,31 @@ public class LetterComposerTests
     }
 
     [Theory]
+    [InlineData("nl", "AANGETEKEND", false)]
+    [InlineData("en", "BY REGISTERED POST", false)]
+    [InlineData("nl", "AANGETEKEND", true)]
+    [InlineData("en", "BY REGISTERED POST", true)]
+    public void Erasure_request_for_the_post_opens_with_the_registered_post_line_above_the_controllers_address(string language, string line, bool delisting)
+    {
+        var byPost = LetterComposer.Compose(Samples.Erasure(language) with { RegisteredPost = true, Delisting = delisting });
+        var byEmail = LetterComposer.Compose(Samples.Erasure(language) with { Delisting = delisting });
+
+        byPost.PlainText.ShouldStartWith(line + "\n");
+        byPost.PlainText.IndexOf(line, StringComparison.Ordinal).ShouldBeLessThan(byPost.PlainText.IndexOf("Postbus 123", StringComparison.Ordinal));
+        byPost.Html.ShouldContain(line);
+        byEmail.PlainText.ShouldNotContain(line);
+        byPost.ContentSha256.ShouldNotBe(byEmail.ContentSha256);
+    }
+
+    [Fact]
+    public void Erasure_request_for_registered_post_without_a_postal_address_is_refused()
+    {
+        var model = Samples.Erasure("nl") with { RegisteredPost = true, Recipient = new("Voorbeeld Forum B.V.", null, [], "nl") };
+
+        Should.Throw<ArgumentException>(() => LetterComposer.Compose(model)).Message.ShouldContain("registered post");
+    }
+
+    [Theory]
     [InlineData("nl", "AANGETEKEND", "artikel 285b", "artikel 285d", "6:162", "uitsluitend aan Takedown")]
     [InlineData("en", "BY REGISTERED POST", "Article 285b", "Article 285d", "6:162", "only to Takedown")]
     public void Cease_and_desist_is_for_registered_post_and_names_the_conduct_and_the_offences(string language, params string[] required)

@@ -21,7 +21,8 @@ public static class DraftErasureRequestEndpoint
 {
     /// <param name="ControllerName">The organisation that holds the data (the data controller).</param>
     /// <param name="ControllerEmail">Where the request is sent (the controller's privacy or DPO address).</param>
-    /// <param name="ControllerCountry">Member state whose public holidays count for the deadline: "NL" or "IE".</param>
+    /// <param name="ControllerCountry">Member state whose public holidays count for the deadline: "NL" or "IE". Left out with a
+    /// directory record: the record's country when it is one of these, otherwise "NL", the victim's calendar (docs/directory.md).</param>
     /// <param name="PersonalData">What was posted, in words ("home address", "phone number", "photos").</param>
     /// <param name="Urls">The exact addresses where it appears (http or https).</param>
     /// <param name="ControllerLanguage">The language of the letters to the controller: "nl" or "en". Left out: Dutch for a Dutch controller, otherwise English.</param>
@@ -73,7 +74,8 @@ public static class DraftErasureRequestEndpoint
             request = request with
             {
                 ControllerName = request.ControllerName ?? picked.Name,
-                ControllerCountry = request.ControllerCountry ?? picked.Country,
+                // A record in a country whose holidays the deadline engine does not know counts on the victim's calendar.
+                ControllerCountry = request.ControllerCountry ?? picked.DeadlineCountry(engine),
                 ControllerLanguage = request.ControllerLanguage ?? picked.RequestLanguage,
             };
         }

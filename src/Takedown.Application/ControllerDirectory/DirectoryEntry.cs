@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Takedown.Domain.Deadlines;
 
 namespace Takedown.Application.ControllerDirectory;
 
@@ -66,6 +67,21 @@ public sealed record DirectoryEntry(
     ControllerChannel Channel, bool Usable, string? RequestLanguage, IReadOnlyList<RequiredElement> RequiredElements, bool NeedsIdDocument,
     DirectoryQuality? Quality, bool OwnRecord, string? ComplaintLanguage)
 {
+    /// <summary>
+    /// The country whose calendar counts this controller's deadlines: the record's own country when the deadline engine
+    /// knows its public holidays, otherwise the victim's (<see cref="DeadlineEngine.VictimCountry"/>, the Netherlands). The
+    /// engine knows the Netherlands and Ireland; a record in another country (the United States, Switzerland, Germany) or
+    /// with an address whose country is not recognised still gives a request, whose deadline is then counted in
+    /// Amsterdam's time zone, with Dutch holidays and weekends moving the last day (Regulation 1182/71 Art. 3(4)). A
+    /// holiday of the controller's own country is then not counted: the deadline may fall a working day earlier than that
+    /// country's calendar would give, never later (docs/directory.md).
+    /// </summary>
+    public string DeadlineCountry(DeadlineEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return Country is { } country && engine.Calendars.Supports(country) ? country : DeadlineEngine.VictimCountry;
+    }
+
     /// <summary>Reads a record in the upstream format.</summary>
     public static DirectoryEntry From(DirectoryKind kind, string slug, int version, bool own, JsonObject record)
     {

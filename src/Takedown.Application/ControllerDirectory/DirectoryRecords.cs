@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using NpgsqlTypes;
 using JasperFx.Events;
@@ -18,12 +19,30 @@ public sealed record DirectoryAuditEntry(string Action, string Actor, string Rea
 /// The controller directory in PostgreSQL: the import of a snapshot, typo-tolerant search (pg_trgm), and the operators'
 /// own records, which win over imported ones and leave an audit trail.
 /// </summary>
-public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time)
+/// <remarks>
+/// Searches are answered from memory for <see cref="SearchCacheAge"/> when the same text was searched before (victims
+/// look for the same few companies, and search as they type): a search costs the database a trigram index scan, a
+/// cached one nothing. A change made through this instance (an import, an operator's record) is seen by the next search
+/// at once; one made through another host's instance, within <see cref="SearchCacheAge"/>. Picking a record always reads
+/// it afresh (<see cref="GetAsync"/>), so a request never keeps a stale record.
+/// </remarks>
+public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOptions options, TimeProvider time) : IDisposable
 {
+    private readonly MemoryCache searches = new(new MemoryCacheOptions { SizeLimit = SearchCacheEntries });
+    private long generation;
+
     private string Schema => options.Schema;
 
     /// <summary>The most results a search returns.</summary>
     public const int MaxResults = 25;
+
+    /// <summary>How many searches' answers are kept in memory (at most 25 records each).</summary>
+    public const int SearchCacheEntries = 1_000;
+
+    /// <summary>How long a search's answer is reused.</summary>
+    public static readonly TimeSpan SearchCacheAge = TimeSpan.FromSeconds(30);
+
+    public void Dispose() => searches.Dispose();
 
     /// <summary>
     /// Loads a snapshot. Idempotent: a record whose upstream text did not change is not touched (its version stays), a
@@ -87,6 +106,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
             await log.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return new DirectoryImportResult(records.Count, inserted, updated, unchanged, keptOwn, clock.Elapsed);
     }
 
@@ -100,54 +120,37 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
     {
         var q = (query ?? "").Trim().ToLowerInvariant();
         limit = Math.Clamp(limit, 1, MaxResults);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // With a LIMIT the planner likes a sequential scan that stops at the 100th match; when few records match (the
-        // usual case) it computes word similarity for every record instead, a second per search. Only the index will do.
-        await using (var noSeqScan = new NpgsqlCommand("SET LOCAL enable_seqscan = off", connection, transaction))
+        if (q.Length == 0 && category is null)
         {
-            await noSeqScan.ExecuteNonQueryAsync(cancellationToken);
+            return [];
         }
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
-        command.Parameters.Add(new NpgsqlParameter { Value = Kind(kind) });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        if (q.Length == 0)
+        var key = (Interlocked.Read(ref generation), kind, category, limit, q);
+        if (searches.TryGetValue(key, out IReadOnlyList<DirectoryEntry>? cached) && cached is not null)
         {
-            if (category is null)
-            {
-                return [];
-            }
-            command.CommandText = $"""
+            return cached;
+        }
+        var found = await SearchDatabaseAsync(q, category, kind, limit, cancellationToken);
+        searches.Set(key, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = SearchCacheAge });
+        return found;
+    }
+
+    private async Task<IReadOnlyList<DirectoryEntry>> SearchDatabaseAsync(
+        string q, string? category, DirectoryKind kind, int limit, CancellationToken cancellationToken)
+    {
+        // One statement, one round trip, no transaction (DirectorySchema's second step says how the search is shaped).
+        await using var command = dataSource.CreateCommand(q.Length == 0
+            ? $"""
                 SELECT kind, slug, version, coalesce(own, imported), own IS NOT NULL FROM {Schema}.directory_records
                 WHERE kind = $1 AND coalesce(own, imported)->'categories' ? $3
                 ORDER BY boost DESC, coalesce(own, imported)->>'name' LIMIT $2
-                """;
-        }
-        else
+                """
+            : $"SELECT kind, slug, version, record, own FROM {Schema}.directory_search($1, $4, $3, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Kind(kind) });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        if (q.Length > 0)
         {
-            // word_similarity finds "facebok" in "meta platforms ireland limited facebook, inc. …"; the LIKE finds a part of
-            // a name or domain too short for trigrams. Both use the GIN trigram index. A broad query ("gmbh", a word
-            // thousands of records share) would have the ranking compute word similarity for every match, hundreds of
-            // milliseconds: each branch takes at most 100 candidates, and the exact part (LIKE) keeps the record named
-            // exactly among them, so only those are ranked.
-            command.CommandText = $"""
-                WITH candidates AS (
-                    (SELECT slug FROM {Schema}.directory_records
-                     WHERE kind = $1 AND search_text LIKE $5 AND ($3::text IS NULL OR coalesce(own, imported)->'categories' ? $3) LIMIT 100)
-                    UNION
-                    (SELECT slug FROM {Schema}.directory_records
-                     WHERE kind = $1 AND $4 <% search_text AND ($3::text IS NULL OR coalesce(own, imported)->'categories' ? $3) LIMIT 100))
-                SELECT d.kind, d.slug, d.version, coalesce(d.own, d.imported), d.own IS NOT NULL
-                FROM {Schema}.directory_records d JOIN candidates c ON c.slug = d.slug
-                WHERE d.kind = $1
-                ORDER BY word_similarity($4, d.search_text) + d.boost + CASE WHEN d.search_text LIKE $6 THEN 0.3 ELSE 0 END DESC, d.slug
-                LIMIT $2
-                """;
-            var like = q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
             command.Parameters.Add(new NpgsqlParameter { Value = q });
-            command.Parameters.Add(new NpgsqlParameter { Value = "%" + like + "%" });
-            command.Parameters.Add(new NpgsqlParameter { Value = like + "%" });
         }
         return await ReadAsync(command, cancellationToken);
     }
@@ -161,6 +164,22 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         var found = await ReadAsync(command, cancellationToken);
         return found.Count > 0 ? found[0] : null;
+    }
+
+    /// <summary>
+    /// Where AP complaints are lodged, from the AP's record (<see cref="ApContact.RecordId"/>); the built-in addresses in a
+    /// database without the directory's tables (a worker's, before an API host ever made them).
+    /// </summary>
+    public async Task<ApContact> ApContactAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ApContact.From(await GetAsync(DirectoryKind.Authority, ApContact.RecordId, cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return ApContact.BuiltIn;
+        }
     }
 
     /// <summary>The record as it counts, in the upstream format, or null.</summary>
@@ -235,6 +254,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         }
         await AuditAsync(connection, transaction, kind, id, before is null ? "own-record-added" : "own-record-saved", actor, reason, before, json, version, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return DirectoryEntry.From(kind, id, version, true, record);
     }
 
@@ -277,6 +297,7 @@ public sealed class DirectoryRecords(NpgsqlDataSource dataSource, DatabaseOption
         }
         await AuditAsync(connection, transaction, kind, id, "own-record-removed", actor, reason, before, after, version, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Interlocked.Increment(ref generation);
         return DirectoryEntry.From(kind, id, version, false, imported);
     }
 

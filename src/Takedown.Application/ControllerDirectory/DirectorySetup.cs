@@ -21,6 +21,7 @@ public static partial class DirectorySetup
     public static IServiceCollection AddControllerDirectory(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DirectoryRecords>();
+        services.AddSingleton<DirectoryAnswerTimes>();
         services.AddHostedService(provider => new DirectoryImportOnStart(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<DatabaseOptions>(),
             provider.GetRequiredService<DirectoryRecords>(), provider.GetRequiredService<ILogger<DirectoryRecords>>(),

@@ -144,6 +144,7 @@ public static class MartenSetup
         {
             new CaseOverviewProjection(readModelSchema), new RequestOverviewProjection(readModelSchema, engine),
             new LetterOverviewProjection(readModelSchema), new PlatformTicketProjection(readModelSchema), new AnswerTimeProjection(),
+            new DirectoryAnswerTimesProjection(readModelSchema, engine),
         })
         {
             options.Projections.Add(projection, ProjectionLifecycle.Inline, projection.Name);

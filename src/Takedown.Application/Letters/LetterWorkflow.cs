@@ -9,6 +9,7 @@ using Takedown.Domain.Letters;
 using Takedown.Domain.PlatformReports;
 using JasperFx.Events;
 using Marten;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Application.EventStorage;
 using Takedown.Application.Storage;
 using Takedown.Letters.Composing;
@@ -71,7 +72,8 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
         // the text the victim pastes there. Neither is e-mailed by the service.
         var composed = LetterComposer.Compose(new ErasureLetterModel(
             Sender(requestId), new LetterRecipient(drafted.ControllerName, drafted.ControllerEmail, drafted.ControllerAddress ?? [], request.ControllerLanguage), @case.Reference, today,
-            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting));
+            @case.VictimName!, drafted.PersonalData, drafted.Urls, Text(deadline), Delisting: request.Kind == ErasureRequestKind.Delisting,
+            RegisteredPost: request.Channel == LetterChannels.Post));
         return Prepare(session, NewId(), @case.Id, requestId, composed, drafted.ControllerName, drafted.ControllerEmail, needsApproval: true,
             channel: request.Channel, replyAddress: ReplyAddressFor(requestId), postalAddress: drafted.ControllerAddress);
     }
@@ -320,15 +322,22 @@ public sealed class LetterWorkflow(IDocumentStore store, NpgsqlDataSource dataSo
             ? AuthorisationText.AsSigned(granted.Text, granted.TextSha256, granted.SignedName,
                 TimeZoneInfo.ConvertTime(granted.GrantedAt, engine.Calendars.For(DeadlineEngine.VictimCountry).TimeZone), Settings.SenderName, DossierLanguage)
             : null;
+        // The AP's address as the directory has it (record nlap), as the pages that say where to lodge show it.
+        IReadOnlyList<string>? apAddress = null;
+        if (byPost)
+        {
+            using var directory = new DirectoryRecords(dataSource, options, time);
+            apAddress = (await directory.ApContactAsync(cancellationToken)).PostalAddress;
+        }
         var composed = LetterComposer.Compose(new ApComplaintDossierModel(
-            Sender(request.Id), new LetterRecipient(ApName, null, byPost ? ApAddresses.PostalAddress : [], DossierLanguage), @case.Reference, today,
+            Sender(request.Id), new LetterRecipient(ApName, null, apAddress ?? [], DossierLanguage), @case.Reference, today,
             @case.VictimName!, drafted.ControllerName, [drafted.ControllerEmail], drafted.PersonalData, drafted.Urls,
             request.ReceivedOn ?? today, Text(request.AnswerDeadline(engine, today)!), complaint.TextForAp, history, authorisation,
             byPost ? [.. complainantAddress!.Select(l => l.Trim()), .. (@case.VictimEmail is { } email ? new[] { email } : [])] : null,
             Delisting: request.Kind == ErasureRequestKind.Delisting));
         var letterId = Prepare(session, NewId(), @case.Id, complaintId, composed, ApName, "", needsApproval: false,
             channel: byPost ? LetterChannels.Post : LetterChannels.WebForm, replyAddress: ReplyAddressFor(request.Id),
-            postalAddress: byPost ? ApAddresses.PostalAddress : null);
+            postalAddress: apAddress);
         await session.DecideAsync(complaintId, ApComplaint.Initial, ApComplaint.Evolve, state => ApComplaint.Decide(
             new RecordApDossier(complaintId, letterId, composed.ContentSha256, @case.Authorisation?.TextSha256, now), state), cancellationToken);
         return letterId;

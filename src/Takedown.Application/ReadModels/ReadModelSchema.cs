@@ -108,5 +108,23 @@ public static class ReadModelSchema
             created_at timestamptz NOT NULL);
         CREATE INDEX case_streams_case ON {schema}.case_streams (case_id);
         """,
+        // How each controller picked from the directory answered (DirectoryAnswerTimesProjection): one row per erasure
+        // request sent to it, with the ends of its first month and of its deadline (an extension and an identity check
+        // move them), for the operators' statistics ("answered within the month 8 of 10 times"). No personal data: the
+        // record, the company's name and times. Rows of an erased case go with it (request_id, as CaseErasure finds it).
+        """
+        CREATE TABLE {schema}.directory_answer_times (
+            request_id uuid PRIMARY KEY,
+            directory_record_id text NOT NULL,
+            controller_name text NOT NULL,
+            sent_at timestamptz NOT NULL,
+            month_ends_at timestamptz NOT NULL,
+            due_at timestamptz NOT NULL,
+            answered_at timestamptz,
+            outcome text,
+            withdrawn boolean NOT NULL,
+            version bigint NOT NULL);
+        CREATE INDEX directory_answer_times_record ON {schema}.directory_answer_times (directory_record_id);
+        """,
     ];
 }

@@ -39,7 +39,7 @@ public static class LetterComposer
         var subject = w.T(
             $"Verzoek om gegevenswissing (art. 17 AVG) - kenmerk {m.CaseReference}",
             $"Request for erasure of personal data (Art. 17 GDPR) - reference {m.CaseReference}");
-        var doc = Header(m, w, subject, registeredPost: false)
+        var doc = Header(m, w, subject, m.RegisteredPost)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
             .Paragraph(w.T(
                 $"Namens {m.DataSubjectName} (hierna: betrokkene) verzoeken wij u op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG) de hieronder genoemde persoonsgegevens van betrokkene te wissen. Wij dienen dit verzoek in op verzoek van betrokkene, die de tekst van deze brief heeft laten goedkeuren voordat wij hem verstuurden.",
@@ -90,7 +90,7 @@ public static class LetterComposer
         var subject = w.T(
             $"Verzoek om verwijdering van zoekresultaten op naam (art. 17 AVG) - kenmerk {m.CaseReference}",
             $"Request to delist search results on a name (Art. 17 GDPR) - reference {m.CaseReference}");
-        var doc = Header(m, w, subject, registeredPost: false)
+        var doc = Header(m, w, subject, m.RegisteredPost)
             .Paragraph(w.T("Geachte heer, mevrouw,", "Dear Sir or Madam,"))
             .Paragraph(w.T(
                 $"Namens {m.DataSubjectName} (hierna: betrokkene) verzoeken wij u op grond van artikel 17 van de Algemene verordening gegevensbescherming (AVG) de hieronder genoemde resultaten te verwijderen uit de lijst met resultaten die uw zoekmachine toont na een zoekopdracht op de naam van betrokkene: \"{m.DataSubjectName}\". De pagina's zelf vallen buiten dit verzoek; het gaat erom dat een zoekopdracht op de naam van betrokkene er niet langer naartoe leidt. Wij dienen dit verzoek in op verzoek van betrokkene, die de tekst van deze brief heeft laten goedkeuren voordat wij hem verstuurden.",
@@ -580,6 +580,10 @@ public static class LetterComposer
                 Require(m.DataSubjectName, "data subject name");
                 RequireItems(m.DataItems, "data items");
                 RequireItems(m.Urls, "URLs");
+                if (m.RegisteredPost && m.Recipient.PostalAddress.Count == 0)
+                {
+                    throw new ArgumentException("A letter for registered post needs the controller's postal address.", nameof(model));
+                }
                 break;
             case DeadlineReminderModel m:
                 Require(m.DataSubjectName, "data subject name");

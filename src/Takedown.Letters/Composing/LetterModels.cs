@@ -58,6 +58,11 @@ public abstract record LetterModel(
 /// Delisting: The controller is a search engine, asked to remove <c>Urls</c> from the results of searches on
 /// <c>DataSubjectName</c> (the name as searched); the pages themselves stay. The same letter kind, clock and approval.
 /// </remarks>
+/// <remarks>
+/// RegisteredPost: The victim prints the letter and sends it by registered post (a directory record whose channel is
+/// the post): the letter then opens with the "by registered post" line, as the cease-and-desist letter does, so the copy
+/// kept as evidence says how it went.
+/// </remarks>
 public sealed record ErasureLetterModel(
     LetterSender Sender,
     LetterRecipient Recipient,
@@ -67,7 +72,8 @@ public sealed record ErasureLetterModel(
     IReadOnlyList<string> DataItems,
     IReadOnlyList<string> Urls,
     DeadlineText Deadline,
-    bool Delisting = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
+    bool Delisting = false,
+    bool RegisteredPost = false) : LetterModel(Sender, Recipient, CaseReference, LetterDate)
 {
     public override LetterKind Kind => LetterKind.ErasureRequest;
 }

@@ -129,6 +129,29 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         (await Directory.SearchAsync(query)).Select(e => e.Id).Take(3).ShouldContain(expected);
 
     [Fact]
+    public async Task A_search_answered_from_memory_sees_an_operators_new_record_and_its_correction_at_once()
+    {
+        var id = "own-" + Guid.NewGuid().ToString("N")[..8];
+        JsonObject Record(string name) => new()
+        {
+            ["relevant-countries"] = new JsonArray("nl"), ["categories"] = new JsonArray("addresses"), ["name"] = name,
+            ["address"] = "Postbus 7\n1000 AA Amsterdam\nNederland", ["email"] = $"privacy@{id}.example", ["web"] = $"https://{id}.example",
+            ["sources"] = new JsonArray($"https://{id}.example/privacy"), ["quality"] = "verified",
+        };
+
+        var before = await Directory.SearchAsync("kattenluikzoeker");
+        await Directory.SaveOwnAsync(DirectoryKind.Company, id, Record("Kattenluikzoeker B.V."), "operator:test", "new people-search site");
+        var added = await Directory.SearchAsync("kattenluikzoeker");
+        await Directory.SaveOwnAsync(DirectoryKind.Company, id, Record("Kattenluikzoeker Nederland B.V."), "operator:test", "its full name");
+        var corrected = await Directory.SearchAsync("kattenluikzoeker");
+
+        before.ShouldBeEmpty();
+        added.Single().Name.ShouldBe("Kattenluikzoeker B.V.");
+        corrected.Single().Name.ShouldBe("Kattenluikzoeker Nederland B.V.");
+        (await Directory.SearchAsync("kattenluikzoeker")).ShouldBeSameAs(corrected, "the same search again is answered from memory");
+    }
+
+    [Fact]
     public async Task Search_by_e_mail_domain_finds_the_record()
     {
         var record = (await Directory.GetAsync(DirectoryKind.Company, "mdm-de"))!;
@@ -179,6 +202,76 @@ public sealed class DirectoryRecordsTests(ApiFactory factory) : IClassFixture<Ap
         view.GetProperty("directoryRecordVersion").GetInt32().ShouldBe(record.Version);
         // The record has no privacy e-mail address and no suggested medium: upstream's rule makes it a letter.
         view.GetProperty("channel").GetString().ShouldBe("post");
+        // A letter for the post says so above the address block, and carries the record's postal address.
+        var letter = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("plainText").GetString()!;
+        letter.ShouldStartWith("BY REGISTERED POST\n");
+        letter.ShouldContain(record.Address[0]);
+    }
+
+    [Fact]
+    public async Task An_e_mailed_request_from_a_directory_record_has_no_registered_post_line()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+
+        var response = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "facebook", controllerEmail = "privacy@meta.example", personalData = new[] { "home address" },
+            urls = new[] { "https://www.facebook.com/some.page/posts/1" },
+        });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var letter = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{id}/letter")).GetProperty("plainText").GetString()!;
+        letter.ShouldNotContain("BY REGISTERED POST");
+        letter.ShouldNotContain("AANGETEKEND");
+    }
+
+    [Fact]
+    public async Task A_record_in_a_country_the_deadline_engine_does_not_know_counts_its_deadline_on_the_Dutch_calendar()
+    {
+        var client = factory.ClientFor(ApiFactory.PartnerKey);
+        var caseId = await ApiFactory.OpenCaseAsync(client);
+        var record = (await Directory.GetAsync(DirectoryKind.Company, "23andme"))!;
+
+        var fallback = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/1" },
+        });
+        var chosen = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", controllerCountry = "IE", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/2" },
+        });
+        var unknown = await client.PostAsJsonAsync($"/api/v1/cases/{caseId}/erasure-requests", new
+        {
+            directoryRecordId = "23andme", controllerCountry = "US", personalData = new[] { "home address" }, urls = new[] { "https://www.23andme.com/profile/3" },
+        });
+
+        record.Country.ShouldBe("US");
+        fallback.StatusCode.ShouldBe(HttpStatusCode.Created, await fallback.Content.ReadAsStringAsync());
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{(await fallback.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}");
+        view.GetProperty("controllerCountry").GetString().ShouldBe("NL");
+        view.GetProperty("channel").GetString().ShouldBe("email");
+        view.GetProperty("controllerLanguage").GetString().ShouldBe("en", "the record's request-language");
+        // The partner may choose another country the engine knows; a country it does not know, given explicitly, is refused.
+        chosen.StatusCode.ShouldBe(HttpStatusCode.Created, await chosen.Content.ReadAsStringAsync());
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/erasure-requests/{(await chosen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()}"))
+            .GetProperty("controllerCountry").GetString().ShouldBe("IE");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("controllerCountry", out _).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("23andme", "US", "NL")]
+    [InlineData("1plusx", "CH", "NL")]
+    [InlineData("facebook", "IE", "IE")]
+    public async Task The_deadline_country_is_the_records_own_when_the_engine_knows_it_and_the_victims_otherwise(string id, string country, string deadlineCountry)
+    {
+        var record = (await Directory.GetAsync(DirectoryKind.Company, id))!;
+
+        record.Country.ShouldBe(country);
+        record.DeadlineCountry(Takedown.Domain.Deadlines.DeadlineEngine.Default).ShouldBe(deadlineCountry);
+        (record with { Country = null }).DeadlineCountry(Takedown.Domain.Deadlines.DeadlineEngine.Default).ShouldBe("NL");
     }
 
     [Fact]

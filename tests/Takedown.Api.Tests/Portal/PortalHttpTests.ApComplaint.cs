@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Takedown.Application.ControllerDirectory;
 using Takedown.Application.Letters;
 using Takedown.Domain.ApComplaints;
 using Takedown.Domain.Cases;
@@ -40,7 +41,10 @@ public sealed partial class PortalHttpTests
 
         await SetEscalationModeAsync(sent.CaseId, EscalationMode.Automatic);
         page = WebUtility.HtmlDecode(await victim.GetHtmlAsync(complaintPath));
-        page.ShouldContain($"href=\"{ApAddresses.ComplaintForm}\"");
+        // The AP's form as the controller directory's record of the AP (nlap) has it, as the dossier and the operators' page use it.
+        var ap = await factory.Services.GetRequiredService<DirectoryRecords>().ApContactAsync();
+        ap.RecordVersion.ShouldNotBeNull();
+        page.ShouldContain($"href=\"{ap.WebForm}\"");
         page.ShouldContain("data-testid=\"text-to-paste\"");
         page.ShouldContain("Klacht op grond van artikel 77 AVG");
         page.ShouldContain("Postbus 93374");
@@ -110,7 +114,7 @@ public sealed partial class PortalHttpTests
         var letterId = Guid.Parse(made.Headers.Location!.ToString()[^36..]);
         var letter = (await factory.Services.GetRequiredService<LetterWorkflow>().LoadAsync(letterId, default)).ShouldNotBeNull();
         letter.Channel.ShouldBe(LetterChannels.Post);
-        letter.PostalAddress.ShouldBe(ApAddresses.PostalAddress);
+        letter.PostalAddress.ShouldBe(["Postbus 93374", "2509 AJ DEN HAAG"], "the directory's record of the AP (nlap), without its country line");
         letter.PlainText.ShouldContain("Klager (betrokkene)");
         letter.PlainText.ShouldContain("Anna de Vries\nDorpsstraat 1\n1234 AB Ergenshuizen\n");
         letter.PlainText.ShouldContain("Postbus 93374");
@@ -118,6 +122,37 @@ public sealed partial class PortalHttpTests
         complaint.Dossier!.LetterId.ShouldBe(letterId);
         complaint.Status.ShouldBe(ApComplaintStatus.Prepared, "printing the letter lodges nothing");
         (await victim.Http.GetAsync(made.Headers.Location)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_letter_to_the_AP_follows_an_operators_correction_of_the_APs_directory_record()
+    {
+        var directory = factory.Services.GetRequiredService<DirectoryRecords>();
+        var record = (await directory.RecordAsync(DirectoryKind.Authority, ApContact.RecordId)).ShouldNotBeNull();
+        record["address"] = "Postbus 11111\n2500 AA Den Haag\nNederland";
+        record["webform"] = "https://autoriteitpersoonsgegevens.nl/klacht-corrected";
+        await directory.SaveOwnAsync(DirectoryKind.Authority, ApContact.RecordId, record, "operator:test", "the AP moved");
+        try
+        {
+            var (victim, casePath, sent) = await SentErasureRequestAsync();
+            var complaintId = await RefusedAndEscalatedAsync(sent.Id);
+            await SetEscalationModeAsync(sent.CaseId, EscalationMode.Automatic);
+            var complaintPath = $"{casePath}/ap-klacht/{complaintId}";
+
+            var page = WebUtility.HtmlDecode(await victim.GetHtmlAsync(complaintPath));
+            var made = await victim.PostFormAsync(complaintPath, [new("Address", "Dorpsstraat 1\r\n1234 AB Ergenshuizen\r\n")], complaintPath + "?handler=Post");
+
+            page.ShouldContain("href=\"https://autoriteitpersoonsgegevens.nl/klacht-corrected\"");
+            page.ShouldContain("Postbus 11111, 2500 AA Den Haag");
+            made.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            var letter = (await factory.Services.GetRequiredService<LetterWorkflow>().LoadAsync(Guid.Parse(made.Headers.Location!.ToString()[^36..]), default)).ShouldNotBeNull();
+            letter.PostalAddress.ShouldBe(["Postbus 11111", "2500 AA Den Haag"]);
+            letter.PlainText.ShouldContain("Autoriteit Persoonsgegevens\nPostbus 11111\n2500 AA Den Haag\n");
+        }
+        finally
+        {
+            await directory.RemoveOwnAsync(DirectoryKind.Authority, ApContact.RecordId, "operator:test", "back to the imported record");
+        }
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Takedown.Api.Operator;
+using Takedown.Application.ControllerDirectory;
 
 namespace Takedown.Api.Pages.Operator;
 
@@ -9,7 +10,7 @@ namespace Takedown.Api.Pages.Operator;
 /// SVG elements are neither. The figures come from the snapshot (<see cref="StatisticsSnapshots"/>); any operator may
 /// have them computed again.
 /// </summary>
-public sealed class StatisticsModel(StatisticsSnapshots snapshots) : OperatorPageModel
+public sealed class StatisticsModel(StatisticsSnapshots snapshots, DirectoryAnswerTimes answerTimes) : OperatorPageModel
 {
     public const int Days30 = StatisticsSnapshots.Days;
     public const int LabelWidth = 260;
@@ -23,11 +24,18 @@ public sealed class StatisticsModel(StatisticsSnapshots snapshots) : OperatorPag
     /// <summary>When the figures were computed, on the operators' clock (Europe/Amsterdam).</summary>
     public string AsOf => TimeZoneInfo.ConvertTime(ComputedAt, OperatorQueries.Amsterdam).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>How each controller picked from the directory answered, computed on each view (a small table).</summary>
+    public IReadOnlyList<DirectoryAnswerTime> DirectoryAnswers { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.GetAsync(cancellationToken);
         (Stats, ComputedAt) = (snapshot.Statistics, snapshot.ComputedAt);
+        DirectoryAnswers = await answerTimes.ListAsync(cancellationToken: cancellationToken);
     }
+
+    /// <summary>"8 of 10", or a dash when nothing counts yet.</summary>
+    public static string OutOf(int part, int whole) => whole == 0 ? "–" : $"{N(part)} of {N(whole)}";
 
     public async Task<IActionResult> OnPostRefreshAsync(CancellationToken cancellationToken)
     {

@@ -69,6 +69,12 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
     } : text.T("Er is geen bruikbaar adres bekend. Vul hieronder zelf het privacy-e-mailadres in om deze organisatie te kiezen.",
         "No usable address is known. Type the privacy e-mail address below to choose this organisation.");
 
+    /// <summary>For a record in a country whose public holidays we do not know: which calendar counts its deadline instead.</summary>
+    public string? CalendarNote(DirectoryEntry entry) =>
+        (entry ?? throw new ArgumentNullException(nameof(entry))).Country is { } c && engine.Calendars.Supports(c) ? null : text.T(
+            "Van dit land kennen wij de feestdagen niet: wij rekenen de termijn met de Nederlandse kalender, tenzij u hieronder een ander land kiest.",
+            "We do not know this country's public holidays: we count the deadline on the Dutch calendar, unless you choose another country below.");
+
     public string CountryName(string? country) => country switch
     {
         "NL" => text.T("Nederland", "The Netherlands"),
@@ -85,7 +91,7 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
         {
             e.Id, e.Version, e.Name, e.Runs, e.Address, e.Country, CountrySupported = e.Country is { } c && engine.Calendars.Supports(c), e.Email,
             e.WebForm, Channel = e.Channel.ToString(), e.Usable, e.RequestLanguage, e.NeedsIdDocument, RequiredElements = e.RequiredElements.Select(r => r.Description),
-            e.Quality, Dutch = e.RelevantCountries.Contains("nl") || e.Country == "NL", Explanation = ChannelLabel(e),
+            e.Quality, Dutch = e.RelevantCountries.Contains("nl") || e.Country == "NL", Explanation = ChannelLabel(e), CalendarNote = CalendarNote(e),
         }));
     }
 
@@ -179,6 +185,8 @@ public sealed class StartModel(PortalCases cases, PortalText text, DeadlineEngin
                 Check(typed is null || Input.IsEmail(typed.Trim()), nameof(ControllerEmail),
                     text.T("Vul een geldig e-mailadres in.", "Enter a valid e-mail address."));
                 ControllerName = Picked.Name;
+                // A record in a country the deadline engine knows counts on that country's calendar; any other keeps the
+                // country chosen on the form (the Netherlands unless the victim chose otherwise): see DeadlineCountry.
                 if (Picked.Country is { } country && engine.Calendars.Supports(country))
                 {
                     ControllerCountry = country;

@@ -28,7 +28,8 @@
       email.value = item.getAttribute('data-email') || '';
       if (item.getAttribute('data-usable') === 'false') { email.focus(); }
     }
-    if (country && item.getAttribute('data-country')) { country.value = item.getAttribute('data-country'); }
+    // A country without a holiday calendar counts on the Dutch one, as the result's note says (docs/directory.md).
+    if (country) { country.value = item.getAttribute('data-country') || 'NL'; }
     if (language && item.getAttribute('data-language')) { language.value = item.getAttribute('data-language'); }
   }
 
@@ -76,6 +77,7 @@
       li.appendChild(label);
       li.appendChild(text('span', 'hint', e.address.join(', ')));
       li.appendChild(text('span', 'hint', e.explanation));
+      if (e.calendarNote) { li.appendChild(text('span', 'hint', e.calendarNote)); }
       if (e.requiredElements.length) { li.appendChild(text('span', 'hint', e.requiredElements.join('; '))); }
       list.appendChild(li);
     });
