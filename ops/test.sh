@@ -56,6 +56,10 @@ fi
 
 dotnet build Takedown.sln -c Release -nologo -v q -clp:ErrorsOnly
 build=$?
+# Production loads the handler code ops/codegen.sh wrote; a stale copy would start fine and fail at its first message.
+if [ $build -eq 0 ] && ! TAKEDOWN_SKIP_BUILD=1 bash "$root/ops/codegen.sh" --check; then
+  build=1
+fi
 status=$build
 if [ $build -eq 0 ]; then
   dotnet test Takedown.sln -c Release --no-build -nologo \

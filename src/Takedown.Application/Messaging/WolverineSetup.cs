@@ -67,7 +67,13 @@ public static class WolverineSetup
             w.TransportSchemaName = schema;
             w.AutoCreate = production ? AutoCreate.None : AutoCreate.CreateOrUpdate;
         });
-        builder.Services.AddWolverine(ExtensionDiscovery.ManualOnly, opts => Configure(opts, configuration, handlesMessages));
+        builder.Services.AddWolverine(ExtensionDiscovery.ManualOnly, opts =>
+        {
+            Configure(opts, configuration, handlesMessages);
+            // Production loads the handler code ops/codegen.sh wrote (src/Takedown.*/Internal/Generated, checked by CI)
+            // instead of compiling it with Roslyn at start-up.
+            opts.CodeGeneration.TypeLoadMode = production ? TypeLoadMode.Static : TypeLoadMode.Dynamic;
+        });
         if (!production)
         {
             builder.Services.AddResourceSetupOnStartup();
@@ -116,7 +122,7 @@ public static class WolverineSetup
         opts.Durability.ScheduledJobFirstExecution = polling;
         opts.Policies.AutoApplyTransactions();
         opts.Discovery.DisableConventionalDiscovery();
-        // Handler code is generated with Roslyn when a host starts (see docs/messaging.md).
+        // Handler code is generated with Roslyn when a host starts; production hosts load pre-generated code instead.
         opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
         opts.UseRuntimeCompilation();
     }
