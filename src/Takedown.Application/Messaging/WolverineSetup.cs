@@ -73,6 +73,11 @@ public static class WolverineSetup
             // Production loads the handler code ops/codegen.sh wrote (src/Takedown.*/Internal/Generated, checked by CI)
             // instead of compiling it with Roslyn at start-up.
             opts.CodeGeneration.TypeLoadMode = production ? TypeLoadMode.Static : TypeLoadMode.Dynamic;
+            // The handlers live here, and so does their generated code: one copy for both hosts, written by
+            // `codegen write` from a host's folder (ops/codegen.sh) into this project's Internal/Generated.
+            opts.ApplicationAssembly = typeof(WolverineSetup).Assembly;
+            opts.CodeGeneration.GeneratedCodeOutputPath = Path.GetFullPath(
+                Path.Combine(builder.Environment.ContentRootPath, "..", "Takedown.Application", "Internal", "Generated"));
         });
         if (!production)
         {
