@@ -108,5 +108,6 @@ public static class ReadModelSchema
             created_at timestamptz NOT NULL);
         CREATE INDEX case_streams_case ON {schema}.case_streams (case_id);
         """,
+        ReadModelCounters.Step,
     ];
 }
