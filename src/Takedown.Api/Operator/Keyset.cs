@@ -3,23 +3,32 @@ using System.Globalization;
 namespace Takedown.Api.Operator;
 
 /// <summary>
-/// Where a page of a list starts or ends: the sort instant and the row's id of its first or last row. The next page is
-/// read from there by index range ("keyset pagination"), so page 500 costs what page 1 costs, and a row added meanwhile
-/// neither repeats nor skips one. Written in links as <c>ticks.id</c>.
+/// Where a page of a list starts or ends: the sort key of its first or last row (for deadlines the due date, then the
+/// due instant; otherwise an instant) and the row's id. The next page is read from there by index range ("keyset
+/// pagination"), so page 500 costs what page 1 costs, and a row added meanwhile neither repeats nor skips one. Written in
+/// links as <c>ticks.id</c>, or <c>yyyy-MM-dd.ticks.id</c> with a date.
 /// </summary>
-public sealed record Keyset(DateTimeOffset At, Guid Id)
+public sealed record Keyset(DateTimeOffset At, Guid Id, DateOnly? Date = null)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}.{Id:N}");
+    public override string ToString() => Date is { } date
+        ? string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd}.{At.UtcTicks}.{Id:N}")
+        : string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}.{Id:N}");
 
     /// <summary>A cursor from a link; anything else (edited by hand, cut short) is no cursor: the list starts over.</summary>
     public static Keyset? Parse(string? text)
     {
-        var dot = text?.IndexOf('.', StringComparison.Ordinal) ?? -1;
-        return dot > 0
-            && long.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        var parts = (text ?? "").Split('.');
+        DateOnly? date = null;
+        if (parts.Length == 3 && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            date = d;
+            parts = parts[1..];
+        }
+        return parts.Length == 2
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
-            && Guid.TryParseExact(text.AsSpan(dot + 1), "N", out var id)
-            ? new Keyset(new DateTimeOffset(ticks, TimeSpan.Zero), id)
+            && Guid.TryParseExact(parts[1], "N", out var id)
+            ? new Keyset(new DateTimeOffset(ticks, TimeSpan.Zero), id, date)
             : null;
     }
 }
@@ -57,27 +66,33 @@ public sealed record Page<T>(IReadOnlyList<T> Rows, Keyset? Previous, Keyset? Ne
     }
 }
 
-/// <summary>The SQL of a keyset page over an index on (<c>at</c>, <c>id</c>), for lists sorted either way.</summary>
+/// <summary>The SQL of a keyset page over an index on the sort columns and the id, for lists sorted either way.</summary>
 internal static class KeysetSql
 {
     /// <summary>
     /// The condition (with <c>AND</c>, or empty for the first page) and the <c>ORDER BY</c> list for reading
-    /// <paramref name="request"/>'s page; the cursor goes in parameters <c>$atParameter</c> and <c>$atParameter+1</c>.
-    /// A row comparison is an index range condition for PostgreSQL.
+    /// <paramref name="request"/>'s page of a list sorted by <paramref name="columns"/> (the instant and the id, or the
+    /// date, the instant and the id); the cursor's values go in the parameters from <c>$firstParameter</c>
+    /// (<see cref="Parameters"/>). A row comparison is an index range condition for PostgreSQL.
     /// </summary>
-    public static (string Condition, string Order) For(string at, string id, bool descending, PageRequest request, int atParameter)
+    public static (string Condition, string Order) For(string[] columns, bool descending, PageRequest request, int firstParameter)
     {
+        ArgumentNullException.ThrowIfNull(columns);
         var forward = request.Before is null;
         var ascending = forward != descending;
+        var list = string.Join(", ", columns);
         var condition = request.After is null && request.Before is null
             ? ""
-            : $"AND ({at}, {id}) {(ascending ? ">" : "<")} (${atParameter}, ${atParameter + 1})";
+            : $"AND ({list}) {(ascending ? ">" : "<")} ({string.Join(", ", columns.Select((_, i) => $"${firstParameter + i}"))})";
         var direction = ascending ? "" : " DESC";
-        return (condition, $"{at}{direction}, {id}{direction}");
+        return (condition, string.Join(", ", columns.Select(c => c + direction)));
     }
 
-    public static IEnumerable<Npgsql.NpgsqlParameter> Parameters(PageRequest request) =>
+    /// <summary>The cursor's values for <see cref="For"/>: with its date first when the list sorts by one.</summary>
+    public static IEnumerable<Npgsql.NpgsqlParameter> Parameters(PageRequest request, bool withDate = false) =>
         (request.After ?? request.Before) is { } key
-            ? [new Npgsql.NpgsqlParameter { Value = key.At }, new Npgsql.NpgsqlParameter { Value = key.Id }]
+            ? withDate
+                ? [new Npgsql.NpgsqlParameter { Value = key.Date ?? DateOnly.MinValue }, new Npgsql.NpgsqlParameter { Value = key.At }, new Npgsql.NpgsqlParameter { Value = key.Id }]
+                : [new Npgsql.NpgsqlParameter { Value = key.At }, new Npgsql.NpgsqlParameter { Value = key.Id }]
             : [];
 }

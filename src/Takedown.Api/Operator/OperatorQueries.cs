@@ -90,6 +90,51 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
     {
         await using var batch = CountsBatch();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadCountsAsync(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// The dashboard in one round trip: the counts (<see cref="CountsAsync"/>), the first <paramref name="limit"/> overdue
+    /// deadlines and the first escalations waiting for review.
+    /// </summary>
+    public async Task<(DashboardCounts Counts, IReadOnlyList<DeadlineRow> Overdue, IReadOnlyList<EscalationRow> Escalations)> DashboardAsync(
+        int limit, CancellationToken cancellationToken)
+    {
+        await using var batch = CountsBatch();
+        await using var overdue = DeadlinesCommand(DueWindow.Overdue, limit, PageRequest.First);
+        await using var escalations = EscalationsCommand(limit);
+        batch.BatchCommands.Add(AsBatchCommand(overdue));
+        batch.BatchCommands.Add(AsBatchCommand(escalations));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var counts = await ReadCountsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var deadlines = new List<DeadlineRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deadlines.Add(ReadDeadline(reader));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var waiting = new List<EscalationRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            waiting.Add(ReadEscalation(reader));
+        }
+        // The deadlines' command reads one row more than a page, to tell whether another follows.
+        return (counts, deadlines.Count > limit ? deadlines[..limit] : deadlines, waiting);
+    }
+
+    private static NpgsqlBatchCommand AsBatchCommand(NpgsqlCommand command)
+    {
+        var batchCommand = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            batchCommand.Parameters.Add(new NpgsqlParameter { Value = parameter.Value });
+        }
+        return batchCommand;
+    }
+
+    private static async Task<DashboardCounts> ReadCountsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         await reader.ReadAsync(cancellationToken);
         var (overdue, today, week) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
         await reader.NextResultAsync(cancellationToken);
@@ -99,6 +144,14 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
         await reader.ReadAsync(cancellationToken);
         return new DashboardCounts(overdue, today, week, escalations, needOperator, reader.GetInt32(0), failedLetters, replies);
     }
+
+    private static DeadlineRow ReadDeadline(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+        reader.GetString(6), reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9),
+        reader.GetBoolean(10));
+
+    private static EscalationRow ReadEscalation(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2),
+        reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5));
 
     internal NpgsqlBatch CountsBatch()
     {
@@ -132,7 +185,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
 
     /// <summary>
     /// Open deadlines of a window, earliest first, a page of at most <paramref name="limit"/> rows read by index range
-    /// (<c>request_overview_open_due_id</c>).
+    /// (<c>request_overview_due_keyset</c>).
     /// </summary>
     public async Task<Page<DeadlineRow>> DeadlinesAsync(DueWindow window, int limit, PageRequest page, CancellationToken cancellationToken)
     {
@@ -143,40 +196,41 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var row = new DeadlineRow(
-                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.GetString(6), reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9),
-                reader.GetBoolean(10));
-            rows.Add((row, new Keyset(row.DueAt, row.RequestId)));
+            var row = ReadDeadline(reader);
+            rows.Add((row, new Keyset(row.DueAt, row.RequestId, row.DueDate)));
         }
         return Page<DeadlineRow>.From(rows, limit, page);
     }
 
+    /// <summary>
+    /// The case reference of a listed request (<c>r</c>), looked up by key for each row of the page only: a join would let
+    /// the planner read every case when it misjudges a window as large.
+    /// </summary>
+    private string Reference => $"coalesce((SELECT c.reference FROM {S}.case_overview c WHERE c.id = r.case_id), '')";
+
     internal NpgsqlCommand DeadlinesCommand(DueWindow window, int limit, PageRequest page)
     {
-        // A deadline's due_at is the end of its due date where it runs (the Netherlands, Ireland: UTC+0 to +2), so it lies
-        // within a day of that date's UTC midnight. These redundant bounds on due_at make "today" and "this week" index
-        // ranges of a few days; the due_date conditions keep the windows exact.
-        var startOfToday = new DateTimeOffset(Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        // Each window is a range of due dates, read in (due_date, due_at, id) order from request_overview_due_keyset, so a
+        // page stops after its rows. "Today" is due_at >= now with a due date up to today: a deadline's due_at lies
+        // within a day of its date's midnight wherever it runs, so only yesterday's and today's dates can hold one.
         var filter = window switch
         {
             DueWindow.Overdue => "r.due_at < $1",
-            DueWindow.Today => "r.due_at >= $1 AND r.due_at < $4 + interval '2 days' AND r.due_date <= $2",
-            _ => "r.due_at >= $4 AND r.due_at < $4 + interval '9 days' AND r.due_date > $2 AND r.due_date < $2 + 7",
+            DueWindow.Today => "r.due_date >= $2 - 1 AND r.due_date <= $2 AND r.due_at >= $1",
+            _ => "r.due_date > $2 AND r.due_date < $2 + 7",
         };
-        var (keyset, order) = KeysetSql.For("r.due_at", "r.id", descending: false, page, 5);
+        var (keyset, order) = KeysetSql.For(["r.due_date", "r.due_at", "r.id"], descending: false, page, 4);
         var command = dataSource.CreateCommand($"""
-            SELECT r.id, r.case_id, c.reference, r.kind, r.status, r.counterparty, r.deadline_kind, r.due_date, r.due_at,
+            SELECT r.id, r.case_id, {Reference}, r.kind, r.status, r.counterparty, r.deadline_kind, r.due_date, r.due_at,
                    r.explanation_en, r.needs_operator
-            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
+            FROM {S}.request_overview r
             WHERE r.is_open AND r.due_at IS NOT NULL AND {filter} {keyset}
             ORDER BY {order} LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = Today });
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
-        command.Parameters.Add(new NpgsqlParameter { Value = startOfToday });
-        foreach (var parameter in KeysetSql.Parameters(page))
+        foreach (var parameter in KeysetSql.Parameters(page, withDate: true))
         {
             command.Parameters.Add(parameter);
         }
@@ -191,8 +245,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new EscalationRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            rows.Add(ReadEscalation(reader));
         }
         return rows;
     }
@@ -200,8 +253,8 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
     internal NpgsqlCommand EscalationsCommand(int limit)
     {
         var command = dataSource.CreateCommand($"""
-            SELECT r.id, r.case_id, c.reference, r.status, r.opened_at, r.updated_at
-            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
+            SELECT r.id, r.case_id, {Reference}, r.status, r.opened_at, r.updated_at
+            FROM {S}.request_overview r
             WHERE r.needs_operator AND r.kind = '{RequestKinds.ApComplaint}'
             ORDER BY r.opened_at, r.id LIMIT $1
             """);
@@ -282,7 +335,7 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
         }
         if (q.Length == 0)
         {
-            var (keyset, order) = KeysetSql.For("c.opened_at", "c.id", descending: true, page, 2);
+            var (keyset, order) = KeysetSql.For(["c.opened_at", "c.id"], descending: true, page, 2);
             command = dataSource.CreateCommand($"""
                 SELECT {columns}, c.opened_at, c.id FROM {S}.case_overview c
                 WHERE c.status = 'Open' {keyset}
@@ -295,8 +348,8 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
             // % and _ are letters in a name, not wildcards.
             var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            var (keyset, order) = KeysetSql.For("r.opened_at", "r.id", descending: true, page, 3);
-            var (_, outerOrder) = KeysetSql.For("h.opened_at", "h.id", descending: true, page, 3);
+            var (keyset, order) = KeysetSql.For(["r.opened_at", "r.id"], descending: true, page, 3);
+            var (_, outerOrder) = KeysetSql.For(["h.opened_at", "h.id"], descending: true, page, 3);
             command = dataSource.CreateCommand($"""
                 WITH names AS (
                     SELECT name FROM {S}.request_counterparties WHERE requests > 0 AND name ILIKE $2

@@ -73,7 +73,7 @@ internal static class OperatorSchema
     ];
 
     /// <summary>
-    /// Lists read by index range with a limit (keyset pages): open deadlines by due time and id, a counterparty's
+    /// Lists read by index range with a limit (keyset pages): open deadlines by due date, due time and id, a counterparty's
     /// requests newest first, open cases newest first, references in byte order (a prefix is a range). The counts that
     /// read every open deadline and the trigram index on every request give way to counters (ReadModelCounters, and the
     /// failed letters here) and to a trigram index on the counterparty names.
@@ -81,10 +81,10 @@ internal static class OperatorSchema
     private static string ListsAndCounts => $$"""
         DROP INDEX IF EXISTS {schema}.request_overview_open_due;
         DROP INDEX IF EXISTS {schema}.request_overview_counterparty_trgm;
-        -- The read models' index on open deadlines had the dashboard as its only reader; the one below, with the id for
-        -- keyset pages, takes its place.
+        -- The read models' index on open deadlines had the dashboard as its only reader; the one below, by due date first
+        -- (each window is a range of dates) and with the id for keyset pages, takes its place.
         DROP INDEX IF EXISTS {schema}.request_overview_due;
-        CREATE INDEX request_overview_open_due_id ON {schema}.request_overview (due_at, id) WHERE is_open AND due_at IS NOT NULL;
+        CREATE INDEX request_overview_due_keyset ON {schema}.request_overview (due_date, due_at, id) WHERE is_open AND due_at IS NOT NULL;
         CREATE INDEX request_overview_counterparty_opened ON {schema}.request_overview (counterparty, opened_at DESC, id DESC);
         CREATE INDEX case_overview_open_opened ON {schema}.case_overview (opened_at DESC, id DESC) WHERE status = 'Open';
         CREATE INDEX case_overview_reference_bytes ON {schema}.case_overview (reference COLLATE "C");
