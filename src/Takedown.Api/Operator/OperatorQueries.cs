@@ -288,18 +288,19 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
         var (kind, command) = SearchCommand(q, page);
         await using (command)
         {
-            var rows = new List<(CaseRow, Keyset)>();
+            var rows = new List<(CaseRow?, Keyset)>();
             var seen = new HashSet<Guid>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var row = ReadCase(reader);
                 var key = new Keyset(reader.GetFieldValue<DateTimeOffset>(7), reader.GetGuid(8));
-                // A case with several requests to matching counterparties shows once on a page, at its newest.
-                rows.Add((seen.Add(row.Id) ? row : null!, key));
+                // A case with several requests to matching counterparties shows once on a page, at its newest; the other
+                // rows still count for the page's cursors.
+                rows.Add((seen.Add(row.Id) ? row : null, key));
             }
-            var result = Page<CaseRow>.From(rows, SearchLimit, page);
-            return new CaseSearch(result with { Rows = [.. result.Rows.Where(r => r is not null)] }, kind);
+            var result = Page<CaseRow?>.From(rows, SearchLimit, page);
+            return new CaseSearch(new Page<CaseRow>([.. result.Rows.OfType<CaseRow>()], result.Previous, result.Next), kind);
         }
     }
 

@@ -97,6 +97,39 @@ public sealed class DashboardCounterTests(OperatorHost host) : IClassFixture<Ope
         (await ReadAsync(Counters)).ShouldBe(await ReadAsync(FromRows));
     }
 
+    [Fact]
+    public async Task Keyset_pages_list_every_overdue_deadline_once_in_order_forward_and_back()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await host.CaseWithOverdueRequestAsync($"Pagina {i} B.V.", TimeSpan.FromDays(2 + i));
+        }
+        var queries = host.Services.GetRequiredService<OperatorQueries>();
+        var all = (await queries.DeadlinesAsync(DueWindow.Overdue, OperatorQueries.ListLimit, PageRequest.First, default)).Rows
+            .Select(r => r.RequestId).ToList();
+        all.Count.ShouldBeGreaterThanOrEqualTo(7);
+
+        var pages = new List<Page<DeadlineRow>> { await queries.DeadlinesAsync(DueWindow.Overdue, 2, PageRequest.First, default) };
+        pages[0].Previous.ShouldBeNull();
+        while (pages[^1].Next is { } next)
+        {
+            // The cursor goes through the link's text and back.
+            pages.Add(await queries.DeadlinesAsync(DueWindow.Overdue, 2, PageRequest.From(next.ToString(), null), default));
+        }
+        pages.SelectMany(p => p.Rows.Select(r => r.RequestId)).ShouldBe(all);
+        pages.ShouldAllBe(p => p.Rows.Count <= 2);
+
+        var back = pages[^1].Rows.Select(r => r.RequestId).ToList();
+        var page = pages[^1];
+        while (page.Previous is { } previous)
+        {
+            page = await queries.DeadlinesAsync(DueWindow.Overdue, 2, PageRequest.From(null, previous.ToString()), default);
+            back.InsertRange(0, page.Rows.Select(r => r.RequestId));
+        }
+        back.ShouldBe(all);
+        PageRequest.From("not-a-cursor", null).ShouldBe(PageRequest.First);
+    }
+
     private async Task<List<(string Key, long Count)>> ReadAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(host.ConnectionString);
