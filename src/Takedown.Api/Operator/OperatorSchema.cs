@@ -85,6 +85,9 @@ internal static class OperatorSchema
         -- (each window is a range of dates) and with the id for keyset pages, takes its place.
         DROP INDEX IF EXISTS {schema}.request_overview_due;
         CREATE INDEX request_overview_due_keyset ON {schema}.request_overview (due_date, due_at, id) WHERE is_open AND due_at IS NOT NULL;
+        -- Escalations by (opened_at, id): with the id in the index a page needs no sort of the requests opened at one instant.
+        DROP INDEX IF EXISTS {schema}.request_overview_operator_kind;
+        CREATE INDEX request_overview_operator_keyset ON {schema}.request_overview (kind, opened_at, id) WHERE needs_operator;
         CREATE INDEX request_overview_counterparty_opened ON {schema}.request_overview (counterparty, opened_at DESC, id DESC);
         CREATE INDEX case_overview_open_opened ON {schema}.case_overview (opened_at DESC, id DESC) WHERE status = 'Open';
         CREATE INDEX case_overview_reference_bytes ON {schema}.case_overview (reference COLLATE "C");

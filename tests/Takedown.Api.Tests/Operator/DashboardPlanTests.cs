@@ -50,7 +50,7 @@ public sealed class DashboardPlanTests(OperatorHost host, ITestOutputHelper outp
             }
         }
         var escalations = queries.EscalationsCommand(25);
-        commands.Add(("escalations", escalations.CommandText, escalations.Parameters, ["request_overview_operator_kind"]));
+        commands.Add(("escalations", escalations.CommandText, escalations.Parameters, ["request_overview_operator_keyset"]));
         foreach (var (q, page, index) in new[]
         {
             ("", PageRequest.First, "case_overview_open_opened"),
