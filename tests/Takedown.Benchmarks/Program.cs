@@ -7,7 +7,7 @@ using Takedown.Testing;
 
 // Runs the benchmarks on a PostgreSQL cluster of their own with durable settings (fsync and synchronous_commit on,
 // the server defaults), unless TAKEDOWN_BENCH_POSTGRES names another server. Both sides of every ratio run on the
-// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|draft|messaging|wolverine|dashboard|webhooks|directory|all]
+// same server in the same run. Usage: dotnet run -c Release --project tests/Takedown.Benchmarks [marten|projections|draft|messaging|wolverine|dashboard [cases ...]|webhooks|directory|all]
 if (args is [Takedown.Benchmarks.Webhooks.BaselineHost.Mode, var baselinePort, var baselineDatabase])
 {
     await Takedown.Benchmarks.Webhooks.BaselineHost.RunAsync(int.Parse(baselinePort, CultureInfo.InvariantCulture), baselineDatabase);
@@ -62,9 +62,12 @@ try
     }
     if (which is "dashboard" or "all")
     {
-        var db = await CreateDatabase(connectionString, "bench_dashboard");
+        // The caseloads to measure, each on a database of its own: `dashboard 10000 100000 1000000` (default 10,000).
+        int[] caseloads = which == "dashboard" && args.Length > 1
+            ? [.. args.Skip(1).Select(a => int.Parse(a, NumberStyles.AllowThousands, CultureInfo.InvariantCulture))]
+            : [10_000];
         Console.WriteLine("## Dashboard");
-        Console.WriteLine(await DashboardBenchmark.RunAsync(db));
+        Console.WriteLine(await DashboardBenchmark.RunAsync(name => CreateDatabase(connectionString, name), caseloads));
     }
     if (which is "directory" or "all")
     {

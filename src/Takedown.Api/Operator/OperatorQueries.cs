@@ -24,6 +24,18 @@ public sealed record DeadlineRow(
 
 public sealed record EscalationRow(Guid ComplaintId, Guid CaseId, string CaseReference, string Status, DateTimeOffset PreparedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>What a case search looked for; <see cref="TooShort"/>: a name part too short to look for.</summary>
+public enum CaseSearchKind
+{
+    OpenCases,
+    Id,
+    Reference,
+    Counterparty,
+    TooShort,
+}
+
+public sealed record CaseSearch(Page<CaseRow> Cases, CaseSearchKind Kind);
+
 public sealed record CaseRow(Guid Id, string Reference, string Owner, string Status, string EscalationMode, DateTimeOffset OpenedAt, int OpenRequests);
 
 public sealed record RequestRow(
@@ -69,117 +81,306 @@ public sealed class OperatorQueries(NpgsqlDataSource dataSource, DatabaseOptions
 
     internal static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
 
+    /// <summary>
+    /// The dashboard's counts from the counters the read models keep (ReadModelCounters): overdue, due today and due this
+    /// week are sums over the open deadlines' counts per due date and instant, taken with this moment's clock; the queues
+    /// are sums of their slots. One round trip, whatever the number of cases.
+    /// </summary>
     public async Task<DashboardCounts> CountsAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT count(*) FILTER (WHERE due_at < $1),
-                   count(*) FILTER (WHERE due_at >= $1 AND due_date <= $2),
-                   count(*) FILTER (WHERE due_date > $2 AND due_date < $2 + 7),
-                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator AND kind = '{RequestKinds.ApComplaint}'),
-                   (SELECT count(*) FROM {S}.request_overview WHERE needs_operator),
-                   -- The messaging tables live in the same schema (both take Database:Schema).
-                   (SELECT count(*) FROM {S}.dead_letters) + (SELECT count(*) FROM {S}.webhook_inbox WHERE outcome = 'failed'),
-                   (SELECT count(*) FROM {S}.letter_overview l WHERE l.status = 'Failed' AND NOT EXISTS (
-                       SELECT 1 FROM {S}.operator_failed_letter_handled h WHERE h.letter_id = l.id AND h.handled_at >= l.updated_at)),
-                   (SELECT count(*) FROM {S}.inbound_mail WHERE confirmed_meaning IS NULL)
-            FROM {S}.request_overview WHERE is_open AND due_at IS NOT NULL AND due_date < $2 + 7
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter { Value = Today });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new DashboardCounts(
-            (int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3), (int)reader.GetInt64(4),
-            (int)reader.GetInt64(5), (int)reader.GetInt64(6), (int)reader.GetInt64(7));
+        await using var batch = CountsBatch();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadCountsAsync(reader, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DeadlineRow>> DeadlinesAsync(DueWindow window, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The dashboard in one round trip: the counts (<see cref="CountsAsync"/>), the first <paramref name="limit"/> overdue
+    /// deadlines and the first escalations waiting for review.
+    /// </summary>
+    public async Task<(DashboardCounts Counts, IReadOnlyList<DeadlineRow> Overdue, IReadOnlyList<EscalationRow> Escalations)> DashboardAsync(
+        int limit, CancellationToken cancellationToken)
     {
-        var filter = window switch
+        await using var batch = CountsBatch();
+        await using var overdue = DeadlinesCommand(DueWindow.Overdue, limit, PageRequest.First);
+        await using var escalations = EscalationsCommand(limit);
+        batch.BatchCommands.Add(AsBatchCommand(overdue));
+        batch.BatchCommands.Add(AsBatchCommand(escalations));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var counts = await ReadCountsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var deadlines = new List<DeadlineRow>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            DueWindow.Overdue => "r.due_at < $1",
-            DueWindow.Today => "r.due_at >= $1 AND r.due_date <= $2",
-            _ => "r.due_date > $2 AND r.due_date < $2 + 7",
-        };
-        await using var command = dataSource.CreateCommand($"""
-            SELECT r.id, r.case_id, c.reference, r.kind, r.status, r.counterparty, r.deadline_kind, r.due_date, r.due_at,
-                   r.explanation_en, r.needs_operator
-            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
-            WHERE r.is_open AND r.due_at IS NOT NULL AND {filter}
-            ORDER BY r.due_at, r.id LIMIT $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter { Value = Today });
-        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, ListLimit) });
-        var rows = new List<DeadlineRow>();
+            deadlines.Add(ReadDeadline(reader));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var waiting = new List<EscalationRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            waiting.Add(ReadEscalation(reader));
+        }
+        // The deadlines' command reads one row more than a page, to tell whether another follows.
+        return (counts, deadlines.Count > limit ? deadlines[..limit] : deadlines, waiting);
+    }
+
+    private static NpgsqlBatchCommand AsBatchCommand(NpgsqlCommand command)
+    {
+        var batchCommand = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            batchCommand.Parameters.Add(new NpgsqlParameter { Value = parameter.Value });
+        }
+        return batchCommand;
+    }
+
+    private static async Task<DashboardCounts> ReadCountsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken);
+        var (overdue, today, week) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (escalations, needOperator, failedLetters, replies) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new DashboardCounts(overdue, today, week, escalations, needOperator, reader.GetInt32(0), failedLetters, replies);
+    }
+
+    private static DeadlineRow ReadDeadline(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+        reader.GetString(6), reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9),
+        reader.GetBoolean(10));
+
+    private static EscalationRow ReadEscalation(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2),
+        reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5));
+
+    internal NpgsqlBatch CountsBatch()
+    {
+        var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT coalesce(sum(requests) FILTER (WHERE due_at < $1), 0)::int,
+                   coalesce(sum(requests) FILTER (WHERE due_at >= $1 AND due_date <= $2), 0)::int,
+                   coalesce(sum(requests) FILTER (WHERE due_date > $2 AND due_date < $2 + 7), 0)::int
+            FROM {S}.request_due_counts WHERE due_date < $2 + 7
+            """) { Parameters = { new NpgsqlParameter { Value = time.GetUtcNow() }, new NpgsqlParameter { Value = Today } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            SELECT coalesce(sum(items) FILTER (WHERE queue = 'escalations'), 0)::int,
+                   coalesce(sum(items) FILTER (WHERE queue = 'needs-operator'), 0)::int,
+                   coalesce(sum(items) FILTER (WHERE queue = 'failed-letters'), 0)::int,
+                   coalesce(sum(items) FILTER (WHERE queue = 'replies-to-confirm'), 0)::int
+            FROM {S}.queue_counts
+            """));
+        batch.BatchCommands.Add(DeadLetterCount());
+        return batch;
+    }
+
+    /// <summary>
+    /// How many dead letters wait for an operator: messages either messaging engine gave up on (Wolverine's not yet
+    /// marked for replay), and platform status updates the webhook inbox gave up on. The one place the dashboard reads
+    /// the engines' storage: when the dead letters move, only this query follows them.
+    /// </summary>
+    internal NpgsqlBatchCommand DeadLetterCount() => new($"""
+        -- Takedown.Messaging's tables live in the same schema (both take Database:Schema); Wolverine's in its own, made
+        -- before this API serves (at its start outside Production, by db-apply in Production).
+        SELECT ((SELECT count(*) FROM {S}.dead_letters) + (SELECT count(*) FROM {S}.webhook_inbox WHERE outcome = 'failed')
+              + (SELECT count(*) FROM {options.MessageSchema}.wolverine_dead_letters WHERE NOT replayable))::int
+        """);
+
+    /// <summary>
+    /// Open deadlines of a window, earliest first, a page of at most <paramref name="limit"/> rows read by index range
+    /// (<c>request_overview_due_keyset</c>).
+    /// </summary>
+    public async Task<Page<DeadlineRow>> DeadlinesAsync(DueWindow window, int limit, PageRequest page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        limit = Math.Clamp(limit, 1, ListLimit);
+        await using var command = DeadlinesCommand(window, limit, page);
+        var rows = new List<(DeadlineRow, Keyset)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new DeadlineRow(
-                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.GetString(6), reader.GetFieldValue<DateOnly>(7), reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9),
-                reader.GetBoolean(10)));
+            var row = ReadDeadline(reader);
+            rows.Add((row, new Keyset(row.DueAt, row.RequestId, row.DueDate)));
         }
-        return rows;
+        return Page<DeadlineRow>.From(rows, limit, page);
+    }
+
+    /// <summary>
+    /// The case reference of a listed request (<c>r</c>), looked up by key for each row of the page only: a join would let
+    /// the planner read every case when it misjudges a window as large.
+    /// </summary>
+    private string Reference => $"coalesce((SELECT c.reference FROM {S}.case_overview c WHERE c.id = r.case_id), '')";
+
+    internal NpgsqlCommand DeadlinesCommand(DueWindow window, int limit, PageRequest page)
+    {
+        // Each window is a range of due dates, read in (due_date, due_at, id) order from request_overview_due_keyset, so a
+        // page stops after its rows. "Today" is due_at >= now with a due date up to today: a deadline's due_at lies
+        // within a day of its date's midnight wherever it runs, so only yesterday's and today's dates can hold one.
+        var filter = window switch
+        {
+            DueWindow.Overdue => "r.due_at < $1",
+            DueWindow.Today => "r.due_date >= $2 - 1 AND r.due_date <= $2 AND r.due_at >= $1",
+            _ => "r.due_date > $2 AND r.due_date < $2 + 7",
+        };
+        var (keyset, order) = KeysetSql.For(["r.due_date", "r.due_at", "r.id"], descending: false, page, 4);
+        var command = dataSource.CreateCommand($"""
+            SELECT r.id, r.case_id, {Reference}, r.kind, r.status, r.counterparty, r.deadline_kind, r.due_date, r.due_at,
+                   r.explanation_en, r.needs_operator
+            FROM {S}.request_overview r
+            WHERE r.is_open AND r.due_at IS NOT NULL AND {filter} {keyset}
+            ORDER BY {order} LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Today });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        foreach (var parameter in KeysetSql.Parameters(page, withDate: true))
+        {
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     /// <summary>AP complaints prepared or reviewed but not lodged yet: they wait for an operator.</summary>
     public async Task<IReadOnlyList<EscalationRow>> EscalationsWaitingAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT r.id, r.case_id, c.reference, r.status, r.opened_at, r.updated_at
-            FROM {S}.request_overview r JOIN {S}.case_overview c ON c.id = r.case_id
-            WHERE r.needs_operator AND r.kind = '{RequestKinds.ApComplaint}'
-            ORDER BY r.opened_at, r.id LIMIT $1
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, ListLimit) });
+        await using var command = EscalationsCommand(limit);
         var rows = new List<EscalationRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new EscalationRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            rows.Add(ReadEscalation(reader));
         }
         return rows;
     }
 
-    /// <summary>Cases by id, by reference (prefix, case-insensitive) or by a counterparty's name.</summary>
-    public async Task<IReadOnlyList<CaseRow>> SearchCasesAsync(string? query, CancellationToken cancellationToken)
+    internal NpgsqlCommand EscalationsCommand(int limit)
     {
+        var command = dataSource.CreateCommand($"""
+            SELECT r.id, r.case_id, {Reference}, r.status, r.opened_at, r.updated_at
+            FROM {S}.request_overview r
+            WHERE r.needs_operator AND r.kind = '{RequestKinds.ApComplaint}'
+            ORDER BY r.opened_at, r.id LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, ListLimit) });
+        return command;
+    }
+
+    /// <summary>The shortest part of a counterparty's name the case search looks for (a trigram).</summary>
+    public const int SearchMinLength = 3;
+
+    /// <summary>Cases per page of the case search.</summary>
+    public const int SearchLimit = 50;
+
+    /// <summary>Counterparty names a search looks at: the most used first.</summary>
+    public const int SearchNames = 20;
+
+    /// <summary>
+    /// Cases by id, by reference (prefix, case-insensitive, in reference order), or by part of a counterparty's name
+    /// (at least <see cref="SearchMinLength"/> characters: the names come from <c>request_counterparties</c> by trigram,
+    /// then each name's requests newest first by index, one row per case on a page); without a query, the open cases
+    /// newest first. Every answer is a page of at most <see cref="SearchLimit"/> cases.
+    /// </summary>
+    public async Task<CaseSearch> SearchCasesAsync(string? query, PageRequest page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
         var q = (query ?? "").Trim();
-        string where;
-        object value;
+        if (q.Length is > 0 and < SearchMinLength && !q.StartsWith("TD-", StringComparison.OrdinalIgnoreCase))
+        {
+            return new CaseSearch(new Page<CaseRow>([], null, null), CaseSearchKind.TooShort);
+        }
+        var (kind, command) = SearchCommand(q, page);
+        await using (command)
+        {
+            var rows = new List<(CaseRow?, Keyset)>();
+            var seen = new HashSet<Guid>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = ReadCase(reader);
+                var key = new Keyset(reader.GetFieldValue<DateTimeOffset>(7), reader.GetGuid(8));
+                // A case with several requests to matching counterparties shows once on a page, at its newest; the other
+                // rows still count for the page's cursors.
+                rows.Add((seen.Add(row.Id) ? row : null, key));
+            }
+            var result = Page<CaseRow?>.From(rows, SearchLimit, page);
+            return new CaseSearch(new Page<CaseRow>([.. result.Rows.OfType<CaseRow>()], result.Previous, result.Next), kind);
+        }
+    }
+
+    internal (CaseSearchKind Kind, NpgsqlCommand Command) SearchCommand(string q, PageRequest page)
+    {
+        const string Columns = $"""
+            c.id, c.reference, c.owner, c.status, c.escalation_mode, c.opened_at,
+            (SELECT count(*) FROM {"{S}"}.request_overview r WHERE r.case_id = c.id AND r.is_open)
+            """;
+        var columns = Columns.Replace("{S}", S, StringComparison.Ordinal);
+        NpgsqlCommand command;
+        CaseSearchKind kind;
         if (Guid.TryParse(q, out var id))
         {
-            (where, value) = ("c.id = $1", id);
+            kind = CaseSearchKind.Id;
+            command = dataSource.CreateCommand($"SELECT {columns}, c.opened_at, c.id FROM {S}.case_overview c WHERE c.id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            return (kind, command);
         }
-        else if (q.StartsWith("TD-", StringComparison.OrdinalIgnoreCase))
+        if (q.StartsWith("TD-", StringComparison.OrdinalIgnoreCase))
         {
-            (where, value) = ("c.reference LIKE $1", q.ToUpperInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%");
+            // References are upper-case ASCII: a prefix is a range in byte order, read from the index on reference COLLATE "C".
+            var prefix = new string([.. q.ToUpperInvariant().Where(ch => ch is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-')]);
+            command = dataSource.CreateCommand($"""
+                SELECT {columns}, c.opened_at, c.id FROM {S}.case_overview c
+                WHERE c.reference COLLATE "C" >= $1 AND c.reference COLLATE "C" < $2
+                ORDER BY c.reference COLLATE "C" LIMIT $3
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = prefix });
+            command.Parameters.Add(new NpgsqlParameter { Value = prefix[..^1] + (char)(prefix[^1] + 1) });
+            command.Parameters.Add(new NpgsqlParameter { Value = SearchLimit });
+            return (CaseSearchKind.Reference, command);
         }
-        else if (q.Length >= 2)
+        if (q.Length == 0)
         {
-            (where, value) = ($"c.id IN (SELECT case_id FROM {S}.request_overview WHERE counterparty ILIKE $1)",
-                "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            var (keyset, order) = KeysetSql.For(["c.opened_at", "c.id"], descending: true, page, 2);
+            command = dataSource.CreateCommand($"""
+                SELECT {columns}, c.opened_at, c.id FROM {S}.case_overview c
+                WHERE c.status = 'Open' {keyset}
+                ORDER BY {order} LIMIT $1
+                """);
+            kind = CaseSearchKind.OpenCases;
         }
         else
         {
-            (where, value) = ("c.status = $1", "Open");
+            // % and _ are letters in a name, not wildcards.
+            var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var (keyset, order) = KeysetSql.For(["r.opened_at", "r.id"], descending: true, page, 3);
+            var (_, outerOrder) = KeysetSql.For(["h.opened_at", "h.id"], descending: true, page, 3);
+            command = dataSource.CreateCommand($"""
+                WITH names AS (
+                    SELECT name FROM {S}.request_counterparties WHERE requests > 0 AND name ILIKE $2
+                    ORDER BY requests DESC, name LIMIT {SearchNames}),
+                hits AS (
+                    SELECT h.* FROM names n CROSS JOIN LATERAL (
+                        SELECT r.id, r.case_id, r.opened_at FROM {S}.request_overview r
+                        WHERE r.counterparty = n.name {keyset}
+                        ORDER BY {order} LIMIT $1) h
+                    ORDER BY {outerOrder} LIMIT $1)
+                SELECT {columns}, h.opened_at, h.id
+                FROM hits h JOIN {S}.case_overview c ON c.id = h.case_id
+                ORDER BY {outerOrder}
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = SearchLimit + 1 });
+            command.Parameters.Add(new NpgsqlParameter { Value = pattern });
+            foreach (var parameter in KeysetSql.Parameters(page))
+            {
+                command.Parameters.Add(parameter);
+            }
+            return (CaseSearchKind.Counterparty, command);
         }
-        await using var command = dataSource.CreateCommand($"""
-            SELECT c.id, c.reference, c.owner, c.status, c.escalation_mode, c.opened_at,
-                   (SELECT count(*) FROM {S}.request_overview r WHERE r.case_id = c.id AND r.is_open)
-            FROM {S}.case_overview c WHERE {where}
-            ORDER BY c.opened_at DESC, c.id LIMIT 50
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = value });
-        var rows = new List<CaseRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        command.Parameters.Add(new NpgsqlParameter { Value = SearchLimit + 1 });
+        foreach (var parameter in KeysetSql.Parameters(page))
         {
-            rows.Add(ReadCase(reader));
+            command.Parameters.Add(parameter);
         }
-        return rows;
+        return (kind, command);
     }
 
     /// <summary>

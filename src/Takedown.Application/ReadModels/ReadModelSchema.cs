@@ -126,5 +126,6 @@ public static class ReadModelSchema
             version bigint NOT NULL);
         CREATE INDEX directory_answer_times_record ON {schema}.directory_answer_times (directory_record_id);
         """,
+        ReadModelCounters.Step,
     ];
 }

@@ -231,7 +231,7 @@ public sealed class OperatorHost : WebApplicationFactory<Program>, IAsyncLifetim
         return ids;
     }
 
-    private async Task ExecuteAsync(string sql, params object[] values)
+    public async Task ExecuteAsync(string sql, params object[] values)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();

@@ -12,33 +12,48 @@ using Takedown.Testing;
 namespace Takedown.Benchmarks.Dashboard;
 
 /// <summary>
-/// Loads 10,000 cases and 50,000 requests into the read models, starts the API host (Release build) as a process
-/// of its own and measures the operator dashboard's main pages and the status API with wrk from a third process.
-/// Returns a Markdown table (p50/p95/p99 latency and requests per second per address).
+/// For each caseload asked for (cases; 5 requests each), on a database of its own: starts the API host (Release build)
+/// as a process of its own, bulk-loads the read models (<see cref="Caseload"/>) with their secondary indexes dropped and
+/// then built again, vacuums and analyses, and measures the operator dashboard's pages and the status API with wrk from a
+/// third process, the <c>/health/live</c> floor first. Returns Markdown: the sizes (load, index build, database size)
+/// and one table of every address at every size.
 /// </summary>
 public static partial class DashboardBenchmark
 {
-    private const int Cases = 10_000;
-    private const int RequestsPerCase = 5;
     internal const string ApiKey = "bench-api-key-0123456789abcdef";
     private const string OperatorPassword = "bench operator password";
 
-    // Counterparties the statistics group by: companies and platforms, never people.
-    private static readonly string[] Controllers = [.. Enumerable.Range(1, 150).Select(i => $"Controller {i:D3} B.V.")];
-    private static readonly string[] Platforms = [.. Enumerable.Range(1, 30).Select(i => $"Platform {i:D2}")];
-    private static readonly string[] Categories = ["Doxing", "Stalking", "IntimateImages", "Threats"];
+    private sealed record Size(int Cases, TimeSpan Load, TimeSpan Indexes, TimeSpan Vacuum, long DatabaseBytes, Dictionary<string, (double P50, double P95, double P99, double Rps)> Results);
 
-    public static async Task<string> RunAsync(string connectionString)
+    public static async Task<string> RunAsync(Func<string, Task<string>> createDatabase, IReadOnlyList<int> caseloads)
     {
+        ArgumentNullException.ThrowIfNull(createDatabase);
+        ArgumentNullException.ThrowIfNull(caseloads);
         var repo = Repository.Root;
         Run("dotnet", "build", Path.Combine(repo, "src", "Takedown.Api"), "-c", "Release", "--nologo", "-v", "q");
+        var sizes = new List<Size>();
+        string[] names = [];
+        foreach (var cases in caseloads)
+        {
+            var connectionString = await createDatabase(string.Create(CultureInfo.InvariantCulture, $"bench_dashboard_{cases}"));
+            var (size, order) = await MeasureAsync(repo, connectionString, cases);
+            sizes.Add(size);
+            names = order;
+            // Each size as soon as it is measured: a large load may take long, and what was measured stays.
+            Console.Error.WriteLine(Report(sizes, names));
+        }
+        return Report(sizes, names);
+    }
+
+    private static async Task<(Size, string[])> MeasureAsync(string repo, string connectionString, int cases)
+    {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         using var host = StartHost(repo, connectionString, baseUrl);
         try
         {
             await WaitUntilUpAsync(baseUrl);
-            var caseIds = await LoadAsync(connectionString);
+            var (caseIds, load, indexes, vacuum, bytes) = await LoadAsync(connectionString, cases);
             var cookie = await SignInAsync(baseUrl);
             var folder = Repository.NewTempFolder("bench-dashboard");
             var sample = caseIds.Take(200).ToArray();
@@ -48,18 +63,17 @@ public static partial class DashboardBenchmark
                 ("Baseline: GET /health/live", "/health/live", "X-Baseline: 1", null, ""),
                 ("Dashboard (counts, overdue, escalations)", "/operator", "Cookie: " + cookie, null, ""),
                 ("Overdue list (200 rows)", "/operator/deadlines?due=Overdue", "Cookie: " + cookie, null, ""),
-                ("Due this week", "/operator/deadlines?due=ThisWeek", "Cookie: " + cookie, null, ""),
-                ("Statistics (percentiles, 30-day series)", "/operator/statistics", "Cookie: " + cookie, null, ""),
-                ("Case search by counterparty", "/operator/cases?q=Controller%20042", "Cookie: " + cookie, null, ""),
+                ("Due this week (200 rows)", "/operator/deadlines?due=ThisWeek", "Cookie: " + cookie, null, ""),
+                ("Statistics (stored snapshot)", "/operator/statistics", "Cookie: " + cookie, null, ""),
+                ("Open cases, newest first (50)", "/operator/cases", "Cookie: " + cookie, null, ""),
+                ("Case search, common name part (\"Controller\")", "/operator/cases?q=Controller", "Cookie: " + cookie, null, ""),
+                ("Case search by counterparty (\"Controller 042\")", "/operator/cases?q=Controller%20042", "Cookie: " + cookie, null, ""),
+                ("Case search, rare name (\"" + Caseload.RareName(17) + "\")", "/operator/cases?q=" + Uri.EscapeDataString(Caseload.RareName(17)), "Cookie: " + cookie, null, ""),
+                ("Case search by reference prefix", "/operator/cases?q=TD-B00001", "Cookie: " + cookie, null, ""),
                 ("Case page", "", "Cookie: " + cookie, sample, "/operator/cases/{0}"),
                 ("Status API GET /api/v1/cases/{id}", "", "Authorization: Bearer " + ApiKey, sample, "/api/v1/cases/{0}"),
             };
-            var report = new StringBuilder();
-            report.AppendLine(CultureInfo.InvariantCulture, $"{Cases:N0} cases, {Cases * RequestsPerCase:N0} requests in the read models; wrk, 2 threads, 8 connections, 10 s per address after a 2 s warm-up; host and wrk on the same 2 cores.");
-            report.AppendLine();
-            report.AppendLine("| Address | p50 ms | p95 ms | p99 ms | requests/s | p95 vs baseline |");
-            report.AppendLine("|---|---:|---:|---:|---:|---:|");
-            double? floor = null;
+            var results = new Dictionary<string, (double, double, double, double)>();
             foreach (var target in targets)
             {
                 var script = Path.Combine(folder, $"t{Array.IndexOf(targets, target)}.lua");
@@ -71,18 +85,108 @@ public static partial class DashboardBenchmark
                 {
                     throw new InvalidOperationException($"wrk for {target.Name} failed or got errors:\n{output}");
                 }
-                var p95 = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-                floor ??= p95;
-                report.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {target.Name} | {Ms(m.Groups[1].Value)} | {Ms(m.Groups[2].Value)} | {Ms(m.Groups[3].Value)} | {double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture):N0} | {p95 / floor.Value:0.0}× |");
+                double Milli(int group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) / 1000;
+                results[target.Name] = (Milli(1), Milli(2), Milli(3), double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture));
             }
-            return report.ToString();
+            return (new Size(cases, load, indexes, vacuum, bytes, results), [.. targets.Select(t => t.Name)]);
         }
         finally
         {
             host.Kill(entireProcessTree: true);
             await host.WaitForExitAsync();
         }
+    }
+
+    private static string Report(List<Size> sizes, string[] names)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Requests: {Caseload.RequestsPerCase} per case. wrk, 2 threads, 8 connections, 10 s per address after a 2 s warm-up; host, wrk and PostgreSQL on the same 2 cores.");
+        report.AppendLine();
+        report.AppendLine("| cases | requests | bulk load (COPY, counters by trigger) | index build | vacuum + analyse | database size | /health/live p95 |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var size in sizes)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {size.Cases:N0} | {size.Cases * Caseload.RequestsPerCase:N0} | {size.Load.TotalSeconds:N1} s | {size.Indexes.TotalSeconds:N1} s | {size.Vacuum.TotalSeconds:N1} s | {size.DatabaseBytes / 1048576.0:N0} MiB | {size.Results[names[0]].P95:0.0} ms |");
+        }
+        report.AppendLine();
+        report.Append("| Address |");
+        foreach (var size in sizes)
+        {
+            report.Append(CultureInfo.InvariantCulture, $" p50 / p95 ms at {Short(size.Cases)} | req/s at {Short(size.Cases)} |");
+        }
+        report.AppendLine(sizes.Count > 1 ? " p95 largest / smallest |" : "");
+        report.Append("|---|");
+        report.Append(string.Concat(Enumerable.Repeat("---:|---:|", sizes.Count)));
+        report.AppendLine(sizes.Count > 1 ? "---:|" : "");
+        foreach (var name in names)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"| {name} |");
+            foreach (var size in sizes)
+            {
+                var r = size.Results[name];
+                report.Append(CultureInfo.InvariantCulture, $" {r.P50:0.0} / {r.P95:0.0} | {r.Rps:N0} |");
+            }
+            report.AppendLine(sizes.Count > 1
+                ? string.Create(CultureInfo.InvariantCulture, $" {sizes[^1].Results[name].P95 / sizes[0].Results[name].P95:0.0}× |")
+                : "");
+        }
+        return report.ToString();
+    }
+
+    private static string Short(int cases) => cases >= 1_000_000 && cases % 1_000_000 == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{cases / 1_000_000}M")
+        : string.Create(CultureInfo.InvariantCulture, $"{cases / 1000.0:0.#}k");
+
+    /// <summary>
+    /// The caseload into the read models: their secondary indexes dropped, the rows copied in (the counters' triggers
+    /// run per statement), the indexes built again, then a vacuum with analyse, as autovacuum does for tables in service
+    /// (right after a bulk load no visibility map exists, and the first minutes would measure the load, not the pages).
+    /// </summary>
+    private static async Task<(Guid[] CaseIds, TimeSpan Load, TimeSpan Indexes, TimeSpan Vacuum, long Bytes)> LoadAsync(string connectionString, int cases)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        }
+        var definitions = new List<(string Name, string Definition)>();
+        await using (var read = new NpgsqlCommand("""
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i WHERE i.indrelid IN ('takedown.case_overview'::regclass, 'takedown.request_overview'::regclass)
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """, connection))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                definitions.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, _) in definitions)
+        {
+            await ExecuteAsync($"DROP INDEX {name}");
+        }
+        var watch = Stopwatch.StartNew();
+        var caseIds = await Caseload.LoadAsync(connection, cases);
+        var load = watch.Elapsed;
+        watch.Restart();
+        await ExecuteAsync("SET maintenance_work_mem = '512MB'");
+        foreach (var (_, definition) in definitions)
+        {
+            await ExecuteAsync(definition);
+        }
+        var indexes = watch.Elapsed;
+        watch.Restart();
+        foreach (var table in new[] { "takedown.case_overview", "takedown.request_overview", "takedown.request_due_counts", "takedown.queue_counts", "takedown.request_counterparties" })
+        {
+            await ExecuteAsync($"VACUUM (ANALYZE) {table}");
+        }
+        var vacuum = watch.Elapsed;
+        await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (caseIds, load, indexes, vacuum, (long)(await size.ExecuteScalarAsync())!);
     }
 
     [GeneratedRegex(@"RESULT p50=(\d+) p95=(\d+) p99=(\d+) rps=([\d.]+)")]
@@ -199,102 +303,6 @@ public static partial class DashboardBenchmark
             ? $"takedown-operator={cookie.Value}"
             : throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
     }
-
-    /// <summary>Rows as the projections write them: cases over the last year, requests with deadlines around today.</summary>
-    private static async Task<Guid[]> LoadAsync(string connectionString)
-    {
-        var random = new Random(42);
-        var now = DateTimeOffset.UtcNow;
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using (var truncate = new NpgsqlCommand("TRUNCATE takedown.case_overview, takedown.request_overview", connection))
-        {
-            await truncate.ExecuteNonQueryAsync();
-        }
-        var caseIds = new Guid[Cases];
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY takedown.case_overview (id, reference, owner, language, status, escalation_mode, opened_at, updated_at, version) FROM STDIN (FORMAT BINARY)"))
-        {
-            for (var i = 0; i < Cases; i++)
-            {
-                caseIds[i] = Guid.CreateVersion7();
-                var opened = now.AddDays(-random.Next(1, 365));
-                var closed = random.Next(10) < 3;
-                await writer.StartRowAsync();
-                await writer.WriteAsync(caseIds[i], NpgsqlDbType.Uuid);
-                await writer.WriteAsync($"TD-B{i:D7}", NpgsqlDbType.Text);
-                await writer.WriteAsync("integration:bench", NpgsqlDbType.Text);
-                await writer.WriteAsync("nl", NpgsqlDbType.Text);
-                await writer.WriteAsync(closed ? "Closed" : "Open", NpgsqlDbType.Text);
-                await writer.WriteAsync(random.Next(4) == 0 ? "Automatic" : "OperatorReview", NpgsqlDbType.Text);
-                await writer.WriteAsync(opened, NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(closed ? opened.AddDays(random.Next(30, 200)) : opened, NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(1L, NpgsqlDbType.Bigint);
-            }
-            await writer.CompleteAsync();
-        }
-        await using (var writer = await connection.BeginBinaryImportAsync("""
-            COPY takedown.request_overview (id, case_id, kind, status, is_open, counterparty, category, opened_at, sent_at, answered_at,
-                outcome, deadline_kind, due_date, due_at, explanation_nl, explanation_en, needs_operator, answered_in_time, updated_at, version)
-            FROM STDIN (FORMAT BINARY)
-            """))
-        {
-            foreach (var caseId in caseIds)
-            {
-                for (var r = 0; r < RequestsPerCase; r++)
-                {
-                    var roll = random.Next(10);
-                    var kind = roll < 6 ? "erasure" : roll < 9 ? "platform" : "ap-complaint";
-                    var opened = now.AddDays(-random.Next(5, 120));
-                    var sent = opened.AddDays(1);
-                    var answered = random.Next(2) == 0;
-                    var answeredAt = answered ? sent.AddHours(random.Next(2, kind == "erasure" ? 24 * 60 : 24 * 10)) : (DateTimeOffset?)null;
-                    var due = today.AddDays(random.Next(-40, 60));
-                    var isOpen = !answered;
-                    var status = kind switch
-                    {
-                        "erasure" => answered ? "Answered" : due < today ? "DeadlineMissed" : "Sent",
-                        "platform" => answered ? (random.Next(3) == 0 ? "Refused" : "Removed") : "Filed",
-                        _ => random.Next(3) == 0 ? "Prepared" : "Lodged",
-                    };
-                    await writer.StartRowAsync();
-                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-                    await writer.WriteAsync(caseId, NpgsqlDbType.Uuid);
-                    await writer.WriteAsync(kind, NpgsqlDbType.Text);
-                    await writer.WriteAsync(status, NpgsqlDbType.Text);
-                    await writer.WriteAsync(isOpen, NpgsqlDbType.Boolean);
-                    await writer.WriteAsync(kind == "erasure" ? Controllers[random.Next(Controllers.Length)] : kind == "platform" ? Platforms[random.Next(Platforms.Length)] : "Autoriteit Persoonsgegevens", NpgsqlDbType.Text);
-                    await Nullable(writer, kind == "platform" ? Categories[random.Next(Categories.Length)] : null, NpgsqlDbType.Text);
-                    await writer.WriteAsync(opened, NpgsqlDbType.TimestampTz);
-                    await writer.WriteAsync(sent, NpgsqlDbType.TimestampTz);
-                    await Nullable(writer, answeredAt, NpgsqlDbType.TimestampTz);
-                    await Nullable(writer, answered ? (kind == "platform" ? status : "Complied") : null, NpgsqlDbType.Text);
-                    await Nullable(writer, isOpen ? "gdpr-answer" : null, NpgsqlDbType.Text);
-                    await Nullable(writer, isOpen ? due : (DateOnly?)null, NpgsqlDbType.Date);
-                    await Nullable(writer, isOpen ? new DateTimeOffset(due.ToDateTime(new TimeOnly(22, 59, 59)), TimeSpan.Zero) : (DateTimeOffset?)null, NpgsqlDbType.TimestampTz);
-                    await Nullable(writer, isOpen ? "Het antwoord moet uiterlijk binnen zijn (AVG art. 12 lid 3)." : null, NpgsqlDbType.Text);
-                    await Nullable(writer, isOpen ? "The answer is due (GDPR Art. 12(3))." : null, NpgsqlDbType.Text);
-                    await writer.WriteAsync(status is "DeadlineMissed" or "Prepared", NpgsqlDbType.Boolean);
-                    await Nullable(writer, answered ? random.Next(10) < 8 : (bool?)null, NpgsqlDbType.Boolean);
-                    await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                    await writer.WriteAsync(3L, NpgsqlDbType.Bigint);
-                }
-            }
-            await writer.CompleteAsync();
-        }
-        // A table in service has been vacuumed by autovacuum: its visibility map lets the counts read the index alone.
-        // Right after a bulk load it has not, so the first minutes would measure the load, not the pages.
-        foreach (var table in new[] { "takedown.case_overview", "takedown.request_overview" })
-        {
-            await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection);
-            await vacuum.ExecuteNonQueryAsync();
-        }
-        return caseIds;
-    }
-
-    private static Task Nullable(NpgsqlBinaryImporter writer, object? value, NpgsqlDbType type) =>
-        value is null ? writer.WriteNullAsync() : writer.WriteAsync(value, type);
 
     internal static int FreePort()
     {

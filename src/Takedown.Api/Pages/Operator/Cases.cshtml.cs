@@ -9,7 +9,17 @@ public sealed class CasesModel(OperatorQueries queries) : OperatorPageModel
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
-    public IReadOnlyList<CaseRow> Rows { get; private set; } = [];
+    /// <summary>The page starts after this row (the "Older" link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    /// <summary>The page ends before this row (the "Newer" link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Before { get; set; }
+
+    public CaseSearch Result { get; private set; } = new(new([], null, null), CaseSearchKind.OpenCases);
+
+    public IReadOnlyList<CaseRow> Rows => Result.Cases.Rows;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +27,6 @@ public sealed class CasesModel(OperatorQueries queries) : OperatorPageModel
         {
             Q = Q[..200];
         }
-        Rows = await queries.SearchCasesAsync(Q, cancellationToken);
+        Result = await queries.SearchCasesAsync(Q, PageRequest.From(After, Before), cancellationToken);
     }
 }

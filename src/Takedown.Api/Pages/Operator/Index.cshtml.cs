@@ -15,8 +15,6 @@ public sealed class IndexModel(OperatorQueries queries) : OperatorPageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Counts = await queries.CountsAsync(cancellationToken);
-        Overdue = await queries.DeadlinesAsync(DueWindow.Overdue, ShortList, cancellationToken);
-        Escalations = await queries.EscalationsWaitingAsync(ShortList, cancellationToken);
+        (Counts, Overdue, Escalations) = await queries.DashboardAsync(ShortList, cancellationToken);
     }
 }
