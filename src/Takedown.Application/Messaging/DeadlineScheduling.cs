@@ -10,19 +10,21 @@ namespace Takedown.Application.Messaging;
 public static class DeadlineScheduling
 {
     /// <summary><paramref name="message"/>, to be handled at <paramref name="at"/> (at once if that has passed).</summary>
-    public static DeliveryMessage<T> At<T>(T message, DateTimeOffset at, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        var delay = at - time.GetUtcNow();
-        return message.DelayedFor(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
-    }
+    public static DeliveryMessage<T> At<T>(T message, DateTimeOffset at, TimeProvider time) =>
+        message.DelayedFor(DelayUntil(at, time) ?? TimeSpan.Zero);
 
     /// <summary>Schedules <paramref name="message"/> for <paramref name="at"/> on <paramref name="bus"/> (an outbox enrolled in the caller's transaction).</summary>
     public static ValueTask ScheduleAtAsync<T>(this IMessageBus bus, T message, DateTimeOffset at, TimeProvider time) where T : notnull
     {
         ArgumentNullException.ThrowIfNull(bus);
+        return DelayUntil(at, time) is { } delay ? bus.PublishAsync(message, new DeliveryOptions { ScheduleDelay = delay }) : bus.PublishAsync(message);
+    }
+
+    /// <summary>How long from now on <paramref name="time"/> until <paramref name="at"/>; null when it has passed.</summary>
+    private static TimeSpan? DelayUntil(DateTimeOffset at, TimeProvider time)
+    {
         ArgumentNullException.ThrowIfNull(time);
         var delay = at - time.GetUtcNow();
-        return delay > TimeSpan.Zero ? bus.PublishAsync(message, new DeliveryOptions { ScheduleDelay = delay }) : bus.PublishAsync(message);
+        return delay > TimeSpan.Zero ? delay : null;
     }
 }
